@@ -1,0 +1,88 @@
+import { awscdk, javascript } from 'projen';
+
+// Folders compiled outside jsii: handlers (esbuild), the simulator and the CLI (tsx / esbuild).
+const nonJsiiDirs = ['lambda', 'local', 'cli', 'examples'];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ami-bakery',
+  description: 'Serverless, SSH-less AMI baking for AWS CDK: Step Functions + Lambda + SSM Run Command, with a local simulator.',
+  author: 'cdk-ami-bakery contributors',
+  authorAddress: 'maintainers@cdk-ami-bakery.dev',
+  repositoryUrl: 'https://github.com/cdk-ami-bakery/cdk-ami-bakery.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk', 'ami', 'packer', 'ec2', 'ssm', 'step-functions', 'image-builder'],
+
+  // A recent CDK: Node.js 22 Lambda runtime, Fail.causePath, and cdk-nag 3 needs >= 2.257.0.
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+
+  // No GitHub workflows: CI is `.ci/run`, which runs the same build a developer runs.
+  github: false,
+  release: false,
+  // The build must not depend on a network beyond the npm registry.
+  depsUpgrade: false,
+
+  devDeps: [
+    // Handlers' AWS clients. Bundled by esbuild into the Lambda assets (the runtime's own
+    // SDK is used in AWS: `@aws-sdk/*` is external in the bundles).
+    '@aws-sdk/client-ec2',
+    '@aws-sdk/client-ssm',
+    // Structured JSON logs with the build id as a persistent key; bundled into each handler.
+    '@aws-lambda-powertools/logger',
+    // The recipe document schema: typed, exact per-field messages, and JSON Schema export.
+    'zod@^4',
+    // Bundles the handlers at build time; no Docker anywhere.
+    'esbuild',
+    // Runs the CLI and the simulator straight from TypeScript sources in a checkout.
+    'tsx',
+    // Executes the synthesized state machine definition locally (the simulator's engine).
+    'aws-local-stepfunctions@3.0.0',
+    // The simulator's virtual clock: fakes Date and timers so a 6-minute bake runs in a second.
+    '@sinonjs/fake-timers',
+    '@types/sinonjs__fake-timers',
+    // Handler tests: mocked SDK v3 clients and jest matchers for them.
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+  ],
+
+  // Every test mirrors a source folder; handlers and the simulator are tested from source.
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Synthesizing stacks and running bakes is heavier than a unit test.
+      testTimeout: 60_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src', ...nonJsiiDirs],
+    devdirs: ['test', 'projenrc', 'local', 'cli', 'examples'],
+  },
+  tsconfigDev: {
+    include: nonJsiiDirs.map((dir) => `${dir}/**/*.ts`),
+    compilerOptions: {},
+  },
+  gitignore: ['/assets/', '/cdk.out/', '*.bakery-state.json'],
+  npmignoreEnabled: true,
+});
+
+// Handlers are bundled into `assets/lambda/<step>/index.js` before anything compiles or tests,
+// because the construct loads them with `Code.fromAsset` at synth time.
+const bundleHandlers = project.addTask('bundle:lambda', {
+  description: 'Bundle every Lambda handler with esbuild into assets/lambda/<step>/index.js',
+  exec: 'node scripts/bundle-handlers.mjs',
+});
+project.preCompileTask.spawn(bundleHandlers);
+project.testTask.prependSpawn(bundleHandlers);
+
+// `npm run --silent bakery -- <command>` runs the CLI from a checkout; `npm run demo` bakes the
+// example recipe in the simulator. Both bundle the handlers first when they are missing or stale.
+project.package.setScript('bakery', 'node scripts/bundle-handlers.mjs --if-stale && tsx cli/bakery.ts');
+project.package.setScript('demo', 'npm run --silent bakery -- simulate examples/recipes/nginx.json');
+
+project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');
+project.npmignore?.include('/assets/');
+
+project.synth();

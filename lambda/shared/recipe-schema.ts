@@ -1,0 +1,185 @@
+/**
+ * The recipe document schema (`schemaVersion: 1`), written once and used by the Prepare step,
+ * `bakery validate`, and the tests that check every document the CDK classes render.
+ *
+ * Field names are a public contract: add fields freely, never rename them.
+ */
+import { z } from 'zod';
+
+/** Placeholders an AMI name template may use. */
+export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as const;
+
+/** Tags the bakery adds itself; recipes may not set keys with this prefix. */
+export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
+
+/** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
+export const MAX_RECIPE_TAGS = 40;
+
+export const DEFAULT_TIMEOUTS = {
+  agentOnlineSeconds: 600,
+  instanceStopSeconds: 900,
+  imageAvailableSeconds: 3600,
+} as const;
+
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
+export const DEFAULT_INSTANCE_TYPES = ['t3.small'];
+
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const SSM_PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Characters EC2 accepts in an image name, outside of placeholders. */
+const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
+const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+const text = (what: string, max: number) =>
+  z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` }).max(max, { error: `must be at most ${max} characters` });
+
+const int = (min: number, max: number, unit: string) =>
+  z.number({ error: `expected a whole number of ${unit}` })
+    .int({ error: `expected a whole number of ${unit}` })
+    .min(min, { error: `must be between ${min} and ${max} ${unit}` })
+    .max(max, { error: `must be between ${min} and ${max} ${unit}` });
+
+const idList = (pattern: RegExp, example: string) =>
+  z.array(z.string().regex(pattern, { error: `expected an id like ${example}` }), { error: 'expected an array of ids' })
+    .min(1, { error: 'expected at least one id; leave the field out to use the default' });
+
+const tagsSchema = z.record(
+  z.string()
+    .min(1, { error: 'tag keys must not be empty' })
+    .max(128, { error: 'tag keys must be at most 128 characters' })
+    .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'tag keys must not start with "aws:" (reserved by AWS)' })
+    .refine((key) => !key.startsWith(BAKERY_TAG_PREFIX), { error: `tag keys must not start with "${BAKERY_TAG_PREFIX}" (set by the bakery)` }),
+  z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' }),
+  { error: 'expected an object of tag keys to string values' },
+).refine((tags) => Object.keys(tags).length <= MAX_RECIPE_TAGS, {
+  error: `at most ${MAX_RECIPE_TAGS} tags (AWS allows 50 per resource and the bakery adds its own)`,
+});
+
+const filterSchema = z.strictObject({
+  owners: z.array(text('an owner (account id, "self", "amazon" or an alias)', 64), { error: 'expected an array of owners' })
+    .min(1, { error: 'expected at least one owner, e.g. ["099720109477"] or ["amazon"]' }),
+  name: text('an image name pattern such as "ubuntu/images/*24.04*"', 128),
+  architecture: z.enum(['x86_64', 'arm64', 'i386', 'x86_64_mac', 'arm64_mac'], { error: 'expected "x86_64" or "arm64"' }).optional(),
+});
+
+const sourceSchema = z.strictObject({
+  amiId: z.string().regex(AMI_ID, { error: 'expected an AMI id like ami-0123456789abcdef0' }).optional(),
+  ssmParameter: z.string().max(2048).regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name like /aws/service/...' }).optional(),
+  filter: filterSchema.optional(),
+}, { error: 'expected an object with one of amiId, ssmParameter or filter' }).superRefine((source, ctx) => {
+  const given = (['amiId', 'ssmParameter', 'filter'] as const).filter((key) => source[key] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: given.length === 0
+        ? 'missing: set exactly one of amiId, ssmParameter or filter'
+        : `set exactly one of amiId, ssmParameter or filter (got ${given.join(' and ')})`,
+    });
+  }
+});
+
+const rootVolumeSchema = z.strictObject({
+  sizeGiB: int(1, 16384, 'GiB').optional(),
+  type: z.enum(['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'], { error: 'expected one of gp2, gp3, io1, io2, st1, sc1, standard' }).optional(),
+  iops: int(100, 256000, 'IOPS').optional(),
+  throughputMiBps: int(125, 2000, 'MiB/s').optional(),
+});
+
+const instanceSchema = z.strictObject({
+  types: z.array(z.string().regex(INSTANCE_TYPE, { error: 'expected an instance type like t3.small' }), { error: 'expected an array of instance types' })
+    .min(1, { error: 'expected at least one instance type, e.g. ["t3.small"]' }).max(10, { error: 'at most 10 instance types' }).optional(),
+  subnetIds: idList(SUBNET_ID, 'subnet-0123456789abcdef0').optional(),
+  securityGroupIds: idList(SECURITY_GROUP_ID, 'sg-0123456789abcdef0').optional(),
+  rootVolume: rootVolumeSchema.optional(),
+  tags: tagsSchema.optional(),
+});
+
+const shellSchema = z.strictObject({
+  name: text('a step name', 64).optional(),
+  commands: z.array(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), {
+    error: 'expected a non-empty array of strings',
+  }).min(1, { error: 'expected a non-empty array of strings' }).max(500, { error: 'at most 500 commands per step' }),
+  timeoutSeconds: int(1, 172800, 'seconds').optional(),
+  workingDirectory: text('a directory path', 1024).optional(),
+  environment: z.record(
+    z.string().regex(ENV_NAME, { error: 'environment variable names must match [A-Za-z_][A-Za-z0-9_]*' }),
+    z.string({ error: 'environment values must be strings' }).max(4096),
+    { error: 'expected an object of variable names to string values' },
+  ).optional(),
+});
+
+const rebootSchema = z.strictObject({
+  name: text('a step name', 64).optional(),
+}, { error: 'expected an object, e.g. {}' });
+
+const stepSchema = z.strictObject({
+  shell: shellSchema.optional(),
+  reboot: rebootSchema.optional(),
+}, { error: 'expected a step object: {"shell": {...}} or {"reboot": {}}' }).superRefine((step, ctx) => {
+  const kinds = (['shell', 'reboot'] as const).filter((key) => step[key] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({ code: 'custom', message: kinds.length === 0 ? 'expected one of "shell" or "reboot"' : 'a step is either "shell" or "reboot", not both' });
+  }
+});
+
+const amiNameSchema = z.string({ error: 'expected a name template' })
+  .min(3, { error: 'must be at least 3 characters' })
+  .max(128, { error: 'must be at most 128 characters' })
+  .superRefine((template, ctx) => {
+    for (const problem of nameTemplateProblems(template)) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const amiSchema = z.strictObject({
+  name: amiNameSchema.optional(),
+  description: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
+  tags: tagsSchema.optional(),
+  kmsKeyId: text('a KMS key id, ARN or alias', 2048).optional(),
+  forceDeregister: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+const timeoutsSchema = z.strictObject({
+  agentOnlineSeconds: int(30, 3600, 'seconds').optional(),
+  instanceStopSeconds: int(30, 7200, 'seconds').optional(),
+  imageAvailableSeconds: int(60, 86400, 'seconds').optional(),
+});
+
+export const recipeSchema = z.strictObject({
+  $schema: z.string().optional(),
+  schemaVersion: z.literal(1, { error: 'expected 1 (the only schema version)' }),
+  name: z.string({ error: 'expected a recipe name' }).regex(RECIPE_NAME, {
+    error: 'expected 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  }),
+  description: z.string().max(1024).optional(),
+  source: sourceSchema,
+  instance: instanceSchema.optional(),
+  steps: z.array(stepSchema, { error: 'expected a non-empty array of steps' })
+    .min(1, { error: 'expected a non-empty array of steps' })
+    .max(100, { error: 'at most 100 steps' }),
+  ami: amiSchema.optional(),
+  timeouts: timeoutsSchema.optional(),
+}, { error: 'expected a recipe document (a JSON object)' });
+
+export type RecipeDocument = z.infer<typeof recipeSchema>;
+export type ProvisioningStep = RecipeDocument['steps'][number];
+
+/** Problems with an AMI name template: unknown placeholders and characters EC2 refuses. */
+export function nameTemplateProblems(template: string): string[] {
+  const problems: string[] = [];
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (!(NAME_PLACEHOLDERS as readonly string[]).includes(match[1])) {
+      problems.push(`unknown placeholder {{${match[1]}}}; use one of ${NAME_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+    }
+  }
+  const literal = template.replace(PLACEHOLDER, '');
+  if (literal.includes('{{') || literal.includes('}}')) {
+    problems.push('unbalanced "{{" or "}}"; placeholders look like {{timestamp}}');
+  } else if (!AMI_NAME_CHARS.test(literal)) {
+    problems.push("AMI names may only contain letters, digits, spaces and ( ) [ ] . / - ' @ _");
+  }
+  return problems;
+}

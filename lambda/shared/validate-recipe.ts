@@ -1,0 +1,57 @@
+/**
+ * Turns the schema's verdict into messages a person can act on: `steps[1].shell.commands: expected ...`.
+ */
+import type { z } from 'zod';
+import { RecipeDocument, recipeSchema } from './recipe-schema';
+
+/** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
+export const MAX_DOCUMENT_BYTES = 200 * 1024;
+
+export type RecipeValidation =
+  | { readonly valid: true; readonly recipe: RecipeDocument; readonly problems: [] }
+  | { readonly valid: false; readonly problems: string[] };
+
+/** Validates a parsed document. */
+export function validateRecipe(document: unknown): RecipeValidation {
+  const size = Buffer.byteLength(JSON.stringify(document) ?? '', 'utf8');
+  if (size > MAX_DOCUMENT_BYTES) {
+    return { valid: false, problems: [`document: ${size} bytes is over the ${MAX_DOCUMENT_BYTES}-byte limit (Step Functions carries at most 256 KB of state)`] };
+  }
+  const result = recipeSchema.safeParse(document, { reportInput: true });
+  if (result.success) return { valid: true, recipe: result.data, problems: [] };
+  return { valid: false, problems: result.error.issues.flatMap(describeIssue) };
+}
+
+/** Validates the text of a recipe file (JSON). */
+export function validateRecipeText(text: string): RecipeValidation {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return { valid: false, problems: [`document: not valid JSON (${(error as Error).message})`] };
+  }
+  return validateRecipe(document);
+}
+
+/** Renders `['steps', 1, 'shell', 'commands']` as `steps[1].shell.commands`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || 'document';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field; check its spelling against the recipe reference`);
+  }
+  if (issue.code === 'invalid_key') {
+    return issue.issues.map((inner) => `${formatPath(issue.path)}: ${inner.message}`);
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [`${formatPath(issue.path)}: missing (required)`];
+  }
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}

@@ -1,0 +1,164 @@
+import { Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { IGrantable, Grant, InstanceProfile, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { Recipe, RecipeOptions } from './recipe/recipe';
+import { BakeDefinition } from './workflow/definition';
+import { grantRunnerPermissions } from './workflow/permissions';
+import { createStepFunctions } from './workflow/step-functions';
+
+/** Properties of an {@link AmiBakery}. */
+export interface AmiBakeryProps {
+  /**
+   * VPC the build instances run in. They need a route to the SSM endpoints: a NAT gateway, VPC endpoints
+   * for `ssm`, `ssmmessages` and `ec2messages`, or a public subnet.
+   * @default - the account's default VPC (each recipe may name subnets itself)
+   */
+  readonly vpc?: IVpc;
+  /**
+   * Subnets of `vpc` for build instances; several give the launch more capacity to try.
+   * @default - the VPC's private subnets with egress, else its public ones
+   */
+  readonly vpcSubnets?: SubnetSelection;
+  /**
+   * Security groups for build instances.
+   * @default - with `vpc`, one created for the bakery with no inbound rules; without, the VPC's default group
+   */
+  readonly securityGroups?: ISecurityGroup[];
+  /**
+   * How long the runner's logs, the state machine's logs and the provisioning output are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the bakery's log groups when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Trace the state machine and the runner functions with AWS X-Ray.
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * Longest a bake may run before Step Functions stops it.
+   * @default Duration.hours(4)
+   */
+  readonly bakeTimeout?: Duration;
+}
+
+/**
+ * A serverless AMI baker: a Step Functions state machine whose Lambda steps launch a temporary instance from a
+ * base image, provision it through SSM Run Command (no SSH, no key pairs, no open ports), create the AMI, and
+ * clean up everything they made — also when a bake fails.
+ *
+ * Start a bake with the input `{"recipeName": "<name>"}` for a recipe added with {@link addRecipe}, or
+ * `{"recipe": {...}}` with a whole recipe document.
+ */
+export class AmiBakery extends Construct implements IConnectable {
+  /** The state machine that runs bakes. */
+  public readonly stateMachine: StateMachine;
+  /** Role of the build instances: `AmazonSSMManagedInstanceCore` and writing to the output log group only. */
+  public readonly instanceRole: Role;
+  /** Instance profile of the build instances. */
+  public readonly instanceProfile: InstanceProfile;
+  /** Log group that receives the full output of every provisioning command. */
+  public readonly commandOutputLogGroup: LogGroup;
+  /** Security groups of the build instances (empty without a VPC). */
+  public readonly connections: Connections;
+  /** Value of the `cdk-ami-bakery:bakery` tag on everything this bakery creates. */
+  public readonly bakeryId: string;
+  /** SSM parameter path prefix under which registered recipes are stored. */
+  public readonly recipeParameterPrefix: string;
+  private readonly recipes = new Map<string, Recipe>();
+
+  constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    this.recipeParameterPrefix = `/cdk-ami-bakery/${this.bakeryId}/recipes/`;
+
+    this.commandOutputLogGroup = new LogGroup(this, 'CommandOutput', { retention: logRetention, removalPolicy });
+    this.instanceRole = new Role(this, 'InstanceRole', {
+      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+      description: 'cdk-ami-bakery build instances: SSM agent and provisioning output only',
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    this.commandOutputLogGroup.grantWrite(this.instanceRole);
+    this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+    this.connections = this.buildConnections(props);
+
+    const functions = createStepFunctions(this, {
+      logRetention,
+      removalPolicy,
+      tracing: props.tracing ?? false,
+      environment: {
+        BAKERY_ID: this.bakeryId,
+        RECIPE_PARAMETER_PREFIX: this.recipeParameterPrefix,
+        INSTANCE_PROFILE_NAME: this.instanceProfile.instanceProfileName,
+        OUTPUT_LOG_GROUP: this.commandOutputLogGroup.logGroupName,
+        SUBNET_IDS: props.vpc ? Fn.join(',', props.vpc.selectSubnets(props.vpcSubnets).subnetIds) : '',
+        SECURITY_GROUP_IDS: this.connections.securityGroups.map((group) => group.securityGroupId).join(','),
+      },
+    });
+    grantRunnerPermissions(functions, {
+      stack: Stack.of(this),
+      bakeryId: this.bakeryId,
+      instanceRole: this.instanceRole,
+      recipeParameterPrefix: this.recipeParameterPrefix,
+    });
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions).startState),
+      timeout: props.bakeTimeout ?? Duration.hours(4),
+      tracingEnabled: props.tracing ?? false,
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+  }
+
+  /**
+   * Registers a recipe: a bake of it starts with the input `{"recipeName": "<name>"}`.
+   */
+  public addRecipe(id: string, options: RecipeOptions): Recipe {
+    const recipe = new Recipe(this, id, { ...options, parameterPrefix: this.recipeParameterPrefix });
+    if (this.recipes.has(recipe.recipeName)) {
+      throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
+    }
+    this.recipes.set(recipe.recipeName, recipe);
+    return recipe;
+  }
+
+  /**
+   * Lets a principal start bakes and read their progress. Whoever can start a bake can run commands on a build
+   * instance with the instance role, so grant it as you would grant that role.
+   */
+  public grantStartBake(grantee: IGrantable): Grant {
+    const grant = this.stateMachine.grantStartExecution(grantee);
+    this.stateMachine.grantRead(grantee);
+    return grant;
+  }
+
+  /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */
+  public addToInstanceRolePolicy(statement: PolicyStatement): void {
+    this.instanceRole.addToPrincipalPolicy(statement);
+  }
+
+  private buildConnections(props: AmiBakeryProps): Connections {
+    if (props.securityGroups) return new Connections({ securityGroups: props.securityGroups });
+    if (!props.vpc) return new Connections();
+    const group = new SecurityGroup(this, 'BuildInstanceSecurityGroup', {
+      vpc: props.vpc,
+      description: 'cdk-ami-bakery build instances: no inbound; outbound for SSM and package mirrors',
+      allowAllOutbound: true,
+    });
+    return new Connections({ securityGroups: [group] });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './ami-bakery';
+export * from './recipe/recipe';
+export * from './recipe/source-image';
+export * from './recipe/provision-step';

@@ -1,0 +1,170 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ProvisionStep } from './provision-step';
+import { SourceImage } from './source-image';
+
+/** What a recipe bakes: its source image, provisioning steps, and the AMI it makes. */
+export interface RecipeOptions {
+  /**
+   * The recipe's name: the value of `recipeName` in a bake's input, and the `{{recipe}}` placeholder.
+   * 1-63 letters, digits, `.`, `_` or `-`.
+   * @default - the construct id
+   */
+  readonly recipeName?: string;
+  /** The base image the build instance boots from. */
+  readonly source: SourceImage;
+  /** Provisioning steps, run in order through SSM Run Command. */
+  readonly steps: ProvisionStep[];
+  /**
+   * Instance types to try in order; the first that launches wins (capacity errors move on to the next).
+   * @default ['t3.small']
+   */
+  readonly instanceTypes?: string[];
+  /**
+   * Size of the root volume, and so of the AMI's root snapshot.
+   * @default - the source image's size
+   */
+  readonly rootVolumeSize?: number;
+  /**
+   * Type of the root volume.
+   * @default gp3
+   */
+  readonly rootVolumeType?: EbsDeviceVolumeType;
+  /**
+   * AMI name template; placeholders `{{timestamp}}`, `{{date}}`, `{{buildId}}`, `{{recipe}}`. Names are unique per
+   * account and region, so include `{{timestamp}}` or `{{buildId}}`.
+   * @default '{{recipe}}-{{timestamp}}'
+   */
+  readonly amiName?: string;
+  /**
+   * AMI description.
+   * @default - names the recipe and the source image
+   */
+  readonly description?: string;
+  /**
+   * Tags for the AMI, its snapshots, the build instance and its volumes.
+   * @default - only the bakery's own tags
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * KMS key (id, ARN or alias) that encrypts the build volumes and so the AMI's snapshots. The bakery's runner
+   * functions need permission to use it.
+   * @default - the account's default EBS encryption key
+   */
+  readonly kmsKeyId?: string;
+  /**
+   * Deregister an existing AMI of the same name made by this bakery instead of failing the bake.
+   * @default false
+   */
+  readonly forceDeregister?: boolean;
+  /**
+   * How long to wait for the SSM agent of a new build instance to come online.
+   * @default Duration.minutes(10)
+   */
+  readonly agentTimeout?: Duration;
+  /**
+   * How long to wait for the new AMI to become available.
+   * @default Duration.hours(1)
+   */
+  readonly imageTimeout?: Duration;
+}
+
+/** Properties of a {@link Recipe}. */
+export interface RecipeProps extends RecipeOptions {
+  /** SSM parameter path prefix under which the bakery's runner reads registered recipes. */
+  readonly parameterPrefix: string;
+}
+
+const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const STANDARD_PARAMETER_LIMIT = 4096;
+const ADVANCED_PARAMETER_LIMIT = 8192;
+
+/**
+ * A registered recipe: its document is stored in an SSM parameter that the bakery's Prepare step reads
+ * when a bake starts with `{"recipeName": "<name>"}`.
+ */
+export class Recipe extends Construct {
+  /** The recipe's name, as given in a bake's input. */
+  public readonly recipeName: string;
+  /** The recipe document (JSON, `schemaVersion: 1`) the runner validates and bakes. */
+  public readonly document: any;
+  /** The SSM parameter holding the document. */
+  public readonly parameter: StringParameter;
+
+  constructor(scope: Construct, id: string, props: RecipeProps) {
+    super(scope, id);
+    this.recipeName = props.recipeName ?? id;
+    validateOptions(this.recipeName, props);
+    this.document = renderDocument(this.recipeName, props);
+    const value = JSON.stringify(this.document);
+    if (value.length > ADVANCED_PARAMETER_LIMIT) {
+      throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts onto the image (e.g. download them in a step) or start bakes with an ad hoc {"recipe": ...} input.`);
+    }
+    this.parameter = new StringParameter(this, 'Document', {
+      parameterName: `${props.parameterPrefix}${this.recipeName}`,
+      stringValue: value,
+      description: `cdk-ami-bakery recipe ${this.recipeName}`,
+      tier: value.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
+    });
+  }
+
+  /** The execution input that bakes this recipe, for the Step Functions console or a schedule. */
+  public startBakeInput(): string {
+    return JSON.stringify({ recipeName: this.recipeName });
+  }
+}
+
+function validateOptions(recipeName: string, props: RecipeOptions): void {
+  if (!Token.isUnresolved(recipeName) && !RECIPE_NAME.test(recipeName)) {
+    throw new Error(`Recipe "${recipeName}": recipeName must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit.`);
+  }
+  if (props.steps.length === 0) {
+    throw new Error(`Recipe "${recipeName}": steps must hold at least one ProvisionStep, e.g. ProvisionStep.shell({ commands: ['...'] }).`);
+  }
+  if (props.instanceTypes !== undefined && props.instanceTypes.length === 0) {
+    throw new Error(`Recipe "${recipeName}": instanceTypes must not be empty; leave it out to use t3.small.`);
+  }
+  if (props.rootVolumeSize !== undefined && !Token.isUnresolved(props.rootVolumeSize)
+    && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
+    throw new Error(`Recipe "${recipeName}": rootVolumeSize must be a whole number of GiB between 1 and 16384 (got ${props.rootVolumeSize}).`);
+  }
+}
+
+function renderDocument(recipeName: string, props: RecipeOptions): Record<string, unknown> {
+  const document = omitUndefined({
+    schemaVersion: 1,
+    name: recipeName,
+    source: props.source._render(),
+    instance: renderInstance(props),
+    steps: props.steps.map((step) => step._render()),
+    ami: renderAmi(props),
+    timeouts: omitUndefined({
+      agentOnlineSeconds: props.agentTimeout?.toSeconds(),
+      imageAvailableSeconds: props.imageTimeout?.toSeconds(),
+    }),
+  });
+  return document ?? {};
+}
+
+function renderInstance(props: RecipeOptions): Record<string, unknown> | undefined {
+  const rootVolume = omitUndefined({ sizeGiB: props.rootVolumeSize, type: props.rootVolumeType });
+  return omitUndefined({ types: props.instanceTypes, rootVolume });
+}
+
+function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
+  return omitUndefined({
+    name: props.amiName,
+    description: props.description,
+    tags: props.tags,
+    kmsKeyId: props.kmsKeyId,
+    forceDeregister: props.forceDeregister,
+  });
+}
+
+/** Drops undefined fields; an object left empty becomes undefined so the document stays minimal. */
+function omitUndefined<T extends Record<string, unknown>>(object: T): T | undefined {
+  const entries = Object.entries(object).filter(([, value]) => value !== undefined);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries) as T;
+}

@@ -1,0 +1,72 @@
+/**
+ * Where a bake starts: the base image the temporary build instance boots from.
+ */
+
+/** Options for {@link SourceImage.fromFilter}. */
+export interface SourceImageFilterOptions {
+  /**
+   * Accounts that own the image: account ids, `self`, `amazon`, or an owner alias.
+   * Canonical (Ubuntu) is `099720109477`.
+   */
+  readonly owners: string[];
+  /**
+   * Image name pattern; `*` and `?` are wildcards, e.g. `ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*`.
+   */
+  readonly name: string;
+  /**
+   * Processor architecture of the image. Set it whenever the name pattern matches several.
+   * @default - any architecture
+   */
+  readonly architecture?: string;
+}
+
+/**
+ * The base image of a recipe: exactly one of an AMI id, an SSM parameter, or a filter (newest wins).
+ */
+export abstract class SourceImage {
+  /** A fixed AMI id, e.g. `ami-0123456789abcdef0`. Bakes are repeatable, but never pick up base image patches. */
+  public static fromAmiId(amiId: string): SourceImage {
+    return new RenderedSourceImage({ amiId });
+  }
+
+  /**
+   * An SSM parameter that holds an AMI id, read at the start of every bake; the public parameters under
+   * `/aws/service/` always point at the latest patched base image.
+   */
+  public static fromSsmParameter(parameterName: string): SourceImage {
+    return new RenderedSourceImage({ ssmParameter: parameterName });
+  }
+
+  /** The newest available image that matches owners, name pattern and architecture. */
+  public static fromFilter(options: SourceImageFilterOptions): SourceImage {
+    return new RenderedSourceImage({ filter: { ...options } });
+  }
+
+  /** Ubuntu Server from Canonical's public SSM parameter (gp3 root volume). */
+  public static ubuntu(version: string = '24.04', architecture: string = 'amd64'): SourceImage {
+    return SourceImage.fromSsmParameter(`/aws/service/canonical/ubuntu/server/${version}/stable/current/${architecture}/hvm/ebs-gp3/ami-id`);
+  }
+
+  /** Amazon Linux 2023 from its public SSM parameter. */
+  public static amazonLinux2023(architecture: string = 'x86_64'): SourceImage {
+    return SourceImage.fromSsmParameter(`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`);
+  }
+
+  protected constructor() {}
+
+  /**
+   * The `source` object of the recipe document.
+   * @internal
+   */
+  public abstract _render(): Record<string, unknown>;
+}
+
+class RenderedSourceImage extends SourceImage {
+  constructor(private readonly source: Record<string, unknown>) {
+    super();
+  }
+
+  public _render(): Record<string, unknown> {
+    return this.source;
+  }
+}

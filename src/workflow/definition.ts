@@ -1,0 +1,140 @@
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Choice, Condition, Fail, JsonPath, Pass, Result, State, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { addTransientRetries } from './retries';
+import { PhaseName, StepName } from './steps';
+
+/** One Lambda function per runner step. */
+export type StepFunctions = Record<StepName, IFunction>;
+
+/** A bounded wait loop: Wait (seconds chosen by the check) → check → leave when `$.poll.done`. */
+interface PollLoop {
+  readonly wait: string;
+  readonly check: string;
+  readonly done: string;
+  readonly step: StepName;
+  readonly phase: PhaseName;
+}
+
+/**
+ * Builds the bake workflow. Every handler takes the whole state and returns it updated, so tasks need no
+ * paths; every task retries transient errors and, on anything else, records its phase and goes to the
+ * failure cleanup, which removes what the bake made and fails with a cause a person can act on.
+ */
+export class BakeDefinition {
+  /** The first state of the workflow. */
+  public readonly startState: State;
+  private readonly failedIn = new Map<PhaseName, Pass>();
+  private readonly failureCleanup: State;
+
+  constructor(private readonly scope: Construct, private readonly functions: StepFunctions) {
+    this.failureCleanup = this.buildFailureCleanup();
+    const finish = this.task('Clean up build', 'finish', 'cleanup');
+    const image = this.createImage(finish);
+    const stop = this.stopInstance(image);
+    const provision = this.provision(stop);
+    const launch = this.launch(provision);
+    const prepare = this.prepare();
+    prepare.next(launch);
+    this.startState = prepare;
+  }
+
+  private prepare(): LambdaInvoke {
+    return this.task('Prepare build', 'prepare', 'prepare', TaskInput.fromObject({
+      input: JsonPath.entirePayload,
+      executionName: JsonPath.stringAt('$$.Execution.Name'),
+    }));
+  }
+
+  private launch(next: State): State {
+    const launch = this.task('Launch build instance', 'launch', 'launch');
+    launch.next(this.pollLoop({ wait: 'Wait for SSM agent', check: 'Check SSM agent', done: 'SSM agent online?', step: 'check-agent', phase: 'wait-for-agent' }, next));
+    return launch;
+  }
+
+  /** Runs the recipe's steps one at a time; returns the loop's entry, the "Any steps left?" choice. */
+  private provision(next: State): State {
+    const anyLeft = new Choice(this.scope, 'AnyStepsLeft', { stateName: 'Any steps left?' });
+    const start = this.task('Start provisioning step', 'run-step', 'provision');
+    start.next(this.pollLoop({ wait: 'Wait for provisioning step', check: 'Check provisioning step', done: 'Provisioning step finished?', step: 'check-step', phase: 'provision' }, anyLeft));
+    anyLeft.when(Condition.numberLessThanJsonPath('$.provision.index', '$.provision.count'), start).otherwise(next);
+    return anyLeft;
+  }
+
+  private stopInstance(next: State): State {
+    const stop = this.task('Stop build instance', 'stop', 'stop');
+    stop.next(this.pollLoop({ wait: 'Wait for instance to stop', check: 'Check instance stopped', done: 'Instance stopped?', step: 'check-stopped', phase: 'stop' }, next));
+    return stop;
+  }
+
+  private createImage(next: State): State {
+    const create = this.task('Create image', 'create-image', 'create-image');
+    create.next(this.pollLoop({ wait: 'Wait for image', check: 'Check image', done: 'Image available?', step: 'check-image', phase: 'create-image' }, next));
+    return create;
+  }
+
+  private pollLoop(loop: PollLoop, next: State): State {
+    const wait = new Wait(this.scope, idOf(loop.wait), { stateName: loop.wait, time: WaitTime.secondsPath('$.poll.seconds') });
+    const done = new Choice(this.scope, idOf(loop.done), { stateName: loop.done })
+      .when(Condition.booleanEquals('$.poll.done', true), next)
+      .otherwise(wait);
+    wait.next(this.task(loop.check, loop.step, loop.phase)).next(done);
+    return wait;
+  }
+
+  private task(stateName: string, step: StepName, phase: PhaseName, payload?: TaskInput): LambdaInvoke {
+    const task = new LambdaInvoke(this.scope, idOf(stateName), {
+      stateName,
+      lambdaFunction: this.functions[step],
+      payload,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+    });
+    addTransientRetries(task);
+    task.addCatch(this.failurePath(phase), { resultPath: '$.error' });
+    return task;
+  }
+
+  /** "Failed in <phase>": records the phase the bake failed in, then cleans up. */
+  private failurePath(phase: PhaseName): Pass {
+    let pass = this.failedIn.get(phase);
+    if (!pass) {
+      pass = new Pass(this.scope, idOf(`Failed in ${phase}`), {
+        stateName: `Failed in ${phase}`,
+        result: Result.fromString(phase),
+        resultPath: '$.failedPhase',
+      });
+      pass.next(this.failureCleanup);
+      this.failedIn.set(phase, pass);
+    }
+    return pass;
+  }
+
+  private buildFailureCleanup(): State {
+    const cleanup = new LambdaInvoke(this.scope, 'CleanUpAfterFailure', {
+      stateName: 'Clean up after failure',
+      lambdaFunction: this.functions['cleanup-failure'],
+      payload: TaskInput.fromObject({ state: JsonPath.entirePayload, executionName: JsonPath.stringAt('$$.Execution.Name') }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+    });
+    addTransientRetries(cleanup);
+    cleanup.addCatch(new Fail(this.scope, 'CleanupFailed', {
+      stateName: 'Cleanup after failure failed',
+      error: 'CleanupFailed',
+      cause: 'The bake failed and cleaning up after it failed too. Look for instances, images and snapshots tagged cdk-ami-bakery:build-id=<execution name> and remove them; the execution history shows both errors.',
+    }), { resultPath: '$.cleanupError' });
+    cleanup.next(new Fail(this.scope, 'BakeFailed', {
+      stateName: 'Bake failed',
+      errorPath: '$.failure.error',
+      causePath: '$.failure.cause',
+    }));
+    return cleanup;
+  }
+}
+
+/** Construct ids from readable state names: "Wait for SSM agent" → "WaitForSSMAgent". */
+function idOf(stateName: string): string {
+  return stateName.replace(/[^A-Za-z0-9 ]/g, '').split(' ').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+}

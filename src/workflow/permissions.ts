@@ -1,0 +1,167 @@
+import { Stack } from 'aws-cdk-lib';
+import { IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { StepFunctions } from './definition';
+import { BAKERY_TAG, StepName } from './steps';
+
+/** What the runner's permissions are scoped to. */
+export interface RunnerScope {
+  readonly stack: Stack;
+  /** Value of the bakery tag on everything this bakery creates. */
+  readonly bakeryId: string;
+  /** The build instances' role: the only role the runner may pass. */
+  readonly instanceRole: IRole;
+  /** SSM parameter path prefix of the registered recipes. */
+  readonly recipeParameterPrefix: string;
+}
+
+/**
+ * Least-privilege IAM for each runner step: no wildcard actions; anything that changes an instance, image
+ * or snapshot is allowed only on resources carrying this bakery's tag, and anything that creates one only
+ * when the request carries that tag.
+ */
+export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerScope): void {
+  const statements = new RunnerStatements(scope);
+  const byStep: Record<StepName, PolicyStatement[]> = {
+    'prepare': [statements.describe('ec2:DescribeImages'), statements.readParameters()],
+    'launch': statements.runInstances(),
+    'check-agent': [statements.describe('ec2:DescribeInstances', 'ssm:DescribeInstanceInformation')],
+    'run-step': statements.sendCommand(),
+    'check-step': [statements.describe('ssm:GetCommandInvocation')],
+    'stop': [statements.onTaggedInstances('ec2:StopInstances')],
+    'check-stopped': [statements.describe('ec2:DescribeInstances')],
+    'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
+    'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
+    'finish': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
+    'cleanup-failure': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
+  };
+  for (const [step, stepStatements] of Object.entries(byStep)) {
+    const fn: IFunction = functions[step as StepName];
+    stepStatements.forEach((statement) => fn.addToRolePolicy(statement));
+  }
+}
+
+class RunnerStatements {
+  private readonly region: string;
+  private readonly account: string;
+  private readonly partition: string;
+
+  constructor(private readonly scope: RunnerScope) {
+    this.region = scope.stack.region;
+    this.account = scope.stack.account;
+    this.partition = scope.stack.partition;
+  }
+
+  /** Read-only calls that EC2 and SSM only allow on all resources. */
+  public describe(...actions: string[]): PolicyStatement {
+    return new PolicyStatement({ actions, resources: ['*'] });
+  }
+
+  public audit(): PolicyStatement {
+    return this.describe('ec2:DescribeInstances', 'ec2:DescribeImages', 'ec2:DescribeSnapshots');
+  }
+
+  /** Registered recipes and the SSM parameters recipes name as their source (public ones included). */
+  public readParameters(): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [
+        `arn:${this.partition}:ssm:${this.region}::parameter/aws/service/*`,
+        `arn:${this.partition}:ssm:${this.region}:${this.account}:parameter/*`,
+      ],
+    });
+  }
+
+  public runInstances(): PolicyStatement[] {
+    return [
+      new PolicyStatement({
+        actions: ['ec2:RunInstances'],
+        resources: [this.ec2Arn('instance/*'), this.ec2Arn('volume/*')],
+        conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
+      }),
+      new PolicyStatement({
+        actions: ['ec2:RunInstances'],
+        resources: [
+          this.imageArn(),
+          this.ec2Arn('subnet/*'),
+          this.ec2Arn('network-interface/*'),
+          this.ec2Arn('security-group/*'),
+        ],
+      }),
+      new PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [this.ec2Arn('instance/*'), this.ec2Arn('volume/*')],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.scope.instanceRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
+    ];
+  }
+
+  public sendCommand(): PolicyStatement[] {
+    return [
+      new PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [`arn:${this.partition}:ssm:${this.region}::document/AWS-RunShellScript`],
+      }),
+      new PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [this.ec2Arn('instance/*')],
+        conditions: { StringEquals: { [`ssm:resourceTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
+      }),
+    ];
+  }
+
+  public createImage(): PolicyStatement[] {
+    return [
+      this.onTaggedInstances('ec2:CreateImage'),
+      new PolicyStatement({
+        actions: ['ec2:CreateImage'],
+        resources: [this.imageArn(), this.snapshotArn()],
+        conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
+      }),
+      new PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [this.imageArn(), this.snapshotArn()],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
+      }),
+    ];
+  }
+
+  /** Deregister images and delete snapshots this bakery made (half-made ones after a failure, or forceDeregister). */
+  public removeImages(): PolicyStatement[] {
+    return [this.onTaggedImages('ec2:DeregisterImage'), this.onTagged('ec2:DeleteSnapshot', this.snapshotArn())];
+  }
+
+  public onTaggedInstances(action: string): PolicyStatement {
+    return this.onTagged(action, this.ec2Arn('instance/*'));
+  }
+
+  public onTaggedImages(action: string): PolicyStatement {
+    return this.onTagged(action, this.imageArn());
+  }
+
+  private onTagged(action: string, resource: string): PolicyStatement {
+    return new PolicyStatement({
+      actions: [action],
+      resources: [resource],
+      conditions: { StringEquals: { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
+    });
+  }
+
+  /** Image and snapshot ARNs name no account. */
+  private imageArn(): string {
+    return `arn:${this.partition}:ec2:${this.region}::image/*`;
+  }
+
+  private snapshotArn(): string {
+    return `arn:${this.partition}:ec2:${this.region}::snapshot/*`;
+  }
+
+  private ec2Arn(resource: string): string {
+    return `arn:${this.partition}:ec2:${this.region}:${this.account}:${resource}`;
+  }
+}

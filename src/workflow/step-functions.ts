@@ -1,0 +1,42 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { StepFunctions } from './definition';
+import { STEP_NAMES, StepName } from './steps';
+import { handlerCode } from '../private/handler-code';
+
+/** Settings every runner function shares. */
+export interface StepFunctionSettings {
+  /** Environment every step receives; steps read only what they need. */
+  readonly environment: Record<string, string>;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly tracing: boolean;
+}
+
+/** One small arm64 function per runner step, each with its own role and log group. */
+export function createStepFunctions(scope: Construct, settings: StepFunctionSettings): StepFunctions {
+  const functions = {} as Record<StepName, LambdaFunction>;
+  for (const step of STEP_NAMES) {
+    const id = step.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
+    functions[step] = new LambdaFunction(scope, `${id}Function`, {
+      description: `cdk-ami-bakery runner step: ${step}`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode(step),
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      logGroup,
+      tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      environment: {
+        ...settings.environment,
+        BAKERY_STEP: step,
+        POWERTOOLS_SERVICE_NAME: 'cdk-ami-bakery',
+      },
+    });
+  }
+  return functions;
+}

@@ -1,0 +1,163 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Vpc } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { bakeryStack, definitionOf, launchEnvironment } from './stack';
+import { ProvisionStep, SourceImage } from '../../src';
+
+describe('AmiBakery', () => {
+  test('deploys a Standard state machine that logs to a log group with retention', () => {
+    const { template } = bakeryStack({ logRetention: RetentionDays.ONE_WEEK });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThan(2);
+    for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(7);
+  });
+
+  test('turns X-Ray on for the state machine and functions only when asked', () => {
+    const off = bakeryStack().template;
+    off.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: false } });
+    off.resourcePropertiesCountIs('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } }, 0);
+    const on = bakeryStack({ tracing: true }).template;
+    on.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true } });
+    on.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+  });
+
+  test('one small arm64 function per step on the latest Node.js runtime', () => {
+    const { template } = bakeryStack();
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
+    expect(steps).toEqual(['check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure', 'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop']);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('cdk-ami-bakery');
+    }
+  });
+
+  test('the instance profile role holds only AmazonSSMManagedInstanceCore, plus writing its command output', () => {
+    const { template } = bakeryStack();
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } },
+    });
+    const [[roleId, role]] = Object.entries(roles);
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(':iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: roleId }] });
+    const instancePolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const actions = instancePolicies.flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+
+  test('users can add statements to the instance role', () => {
+    const { template } = bakeryStack({}, (bakery) => bakery.addToInstanceRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::installers/*'] }),
+    ));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject' })]) },
+    });
+  });
+
+  test('without a VPC, the bakery creates no security group and leaves subnets to the default VPC', () => {
+    const { template } = bakeryStack();
+    expect(template.findResources('AWS::EC2::SecurityGroup')).toEqual({});
+    expect(launchEnvironment(template)).toMatchObject({ SUBNET_IDS: '', SECURITY_GROUP_IDS: '' });
+  });
+
+  test('in a VPC, build instances get a security group with no inbound rules and the VPC\'s private subnets', () => {
+    const { template } = bakeryStack((stack) => ({ vpc: new Vpc(stack, 'Vpc', { maxAzs: 2 }) }));
+    const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0].Properties.SecurityGroupIngress).toBeUndefined();
+    const environment = launchEnvironment(template);
+    expect(JSON.stringify(environment.SUBNET_IDS)).toMatch(/VpcPrivateSubnet1.*VpcPrivateSubnet2/);
+    expect(JSON.stringify(environment.SECURITY_GROUP_IDS)).toContain('BuildInstanceSecurityGroup');
+  });
+
+  test('removal policy applies to the log groups', () => {
+    const { template } = bakeryStack({ removalPolicy: RemovalPolicy.RETAIN });
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(group.DeletionPolicy).toBe('Retain');
+  });
+
+  test('addRecipe stores the rendered document where the runner reads it', () => {
+    const { template, bakery } = bakeryStack({}, (b) => b.addRecipe('Web', {
+      recipeName: 'web',
+      source: SourceImage.ubuntu('24.04'),
+      steps: [ProvisionStep.shell({ commands: ['apt-get install -y nginx'] })],
+    }));
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `${bakery.recipeParameterPrefix}web`,
+      Value: Match.serializedJson(Match.objectLike({ schemaVersion: 1, name: 'web', steps: [{ shell: { commands: ['apt-get install -y nginx'] } }] })),
+    });
+  });
+
+  test('two recipes with one name are refused', () => {
+    expect(() => bakeryStack({}, (b) => {
+      const recipe = { recipeName: 'web', source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()] };
+      b.addRecipe('A', recipe);
+      b.addRecipe('B', recipe);
+    })).toThrow('a recipe named "web" is already registered');
+  });
+
+  test('grantStartBake lets a principal start and watch bakes', () => {
+    const { template } = bakeryStack({}, (bakery, stack) => {
+      bakery.grantStartBake(new Role(stack, 'Operator', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') }));
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]) },
+    });
+  });
+});
+
+describe('the bake workflow', () => {
+  const { template } = bakeryStack();
+  const definition = definitionOf(template);
+  const states = definition.States;
+
+  test('runs the phases in order', () => {
+    expect(definition.StartAt).toBe('Prepare build');
+    expect(states['Prepare build'].Next).toBe('Launch build instance');
+    expect(states['Launch build instance'].Next).toBe('Wait for SSM agent');
+    expect(states['SSM agent online?'].Default).toBe('Wait for SSM agent');
+    expect(states['SSM agent online?'].Choices[0].Next).toBe('Any steps left?');
+    expect(states['Any steps left?'].Choices[0].Next).toBe('Start provisioning step');
+    expect(states['Any steps left?'].Default).toBe('Stop build instance');
+    expect(states['Provisioning step finished?'].Choices[0].Next).toBe('Any steps left?');
+    expect(states['Instance stopped?'].Choices[0].Next).toBe('Create image');
+    expect(states['Image available?'].Choices[0].Next).toBe('Clean up build');
+    expect(states['Clean up build'].End).toBe(true);
+  });
+
+  test('waits only in Wait states whose time the checks choose', () => {
+    const waits = Object.entries(states).filter(([, state]) => state.Type === 'Wait');
+    expect(waits.map(([name]) => name).sort()).toEqual(['Wait for SSM agent', 'Wait for image', 'Wait for instance to stop', 'Wait for provisioning step']);
+    for (const [, wait] of waits) expect(wait.SecondsPath).toBe('$.poll.seconds');
+  });
+
+  test('every Task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBe(11);
+    for (const [name, task] of tasks) {
+      const retry = task.Retry.find((r: any) => r.ErrorEquals.includes('RequestLimitExceeded'));
+      expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
+      expect(retry.ErrorEquals).toEqual(expect.arrayContaining(['ThrottlingException', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
+      expect(task.Catch).toHaveLength(1);
+      const target = task.Catch[0].Next;
+      if (name === 'Clean up after failure') {
+        expect(states[target].Type).toBe('Fail');
+      } else {
+        expect(states[target].Next).toBe('Clean up after failure');
+      }
+    }
+  });
+
+  test('a failed bake records its phase and fails with the cause the cleanup writes', () => {
+    expect(states['Failed in provision']).toMatchObject({ Type: 'Pass', Result: 'provision', ResultPath: '$.failedPhase' });
+    expect(states['Clean up after failure'].Next).toBe('Bake failed');
+    expect(states['Bake failed']).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
+  });
+});

@@ -1,0 +1,60 @@
+import { allStatements, bakeryStack } from './stack';
+
+describe('runner IAM', () => {
+  const { template, bakery } = bakeryStack();
+  const statements = allStatements(template);
+  const withAction = (action: string) => statements.filter((statement) => [statement.Action].flat().includes(action));
+  const bakeryTag = { 'aws:ResourceTag/cdk-ami-bakery:bakery': bakery.bakeryId };
+
+  test('no statement grants a wildcard action', () => {
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.length).toBeGreaterThan(10);
+    for (const action of actions) expect(action).not.toMatch(/\*/);
+  });
+
+  test.each(['ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot', 'ec2:ModifyImageAttribute'])(
+    '%s only on resources carrying the bakery tag', (action) => {
+      const granted = withAction(action);
+      expect(granted.length).toBeGreaterThan(0);
+      for (const statement of granted) expect(statement.Condition).toEqual({ StringEquals: bakeryTag });
+    });
+
+  test('CreateImage only from tagged instances, and only makes images and snapshots that carry the tag', () => {
+    const granted = withAction('ec2:CreateImage');
+    const onInstances = granted.find((statement) => JSON.stringify(statement.Resource).includes('instance/*'));
+    expect(onInstances.Condition).toEqual({ StringEquals: bakeryTag });
+    const onImages = granted.find((statement) => JSON.stringify(statement.Resource).includes('image/*'));
+    expect(onImages.Condition).toEqual({ StringEquals: { 'aws:RequestTag/cdk-ami-bakery:bakery': bakery.bakeryId } });
+  });
+
+  test('RunInstances creates instances and volumes only with the bakery tag in the request', () => {
+    const granted = withAction('ec2:RunInstances');
+    const creating = granted.find((statement) => JSON.stringify(statement.Resource).includes('instance/*'));
+    expect(JSON.stringify(creating.Resource)).toContain('volume/*');
+    expect(creating.Condition).toEqual({ StringEquals: { 'aws:RequestTag/cdk-ami-bakery:bakery': bakery.bakeryId } });
+    const others = granted.filter((statement) => statement !== creating);
+    for (const statement of others) expect(JSON.stringify(statement.Resource)).not.toMatch(/instance\/\*|volume\/\*/);
+  });
+
+  test('iam:PassRole only for the instance role, only to EC2', () => {
+    const granted = withAction('iam:PassRole');
+    expect(granted).toHaveLength(1);
+    expect(granted[0].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BakeryInstanceRole/), 'Arn'] });
+    expect(granted[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  });
+
+  test('SendCommand runs AWS-RunShellScript only on instances carrying the bakery tag', () => {
+    const granted = withAction('ssm:SendCommand');
+    const document = granted.find((statement) => JSON.stringify(statement.Resource).includes('document/AWS-RunShellScript'));
+    expect(document.Condition).toBeUndefined();
+    const instances = granted.find((statement) => JSON.stringify(statement.Resource).includes('instance/*'));
+    expect(instances.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/cdk-ami-bakery:bakery': bakery.bakeryId } });
+  });
+
+  test('all-resource grants are read-only, besides the log delivery Step Functions logging needs', () => {
+    const everywhere = statements.filter((statement) => statement.Resource === '*');
+    const actions = everywhere.flatMap((statement) => [statement.Action].flat());
+    const logDelivery = /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
+    for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation)/);
+  });
+});
