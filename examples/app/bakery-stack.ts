@@ -1,0 +1,44 @@
+/**
+ * An example CDK app: one bakery with two recipes. In your own app, import from 'cdk-ami-bakery'.
+ */
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AmiBakery, ProvisionStep, SourceImage } from '../../src';
+
+export class BakeryStack extends Stack {
+  public readonly bakery: AmiBakery;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.bakery = new AmiBakery(this, 'Bakery', { logRetention: RetentionDays.THREE_MONTHS });
+
+    this.bakery.addRecipe('Nginx', {
+      recipeName: 'nginx',
+      source: SourceImage.ubuntu('24.04', 'amd64'),
+      instanceTypes: ['t3.small', 't3a.small'],
+      rootVolumeSize: 12,
+      rootVolumeType: EbsDeviceVolumeType.GP3,
+      steps: [
+        ProvisionStep.shell({ name: 'install nginx', commands: ['apt-get update -y', 'DEBIAN_FRONTEND=noninteractive apt-get install -y nginx'], timeout: Duration.minutes(30) }),
+        ProvisionStep.shell({ name: 'enable nginx', commands: ['systemctl enable nginx'] }),
+        ProvisionStep.shell({ name: 'smoke test', commands: ['curl -fsS http://localhost/ >/dev/null'] }),
+      ],
+      amiName: 'nginx-{{timestamp}}',
+      tags: { team: 'platform' },
+    });
+
+    this.bakery.addRecipe('Base', {
+      recipeName: 'al2023-base',
+      source: SourceImage.fromFilter({ owners: ['amazon'], name: 'al2023-ami-2023.*-kernel-6.1-arm64', architecture: 'arm64' }),
+      instanceTypes: ['t4g.small'],
+      steps: [
+        ProvisionStep.shell({ commands: ['dnf upgrade -y'] }),
+        ProvisionStep.reboot('pick up the new kernel'),
+        ProvisionStep.shell({ commands: ['uname -r'], environment: { LANG: 'C.UTF-8' } }),
+      ],
+      amiName: 'al2023-base-{{date}}-{{buildId}}',
+    });
+  }
+}

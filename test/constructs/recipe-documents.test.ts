@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { bakeryStack } from './stack';
+import { BakeryStack } from '../../examples/app/bakery-stack';
+import { validateRecipe, validateRecipeText } from '../../lambda/shared/validate-recipe';
+import { ProvisionStep, RecipeOptions, SourceImage } from '../../src';
+
+/** Every document the CDK classes can render, one option at a time. */
+const variants: Record<string, RecipeOptions> = {
+  'AMI id': { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()] },
+  'SSM parameter': { source: SourceImage.fromSsmParameter('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'), steps: [ProvisionStep.reboot('now')] },
+  'filter': { source: SourceImage.fromFilter({ owners: ['099720109477'], name: 'ubuntu/images/*24.04*', architecture: 'arm64' }), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'ubuntu': { source: SourceImage.ubuntu(), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'amazon linux': { source: SourceImage.amazonLinux2023('arm64'), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'every option': {
+    source: SourceImage.ubuntu('22.04'),
+    steps: [
+      ProvisionStep.shell({ name: 'all', commands: ['a', 'b'], timeout: Duration.minutes(5), workingDirectory: '/tmp', environment: { A: 'b' } }),
+      ProvisionStep.reboot(),
+    ],
+    instanceTypes: ['t3.small', 't3a.small'],
+    rootVolumeSize: 20,
+    rootVolumeType: EbsDeviceVolumeType.GP3,
+    amiName: '{{recipe}}-{{date}}-{{timestamp}}-{{buildId}}',
+    description: 'everything',
+    tags: { team: 'platform' },
+    kmsKeyId: 'alias/images',
+    forceDeregister: true,
+    agentTimeout: Duration.minutes(5),
+    imageTimeout: Duration.hours(2),
+  },
+};
+
+describe('recipe documents rendered by the CDK classes', () => {
+  test.each(Object.entries(variants))('%s renders a valid document', (name, options) => {
+    const { bakery } = bakeryStack({}, () => undefined);
+    const recipe = bakery.addRecipe('Recipe', { recipeName: name.replace(/ /g, '-'), ...options });
+    expect(validateRecipe(recipe.document).problems).toEqual([]);
+  });
+
+  test('the example app synthesizes and every recipe it registers is valid', () => {
+    const stack = new BakeryStack(new App(), 'Example');
+    const parameters = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter'));
+    expect(parameters).toHaveLength(2);
+    for (const parameter of parameters) expect(validateRecipeText(parameter.Properties.Value).problems).toEqual([]);
+  });
+
+  test.each(readdirSync(join(__dirname, '../../examples/recipes')))('examples/recipes/%s is valid', (file) => {
+    const text = readFileSync(join(__dirname, '../../examples/recipes', file), 'utf8');
+    expect(validateRecipeText(text).problems).toEqual([]);
+  });
+});
+
+describe('recipe props are checked at synth time', () => {
+  const base = { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()] };
+  test.each([
+    ['a name with a space', { ...base, recipeName: 'has space' }, 'recipeName must be 1-63 letters'],
+    ['no steps', { ...base, steps: [] }, 'steps must hold at least one ProvisionStep'],
+    ['no instance types', { ...base, instanceTypes: [] }, 'instanceTypes must not be empty'],
+    ['a zero-size volume', { ...base, rootVolumeSize: 0 }, 'rootVolumeSize must be a whole number of GiB between 1 and 16384 (got 0)'],
+  ])('refuses %s', (_name, options, message) => {
+    expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('Recipe', options as RecipeOptions))).toThrow(message as string);
+  });
+});
