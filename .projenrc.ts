@@ -1,7 +1,9 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 // Folders compiled outside jsii: handlers (esbuild), the simulator and the CLI (tsx / esbuild).
 const nonJsiiDirs = ['lambda', 'local', 'cli', 'examples'];
+// They and the tests are bundled (esbuild) or run from source (tsx, ts-jest), so they resolve modules as a bundler does.
+const bundlerResolution = { module: 'preserve', moduleResolution: 'bundler' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ami-bakery',
@@ -56,17 +58,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
     },
   },
+  tsconfigDev: { compilerOptions: { module: bundlerResolution.module, moduleResolution: javascript.TypeScriptModuleResolution.BUNDLER } },
   eslintOptions: {
     dirs: ['src', ...nonJsiiDirs],
-    devdirs: ['test', 'projenrc', 'local', 'cli', 'examples'],
-  },
-  tsconfigDev: {
-    include: nonJsiiDirs.map((dir) => `${dir}/**/*.ts`),
-    compilerOptions: {},
+    // Handlers' libraries are devDependencies: esbuild bundles them, the published package never loads them.
+    devdirs: ['test', 'projenrc', ...nonJsiiDirs],
   },
   gitignore: ['/assets/', '/cdk.out/', '*.bakery-state.json'],
   npmignoreEnabled: true,
 });
+
+// jsii compiles src/ only. Each other folder gets a tsconfig of its own so that ESLint's project service
+// and the `typecheck` task see its files with the same compiler settings.
+for (const dir of nonJsiiDirs) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..', ...bundlerResolution }, include: ['**/*.ts'] },
+  });
+}
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the handlers, the simulator, the CLI, the examples and the tests (jsii checks src/)',
+  exec: [...nonJsiiDirs, 'test'].map((dir) => `tsc --noEmit -p ${dir}`).join(' && '),
+});
+project.testTask.spawn(typecheck);
 
 // Handlers are bundled into `assets/lambda/<step>/index.js` before anything compiles or tests,
 // because the construct loads them with `Code.fromAsset` at synth time.
