@@ -1,0 +1,75 @@
+/**
+ * Step "Check SSM agent": one check of the loop that waits until the build instance's SSM agent
+ * reports Online, after which provisioning can start.
+ *
+ * Event: `BakeState` with `instanceId` and `poll`. Returns: the state with `poll.done` and, once
+ * Online, the `provision` phase and progress; else the next poll. Throws `InstanceLost` when the
+ * instance stopped or is terminating, `AgentNotOnline` when the budget is spent.
+ */
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { ssm } from './shared/clients';
+import * as config from './shared/config';
+import { AgentNotOnline, InstanceLost } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { describeInstance } from './shared/instances';
+import { LambdaContext, logger } from './shared/logger';
+import { enterPhase } from './shared/phases';
+import { finishPoll, nextPoll, pollExpired } from './shared/poll';
+import { requireBuild, requireInstanceId, requirePoll } from './shared/state';
+import type { BakeState } from './shared/types';
+
+/** Instance states in which the agent will never come online without someone starting the instance again. */
+export const LOST_STATES: readonly string[] = ['shutting-down', 'terminated', 'stopping', 'stopped'];
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('check-agent', state.build?.buildId, context, () => checkAgent(state));
+
+async function checkAgent(state: BakeState): Promise<BakeState> {
+  const build = requireBuild(state, 'check-agent');
+  const instanceId = requireInstanceId(state, 'check-agent');
+  const poll = requirePoll(state, 'check-agent');
+  const instanceState = await instanceStateName(instanceId);
+  const pingStatus = instanceState === 'running' ? await agentPingStatus(instanceId) : undefined;
+  logger.info('Checked SSM agent', { instanceId, instanceState, pingStatus: pingStatus ?? 'not registered' });
+  if (pingStatus === 'Online') {
+    return {
+      ...state,
+      phases: enterPhase(state.phases, 'provision'),
+      poll: finishPoll(poll),
+      provision: { index: 0, count: build.recipe.steps.length, results: [] },
+    };
+  }
+  if (pollExpired(poll)) throw agentNotOnline(instanceId, poll.budgetSeconds, instanceState, pingStatus);
+  return { ...state, poll: nextPoll(poll) };
+}
+
+/** The instance's state name; throws `InstanceLost` when it will not come online. */
+async function instanceStateName(instanceId: string): Promise<string> {
+  const instance = await describeInstance(instanceId);
+  const name = instance?.State?.Name ?? 'pending';
+  if (LOST_STATES.includes(name)) {
+    const reason = instance?.StateReason?.Message ?? instance?.StateTransitionReason;
+    throw new InstanceLost(`build instance ${instanceId} is ${name}${reason ? ` (${reason})` : ''} while waiting for its SSM agent`);
+  }
+  return name;
+}
+
+/** The agent's ping status as SSM reports it, or undefined before the agent has registered. */
+async function agentPingStatus(instanceId: string): Promise<string | undefined> {
+  const { InstanceInformationList } = await ssm().send(new DescribeInstanceInformationCommand({
+    Filters: [{ Key: 'InstanceIds', Values: [instanceId] }],
+  }));
+  return InstanceInformationList?.find((info) => info.InstanceId === instanceId)?.PingStatus;
+}
+
+/** The error for an agent that never came online, with what to check. */
+function agentNotOnline(instanceId: string, budgetSeconds: number, instanceState: string, pingStatus: string | undefined): AgentNotOnline {
+  const profile = config.optionalEnv('INSTANCE_PROFILE_NAME');
+  return new AgentNotOnline(
+    `the SSM agent on build instance ${instanceId} did not come online within ${budgetSeconds} s ` +
+    `(instance ${instanceState}, SSM ping status ${pingStatus ?? 'none: not registered'}). Check that ` +
+    'the subnet reaches the SSM endpoints (a public IP with an internet gateway, a NAT gateway, or VPC endpoints for ssm, ssmmessages and ec2messages), ' +
+    `that the instance profile${profile ? ` ${profile}` : ''} grants AmazonSSMManagedInstanceCore, ` +
+    'and that the source image runs the SSM agent.',
+  );
+}

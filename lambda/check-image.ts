@@ -1,0 +1,48 @@
+/**
+ * Step "Check image": one check of the loop that waits for the new image. Once it is available the
+ * image is marked as IMDSv2-only, so instances launched from it require session tokens by default.
+ *
+ * Event: `BakeState` with `imageId` and `poll`. Returns: the state with `snapshotIds` and
+ * `poll.done` once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
+ * the image failed, `ImageNotAvailable` when the budget is spent.
+ */
+import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { ec2 } from './shared/clients';
+import { ImageCreationFailed, ImageNotAvailable } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { describeImage, snapshotIdsOf } from './shared/images';
+import { LambdaContext, logger } from './shared/logger';
+import { finishPoll, nextPoll, pollExpired } from './shared/poll';
+import { requireImageId, requirePoll } from './shared/state';
+import type { BakeState } from './shared/types';
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('check-image', state.build?.buildId, context, () => checkImage(state));
+
+async function checkImage(state: BakeState): Promise<BakeState> {
+  const imageId = requireImageId(state, 'check-image');
+  const poll = requirePoll(state, 'check-image');
+  const image = await describeImage(imageId);
+  const imageState = image?.State ?? 'pending';
+  logger.info('Checked image', { imageId, imageState });
+  if (image && imageState === 'available') {
+    await requireImdsV2(imageId);
+    return { ...state, snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
+  }
+  if (imageState === 'failed') {
+    throw new ImageCreationFailed(`image ${imageId} failed: ${image?.StateReason?.Message ?? image?.StateReason?.Code ?? 'EC2 gave no reason'}`);
+  }
+  if (pollExpired(poll)) {
+    throw new ImageNotAvailable(
+      `image ${imageId} was not available within ${poll.budgetSeconds} s (it is ${imageState}); ` +
+      'large volumes can take longer: raise timeouts.imageAvailableSeconds',
+    );
+  }
+  return { ...state, poll: nextPoll(poll) };
+}
+
+/** Marks the image so that instances launched from it require IMDSv2. */
+async function requireImdsV2(imageId: string): Promise<void> {
+  logger.info('Marking image as IMDSv2-only', { imageId });
+  await ec2().send(new ModifyImageAttributeCommand({ ImageId: imageId, ImdsSupport: { Value: 'v2.0' } }));
+}

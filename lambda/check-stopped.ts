@@ -1,0 +1,36 @@
+/**
+ * Step "Check instance stopped": one check of the loop that waits for the build instance to stop.
+ *
+ * Event: `BakeState` with `instanceId` and `poll`. Returns: the state with `poll.done` once the
+ * instance is stopped, else the next poll. Throws `InstanceLost` when the instance is terminating
+ * or gone, `InstanceStopTimeout` when the budget is spent.
+ */
+import { InstanceLost, InstanceStopTimeout } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { GONE_STATES, describeInstance } from './shared/instances';
+import { LambdaContext, logger } from './shared/logger';
+import { finishPoll, nextPoll, pollExpired } from './shared/poll';
+import { requireInstanceId, requirePoll } from './shared/state';
+import type { BakeState } from './shared/types';
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('check-stopped', state.build?.buildId, context, () => checkStopped(state));
+
+async function checkStopped(state: BakeState): Promise<BakeState> {
+  const instanceId = requireInstanceId(state, 'check-stopped');
+  const poll = requirePoll(state, 'check-stopped');
+  const instance = await describeInstance(instanceId);
+  const stateName = instance?.State?.Name ?? 'terminated';
+  logger.info('Checked build instance', { instanceId, instanceState: stateName });
+  if (stateName === 'stopped') return { ...state, poll: finishPoll(poll) };
+  if (GONE_STATES.includes(stateName) || !instance) {
+    throw new InstanceLost(`build instance ${instanceId} is ${instance ? stateName : 'gone'} while it was being stopped for imaging`);
+  }
+  if (pollExpired(poll)) {
+    throw new InstanceStopTimeout(
+      `build instance ${instanceId} did not stop within ${poll.budgetSeconds} s (it is ${stateName}); ` +
+      'metal and GPU instance types can take many minutes: raise timeouts.instanceStopSeconds',
+    );
+  }
+  return { ...state, poll: nextPoll(poll) };
+}

@@ -1,0 +1,84 @@
+/**
+ * Step "Create image": makes the AMI from the stopped build instance, tagging the image and its
+ * snapshots with the build's tags. A retried call reuses the image this build already created;
+ * with `ami.forceDeregister` an older image of the same name is replaced (snapshots included).
+ *
+ * Event: `BakeState` with a stopped instance. Returns: the state with `imageId`, the `create-image`
+ * phase and the poll loop that waits for the image.
+ */
+import { CreateImageCommand, Image } from '@aws-sdk/client-ec2';
+import { ec2 } from './shared/clients';
+import { AmiNameInUse } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
+import { LambdaContext, logger } from './shared/logger';
+import { enterPhase } from './shared/phases';
+import { startPoll } from './shared/poll';
+import { DEFAULT_TIMEOUTS } from './shared/recipe-schema';
+import { requireBuild, requireInstanceId } from './shared/state';
+import { TAG_KEYS, tagValue, toTagList } from './shared/tags';
+import type { BakeState, BuildContext } from './shared/types';
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('create-image', state.build?.buildId, context, () => createImage(state));
+
+async function createImage(state: BakeState): Promise<BakeState> {
+  const build = requireBuild(state, 'create-image');
+  const instanceId = requireInstanceId(state, 'create-image');
+  const phases = enterPhase(state.phases, 'create-image');
+  const existing = await findOwnImageByName(build.amiName);
+  const imageId = existing && isFromThisBuild(existing, build)
+    ? reuse(existing)
+    : await replaceAndCreate(build, instanceId, existing);
+  return {
+    ...state,
+    phases,
+    imageId,
+    poll: startPoll({
+      firstSeconds: 15,
+      maxSeconds: 60,
+      budgetSeconds: build.recipe.timeouts?.imageAvailableSeconds ?? DEFAULT_TIMEOUTS.imageAvailableSeconds,
+    }),
+  };
+}
+
+/** True when an image carries this build's id tag (an earlier attempt of this step made it). */
+function isFromThisBuild(image: Image, build: BuildContext): boolean {
+  return tagValue(image.Tags, TAG_KEYS.buildId) === build.buildId;
+}
+
+function reuse(image: Image): string {
+  logger.info('Reusing the image this build already created', { imageId: image.ImageId });
+  return image.ImageId!;
+}
+
+/** Removes an older image of the same name when the recipe allows it, then creates the image. */
+async function replaceAndCreate(build: BuildContext, instanceId: string, existing: Image | undefined): Promise<string> {
+  if (existing) {
+    if (build.recipe.ami?.forceDeregister !== true) {
+      throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) appeared in this account while the bake ran`);
+    }
+    logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });
+    await deregisterImageAndSnapshots(existing);
+  }
+  return sendCreateImage(build, instanceId);
+}
+
+/** One CreateImage call; returns the new image id. */
+async function sendCreateImage(build: BuildContext, instanceId: string): Promise<string> {
+  logger.info('Creating image', { instanceId, amiName: build.amiName });
+  const tags = toTagList(build.imageTags);
+  const { ImageId } = await ec2().send(new CreateImageCommand({
+    InstanceId: instanceId,
+    Name: build.amiName,
+    Description: build.amiDescription,
+    NoReboot: true,
+    TagSpecifications: [
+      { ResourceType: 'image', Tags: tags },
+      { ResourceType: 'snapshot', Tags: tags },
+    ],
+  }));
+  if (!ImageId) throw new Error('CreateImage returned no image id');
+  logger.info('Image creation started', { imageId: ImageId });
+  return ImageId;
+}

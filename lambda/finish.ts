@@ -1,0 +1,46 @@
+/**
+ * Step "Clean up build": terminates the build instance (without waiting), checks by the build-id
+ * tag that nothing else the bake made is left, and returns the manifest, which becomes the
+ * execution's output.
+ *
+ * Event: `BakeState` with an available image. Returns: `Manifest` (status SUCCEEDED).
+ */
+import { handleStep } from './shared/handle-step';
+import { findBuildImages, findBuildSnapshots } from './shared/images';
+import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
+import { LambdaContext, logger } from './shared/logger';
+import { succeededManifest } from './shared/manifest';
+import { enterPhase } from './shared/phases';
+import { requireBuild, requireImageId } from './shared/state';
+import type { BakeState, Manifest } from './shared/types';
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<Manifest> =>
+  handleStep('finish', state.build?.buildId, context, () => finish(state));
+
+async function finish(state: BakeState): Promise<Manifest> {
+  const build = requireBuild(state, 'finish');
+  const imageId = requireImageId(state, 'finish');
+  const phases = enterPhase(state.phases, 'cleanup');
+  if (state.instanceId) await terminateInstance(state.instanceId);
+  const snapshotIds = state.snapshotIds ?? [];
+  const leakedResources = await leftovers(build.buildId, imageId, snapshotIds);
+  if (leakedResources.length > 0) logger.warn('Resources of this build are still there', { leakedResources });
+  const artifact = { region: build.region, amiId: imageId, name: build.amiName, snapshotIds };
+  logger.info('Bake succeeded', { imageId, amiName: build.amiName });
+  return succeededManifest(build, { ...state, phases }, artifact, leakedResources);
+}
+
+/**
+ * Ids of everything tagged with the build id that should not outlive the bake: instances not
+ * terminating, images other than the artifact, snapshots other than the artifact's.
+ */
+async function leftovers(buildId: string, imageId: string, snapshotIds: readonly string[]): Promise<string[]> {
+  const instances = await findBuildInstances(buildId);
+  const images = await findBuildImages(buildId);
+  const snapshots = await findBuildSnapshots(buildId);
+  return [
+    ...instances.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!),
+    ...images.filter((image) => image.ImageId !== imageId).map((image) => image.ImageId!),
+    ...snapshots.filter((snapshot) => !snapshotIds.includes(snapshot.SnapshotId!)).map((snapshot) => snapshot.SnapshotId!),
+  ];
+}

@@ -1,0 +1,133 @@
+/**
+ * Step "Launch build instance": starts the temporary instance from the source image, trying each
+ * allowed instance type in each allowed subnet until one has capacity. The instance requires
+ * IMDSv2, has an encrypted root volume, and carries the build's tags (so do its volumes).
+ *
+ * Event: `BakeState` after prepare. Returns: the state with `instanceId`, `instanceType`, the
+ * `launch` and `wait-for-agent` phases, and the poll loop that waits for the SSM agent.
+ */
+import { createHash } from 'node:crypto';
+import { RunInstancesCommand, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { ec2 } from './shared/clients';
+import * as config from './shared/config';
+import { isAwsErrorNamed, NoCapacity } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { LambdaContext, logger } from './shared/logger';
+import { enterPhase } from './shared/phases';
+import { startPoll } from './shared/poll';
+import { DEFAULT_INSTANCE_TYPES, DEFAULT_TIMEOUTS } from './shared/recipe-schema';
+import { requireBuild } from './shared/state';
+import { toTagList } from './shared/tags';
+import type { BakeState, BuildContext } from './shared/types';
+
+/** EC2 errors meaning "not this type here, try another": the bake moves on to the next choice. */
+export const CAPACITY_ERRORS = ['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded'];
+
+/** One instance type in one subnet (undefined: the default VPC picks). */
+export interface Placement {
+  readonly instanceType: string;
+  readonly subnetId?: string;
+}
+
+export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('launch', state.build?.buildId, context, () => launch(state));
+
+async function launch(state: BakeState): Promise<BakeState> {
+  const build = requireBuild(state, 'launch');
+  const phases = enterPhase(state.phases, 'launch');
+  const { instanceId, instanceType } = await runFirstAvailable(build, placements(build));
+  return {
+    ...state,
+    phases: enterPhase(phases, 'wait-for-agent'),
+    instanceId,
+    instanceType,
+    poll: startPoll({
+      firstSeconds: 10,
+      maxSeconds: 30,
+      budgetSeconds: build.recipe.timeouts?.agentOnlineSeconds ?? DEFAULT_TIMEOUTS.agentOnlineSeconds,
+    }),
+  };
+}
+
+/** Every type in the recipe's order, each in every subnet (the recipe's, else the bakery's). */
+function placements(build: BuildContext): Placement[] {
+  const types = build.recipe.instance?.types ?? DEFAULT_INSTANCE_TYPES;
+  const subnets: (string | undefined)[] = build.recipe.instance?.subnetIds ?? config.defaultSubnetIds();
+  const subnetChoices = subnets.length > 0 ? subnets : [undefined];
+  return types.flatMap((instanceType) => subnetChoices.map((subnetId) => ({ instanceType, subnetId })));
+}
+
+/** Launches in the first placement with capacity; throws `NoCapacity` listing every attempt. */
+async function runFirstAvailable(build: BuildContext, choices: Placement[]): Promise<{ instanceId: string; instanceType: string }> {
+  const attempts: string[] = [];
+  for (const placement of choices) {
+    try {
+      return { instanceId: await runInstance(build, placement), instanceType: placement.instanceType };
+    } catch (error) {
+      if (!isAwsErrorNamed(error, ...CAPACITY_ERRORS)) throw error;
+      logger.warn('No capacity, trying the next choice', { ...placement, error: error.name });
+      attempts.push(`${describePlacement(placement)}: ${error.name} (${error.message})`);
+    }
+  }
+  throw new NoCapacity(
+    `could not launch the build instance with any allowed instance type and subnet. Tried:\n${attempts.map((line) => `- ${line}`).join('\n')}\n` +
+    'Add instance types to instance.types, or subnets in other Availability Zones to instance.subnetIds.',
+  );
+}
+
+function describePlacement(placement: Placement): string {
+  return `${placement.instanceType} in ${placement.subnetId ?? 'the default subnet'}`;
+}
+
+/** One RunInstances call; returns the instance id. */
+async function runInstance(build: BuildContext, placement: Placement): Promise<string> {
+  logger.info('Launching build instance', { ...placement, imageId: build.sourceAmiId });
+  const { Instances } = await ec2().send(new RunInstancesCommand(runInstancesInput(build, placement)));
+  const instanceId = Instances?.[0]?.InstanceId;
+  if (!instanceId) throw new Error('RunInstances returned no instance');
+  logger.info('Launched build instance', { instanceId, instanceType: placement.instanceType });
+  return instanceId;
+}
+
+/** The RunInstances request for a placement. */
+export function runInstancesInput(build: BuildContext, placement: Placement): RunInstancesCommandInput {
+  const securityGroupIds = build.recipe.instance?.securityGroupIds ?? config.defaultSecurityGroupIds();
+  const rootVolume = build.recipe.instance?.rootVolume;
+  const tags = toTagList(build.runTags);
+  return {
+    ImageId: build.sourceAmiId,
+    InstanceType: placement.instanceType as RunInstancesCommandInput['InstanceType'],
+    MinCount: 1,
+    MaxCount: 1,
+    ClientToken: clientToken(build.buildId, placement),
+    IamInstanceProfile: { Name: config.instanceProfileName() },
+    ...(placement.subnetId ? { SubnetId: placement.subnetId } : {}),
+    ...(securityGroupIds.length > 0 ? { SecurityGroupIds: securityGroupIds } : {}),
+    MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+    BlockDeviceMappings: [{
+      DeviceName: build.rootDeviceName,
+      Ebs: {
+        VolumeSize: rootVolume?.sizeGiB,
+        VolumeType: rootVolume?.type ?? 'gp3',
+        Iops: rootVolume?.iops,
+        Throughput: rootVolume?.throughputMiBps,
+        Encrypted: true,
+        KmsKeyId: build.recipe.ami?.kmsKeyId,
+        DeleteOnTermination: true,
+      },
+    }],
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+  };
+}
+
+/**
+ * The idempotency token of a launch: the same build, type and subnet always give the same token, so
+ * a retried call returns the instance the first call started instead of a second one. At most 64
+ * characters, as EC2 requires.
+ */
+export function clientToken(buildId: string, placement: Placement): string {
+  return createHash('sha256').update([buildId, placement.instanceType, placement.subnetId ?? ''].join('\n')).digest('hex').slice(0, 64);
+}

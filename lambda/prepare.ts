@@ -1,0 +1,137 @@
+/**
+ * Step "Prepare build": reads the execution input, loads and validates the recipe, resolves the
+ * source image, renders the AMI name and tags, and refuses a name that is already taken. It makes
+ * no EC2 call before the recipe is valid.
+ *
+ * Event: `{ input: {"recipe": {...}} | {"recipeName": "web", "overrides"?: {...}}, executionName }`.
+ * Returns: `BakeState` with `build` and the `prepare` phase.
+ */
+import type { Image } from '@aws-sdk/client-ec2';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { ssm } from './shared/clients';
+import * as config from './shared/config';
+import { deepMerge, isPlainObject } from './shared/deep-merge';
+import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
+import { handleStep } from './shared/handle-step';
+import { findOwnImageByName } from './shared/images';
+import { logger, LambdaContext } from './shared/logger';
+import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
+import type { RecipeDocument } from './shared/recipe-schema';
+import { resolveSourceImage } from './shared/source-image';
+import { buildTags, TAG_KEYS } from './shared/tags';
+import type { BakeState, BuildContext } from './shared/types';
+import { validateRecipe } from './shared/validate-recipe';
+
+export interface PrepareEvent {
+  /** The execution input. */
+  readonly input: unknown;
+  /** The execution name; it becomes the build id. */
+  readonly executionName: string;
+}
+
+/** EC2 image descriptions are at most 255 characters. */
+const MAX_DESCRIPTION_LENGTH = 255;
+
+export const handler = async (event: PrepareEvent, context?: LambdaContext): Promise<BakeState> =>
+  handleStep('prepare', event.executionName, context, () => prepare(event));
+
+async function prepare(event: PrepareEvent): Promise<BakeState> {
+  const startedAt = new Date().toISOString();
+  if (!event.executionName) throw new InvalidInput('the prepare step needs "executionName" (the build id) next to "input"');
+  const recipe = validRecipe(await recipeDocument(event.input));
+  const region = config.region();
+  const sourceImage = await resolveSourceImage(recipe.source, region);
+  const build = buildContext(recipe, sourceImage, event.executionName, region);
+  await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true);
+  logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
+  return { build, phases: [{ name: 'prepare', startedAt }] };
+}
+
+/** The recipe document the input names: inline, or registered in SSM, with overrides merged in. */
+async function recipeDocument(input: unknown): Promise<unknown> {
+  if (!isPlainObject(input)) throw new InvalidInput(inputHelp(`got ${JSON.stringify(input) ?? 'nothing'}`));
+  const { recipe, recipeName, overrides } = input;
+  if (recipe !== undefined && recipeName !== undefined) throw new InvalidInput(inputHelp('got both "recipe" and "recipeName"'));
+  if (overrides !== undefined && !isPlainObject(overrides)) throw new InvalidInput('"overrides" must be an object (a partial recipe)');
+  if (recipe !== undefined) return deepMerge(parseIfText(recipe, 'recipe'), overrides);
+  if (typeof recipeName === 'string' && recipeName.length > 0) return deepMerge(await registeredRecipe(recipeName), overrides);
+  throw new InvalidInput(inputHelp(`got keys ${Object.keys(input).join(', ') || '(none)'}`));
+}
+
+function inputHelp(got: string): string {
+  return `the execution input must be {"recipe": {...}} or {"recipeName": "<name>", "overrides"?: {...}}; ${got}`;
+}
+
+/** A recipe given as JSON text is parsed; anything else is taken as it is. */
+function parseIfText(document: unknown, what: string): unknown {
+  if (typeof document !== 'string') return document;
+  try {
+    return JSON.parse(document);
+  } catch (error) {
+    throw new InvalidRecipe([`${what}: not valid JSON (${(error as Error).message})`]);
+  }
+}
+
+/** The document of a recipe registered by the CDK app, from SSM Parameter Store. */
+async function registeredRecipe(name: string): Promise<unknown> {
+  const parameterName = `${config.recipeParameterPrefix()}${name}`;
+  logger.info('Loading registered recipe', { recipe: name, parameter: parameterName });
+  try {
+    const { Parameter } = await ssm().send(new GetParameterCommand({ Name: parameterName }));
+    return parseIfText(Parameter?.Value ?? '', `registered recipe "${name}"`);
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'ParameterNotFound')) {
+      throw new RecipeNotFound(
+        `recipe "${name}" is not registered (no SSM parameter ${parameterName}). ` +
+        'Add it to the AmiBakery construct in your CDK app and deploy, or start the execution with {"recipe": {...}} instead.',
+      );
+    }
+    throw error;
+  }
+}
+
+/** The validated recipe; throws `InvalidRecipe` listing every problem. */
+function validRecipe(document: unknown): RecipeDocument {
+  const result = validateRecipe(document);
+  if (!result.valid) throw new InvalidRecipe(result.problems);
+  return result.recipe;
+}
+
+/** Everything later steps need, resolved once. */
+function buildContext(recipe: RecipeDocument, image: Image, buildId: string, region: string): BuildContext {
+  if (String(image.Platform ?? '').toLowerCase() === 'windows') {
+    throw new UnsupportedSourceImage(`source image ${image.ImageId} is a Windows image; steps run with AWS-RunShellScript, which needs Linux`);
+  }
+  const bakeryId = config.bakeryId();
+  const identity = buildTags({ bakeryId, buildId, recipe: recipe.name });
+  const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name });
+  const sourceAmiId = image.ImageId!;
+  return {
+    buildId,
+    bakeryId,
+    region,
+    recipe,
+    sourceAmiId,
+    sourceImageName: image.Name ?? '',
+    architecture: image.Architecture ?? 'x86_64',
+    rootDeviceName: image.RootDeviceName ?? '/dev/xvda',
+    platform: 'linux',
+    amiName,
+    amiDescription: (recipe.ami?.description ?? `${recipe.name} baked by cdk-ami-bakery from ${sourceAmiId} (build ${buildId})`)
+      .slice(0, MAX_DESCRIPTION_LENGTH),
+    imageTags: { ...recipe.ami?.tags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId },
+    runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipe.ami?.tags, ...recipe.instance?.tags, ...identity },
+  };
+}
+
+/** Refuses an AMI name this account already uses, unless the recipe asks to replace that image. */
+async function refuseNameInUse(amiName: string, forceDeregister: boolean): Promise<void> {
+  logger.info('Checking that the AMI name is free', { amiName });
+  const existing = await findOwnImageByName(amiName);
+  if (existing && !forceDeregister) {
+    throw new AmiNameInUse(
+      `an image named "${amiName}" already exists in this account and region (${existing.ImageId}). ` +
+      'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace the image.',
+    );
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The handlers' environment, read at call time (never at import) so one process can run every step
+ * with different settings, as the local simulator does.
+ *
+ * | variable | used by | meaning |
+ * | --- | --- | --- |
+ * | `BAKERY_ID` | prepare | id of the `AmiBakery` construct; tagged on everything a bake creates |
+ * | `RECIPE_PARAMETER_PREFIX` | prepare | SSM parameter name prefix under which recipes are registered |
+ * | `INSTANCE_PROFILE_NAME` | launch | instance profile of the build instance (SSM core permissions) |
+ * | `SUBNET_IDS` | launch | comma list of subnets to try when the recipe names none (may be empty: default VPC) |
+ * | `SECURITY_GROUP_IDS` | launch | comma list of security groups when the recipe names none (may be empty) |
+ * | `OUTPUT_LOG_GROUP` | run-step, check-step | CloudWatch Logs group that receives the full command output (optional) |
+ * | `AWS_REGION` | prepare, finish | the region the bake runs in (set by Lambda) |
+ * | `BAKERY_STEP` | logger | the step name shown in every log line |
+ */
+import { MissingConfiguration } from './errors';
+
+/** The value of a required variable; throws `MissingConfiguration` naming it when unset or blank. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name]?.trim();
+  if (!value) {
+    throw new MissingConfiguration(`environment variable ${name} is not set; the AmiBakery construct sets it on every step function`);
+  }
+  return value;
+}
+
+/** The value of an optional variable, or undefined when unset or blank. */
+export function optionalEnv(name: string): string | undefined {
+  return process.env[name]?.trim() || undefined;
+}
+
+/** A comma-separated list variable; unset or blank gives an empty list. */
+export function listEnv(name: string): string[] {
+  return (process.env[name] ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+export const bakeryId = (): string => requiredEnv('BAKERY_ID');
+export const recipeParameterPrefix = (): string => requiredEnv('RECIPE_PARAMETER_PREFIX');
+export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_NAME');
+export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');
+export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_IDS');
+export const outputLogGroup = (): string | undefined => optionalEnv('OUTPUT_LOG_GROUP');
+
+/** The bake's region: `AWS_REGION` (set by Lambda), else `AWS_DEFAULT_REGION`. */
+export function region(): string {
+  return optionalEnv('AWS_REGION') ?? optionalEnv('AWS_DEFAULT_REGION') ?? requiredEnv('AWS_REGION');
+}

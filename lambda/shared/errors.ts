@@ -1,0 +1,139 @@
+/**
+ * The errors the handlers throw. Each class's `name` is the error name Step Functions sees, so the
+ * state machine's Retry and Catch rules (and people reading a failed execution) can match on it.
+ * Names are a contract: never rename them.
+ */
+
+/**
+ * Base class of the bakery's errors. Each subclass spells out its `name` (bundlers rename classes,
+ * so the class name itself cannot be relied on): `throw new NoCapacity(...)` reaches Step Functions
+ * as `NoCapacity`.
+ */
+export abstract class BakeryError extends Error {
+  abstract override readonly name: string;
+}
+
+/** The execution input is neither `{"recipe": {...}}` nor `{"recipeName": "..."}`. */
+export class InvalidInput extends BakeryError {
+  override readonly name = 'InvalidInput';
+}
+
+/** The recipe document failed validation; the message lists every problem, one per line. */
+export class InvalidRecipe extends BakeryError {
+  override readonly name = 'InvalidRecipe';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** `{"recipeName": "..."}` names a recipe that is not registered. */
+export class RecipeNotFound extends BakeryError {
+  override readonly name = 'RecipeNotFound';
+}
+
+/** The recipe's source (AMI id, SSM parameter or filter) does not lead to an available image. */
+export class SourceImageNotFound extends BakeryError {
+  override readonly name = 'SourceImageNotFound';
+}
+
+/** The source image cannot be baked by this bakery (steps run with AWS-RunShellScript, which needs Linux). */
+export class UnsupportedSourceImage extends BakeryError {
+  override readonly name = 'UnsupportedSourceImage';
+}
+
+/** An image with the rendered AMI name already exists and `ami.forceDeregister` is not set. */
+export class AmiNameInUse extends BakeryError {
+  override readonly name = 'AmiNameInUse';
+}
+
+/** Every instance type and subnet the recipe allows failed with a capacity error. */
+export class NoCapacity extends BakeryError {
+  override readonly name = 'NoCapacity';
+}
+
+/** The build instance stopped, or is terminating, when the bake did not ask for it. */
+export class InstanceLost extends BakeryError {
+  override readonly name = 'InstanceLost';
+}
+
+/** The SSM agent on the build instance did not report Online within `timeouts.agentOnlineSeconds`. */
+export class AgentNotOnline extends BakeryError {
+  override readonly name = 'AgentNotOnline';
+}
+
+/** A provisioning step ended in a state other than Success; the message carries the output tail. */
+export class ProvisioningStepFailed extends BakeryError {
+  override readonly name = 'ProvisioningStepFailed';
+}
+
+/** A provisioning step did not end within its timeout plus a grace period. */
+export class StepTimedOut extends BakeryError {
+  override readonly name = 'StepTimedOut';
+}
+
+/** The build instance did not reach `stopped` within `timeouts.instanceStopSeconds`. */
+export class InstanceStopTimeout extends BakeryError {
+  override readonly name = 'InstanceStopTimeout';
+}
+
+/** EC2 reported the new image as `failed`. */
+export class ImageCreationFailed extends BakeryError {
+  override readonly name = 'ImageCreationFailed';
+}
+
+/** The new image did not become `available` within `timeouts.imageAvailableSeconds`. */
+export class ImageNotAvailable extends BakeryError {
+  override readonly name = 'ImageNotAvailable';
+}
+
+/** The state handed to a step lacks something an earlier step should have set. */
+export class InvalidState extends BakeryError {
+  override readonly name = 'InvalidState';
+}
+
+/** A required environment variable of the handler is not set (a deployment problem, not a recipe one). */
+export class MissingConfiguration extends BakeryError {
+  override readonly name = 'MissingConfiguration';
+}
+
+/** An AWS service answered with a server-side (5xx) error; the state machine retries these. */
+export class TransientAwsError extends BakeryError {
+  override readonly name = 'TransientAwsError';
+}
+
+/** The parts of an AWS SDK v3 service exception the handlers look at. */
+export interface AwsErrorShape {
+  readonly name: string;
+  readonly message: string;
+  readonly $fault?: 'client' | 'server';
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** True when `error` looks like an AWS SDK service exception. */
+export function isAwsError(error: unknown): error is AwsErrorShape {
+  return typeof error === 'object' && error !== null && typeof (error as AwsErrorShape).name === 'string' && '$metadata' in error;
+}
+
+/** True when `error` is an AWS error with one of the given names (error codes). */
+export function isAwsErrorNamed(error: unknown, ...names: string[]): error is AwsErrorShape {
+  return isAwsError(error) && names.includes(error.name);
+}
+
+/**
+ * Turns a server-side AWS error (`$fault: 'server'` or HTTP 5xx) into a `TransientAwsError`, which the
+ * state machine retries; every other error is returned unchanged and keeps its AWS error name.
+ */
+export function toTransient(error: unknown): unknown {
+  if (!isAwsError(error) || error instanceof BakeryError) return error;
+  const status = error.$metadata?.httpStatusCode;
+  if (error.$fault === 'server' || (status !== undefined && status >= 500)) {
+    return new TransientAwsError(`${error.name}: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+/** A short `Name: message` description of any thrown value, for messages and logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

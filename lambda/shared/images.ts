@@ -1,0 +1,80 @@
+/**
+ * Small EC2 image and snapshot operations shared by several steps. Each logs the action it takes.
+ */
+import {
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  Image,
+  Snapshot,
+} from '@aws-sdk/client-ec2';
+import { ec2 } from './clients';
+import { isAwsErrorNamed } from './errors';
+import { logger } from './logger';
+import { buildIdFilter } from './tags';
+
+/** The image of this account with exactly this name, if any (names are unique per account and region). */
+export async function findOwnImageByName(name: string): Promise<Image | undefined> {
+  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+  return Images?.find((image) => image.Name === name);
+}
+
+/** One image by id, or undefined when EC2 does not know it (yet, or any more). */
+export async function describeImage(imageId: string): Promise<Image | undefined> {
+  try {
+    const { Images } = await ec2().send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    return Images?.find((image) => image.ImageId === imageId);
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
+    throw error;
+  }
+}
+
+/** This account's images tagged with the build id. */
+export async function findBuildImages(buildId: string): Promise<Image[]> {
+  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: buildIdFilter(buildId) }));
+  return Images ?? [];
+}
+
+/** This account's snapshots tagged with the build id. */
+export async function findBuildSnapshots(buildId: string): Promise<Snapshot[]> {
+  const { Snapshots } = await ec2().send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: buildIdFilter(buildId) }));
+  return Snapshots ?? [];
+}
+
+/** The EBS snapshots behind an image's block devices. */
+export function snapshotIdsOf(image: Image): string[] {
+  return (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : []));
+}
+
+/** Deregisters an image (already gone counts as done). */
+export async function deregisterImage(imageId: string): Promise<void> {
+  logger.info('Deregistering image', { imageId });
+  try {
+    await ec2().send(new DeregisterImageCommand({ ImageId: imageId }));
+  } catch (error) {
+    if (!isAwsErrorNamed(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) throw error;
+  }
+}
+
+/** Deletes a snapshot (already gone counts as done). */
+export async function deleteSnapshot(snapshotId: string): Promise<void> {
+  logger.info('Deleting snapshot', { snapshotId });
+  try {
+    await ec2().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+  } catch (error) {
+    if (!isAwsErrorNamed(error, 'InvalidSnapshot.NotFound')) throw error;
+  }
+}
+
+/**
+ * Deregisters an image and then deletes its snapshots, which EC2 keeps (and bills) after the image
+ * is gone. Returns the snapshot ids it deleted.
+ */
+export async function deregisterImageAndSnapshots(image: Image): Promise<string[]> {
+  const snapshotIds = snapshotIdsOf(image);
+  await deregisterImage(image.ImageId!);
+  for (const snapshotId of snapshotIds) await deleteSnapshot(snapshotId);
+  return snapshotIds;
+}

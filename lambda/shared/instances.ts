@@ -1,0 +1,43 @@
+/**
+ * Small EC2 instance operations shared by several steps. Each logs the action it takes.
+ */
+import { DescribeInstancesCommand, Instance, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { ec2 } from './clients';
+import { isAwsErrorNamed } from './errors';
+import { logger } from './logger';
+import { buildIdFilter } from './tags';
+
+/** Instance states from which an instance will not run again. */
+export const GONE_STATES: readonly string[] = ['shutting-down', 'terminated'];
+
+/** One instance by id, or undefined when EC2 does not know it (right after launch, or long after termination). */
+export async function describeInstance(instanceId: string): Promise<Instance | undefined> {
+  try {
+    const { Reservations } = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return Reservations?.flatMap((reservation) => reservation.Instances ?? []).find((instance) => instance.InstanceId === instanceId);
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'InvalidInstanceID.NotFound')) return undefined;
+    throw error;
+  }
+}
+
+/** Instances tagged with the build id, in any state. */
+export async function findBuildInstances(buildId: string): Promise<Instance[]> {
+  const { Reservations } = await ec2().send(new DescribeInstancesCommand({ Filters: buildIdFilter(buildId) }));
+  return Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+}
+
+/** True when an instance is terminating or terminated. */
+export function isGone(instance: Instance): boolean {
+  return GONE_STATES.includes(instance.State?.Name ?? '');
+}
+
+/** Asks EC2 to terminate an instance without waiting for it; an unknown instance counts as done. */
+export async function terminateInstance(instanceId: string): Promise<void> {
+  logger.info('Terminating instance', { instanceId });
+  try {
+    await ec2().send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+  } catch (error) {
+    if (!isAwsErrorNamed(error, 'InvalidInstanceID.NotFound')) throw error;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Bounded poll loops. A handler never waits: it returns a `PollState` whose `seconds` a Wait state
+ * waits before calling the check again. Each check either ends the loop (`done: true`), schedules
+ * the next check with a longer wait (×1.5 up to `maxSeconds`), or finds the budget spent.
+ */
+import type { PollState } from './types';
+
+/** How growth of the wait between two checks is computed. */
+export const BACKOFF_FACTOR = 1.5;
+
+export interface PollOptions {
+  /** Wait before the first check. */
+  readonly firstSeconds: number;
+  /** Longest wait between two checks. */
+  readonly maxSeconds: number;
+  /** Time from the start after which the loop gives up. */
+  readonly budgetSeconds: number;
+}
+
+/** Starts a loop now. */
+export function startPoll(options: PollOptions): PollState {
+  return {
+    seconds: Math.max(1, Math.ceil(options.firstSeconds)),
+    startedAt: new Date().toISOString(),
+    budgetSeconds: options.budgetSeconds,
+    maxSeconds: options.maxSeconds,
+    done: false,
+    attempts: 0,
+  };
+}
+
+/** Seconds since the loop started. */
+export function pollElapsedSeconds(poll: PollState): number {
+  return (Date.now() - Date.parse(poll.startedAt)) / 1000;
+}
+
+/** True when the loop's budget is spent. */
+export function pollExpired(poll: PollState): boolean {
+  return pollElapsedSeconds(poll) >= poll.budgetSeconds;
+}
+
+/**
+ * The next check of a loop whose condition does not hold yet: the wait grows by ×1.5 up to
+ * `maxSeconds`, and never runs past the end of the budget (so the last check happens on time).
+ */
+export function nextPoll(poll: PollState): PollState {
+  const grown = Math.min(poll.maxSeconds, Math.ceil(poll.seconds * BACKOFF_FACTOR));
+  const remaining = Math.ceil(poll.budgetSeconds - pollElapsedSeconds(poll));
+  return { ...poll, seconds: Math.max(1, Math.min(grown, remaining)), attempts: poll.attempts + 1, done: false };
+}
+
+/** Ends a loop: its condition holds. */
+export function finishPoll(poll: PollState): PollState {
+  return { ...poll, done: true, attempts: poll.attempts + 1 };
+}

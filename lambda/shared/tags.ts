@@ -1,0 +1,48 @@
+/**
+ * The tags the bakery puts on everything a bake creates (instance, volumes, image, snapshots), so
+ * that cleanup, the audit in the last step and the orphan sweeper can find them even after an abort.
+ */
+import type { Filter, Tag } from '@aws-sdk/client-ec2';
+import { BAKERY_TAG_PREFIX } from './recipe-schema';
+
+/** The bakery's own tag keys. */
+export const TAG_KEYS = {
+  /** Id of the `AmiBakery` construct that ran the bake. */
+  bakery: `${BAKERY_TAG_PREFIX}bakery`,
+  /** The build id (the Step Functions execution name). */
+  buildId: `${BAKERY_TAG_PREFIX}build-id`,
+  /** The recipe name. */
+  recipe: `${BAKERY_TAG_PREFIX}recipe`,
+  /** The source AMI id (images and snapshots only). */
+  sourceAmi: `${BAKERY_TAG_PREFIX}source-ami`,
+} as const;
+
+export interface BakeIdentity {
+  readonly bakeryId: string;
+  readonly buildId: string;
+  readonly recipe: string;
+}
+
+/** The tags naming a build. */
+export function buildTags(identity: BakeIdentity): Record<string, string> {
+  return {
+    [TAG_KEYS.bakery]: identity.bakeryId,
+    [TAG_KEYS.buildId]: identity.buildId,
+    [TAG_KEYS.recipe]: identity.recipe,
+  };
+}
+
+/** A tag map as the `{ Key, Value }` list EC2 takes. */
+export function toTagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** The value of one tag in an EC2 tag list. */
+export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+/** The Describe* filter matching resources tagged with a build id. */
+export function buildIdFilter(buildId: string): Filter[] {
+  return [{ Name: `tag:${TAG_KEYS.buildId}`, Values: [buildId] }];
+}

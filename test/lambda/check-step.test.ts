@@ -1,0 +1,127 @@
+import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { advanceSeconds, awsError, bakeState, freezeTime, INSTANCE_ID, pollState, setEnv, T0 } from './fixtures';
+import { handler } from '../../lambda/check-step';
+
+const ssmMock = mockClient(SSMClient);
+
+/** The state while step `index` (from 0) runs as command cmd-1, sent at T0. */
+function runningState(index = 0, poll = pollState({ seconds: 5, budgetSeconds: 2100 })) {
+  return bakeState({
+    instanceId: INSTANCE_ID,
+    provision: { index, count: 3, commandId: 'cmd-1', results: index > 0 ? [{ step: 1, kind: 'shell', status: 'Success', exitCode: 0, seconds: 3 }] : [] },
+    stepStartedAt: T0.toISOString(),
+    poll,
+  });
+}
+
+/** Output of `count` numbered lines: "line 1" ... "line <count>". */
+function numberedLines(count: number, prefix = 'line'): string {
+  return Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
+}
+
+beforeEach(() => {
+  ssmMock.reset();
+  setEnv();
+  freezeTime();
+});
+
+afterEach(() => jest.useRealTimers());
+
+describe('check-step', () => {
+  test('InvocationDoesNotExist right after SendCommand counts as pending', async () => {
+    ssmMock.on(GetCommandInvocationCommand).rejects(awsError('InvocationDoesNotExist'));
+
+    const result = await handler(runningState());
+
+    expect(ssmMock).toHaveReceivedCommandWith(GetCommandInvocationCommand, { CommandId: 'cmd-1', InstanceId: INSTANCE_ID });
+    expect(result.poll).toMatchObject({ done: false, seconds: 8, attempts: 1 });
+    expect(result.provision?.index).toBe(0);
+  });
+
+  test.each(['Pending', 'InProgress', 'Delayed'])('%s means another poll', async (status) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never });
+
+    const result = await handler(runningState());
+
+    expect(result.poll?.done).toBe(false);
+  });
+
+  test('Success records the result, moves to the next step and ends the loop', async () => {
+    // GIVEN
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Success', ResponseCode: 0, StandardOutputContent: 'ok' });
+    advanceSeconds(42);
+
+    // WHEN
+    const result = await handler(runningState(1));
+
+    // THEN
+    expect(result.poll?.done).toBe(true);
+    expect(result.provision).toEqual({
+      index: 2,
+      count: 3,
+      commandId: 'cmd-1',
+      results: [
+        { step: 1, kind: 'shell', status: 'Success', exitCode: 0, seconds: 3 },
+        { step: 2, kind: 'reboot', status: 'Success', exitCode: 0, seconds: 42 },
+      ],
+    });
+  });
+
+  test('Failed throws ProvisioningStepFailed with the step, status, exit code, time and last 20 lines of output', async () => {
+    // GIVEN
+    ssmMock.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ResponseCode: 100,
+      StandardOutputContent: numberedLines(25),
+      StandardErrorContent: 'E: Unable to locate package nginx\n',
+    });
+    advanceSeconds(7);
+
+    // WHEN
+    const result = handler(runningState(0));
+
+    // THEN
+    const expectedTail = [...Array.from({ length: 19 }, (_, i) => `line ${i + 7}`), 'E: Unable to locate package nginx'].join('\n');
+    await expect(result).rejects.toMatchObject({
+      name: 'ProvisioningStepFailed',
+      message: 'step 1 of 3 (shell: install nginx) ended Failed (Failed) with exit code 100 after 7 s.\n' +
+        `Last 20 lines of output:\n${expectedTail}\n` +
+        'The full output is in CloudWatch Logs group /cdk-ami-bakery/bakery-test/output (command cmd-1).',
+    });
+  });
+
+  test('TimedOut with truncated inline output says so', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({
+      Status: 'TimedOut',
+      StatusDetails: 'ExecutionTimedOut',
+      ResponseCode: -1,
+      StandardOutputContent: 'x'.repeat(24000),
+    });
+
+    const result = handler(runningState(2));
+
+    await expect(result).rejects.toMatchObject({ name: 'ProvisioningStepFailed' });
+    await expect(result).rejects.toThrow(/^step 3 of 3 \(shell\) ended TimedOut \(ExecutionTimedOut\) with exit code -1 after 0 s\./);
+    await expect(result).rejects.toThrow('SSM kept only the start of the output inline');
+  });
+
+  test.each(['Cancelled', 'Undeliverable', 'Terminated'])('%s throws ProvisioningStepFailed', async (status) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: status });
+
+    await expect(handler(runningState())).rejects.toMatchObject({ name: 'ProvisioningStepFailed', message: expect.stringContaining(`ended ${status}`) });
+  });
+
+  test('a command still running after the budget throws StepTimedOut', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress' });
+
+    const result = handler(runningState(0, pollState({ budgetSeconds: 2100 }, 2100)));
+
+    await expect(result).rejects.toMatchObject({
+      name: 'StepTimedOut',
+      message: expect.stringContaining('step 1 of 3 (shell: install nginx) did not finish within 2100 s (status InProgress, command cmd-1)'),
+    });
+  });
+});

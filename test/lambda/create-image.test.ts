@@ -1,0 +1,81 @@
+import { CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { bakeState, buildContext, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { handler } from '../../lambda/create-image';
+import { TAG_KEYS } from '../../lambda/shared/tags';
+
+const ec2Mock = mockClient(EC2Client);
+const OLD_IMAGE = 'ami-0000000000000000f';
+
+function givenImagesNamed(images: object[]): void {
+  ec2Mock.on(DescribeImagesCommand).resolves({ Images: images });
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+  ec2Mock.on(CreateImageCommand).resolves({ ImageId: IMAGE_ID });
+  setEnv();
+  freezeTime();
+});
+
+afterEach(() => jest.useRealTimers());
+
+describe('create-image', () => {
+  test('creates the image without reboot, tagging the image and its snapshots, and starts the image poll', async () => {
+    // GIVEN
+    givenImagesNamed([]);
+
+    // WHEN
+    const result = await handler(bakeState({ instanceId: INSTANCE_ID }));
+
+    // THEN
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, { Owners: ['self'], Filters: [{ Name: 'name', Values: ['web-20250102030405'] }] });
+    const input = ec2Mock.commandCalls(CreateImageCommand)[0].args[0].input;
+    expect(input).toMatchObject({ InstanceId: INSTANCE_ID, Name: 'web-20250102030405', Description: 'web', NoReboot: true });
+    expect(input.TagSpecifications?.map((spec) => spec.ResourceType)).toEqual(['image', 'snapshot']);
+    for (const spec of input.TagSpecifications ?? []) {
+      expect(spec.Tags).toEqual(expect.arrayContaining([{ Key: TAG_KEYS.buildId, Value: BUILD_ID }, { Key: TAG_KEYS.sourceAmi, Value: SOURCE_AMI }]));
+    }
+    expect(result.imageId).toBe(IMAGE_ID);
+    expect(result.phases[result.phases.length - 1]).toEqual({ name: 'create-image', startedAt: T0.toISOString() });
+    expect(result.poll).toEqual({ seconds: 15, maxSeconds: 60, budgetSeconds: 3600, startedAt: T0.toISOString(), done: false, attempts: 0 });
+  });
+
+  test('reuses the image an earlier attempt of this build created', async () => {
+    givenImagesNamed([{ ImageId: IMAGE_ID, Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.buildId, Value: BUILD_ID }] }]);
+
+    const result = await handler(bakeState({ instanceId: INSTANCE_ID }));
+
+    expect(result.imageId).toBe(IMAGE_ID);
+    expect(ec2Mock).not.toHaveReceivedCommand(CreateImageCommand);
+  });
+
+  test('with ami.forceDeregister an older image of the same name is deregistered and its snapshots deleted first', async () => {
+    // GIVEN
+    givenImagesNamed([{
+      ImageId: OLD_IMAGE,
+      Name: 'web-20250102030405',
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0000000000000000a' } }, { DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-0000000000000000b' } }],
+    }]);
+    const state = bakeState({ build: buildContext({ recipe: recipe({ ami: { forceDeregister: true } }) }), instanceId: INSTANCE_ID });
+
+    // WHEN
+    await handler(state);
+
+    // THEN
+    expect(ec2Mock).toHaveReceivedCommandWith(DeregisterImageCommand, { ImageId: OLD_IMAGE });
+    expect(ec2Mock.commandCalls(DeleteSnapshotCommand).map((call) => call.args[0].input.SnapshotId)).toEqual(['snap-0000000000000000a', 'snap-0000000000000000b']);
+    const order = ec2Mock.calls().map((call) => call.args[0].constructor.name);
+    expect(order.indexOf('DeregisterImageCommand')).toBeLessThan(order.indexOf('DeleteSnapshotCommand'));
+    expect(order.indexOf('DeleteSnapshotCommand')).toBeLessThan(order.indexOf('CreateImageCommand'));
+  });
+
+  test('an image of the same name from elsewhere throws AmiNameInUse without forceDeregister', async () => {
+    givenImagesNamed([{ ImageId: OLD_IMAGE, Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.buildId, Value: 'another-build' }] }]);
+
+    await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({ name: 'AmiNameInUse' });
+    expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
+    expect(ec2Mock).not.toHaveReceivedCommand(CreateImageCommand);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Shared test fixtures for the handler tests: a recipe, the build context Prepare would make from
+ * it, states at each point of the bake, AWS errors shaped like the SDK's, and a fixed clock.
+ */
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { logger } from '../../lambda/shared/logger';
+import type { RecipeDocument } from '../../lambda/shared/recipe-schema';
+import { TAG_KEYS } from '../../lambda/shared/tags';
+import type { BakeState, BuildContext } from '../../lambda/shared/types';
+
+logger.setLogLevel('SILENT');
+
+/** The fixed "now" of the tests. */
+export const T0 = new Date('2025-01-02T03:04:05.000Z');
+export const BUILD_ID = 'exec-0001';
+export const SOURCE_AMI = 'ami-0123456789abcdef0';
+export const INSTANCE_ID = 'i-0123456789abcdef0';
+export const IMAGE_ID = 'ami-0fedcba9876543210';
+
+/** Environment the construct gives every handler. */
+export const ENV = {
+  AWS_REGION: 'eu-west-1',
+  BAKERY_ID: 'bakery-test',
+  RECIPE_PARAMETER_PREFIX: '/cdk-ami-bakery/bakery-test/recipes/',
+  INSTANCE_PROFILE_NAME: 'bakery-build-profile',
+  SUBNET_IDS: '',
+  SECURITY_GROUP_IDS: '',
+  OUTPUT_LOG_GROUP: '/cdk-ami-bakery/bakery-test/output',
+};
+
+/** Sets the handler environment (tests may change single variables afterwards). */
+export function setEnv(overrides: Partial<typeof ENV> = {}): void {
+  Object.assign(process.env, ENV, overrides);
+}
+
+/** Freezes `Date` at `T0` (timers other than Date keep running, so SDK promises resolve). */
+export function freezeTime(at: Date = T0): void {
+  jest.useFakeTimers({ now: at, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] });
+}
+
+/** Moves the frozen clock forward. */
+export function advanceSeconds(seconds: number): void {
+  jest.setSystemTime(Date.now() + seconds * 1000);
+}
+
+/** An AWS error as the SDK throws it: `name` is the error code, `$fault` says whose fault it is. */
+export function awsError(name: string, message = `${name} happened`, fault: 'client' | 'server' = 'client'): EC2ServiceException {
+  return new EC2ServiceException({ name, message, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
+}
+
+/** A valid recipe with one shell step, one reboot step and one more shell step. */
+export function recipe(overrides: Partial<RecipeDocument> = {}): RecipeDocument {
+  return {
+    schemaVersion: 1,
+    name: 'web',
+    source: { amiId: SOURCE_AMI },
+    steps: [
+      { shell: { name: 'install nginx', commands: ['apt-get update -y', 'apt-get install -y nginx'], timeoutSeconds: 1800 } },
+      { reboot: {} },
+      { shell: { commands: ['curl -fsS localhost >/dev/null'], workingDirectory: '/tmp', environment: { GREETING: "it's me" } } },
+    ],
+    ...overrides,
+  };
+}
+
+/** The tags naming the test build. */
+export const IDENTITY_TAGS = {
+  [TAG_KEYS.bakery]: 'bakery-test',
+  [TAG_KEYS.buildId]: BUILD_ID,
+  [TAG_KEYS.recipe]: 'web',
+};
+
+/** The build context Prepare makes for `recipe()`. */
+export function buildContext(overrides: Partial<BuildContext> = {}): BuildContext {
+  return {
+    buildId: BUILD_ID,
+    bakeryId: 'bakery-test',
+    region: 'eu-west-1',
+    recipe: recipe(),
+    sourceAmiId: SOURCE_AMI,
+    sourceImageName: 'ubuntu-24.04',
+    architecture: 'x86_64',
+    rootDeviceName: '/dev/sda1',
+    platform: 'linux',
+    amiName: 'web-20250102030405',
+    amiDescription: 'web',
+    imageTags: { ...IDENTITY_TAGS, [TAG_KEYS.sourceAmi]: SOURCE_AMI },
+    runTags: { Name: 'cdk-ami-bakery web exec-0001', ...IDENTITY_TAGS },
+    ...overrides,
+  };
+}
+
+/** The state after Prepare, with anything else a test needs. */
+export function bakeState(overrides: Partial<BakeState> = {}): BakeState {
+  return {
+    build: buildContext(),
+    phases: [{ name: 'prepare', startedAt: T0.toISOString() }],
+    ...overrides,
+  };
+}
+
+/** A poll loop started `ago` seconds before now. */
+export function pollState(overrides: Partial<NonNullable<BakeState['poll']>> = {}, agoSeconds = 0): NonNullable<BakeState['poll']> {
+  return {
+    seconds: 10,
+    startedAt: new Date(Date.now() - agoSeconds * 1000).toISOString(),
+    budgetSeconds: 600,
+    maxSeconds: 30,
+    done: false,
+    attempts: 0,
+    ...overrides,
+  };
+}

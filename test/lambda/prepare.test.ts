@@ -1,0 +1,226 @@
+import { DescribeImagesCommand, EC2Client, Image } from '@aws-sdk/client-ec2';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { awsError, BUILD_ID, ENV, freezeTime, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { handler } from '../../lambda/prepare';
+import { TAG_KEYS } from '../../lambda/shared/tags';
+
+const ec2Mock = mockClient(EC2Client);
+const ssmMock = mockClient(SSMClient);
+
+const sourceImage: Image = {
+  ImageId: SOURCE_AMI,
+  Name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250101',
+  State: 'available',
+  Architecture: 'x86_64',
+  RootDeviceName: '/dev/sda1',
+  CreationDate: '2025-01-01T00:00:00.000Z',
+};
+
+/** EC2 knows the source image by id, and no image of this account has the AMI name. */
+function givenSourceImageAndFreeName(): void {
+  ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
+  ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+  ssmMock.reset();
+  setEnv();
+  freezeTime();
+});
+
+afterEach(() => jest.useRealTimers());
+
+describe('prepare', () => {
+  test('an inline recipe becomes the build context with a rendered name, tags and the prepare phase', async () => {
+    // GIVEN
+    givenSourceImageAndFreeName();
+    const document = recipe({ ami: { name: 'web-{{timestamp}}-{{date}}', tags: { team: 'platform' } }, instance: { tags: { cost: 'ci' } } });
+
+    // WHEN
+    const state = await handler({ input: { recipe: document }, executionName: BUILD_ID });
+
+    // THEN
+    expect(state.phases).toEqual([{ name: 'prepare', startedAt: T0.toISOString() }]);
+    expect(state.build).toMatchObject({
+      buildId: BUILD_ID,
+      bakeryId: ENV.BAKERY_ID,
+      region: ENV.AWS_REGION,
+      sourceAmiId: SOURCE_AMI,
+      sourceImageName: sourceImage.Name,
+      rootDeviceName: '/dev/sda1',
+      architecture: 'x86_64',
+      platform: 'linux',
+      amiName: 'web-20250102030405-2025-01-02',
+    });
+    expect(state.build?.imageTags).toEqual({
+      team: 'platform',
+      [TAG_KEYS.bakery]: ENV.BAKERY_ID,
+      [TAG_KEYS.buildId]: BUILD_ID,
+      [TAG_KEYS.recipe]: 'web',
+      [TAG_KEYS.sourceAmi]: SOURCE_AMI,
+    });
+    expect(state.build?.runTags).toMatchObject({ cost: 'ci', [TAG_KEYS.buildId]: BUILD_ID, Name: expect.stringContaining(BUILD_ID) });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, {
+      Owners: ['self'],
+      Filters: [{ Name: 'name', Values: ['web-20250102030405-2025-01-02'] }],
+    });
+  });
+
+  test('the default name template is {{recipe}}-{{timestamp}}', async () => {
+    givenSourceImageAndFreeName();
+
+    const state = await handler({ input: { recipe: recipe() }, executionName: BUILD_ID });
+
+    expect(state.build?.amiName).toBe('web-20250102030405');
+  });
+
+  test('an invalid document throws InvalidRecipe naming every bad field, before any EC2 call', async () => {
+    // GIVEN
+    const document = { schemaVersion: 1, name: 'web', source: {}, steps: [{ shell: { commands: [] } }, { reboot: {}, shell: { commands: ['x'] } }] };
+
+    // WHEN
+    const result = handler({ input: { recipe: document }, executionName: BUILD_ID });
+
+    // THEN
+    await expect(result).rejects.toMatchObject({
+      name: 'InvalidRecipe',
+      message: [
+        'source: missing: set exactly one of amiId, ssmParameter or filter',
+        'steps[0].shell.commands: expected a non-empty array of strings',
+        'steps[1]: a step is either "shell" or "reboot", not both',
+      ].join('\n'),
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  test('a registered recipe is read from SSM under the prefix, with overrides deep-merged', async () => {
+    // GIVEN
+    givenSourceImageAndFreeName();
+    const registered = recipe({ instance: { types: ['t3.small'], rootVolume: { sizeGiB: 16 } } });
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(registered) } });
+
+    // WHEN
+    const state = await handler({ input: { recipeName: 'web', overrides: { instance: { types: ['m7i.large'] } } }, executionName: BUILD_ID });
+
+    // THEN
+    expect(ssmMock).toHaveReceivedCommandWith(GetParameterCommand, { Name: `${ENV.RECIPE_PARAMETER_PREFIX}web` });
+    expect(state.build?.recipe.instance).toEqual({ types: ['m7i.large'], rootVolume: { sizeGiB: 16 } });
+  });
+
+  test('an unregistered recipe name throws RecipeNotFound naming the recipe and how to register one', async () => {
+    ssmMock.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
+
+    const result = handler({ input: { recipeName: 'nope' }, executionName: BUILD_ID });
+
+    await expect(result).rejects.toMatchObject({ name: 'RecipeNotFound' });
+    await expect(result).rejects.toThrow(/recipe "nope" is not registered .*\/cdk-ami-bakery\/bakery-test\/recipes\/nope.*\{"recipe": \{\.\.\.\}\}/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  test('an input without recipe or recipeName throws InvalidInput', async () => {
+    await expect(handler({ input: { recipes: {} }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining('got keys recipes'),
+    });
+  });
+
+  test('a filter source picks the newest available image of the owners', async () => {
+    // GIVEN
+    const filter = { owners: ['099720109477'], name: 'ubuntu/images/*24.04*', architecture: 'x86_64' as const };
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['099720109477'] }).resolves({
+      Images: [
+        { ...sourceImage, ImageId: 'ami-00000000000000001', CreationDate: '2024-06-01T00:00:00.000Z' },
+        { ...sourceImage, ImageId: 'ami-00000000000000003', CreationDate: '2025-01-01T00:00:00.000Z' },
+        { ...sourceImage, ImageId: 'ami-00000000000000002', CreationDate: '2024-12-01T00:00:00.000Z' },
+      ],
+    });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
+
+    // WHEN
+    const state = await handler({ input: { recipe: recipe({ source: { filter } }) }, executionName: BUILD_ID });
+
+    // THEN
+    expect(state.build?.sourceAmiId).toBe('ami-00000000000000003');
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, {
+      Owners: ['099720109477'],
+      Filters: [
+        { Name: 'name', Values: ['ubuntu/images/*24.04*'] },
+        { Name: 'architecture', Values: ['x86_64'] },
+        { Name: 'state', Values: ['available'] },
+      ],
+    });
+  });
+
+  test('a filter that matches nothing throws SourceImageNotFound naming what was searched', async () => {
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    const filter = { owners: ['amazon'], name: 'al2023-ami-*', architecture: 'arm64' as const };
+
+    const result = handler({ input: { recipe: recipe({ source: { filter } }) }, executionName: BUILD_ID });
+
+    await expect(result).rejects.toMatchObject({
+      name: 'SourceImageNotFound',
+      message: 'source.filter: no available image named "al2023-ami-*", architecture arm64 owned by amazon in eu-west-1',
+    });
+  });
+
+  test('an SSM parameter source reads the AMI id from the parameter, then describes that image', async () => {
+    givenSourceImageAndFreeName();
+    const parameter = '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
+    ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: SOURCE_AMI } });
+
+    const state = await handler({ input: { recipe: recipe({ source: { ssmParameter: parameter } }) }, executionName: BUILD_ID });
+
+    expect(state.build?.sourceAmiId).toBe(SOURCE_AMI);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] });
+  });
+
+  test('an AMI id EC2 does not know throws SourceImageNotFound', async () => {
+    ec2Mock.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
+
+    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'SourceImageNotFound',
+      message: expect.stringContaining(`image ${SOURCE_AMI} was not found in eu-west-1`),
+    });
+  });
+
+  test('a name already used by an image of the account throws AmiNameInUse', async () => {
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
+
+    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'AmiNameInUse',
+      message: expect.stringMatching(/"web-20250102030405" already exists .*ami-0aaaaaaaaaaaaaaaa.*forceDeregister/),
+    });
+  });
+
+  test('a name in use is accepted when ami.forceDeregister is set', async () => {
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
+
+    const state = await handler({ input: { recipe: recipe({ ami: { forceDeregister: true } }) }, executionName: BUILD_ID });
+
+    expect(state.build?.amiName).toBe('web-20250102030405');
+  });
+
+  test('a server-side AWS error becomes TransientAwsError, which the state machine retries', async () => {
+    ec2Mock.on(DescribeImagesCommand).rejects(awsError('InternalError', 'We encountered an internal error', 'server'));
+
+    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'TransientAwsError',
+      message: 'InternalError: We encountered an internal error',
+    });
+  });
+
+  test('a missing environment variable throws MissingConfiguration naming it', async () => {
+    givenSourceImageAndFreeName();
+    delete process.env.BAKERY_ID;
+
+    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'MissingConfiguration',
+      message: expect.stringContaining('BAKERY_ID'),
+    });
+  });
+});
