@@ -1,0 +1,147 @@
+/**
+ * Injectable faults for the simulated account. Rules are short strings, so they fit on a command
+ * line (`bakery simulate --fault api:RunInstances:throttle`):
+ *
+ * - `step:<n>:fail` — provisioning step n (the n-th SendCommand, from 1) exits 1 with an error message;
+ * - `api:<Operation>:throttle[:<count>]` — the first count calls (default 3) are throttled
+ *   (EC2 `RequestLimitExceeded`, SSM `ThrottlingException`);
+ * - `api:<Operation>:error` — every call fails with a non-retryable error
+ *   (EC2 `UnauthorizedOperation`, SSM `AccessDeniedException`);
+ * - `agent:never-online` — no SSM agent ever registers;
+ * - `image:fail` — CreateImage's image ends `failed` (its snapshots stay);
+ * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`.
+ */
+import type { FaultHooks } from './model/context';
+import { SimulatedAwsError } from './model/errors';
+import { serviceOfOperation } from './model/operations';
+
+export type FaultRule =
+  | { readonly kind: 'step-fail'; readonly step: number; readonly text: string }
+  | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
+  | { readonly kind: 'error'; readonly operation: string; readonly text: string }
+  | { readonly kind: 'agent-never-online'; readonly text: string }
+  | { readonly kind: 'image-fail'; readonly text: string }
+  | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string };
+
+export const VALID_FAULT_FORMS = [
+  'step:<n>:fail',
+  'api:<Operation>:throttle[:<count>]',
+  'api:<Operation>:error',
+  'agent:never-online',
+  'image:fail',
+  'capacity:<instanceType>',
+];
+
+/** A fault rule that could not be read. */
+export class FaultRuleError extends Error {
+  constructor(rule: string, reason: string) {
+    super(`Invalid fault rule '${rule}': ${reason}. Valid forms: ${VALID_FAULT_FORMS.join(', ')}`);
+    this.name = 'FaultRuleError';
+  }
+}
+
+function positiveInteger(rule: string, text: string, what: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new FaultRuleError(rule, `${what} must be a whole number from 1, not '${text}'`);
+  return Number(text);
+}
+
+function parseApiRule(rule: string, parts: string[]): FaultRule {
+  const [, rawOperation = '', action = '', count, ...extra] = parts;
+  const operation = serviceOfOperation(rawOperation) ? rawOperation : rawOperation.replace(/Command$/, '');
+  if (!serviceOfOperation(operation)) {
+    throw new FaultRuleError(rule, `'${rawOperation}' is not an operation the simulator answers`);
+  }
+  if (action === 'throttle' && extra.length === 0) {
+    return { kind: 'throttle', operation, count: count === undefined ? 3 : positiveInteger(rule, count, 'the count'), text: rule };
+  }
+  if (action === 'error' && count === undefined) return { kind: 'error', operation, text: rule };
+  throw new FaultRuleError(rule, `expected 'throttle[:<count>]' or 'error' after the operation, not '${parts.slice(2).join(':')}'`);
+}
+
+/** Reads one rule. */
+export function parseFaultRule(rule: string): FaultRule {
+  const text = rule.trim();
+  const parts = text.split(':');
+  switch (parts[0]) {
+    case 'step':
+      if (parts.length === 3 && parts[2] === 'fail') return { kind: 'step-fail', step: positiveInteger(text, parts[1], 'the step number'), text };
+      throw new FaultRuleError(text, "expected 'step:<n>:fail'");
+    case 'api':
+      return parseApiRule(text, parts);
+    case 'agent':
+      if (text === 'agent:never-online') return { kind: 'agent-never-online', text };
+      throw new FaultRuleError(text, "the only agent fault is 'agent:never-online'");
+    case 'image':
+      if (text === 'image:fail') return { kind: 'image-fail', text };
+      throw new FaultRuleError(text, "the only image fault is 'image:fail'");
+    case 'capacity':
+      if (parts.length === 2 && /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
+      throw new FaultRuleError(text, "expected 'capacity:<instanceType>', e.g. 'capacity:t3.small'");
+    default:
+      throw new FaultRuleError(text, `unknown fault kind '${parts[0]}'`);
+  }
+}
+
+/** Reads rules given as a list and/or comma-separated strings; empty entries are ignored. */
+export function parseFaults(rules: string | readonly string[] | undefined): FaultRule[] {
+  const list = typeof rules === 'string' ? [rules] : rules ?? [];
+  return list.flatMap((entry) => entry.split(',')).map((r) => r.trim()).filter(Boolean).map(parseFaultRule);
+}
+
+/** The faults of one simulated account, with the call counts throttling needs. */
+export class FaultSet implements FaultHooks {
+  readonly rules: readonly FaultRule[];
+  private readonly throttled = new Map<string, number>();
+
+  constructor(rules: string | readonly string[] | readonly FaultRule[] = []) {
+    const list = typeof rules === 'string' ? [rules] : rules;
+    this.rules = list.every((r) => typeof r === 'string')
+      ? parseFaults(list as readonly string[])
+      : (list as readonly FaultRule[]);
+  }
+
+  get agentNeverOnline(): boolean {
+    return this.rules.some((r) => r.kind === 'agent-never-online');
+  }
+
+  get imageFailure(): string | undefined {
+    return this.rules.find((r) => r.kind === 'image-fail')?.text;
+  }
+
+  stepFailure(n: number): string | undefined {
+    return this.rules.find((r) => r.kind === 'step-fail' && r.step === n)?.text;
+  }
+
+  noCapacity(instanceType: string): boolean {
+    return this.rules.some((r) => r.kind === 'capacity' && r.instanceType === instanceType);
+  }
+
+  /** The error an API call must fail with, if a rule says so (counts the call for throttling). */
+  apiFault(service: 'ec2' | 'ssm', operation: string): SimulatedAwsError | undefined {
+    for (const rule of this.rules) {
+      if (rule.kind === 'error' && rule.operation === operation) return hardError(service, operation, rule.text);
+      if (rule.kind === 'throttle' && rule.operation === operation) {
+        const seen = this.throttled.get(operation) ?? 0;
+        this.throttled.set(operation, seen + 1);
+        if (seen < rule.count) return throttleError(service, rule.text);
+      }
+    }
+    return undefined;
+  }
+}
+
+function throttleError(service: 'ec2' | 'ssm', rule: string): SimulatedAwsError {
+  return service === 'ec2'
+    ? new SimulatedAwsError('ec2', 'RequestLimitExceeded', `Request limit exceeded. (injected by fault rule ${rule})`,
+      { httpStatusCode: 503, fault: 'client', throttling: true })
+    : new SimulatedAwsError('ssm', 'ThrottlingException', `Rate exceeded (injected by fault rule ${rule})`,
+      { httpStatusCode: 400, fault: 'client', throttling: true });
+}
+
+function hardError(service: 'ec2' | 'ssm', operation: string, rule: string): SimulatedAwsError {
+  return service === 'ec2'
+    ? new SimulatedAwsError('ec2', 'UnauthorizedOperation',
+      `You are not authorized to perform this operation: ec2:${operation} (injected by fault rule ${rule})`, { httpStatusCode: 403 })
+    : new SimulatedAwsError('ssm', 'AccessDeniedException',
+      `User is not authorized to perform: ssm:${operation} (injected by fault rule ${rule})`, { httpStatusCode: 400 });
+}

@@ -1,0 +1,249 @@
+/**
+ * AMIs: DescribeImages, CreateImage (snapshots of the instance's volumes, pending → available or
+ * failed), ModifyImageAttribute and DeregisterImage (which leaves the snapshots behind, as AWS does).
+ */
+import type {
+  CreateImageRequest, CreateImageResult, DeregisterImageRequest, DeregisterImageResult, DescribeImagesRequest,
+  DescribeImagesResult, Image, ModifyImageAttributeRequest,
+} from '@aws-sdk/client-ec2';
+import type { OperationContext } from './context';
+import { ec2Error } from './errors';
+import { checkFilters, FieldReaders, matchesFilters } from './filters';
+import { isEc2Id } from './ids';
+import { findInstance, instanceStateAt } from './instances';
+import type { ImageRecord, ImageStateName, InstanceRecord, SnapshotRecord } from './records';
+import { deleteSnapshotIfUnused, snapshotsOfInstance } from './snapshots';
+import { tagList, tagsByResourceType, tagsFor } from './tags';
+import { Timeline } from './timeline';
+
+const NAME_PATTERN = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
+
+/** True while the image is registered (not deregistered) at `t`. */
+export function isRegistered(image: ImageRecord, t: number): boolean {
+  return image.deregisteredAt === undefined || image.deregisteredAt > t;
+}
+
+/** True when this account may see the image: its own, public, or shared with it. */
+function isVisibleTo(ctx: OperationContext, image: ImageRecord): boolean {
+  return image.public || image.ownerId === ctx.accountId || image.launchPermissions.has(ctx.accountId);
+}
+
+/** A registered image this account can see, or EC2's error for a malformed or unknown id. */
+export function findImage(ctx: OperationContext, id: string | undefined): ImageRecord {
+  if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+  const image = ctx.region.images.get(id);
+  if (!image || !isRegistered(image, ctx.now) || !isVisibleTo(ctx, image)) {
+    throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+  }
+  return image;
+}
+
+function findOwnImage(ctx: OperationContext, id: string | undefined): ImageRecord {
+  const image = findImage(ctx, id);
+  if (image.ownerId !== ctx.accountId) {
+    throw ec2Error('UnauthorizedOperation', `You are not authorized to modify image ${id}: it is owned by ${image.ownerId}.`,
+      { httpStatusCode: 403 });
+  }
+  return image;
+}
+
+/** The image's state at `t`. */
+export function imageStateAt(image: ImageRecord, t: number): ImageStateName {
+  return image.state.valueAt(t);
+}
+
+function toSdkImage(ctx: OperationContext, image: ImageRecord): Image {
+  const state = imageStateAt(image, ctx.now);
+  return {
+    ImageId: image.id,
+    Name: image.name,
+    Description: image.description || undefined,
+    OwnerId: image.ownerId,
+    ImageOwnerAlias: image.ownerAlias,
+    Public: image.public,
+    State: state,
+    StateReason: state === 'failed' ? { Code: image.stateReason?.code, Message: image.stateReason?.message } : undefined,
+    Architecture: image.architecture,
+    Platform: image.platform === 'windows' ? 'windows' as Image['Platform'] : undefined,
+    PlatformDetails: image.platform === 'windows' ? 'Windows' : 'Linux/UNIX',
+    UsageOperation: image.platform === 'windows' ? 'RunInstances:0002' : 'RunInstances',
+    CreationDate: new Date(image.createdAt).toISOString(),
+    ImageLocation: image.imageLocation,
+    ImageType: 'machine',
+    RootDeviceName: image.rootDeviceName,
+    RootDeviceType: 'ebs',
+    VirtualizationType: 'hvm',
+    Hypervisor: 'xen',
+    EnaSupport: true,
+    SriovNetSupport: 'simple',
+    ImdsSupport: image.imdsSupport as Image['ImdsSupport'],
+    BlockDeviceMappings: image.mappings.map((m) => ({
+      DeviceName: m.deviceName,
+      Ebs: {
+        SnapshotId: m.snapshotId,
+        VolumeSize: m.sizeGiB,
+        VolumeType: m.volumeType as 'gp2',
+        DeleteOnTermination: m.deleteOnTermination,
+        Encrypted: m.encrypted,
+      },
+    })),
+    Tags: tagList(image.tags),
+  };
+}
+
+const READERS: FieldReaders<Image> = {
+  'name': (i) => i.Name,
+  'architecture': (i) => i.Architecture,
+  'state': (i) => i.State,
+  'image-id': (i) => i.ImageId,
+  'owner-id': (i) => i.OwnerId,
+  'owner-alias': (i) => i.ImageOwnerAlias,
+  'platform': (i) => i.Platform,
+  'is-public': (i) => String(i.Public),
+  'root-device-name': (i) => i.RootDeviceName,
+  'root-device-type': (i) => i.RootDeviceType,
+  'description': (i) => i.Description,
+  'image-type': (i) => i.ImageType,
+  'virtualization-type': (i) => i.VirtualizationType,
+  'creation-date': (i) => i.CreationDate,
+  'block-device-mapping.snapshot-id': (i) => i.BlockDeviceMappings?.map((m) => m.Ebs?.SnapshotId),
+};
+
+function ownerMatches(ctx: OperationContext, image: ImageRecord, owners: string[] | undefined): boolean {
+  if (!owners?.length) return true;
+  return owners.some((owner) => (owner === 'self' ? image.ownerId === ctx.accountId
+    : owner === 'amazon' ? image.ownerAlias === 'amazon'
+      : image.ownerId === owner));
+}
+
+export function describeImages(ctx: OperationContext, input: DescribeImagesRequest): DescribeImagesResult {
+  checkFilters(input.Filters, READERS);
+  for (const id of input.ImageIds ?? []) {
+    if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+    if (!ctx.region.images.has(id)) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+  }
+  const wanted = input.ImageIds?.length ? new Set(input.ImageIds) : undefined;
+  const Images = [...ctx.region.images.values()]
+    .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image))
+    .filter((image) => (!wanted || wanted.has(image.id)) && ownerMatches(ctx, image, input.Owners))
+    .map((image) => ({ image, sdk: toSdkImage(ctx, image) }))
+    .filter(({ image, sdk }) => matchesFilters(sdk, image.tags, input.Filters, READERS))
+    .map(({ sdk }) => sdk);
+  return { Images };
+}
+
+function checkNewImageName(ctx: OperationContext, name: string | undefined): string {
+  if (!name) throw ec2Error('MissingParameter', 'The request must contain the parameter Name');
+  if (!NAME_PATTERN.test(name)) {
+    throw ec2Error('InvalidAMIName.Malformed',
+      `AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '[', ']', ' ', '.', '-', '/', '\\'', '@' and '_': ${name}`);
+  }
+  const clash = [...ctx.region.images.values()]
+    .find((image) => image.ownerId === ctx.accountId && image.name === name && isRegistered(image, ctx.now));
+  if (clash) throw ec2Error('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI ${clash.id}`);
+  return name;
+}
+
+function checkInstanceForImage(ctx: OperationContext, instance: InstanceRecord): void {
+  const state = instanceStateAt(instance, ctx.now);
+  if (state !== 'running' && state !== 'stopped') {
+    throw ec2Error('IncorrectInstanceState',
+      `The instance '${instance.id}' is not in a state from which an image can be created (state: ${state}).`);
+  }
+}
+
+/** Reboots the instance (CreateImage without NoReboot) and returns how long that takes. */
+function rebootForImage(ctx: OperationContext, instance: InstanceRecord, noReboot: boolean | undefined): number {
+  if (noReboot || instanceStateAt(instance, ctx.now) !== 'running') return 0;
+  const rebootMs = ctx.pick(ctx.timings.rebootMs);
+  instance.reboots.push({ start: ctx.now, end: ctx.now + rebootMs });
+  return rebootMs;
+}
+
+export function createImage(ctx: OperationContext, input: CreateImageRequest): CreateImageResult {
+  const instance = findInstance(ctx, input.InstanceId);
+  const name = checkNewImageName(ctx, input.Name);
+  if ((input.Description ?? '').length > 255) {
+    throw ec2Error('InvalidParameterValue', 'The description of an image can be at most 255 characters long.');
+  }
+  checkInstanceForImage(ctx, instance);
+  const tags = tagsByResourceType(input.TagSpecifications, ['image', 'snapshot'], 'CreateImage');
+  const imageId = ctx.ids.ec2('ami');
+  const rebootMs = rebootForImage(ctx, instance, input.NoReboot);
+  const volumes = snapshotsOfInstance(ctx, instance);
+  const totalGiB = volumes.reduce((sum, v) => sum + v.volume.sizeGiB, 0);
+  const readyAt = ctx.now + rebootMs + ctx.pick(ctx.timings.imageBaseMs) + totalGiB * ctx.pick(ctx.timings.imagePerGiBMs);
+  const snapshots: SnapshotRecord[] = volumes.map(({ volume }) => ({
+    id: ctx.ids.ec2('snap'),
+    ownerId: ctx.accountId,
+    volumeId: volume.id,
+    sizeGiB: volume.sizeGiB,
+    encrypted: volume.encrypted,
+    kmsKeyId: volume.kmsKeyId,
+    description: `Created by CreateImage(${instance.id}) for ${imageId}`,
+    createdAt: ctx.now,
+    completedAt: readyAt,
+    tags: tagsFor(tags, 'snapshot'),
+  }));
+  const failure = ctx.faults.imageFailure;
+  const image: ImageRecord = {
+    id: imageId,
+    name,
+    description: input.Description ?? '',
+    ownerId: ctx.accountId,
+    public: false,
+    architecture: instance.architecture,
+    platform: instance.platform,
+    rootDeviceName: instance.rootDeviceName,
+    mappings: volumes.map(({ volume }, i) => ({
+      deviceName: volume.device,
+      snapshotId: snapshots[i].id,
+      sizeGiB: volume.sizeGiB,
+      volumeType: volume.volumeType,
+      deleteOnTermination: volume.deleteOnTermination,
+      encrypted: volume.encrypted,
+    })),
+    createdAt: ctx.now,
+    state: new Timeline<ImageStateName>(ctx.now, 'pending'),
+    stateReason: failure
+      ? { code: 'Server.InternalError', message: `Server.InternalError: Internal error on image creation (injected by fault rule ${failure})` }
+      : undefined,
+    tags: tagsFor(tags, 'image'),
+    sourceInstanceId: instance.id,
+    imageLocation: `${ctx.accountId}/${name}`,
+    launchPermissions: new Set(),
+  };
+  image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
+  snapshots.forEach((snapshot) => ctx.region.snapshots.set(snapshot.id, snapshot));
+  ctx.region.images.set(imageId, image);
+  return { ImageId: imageId };
+}
+
+export function modifyImageAttribute(ctx: OperationContext, input: ModifyImageAttributeRequest): Record<string, never> {
+  const image = findOwnImage(ctx, input.ImageId);
+  if (input.ImdsSupport) {
+    if (input.ImdsSupport.Value !== 'v2.0') {
+      throw ec2Error('InvalidParameterValue', `Value (${input.ImdsSupport.Value}) for parameter ImdsSupport is invalid. Valid value: v2.0`);
+    }
+    image.imdsSupport = 'v2.0';
+  }
+  if (input.Description?.Value !== undefined) image.description = input.Description.Value;
+  for (const grant of input.LaunchPermission?.Add ?? []) {
+    image.launchPermissions.add(grant.UserId ?? grant.Group ?? grant.OrganizationArn ?? grant.OrganizationalUnitArn ?? '');
+  }
+  for (const grant of input.LaunchPermission?.Remove ?? []) {
+    image.launchPermissions.delete(grant.UserId ?? grant.Group ?? grant.OrganizationArn ?? grant.OrganizationalUnitArn ?? '');
+  }
+  return {};
+}
+
+export function deregisterImage(ctx: OperationContext, input: DeregisterImageRequest): DeregisterImageResult {
+  const image = findOwnImage(ctx, input.ImageId);
+  image.deregisteredAt = ctx.now;
+  if (!input.DeleteAssociatedSnapshots) return { Return: true };
+  const DeleteSnapshotResults = image.mappings.map((m) => ({
+    SnapshotId: m.snapshotId,
+    ReturnCode: deleteSnapshotIfUnused(ctx, m.snapshotId) ? 'success' as const : 'skipped' as const,
+  }));
+  return { Return: true, DeleteSnapshotResults };
+}

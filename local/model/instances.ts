@@ -1,0 +1,270 @@
+/**
+ * EC2 instances: RunInstances (with ClientToken idempotency), DescribeInstances, Stop, Start and
+ * Terminate. States come from each instance's timeline, read at call time.
+ */
+import type {
+  DescribeInstancesRequest, DescribeInstancesResult, Instance, InstanceState, InstanceStateChange,
+  Reservation, RunInstancesRequest, StartInstancesRequest, StartInstancesResult, StopInstancesRequest,
+  StopInstancesResult, TerminateInstancesRequest, TerminateInstancesResult,
+} from '@aws-sdk/client-ec2';
+import type { OperationContext } from './context';
+import { ec2Error } from './errors';
+import { checkFilters, FieldReaders, matchesFilters } from './filters';
+import { isEc2Id } from './ids';
+import { launchInputFingerprint, resolveLaunch } from './launch';
+import type { InstanceRecord, InstanceStateName, RegionState } from './records';
+import { tagList, tagsFor } from './tags';
+import { Timeline } from './timeline';
+import { createVolumes } from './volumes';
+
+const STATE_CODES: Record<InstanceStateName, number> = {
+  'pending': 0, 'running': 16, 'shutting-down': 32, 'terminated': 48, 'stopping': 64, 'stopped': 80,
+};
+
+function sdkState(name: InstanceStateName): InstanceState {
+  return { Code: STATE_CODES[name], Name: name };
+}
+
+/** The instance's state at `t`. */
+export function instanceStateAt(instance: InstanceRecord, t: number): InstanceStateName {
+  return instance.state.valueAt(t);
+}
+
+/** False once a terminated instance has dropped out of DescribeInstances (about an hour). */
+export function isVisible(ctx: OperationContext, instance: InstanceRecord): boolean {
+  const terminatedAt = instance.state.firstAt('terminated');
+  return terminatedAt === undefined || ctx.now < terminatedAt + ctx.timings.terminatedVisibleMs;
+}
+
+/** The instance with this id, or the error EC2 gives for a malformed or unknown id. */
+export function findInstance(ctx: OperationContext, id: string | undefined): InstanceRecord {
+  if (!isEc2Id(id, 'i')) throw ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+  const instance = ctx.region.instances.get(id);
+  if (!instance || !isVisible(ctx, instance)) {
+    throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+  }
+  return instance;
+}
+
+function userInitiated(instance: InstanceRecord, t: number): string {
+  const state = instanceStateAt(instance, t);
+  if (state === 'pending' || state === 'running') return '';
+  const since = new Date(instance.state.since(t)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT');
+  return `User initiated (${since})`;
+}
+
+/** The instance as DescribeInstances shows it at the context's time. */
+export function toSdkInstance(ctx: OperationContext, instance: InstanceRecord): Instance {
+  const state = instanceStateAt(instance, ctx.now);
+  const stopped = state === 'stopped' || state === 'stopping' || state === 'terminated' || state === 'shutting-down';
+  const gone = state === 'terminated';
+  return {
+    InstanceId: instance.id,
+    ImageId: instance.imageId,
+    InstanceType: instance.instanceType as Instance['InstanceType'],
+    State: sdkState(state),
+    StateTransitionReason: userInitiated(instance, ctx.now),
+    StateReason: stopped ? { Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' } : undefined,
+    LaunchTime: new Date(instance.lastLaunchAt),
+    Placement: { AvailabilityZone: instance.availabilityZone, Tenancy: 'default', GroupName: '' },
+    Architecture: instance.architecture,
+    Platform: instance.platform === 'windows' ? 'windows' as Instance['Platform'] : undefined,
+    PlatformDetails: instance.platform === 'windows' ? 'Windows' : 'Linux/UNIX',
+    RootDeviceName: instance.rootDeviceName,
+    RootDeviceType: 'ebs',
+    VirtualizationType: 'hvm',
+    Hypervisor: 'xen',
+    EnaSupport: true,
+    ClientToken: instance.clientToken ?? '',
+    AmiLaunchIndex: 0,
+    SubnetId: gone ? undefined : instance.subnetId,
+    VpcId: gone ? undefined : instance.vpcId,
+    PrivateIpAddress: gone ? undefined : instance.privateIp,
+    PrivateDnsName: gone ? '' : `ip-${instance.privateIp.replace(/\./g, '-')}.ec2.internal`,
+    SecurityGroups: gone ? [] : instance.securityGroupIds.map((GroupId) => ({ GroupId, GroupName: GroupId })),
+    IamInstanceProfile: instance.instanceProfile ? { Arn: instance.instanceProfile.arn, Id: instance.instanceProfile.id } : undefined,
+    MetadataOptions: {
+      State: 'applied',
+      HttpTokens: instance.metadataOptions.httpTokens as 'required' | 'optional',
+      HttpEndpoint: instance.metadataOptions.httpEndpoint as 'enabled' | 'disabled',
+      HttpPutResponseHopLimit: instance.metadataOptions.hopLimit,
+    },
+    BlockDeviceMappings: gone ? [] : [...instance.volumes].map(([DeviceName, VolumeId]) => ({
+      DeviceName,
+      Ebs: {
+        VolumeId,
+        Status: 'attached',
+        AttachTime: new Date(instance.createdAt),
+        DeleteOnTermination: ctx.region.volumes.get(VolumeId)?.deleteOnTermination ?? true,
+      },
+    })),
+    Tags: tagList(instance.tags),
+  };
+}
+
+function reservationOf(ctx: OperationContext, reservationId: string, instances: InstanceRecord[]): Reservation {
+  return {
+    ReservationId: reservationId,
+    OwnerId: ctx.accountId,
+    Groups: [],
+    Instances: instances.map((instance) => toSdkInstance(ctx, instance)),
+  };
+}
+
+function instancesOfReservation(region: RegionState, reservationId: string): InstanceRecord[] {
+  return [...region.instances.values()].filter((instance) => instance.reservationId === reservationId);
+}
+
+function checkClientToken(ctx: OperationContext, input: RunInstancesRequest): Reservation | undefined {
+  if (!input.ClientToken) return undefined;
+  const known = ctx.region.clientTokens.get(input.ClientToken);
+  if (!known) return undefined;
+  if (known.fingerprint !== launchInputFingerprint(input)) {
+    throw ec2Error('IdempotentParameterMismatch',
+      `The client token you have provided is associated with a resource that is already deleted or has different parameters: '${input.ClientToken}'.`);
+  }
+  return reservationOf(ctx, known.reservationId, instancesOfReservation(ctx.region, known.reservationId));
+}
+
+function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservationId: string): InstanceRecord {
+  const launch = resolveLaunch(ctx, input);
+  const boot = ctx.pick(ctx.timings.bootMs);
+  const id = ctx.ids.ec2('i');
+  const instance: InstanceRecord = {
+    id,
+    reservationId,
+    imageId: launch.image.id,
+    instanceType: launch.instanceType,
+    architecture: launch.image.architecture,
+    platform: launch.image.platform,
+    rootDeviceName: launch.image.rootDeviceName,
+    createdAt: ctx.now,
+    lastLaunchAt: ctx.now,
+    clientToken: input.ClientToken,
+    tags: tagsFor(launch.tags, 'instance'),
+    state: new Timeline<InstanceStateName>(ctx.now, 'pending'),
+    reboots: [],
+    instanceProfile: launch.instanceProfile,
+    metadataOptions: launch.metadataOptions,
+    subnetId: launch.subnetId,
+    vpcId: ctx.region.defaultVpcId,
+    securityGroupIds: launch.securityGroupIds,
+    privateIp: `172.31.${ctx.prng.int(0, 255)}.${ctx.prng.int(1, 254)}`,
+    availabilityZone: `${ctx.region.name}a`,
+    volumes: new Map(),
+    agentDelayMs: ctx.pick(ctx.timings.agentOnlineMs),
+    files: new Set(),
+  };
+  instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
+  createVolumes(ctx, instance, launch.volumes, tagsFor(launch.tags, 'volume'));
+  ctx.region.instances.set(id, instance);
+  return instance;
+}
+
+export function runInstances(ctx: OperationContext, input: RunInstancesRequest): Reservation {
+  const existing = checkClientToken(ctx, input);
+  if (existing) return existing;
+  const min = input.MinCount;
+  const max = input.MaxCount;
+  if (min === undefined || max === undefined) {
+    throw ec2Error('MissingParameter', 'The request must contain the parameters MinCount and MaxCount');
+  }
+  if (min < 1 || max < min) throw ec2Error('InvalidParameterValue', `Invalid MinCount/MaxCount: ${min}/${max}`);
+  if (max > 20) throw ec2Error('InstanceLimitExceeded', `You have requested more instances (${max}) than your current instance limit of 20 allows.`);
+  resolveLaunch(ctx, input);
+  const reservationId = ctx.ids.ec2('r');
+  const launched: InstanceRecord[] = [];
+  for (let i = 0; i < max; i++) launched.push(launchOne(ctx, input, reservationId));
+  if (input.ClientToken) {
+    ctx.region.clientTokens.set(input.ClientToken, { fingerprint: launchInputFingerprint(input), reservationId });
+  }
+  return reservationOf(ctx, reservationId, launched);
+}
+
+const READERS: FieldReaders<Instance> = {
+  'instance-id': (i) => i.InstanceId,
+  'instance-state-name': (i) => i.State?.Name,
+  'instance-state-code': (i) => String(i.State?.Code),
+  'image-id': (i) => i.ImageId,
+  'instance-type': (i) => i.InstanceType,
+  'architecture': (i) => i.Architecture,
+  'subnet-id': (i) => i.SubnetId,
+  'vpc-id': (i) => i.VpcId,
+  'client-token': (i) => i.ClientToken,
+  'iam-instance-profile.arn': (i) => i.IamInstanceProfile?.Arn,
+  'platform': (i) => i.Platform,
+};
+
+export function describeInstances(ctx: OperationContext, input: DescribeInstancesRequest): DescribeInstancesResult {
+  checkFilters(input.Filters, READERS);
+  const ids = input.InstanceIds ?? [];
+  ids.forEach((id) => findInstance(ctx, id));
+  const wanted = ids.length ? new Set(ids) : undefined;
+  const byReservation = new Map<string, Instance[]>();
+  for (const record of ctx.region.instances.values()) {
+    if (!isVisible(ctx, record) || (wanted && !wanted.has(record.id))) continue;
+    const instance = toSdkInstance(ctx, record);
+    if (!matchesFilters(instance, record.tags, input.Filters, READERS)) continue;
+    byReservation.set(record.reservationId, [...(byReservation.get(record.reservationId) ?? []), instance]);
+  }
+  const Reservations = [...byReservation].map(([ReservationId, Instances]) => ({
+    ReservationId, OwnerId: ctx.accountId, Groups: [], Instances,
+  }));
+  return { Reservations };
+}
+
+/** Applies a state change to each instance and reports it the way EC2 does. */
+function changeStates(
+  ctx: OperationContext,
+  ids: string[] | undefined,
+  change: (instance: InstanceRecord, current: InstanceStateName) => void,
+): InstanceStateChange[] {
+  if (!ids?.length) throw ec2Error('MissingParameter', 'The request must contain the parameter InstanceIds');
+  const instances = ids.map((id) => findInstance(ctx, id));
+  return instances.map((instance) => {
+    const previous = instanceStateAt(instance, ctx.now);
+    change(instance, previous);
+    return { InstanceId: instance.id, PreviousState: sdkState(previous), CurrentState: sdkState(instanceStateAt(instance, ctx.now)) };
+  });
+}
+
+function incorrectState(instance: InstanceRecord, action: string): never {
+  throw ec2Error('IncorrectInstanceState', `The instance '${instance.id}' is not in a state from which it can be ${action}.`);
+}
+
+export function stopInstances(ctx: OperationContext, input: StopInstancesRequest): StopInstancesResult {
+  const StoppingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
+    if (current === 'stopping' || current === 'stopped') return;
+    if (current !== 'running') incorrectState(instance, 'stopped');
+    instance.state.reschedule(ctx.now, [
+      { at: ctx.now, value: 'stopping' },
+      { at: ctx.now + ctx.pick(ctx.timings.stopMs), value: 'stopped' },
+    ]);
+  });
+  return { StoppingInstances };
+}
+
+export function startInstances(ctx: OperationContext, input: StartInstancesRequest): StartInstancesResult {
+  const StartingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
+    if (current === 'pending' || current === 'running') return;
+    if (current !== 'stopped') incorrectState(instance, 'started');
+    instance.lastLaunchAt = ctx.now;
+    instance.state.reschedule(ctx.now, [
+      { at: ctx.now, value: 'pending' },
+      { at: ctx.now + ctx.pick(ctx.timings.bootMs), value: 'running' },
+    ]);
+  });
+  return { StartingInstances };
+}
+
+export function terminateInstances(ctx: OperationContext, input: TerminateInstancesRequest): TerminateInstancesResult {
+  const TerminatingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
+    if (current === 'shutting-down' || current === 'terminated') return;
+    const shutdown = current === 'stopped' ? 2_000 : ctx.pick(ctx.timings.terminateMs);
+    instance.state.reschedule(ctx.now, [
+      { at: ctx.now, value: 'shutting-down' },
+      { at: ctx.now + shutdown, value: 'terminated' },
+    ]);
+  });
+  return { TerminatingInstances };
+}

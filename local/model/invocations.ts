@@ -1,0 +1,280 @@
+/**
+ * Run Command: SendCommand plans each invocation at once from the simulated shell (durations,
+ * output, exit code, reboots via exit 194), and GetCommandInvocation / ListCommandInvocations
+ * read the plan at call time: InvocationDoesNotExist for a moment, then Pending → InProgress →
+ * Success / Failed / TimedOut.
+ */
+import type {
+  Command, CommandInvocation, GetCommandInvocationRequest, GetCommandInvocationResult, ListCommandInvocationsRequest,
+  ListCommandInvocationsResult, SendCommandRequest, SendCommandResult,
+} from '@aws-sdk/client-ssm';
+import { runScript } from './commands';
+import type { OperationContext } from './context';
+import { ssmError } from './errors';
+import type { InstanceRecord, InvocationRecord, OutputLine, ScriptRun } from './records';
+import { checkSendCommand, CheckedCommand } from './send-command-input';
+import { agentBackAt, agentStatusAt } from './ssm-agent';
+
+const STDOUT_LIMIT = 24_000;
+const STDERR_LIMIT = 8_000;
+const PLUGIN_OUTPUT_LIMIT = 2_500;
+const MAX_REBOOTS = 10;
+
+function invocationKey(commandId: string, instanceId: string): string {
+  return `${commandId}:${instanceId}`;
+}
+
+/** When the agent will start the script, or undefined when it cannot be delivered in time. */
+function deliveryTime(ctx: OperationContext, instance: InstanceRecord, deliveryMs: number): number | undefined {
+  const status = agentStatusAt(ctx, instance, ctx.now);
+  const back = status === 'Online' ? ctx.now : agentBackAt(instance, ctx.now);
+  if (back === undefined) return undefined;
+  const start = back + ctx.pick(ctx.timings.invocationStartMs);
+  return start - ctx.now <= deliveryMs ? start : undefined;
+}
+
+interface Outcome {
+  readonly runs: ScriptRun[];
+  readonly output: OutputLine[];
+  readonly endAt: number;
+  readonly status: InvocationRecord['status'];
+  readonly statusDetails: string;
+  readonly responseCode: number;
+}
+
+/** Runs the script (again after each reboot it asks for) from `startAt`, within the time limit. */
+function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, failRule?: string): Outcome {
+  const deadline = startAt + command.executionTimeoutSeconds * 1000;
+  const rebootCode = instance.platform === 'windows' ? 3010 : 194;
+  const runs: ScriptRun[] = [];
+  const output: OutputLine[] = [];
+  let runStart = startAt;
+  for (;;) {
+    const result = runScript(command.script, instance.files, ctx.prng);
+    const lines = result.lines.map((l) => ({ at: runStart + l.atMs, stream: l.stream, text: l.text }));
+    let exitCode = result.exitCode;
+    let end = runStart + result.durationMs;
+    if (failRule && runs.length === 0) {
+      exitCode = 1;
+      end += 500;
+      lines.push({ at: end, stream: 'stderr', text: `bakery-simulator: injected failure of provisioning step (fault rule ${failRule}); exit status 1` });
+    }
+    if (end > deadline) {
+      output.push(...lines.filter((l) => l.at <= deadline));
+      runs.push({ start: runStart, end: deadline, exitCode: -1 });
+      return { runs, output, endAt: deadline, status: 'TimedOut', statusDetails: 'ExecutionTimedOut', responseCode: -1 };
+    }
+    output.push(...lines);
+    runs.push({ start: runStart, end, exitCode });
+    if (exitCode !== rebootCode || runs.length > MAX_REBOOTS) {
+      const success = exitCode === 0;
+      const status = success ? 'Success' : 'Failed';
+      return { runs, output, endAt: end, status, statusDetails: status, responseCode: exitCode };
+    }
+    const rebootMs = ctx.pick(ctx.timings.rebootMs);
+    instance.reboots.push({ start: end, end: end + rebootMs });
+    runStart = end + rebootMs + ctx.pick(ctx.timings.invocationStartMs);
+  }
+}
+
+function planInvocation(
+  ctx: OperationContext,
+  instance: InstanceRecord,
+  command: CheckedCommand,
+  commandId: string,
+  failRule?: string,
+): InvocationRecord {
+  const base = {
+    commandId,
+    instanceId: instance.id,
+    documentName: command.documentName,
+    comment: command.comment,
+    sentAt: ctx.now,
+    visibleAt: ctx.now + ctx.pick(ctx.timings.invocationVisibleMs),
+    logGroupName: command.logGroupName,
+    parameters: command.parameters,
+    timeoutSeconds: command.deliveryTimeoutSeconds,
+  };
+  const startAt = deliveryTime(ctx, instance, command.deliveryTimeoutSeconds * 1000);
+  if (startAt === undefined) {
+    const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
+    return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'DeliveryTimedOut', responseCode: -1 };
+  }
+  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, failRule) };
+}
+
+export function sendCommand(ctx: OperationContext, input: SendCommandRequest): SendCommandResult {
+  const command = checkSendCommand(ctx, input);
+  const failRule = ctx.faults.stepFailure(ctx.nextCommandNumber());
+  const commandId = ctx.ids.uuid();
+  for (const instance of command.instances) {
+    const record = planInvocation(ctx, instance, command, commandId, failRule);
+    ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
+  }
+  const result: Command = {
+    CommandId: commandId,
+    DocumentName: command.documentName,
+    DocumentVersion: '$DEFAULT',
+    Comment: command.comment ?? '',
+    Parameters: command.parameters,
+    InstanceIds: command.instances.map((i) => i.id),
+    Targets: [],
+    RequestedDateTime: new Date(ctx.now),
+    ExpiresAfter: new Date(ctx.now + command.deliveryTimeoutSeconds * 1000),
+    Status: 'Pending',
+    StatusDetails: 'Pending',
+    TimeoutSeconds: command.deliveryTimeoutSeconds,
+    TargetCount: command.instances.length,
+    CompletedCount: 0,
+    ErrorCount: 0,
+    DeliveryTimedOutCount: 0,
+    MaxConcurrency: '50',
+    MaxErrors: '0',
+    CloudWatchOutputConfig: command.logGroupName
+      ? { CloudWatchLogGroupName: command.logGroupName, CloudWatchOutputEnabled: true }
+      : { CloudWatchOutputEnabled: false },
+  };
+  return { Command: result };
+}
+
+/** What an invocation looks like at `t` (honouring an instance stopped or terminated mid-run). */
+export interface InvocationView {
+  readonly status: string;
+  readonly statusDetails: string;
+  readonly responseCode: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly output: OutputLine[];
+}
+
+export function viewInvocation(ctx: OperationContext, record: InvocationRecord, t: number): InvocationView {
+  const instance = ctx.region.instances.get(record.instanceId);
+  const leftRunning = record.runs.length ? instance?.state.firstChangeAway('running', record.startAt) : undefined;
+  const interrupted = leftRunning !== undefined && leftRunning < record.endAt;
+  const endAt = interrupted ? leftRunning : record.endAt;
+  if (t < record.startAt && !(record.runs.length === 0 && t >= record.endAt)) {
+    return { status: 'Pending', statusDetails: 'Pending', responseCode: -1, output: [] };
+  }
+  const output = record.output.filter((line) => line.at <= Math.min(t, endAt));
+  if (t < endAt) return { status: 'InProgress', statusDetails: 'InProgress', responseCode: -1, startedAt: record.startAt, output };
+  if (interrupted) {
+    const note: OutputLine = { at: endAt, stream: 'stderr', text: 'The instance stopped while the command was running.' };
+    return { status: 'Failed', statusDetails: 'Failed', responseCode: -1, startedAt: record.startAt, endedAt: endAt, output: [...output, note] };
+  }
+  return {
+    status: record.status,
+    statusDetails: record.statusDetails,
+    responseCode: record.responseCode,
+    startedAt: record.runs.length ? record.startAt : undefined,
+    endedAt: record.endAt,
+    output,
+  };
+}
+
+function joined(lines: OutputLine[], stream: 'stdout' | 'stderr', limit: number): string {
+  const text = lines.filter((l) => l.stream === stream).map((l) => `${l.text}\n`).join('');
+  return text.slice(0, limit);
+}
+
+function elapsed(view: InvocationView, t: number): string {
+  if (view.startedAt === undefined) return '';
+  return `PT${(((view.endedAt ?? t) - view.startedAt) / 1000).toFixed(3)}S`;
+}
+
+function findVisible(ctx: OperationContext, commandId: string | undefined, instanceId: string | undefined): InvocationRecord {
+  if (commandId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(commandId)) {
+    throw ssmError('InvalidCommandId', `Command id ${commandId} is not a valid command id.`);
+  }
+  const record = ctx.region.invocations.get(invocationKey(commandId ?? '', instanceId ?? ''));
+  if (!record || ctx.now < record.visibleAt) throw ssmError('InvocationDoesNotExist', 'Invocation does not exist.');
+  return record;
+}
+
+export function getCommandInvocation(ctx: OperationContext, input: GetCommandInvocationRequest): GetCommandInvocationResult {
+  const record = findVisible(ctx, input.CommandId, input.InstanceId);
+  const view = viewInvocation(ctx, record, ctx.now);
+  const pluginName = record.documentName === 'AWS-RunPowerShellScript' ? 'aws:runPowerShellScript' : 'aws:runShellScript';
+  if (input.PluginName !== undefined && input.PluginName !== pluginName) {
+    throw ssmError('InvalidPluginName', `The plugin name ${input.PluginName} is not valid for ${record.documentName}.`);
+  }
+  return {
+    CommandId: record.commandId,
+    InstanceId: record.instanceId,
+    Comment: record.comment ?? '',
+    DocumentName: record.documentName,
+    DocumentVersion: '$DEFAULT',
+    PluginName: pluginName,
+    ResponseCode: view.responseCode,
+    ExecutionStartDateTime: view.startedAt !== undefined ? new Date(view.startedAt).toISOString() : '',
+    ExecutionElapsedTime: elapsed(view, ctx.now),
+    ExecutionEndDateTime: view.endedAt !== undefined ? new Date(view.endedAt).toISOString() : '',
+    Status: view.status as GetCommandInvocationResult['Status'],
+    StatusDetails: view.statusDetails,
+    StandardOutputContent: joined(view.output, 'stdout', STDOUT_LIMIT),
+    StandardOutputUrl: '',
+    StandardErrorContent: joined(view.output, 'stderr', STDERR_LIMIT),
+    StandardErrorUrl: '',
+    CloudWatchOutputConfig: record.logGroupName
+      ? { CloudWatchLogGroupName: record.logGroupName, CloudWatchOutputEnabled: true }
+      : { CloudWatchOutputEnabled: false },
+  };
+}
+
+function listEntry(ctx: OperationContext, record: InvocationRecord, details: boolean): CommandInvocation {
+  const view = viewInvocation(ctx, record, ctx.now);
+  const output = joined(view.output, 'stdout', STDOUT_LIMIT) + joined(view.output, 'stderr', STDERR_LIMIT);
+  return {
+    CommandId: record.commandId,
+    InstanceId: record.instanceId,
+    InstanceName: '',
+    Comment: record.comment ?? '',
+    DocumentName: record.documentName,
+    DocumentVersion: '$DEFAULT',
+    RequestedDateTime: new Date(record.sentAt),
+    Status: view.status as CommandInvocation['Status'],
+    StatusDetails: view.statusDetails,
+    StandardOutputUrl: '',
+    StandardErrorUrl: '',
+    CommandPlugins: details ? [{
+      Name: record.documentName === 'AWS-RunPowerShellScript' ? 'aws:runPowerShellScript' : 'aws:runShellScript',
+      Status: view.status as 'Success',
+      StatusDetails: view.statusDetails,
+      ResponseCode: view.responseCode,
+      ResponseStartDateTime: view.startedAt !== undefined ? new Date(view.startedAt) : undefined,
+      ResponseFinishDateTime: view.endedAt !== undefined ? new Date(view.endedAt) : undefined,
+      Output: output.length > PLUGIN_OUTPUT_LIMIT ? `${output.slice(0, PLUGIN_OUTPUT_LIMIT)}\n---Output truncated---` : output,
+    }] : [],
+    CloudWatchOutputConfig: record.logGroupName
+      ? { CloudWatchLogGroupName: record.logGroupName, CloudWatchOutputEnabled: true }
+      : { CloudWatchOutputEnabled: false },
+  };
+}
+
+export function listCommandInvocations(ctx: OperationContext, input: ListCommandInvocationsRequest): ListCommandInvocationsResult {
+  const CommandInvocations = [...ctx.region.invocations.values()]
+    .filter((r) => ctx.now >= r.visibleAt)
+    .filter((r) => (!input.CommandId || r.commandId === input.CommandId) && (!input.InstanceId || r.instanceId === input.InstanceId))
+    .map((r) => listEntry(ctx, r, input.Details === true));
+  return { CommandInvocations };
+}
+
+/** One line of command output as CloudWatch Logs holds it. */
+export interface LogEvent {
+  readonly logStreamName: string;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+/** The output lines written to `logGroupName` up to the context's time. */
+export function logEvents(ctx: OperationContext, logGroupName: string): LogEvent[] {
+  const events: LogEvent[] = [];
+  for (const record of ctx.region.invocations.values()) {
+    if (record.logGroupName !== logGroupName) continue;
+    const view = viewInvocation(ctx, record, ctx.now);
+    const plugin = record.documentName === 'AWS-RunPowerShellScript' ? 'aws-runPowerShellScript' : 'aws-runShellScript';
+    for (const line of view.output) {
+      events.push({ logStreamName: `${record.commandId}/${record.instanceId}/${plugin}/${line.stream}`, timestamp: line.at, message: line.text });
+    }
+  }
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}

@@ -1,0 +1,180 @@
+/**
+ * Checks a RunInstances request the way EC2 does and resolves what it means: the image, the
+ * instance type, the profile, networking, metadata options, volumes and tags.
+ */
+import type { BlockDeviceMapping, RunInstancesRequest } from '@aws-sdk/client-ec2';
+import type { OperationContext } from './context';
+import { ec2Error } from './errors';
+import { isEc2Id } from './ids';
+import { findImage } from './images';
+import type { Architecture, ImageRecord, TagMap } from './records';
+import { tagsByResourceType } from './tags';
+import type { VolumeSpec } from './volumes';
+
+const VOLUME_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'];
+const LAUNCH_TAG_TYPES = ['instance', 'volume', 'network-interface', 'spot-instances-request', 'elastic-gpu'];
+
+export interface ResolvedLaunch {
+  readonly image: ImageRecord;
+  readonly instanceType: string;
+  readonly instanceProfile?: { name: string; arn: string; id: string };
+  readonly metadataOptions: { httpTokens: string; httpEndpoint: string; hopLimit: number };
+  readonly subnetId: string;
+  readonly securityGroupIds: string[];
+  readonly volumes: VolumeSpec[];
+  readonly tags: Map<string, TagMap>;
+}
+
+/** The CPU architecture of an instance type: Graviton families (t4g, m7g, c6gn, a1, …) are arm64. */
+export function architectureOfType(instanceType: string): Architecture {
+  const family = instanceType.split('.')[0];
+  return /^[a-z]+\d+g[a-z]*$/.test(family) || family === 'a1' ? 'arm64' : 'x86_64';
+}
+
+function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, image: ImageRecord): string {
+  const type = input.InstanceType ?? 'm1.small';
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) {
+    throw ec2Error('InvalidParameterValue', `Invalid value '${type}' for InstanceType.`);
+  }
+  const arch = architectureOfType(type);
+  if (arch !== image.architecture) {
+    throw ec2Error('InvalidParameterValue',
+      `The architecture '${arch}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. `
+      + 'Specify an instance type and an AMI that have matching architectures, and try again.');
+  }
+  if (ctx.faults.noCapacity(type)) {
+    throw ec2Error('InsufficientInstanceCapacity',
+      `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${ctx.region.name}a). `
+      + 'Our system will be working on provisioning additional capacity.', { httpStatusCode: 500, fault: 'server' });
+  }
+  return type;
+}
+
+function resolveProfile(ctx: OperationContext, input: RunInstancesRequest): ResolvedLaunch['instanceProfile'] {
+  const spec = input.IamInstanceProfile;
+  if (!spec) return undefined;
+  const name = spec.Name ?? spec.Arn?.split('/').pop();
+  if (!name) throw ec2Error('InvalidParameterValue', 'IamInstanceProfile needs a Name or an Arn');
+  if (ctx.instanceProfiles && !ctx.instanceProfiles.has(name)) {
+    throw ec2Error('InvalidParameterValue',
+      `Value (${name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
+  }
+  return {
+    name,
+    arn: spec.Arn ?? `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`,
+    id: `AIPA${ctx.prng.hex(17).toUpperCase()}`,
+  };
+}
+
+function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { subnetId: string; securityGroupIds: string[] } {
+  if (input.SubnetId !== undefined && !isEc2Id(input.SubnetId, 'subnet')) {
+    throw ec2Error('InvalidSubnetID.Malformed', `Invalid subnet ID: '${input.SubnetId}'`);
+  }
+  for (const group of input.SecurityGroupIds ?? []) {
+    if (!isEc2Id(group, 'sg')) throw ec2Error('InvalidGroupId.Malformed', `Invalid id: "${group}" (expecting "sg-...")`);
+  }
+  return {
+    subnetId: input.SubnetId ?? ctx.region.defaultSubnetId,
+    securityGroupIds: input.SecurityGroupIds?.length ? [...input.SecurityGroupIds] : [ctx.region.defaultSecurityGroupId],
+  };
+}
+
+function defaultKey(ctx: OperationContext): string {
+  return `arn:aws:kms:${ctx.region.name}:${ctx.accountId}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
+}
+
+function rootSpec(ctx: OperationContext, image: ImageRecord, override: BlockDeviceMapping | undefined): VolumeSpec {
+  const root = image.mappings.find((m) => m.deviceName === image.rootDeviceName) ?? image.mappings[0];
+  const ebs = override?.Ebs ?? {};
+  const sizeGiB = ebs.VolumeSize ?? root.sizeGiB;
+  if (sizeGiB < root.sizeGiB) {
+    throw ec2Error('InvalidBlockDeviceMapping',
+      `Volume of size ${sizeGiB}GB is smaller than snapshot '${root.snapshotId}', expect size >= ${root.sizeGiB}GB`);
+  }
+  const encrypted = root.encrypted || ebs.Encrypted === true;
+  return {
+    deviceName: root.deviceName,
+    sizeGiB,
+    volumeType: ebs.VolumeType ?? root.volumeType,
+    encrypted,
+    kmsKeyId: encrypted ? ebs.KmsKeyId ?? defaultKey(ctx) : undefined,
+    snapshotId: root.snapshotId,
+    deleteOnTermination: ebs.DeleteOnTermination ?? root.deleteOnTermination,
+  };
+}
+
+function resolveVolumes(ctx: OperationContext, input: RunInstancesRequest, image: ImageRecord): VolumeSpec[] {
+  const mappings = input.BlockDeviceMappings ?? [];
+  for (const mapping of mappings) {
+    const type = mapping.Ebs?.VolumeType;
+    if (type !== undefined && !VOLUME_TYPES.includes(type)) {
+      throw ec2Error('InvalidParameterValue', `Value (${type}) for parameter volumeType is invalid.`);
+    }
+    if (mapping.Ebs?.KmsKeyId && mapping.Ebs.Encrypted !== true) {
+      throw ec2Error('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.');
+    }
+  }
+  const specs = [rootSpec(ctx, image, mappings.find((m) => m.DeviceName === image.rootDeviceName))];
+  for (const mapping of mappings) {
+    if (mapping.DeviceName === image.rootDeviceName || !mapping.Ebs || !mapping.DeviceName) continue;
+    if (!mapping.Ebs.VolumeSize) throw ec2Error('InvalidBlockDeviceMapping', `The device '${mapping.DeviceName}' needs a VolumeSize`);
+    const encrypted = mapping.Ebs.Encrypted === true;
+    specs.push({
+      deviceName: mapping.DeviceName,
+      sizeGiB: mapping.Ebs.VolumeSize,
+      volumeType: mapping.Ebs.VolumeType ?? 'gp2',
+      encrypted,
+      kmsKeyId: encrypted ? mapping.Ebs.KmsKeyId ?? defaultKey(ctx) : undefined,
+      deleteOnTermination: mapping.Ebs.DeleteOnTermination ?? true,
+    });
+  }
+  return specs;
+}
+
+function resolveImage(ctx: OperationContext, imageId: string | undefined): ImageRecord {
+  if (!imageId) throw ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
+  const image = findImage(ctx, imageId);
+  const state = image.state.valueAt(ctx.now);
+  if (state !== 'available') {
+    throw ec2Error('InvalidAMIID.Unavailable', `The image id '[${imageId}]' is not available (state: ${state})`);
+  }
+  return image;
+}
+
+/** Checks the request and works out everything a launch needs; throws EC2's error otherwise. */
+export function resolveLaunch(ctx: OperationContext, input: RunInstancesRequest): ResolvedLaunch {
+  const image = resolveImage(ctx, input.ImageId);
+  const instanceType = resolveInstanceType(ctx, input, image);
+  const options = input.MetadataOptions ?? {};
+  return {
+    image,
+    instanceType,
+    instanceProfile: resolveProfile(ctx, input),
+    metadataOptions: {
+      httpTokens: options.HttpTokens ?? 'optional',
+      httpEndpoint: options.HttpEndpoint ?? 'enabled',
+      hopLimit: options.HttpPutResponseHopLimit ?? 1,
+    },
+    ...resolveNetwork(ctx, input),
+    volumes: resolveVolumes(ctx, input, image),
+    tags: tagsByResourceType(input.TagSpecifications, LAUNCH_TAG_TYPES, 'RunInstances'),
+  };
+}
+
+/** A canonical JSON form of a value (object keys sorted). */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What must match for a repeated ClientToken to count as the same request. */
+export function launchInputFingerprint(input: RunInstancesRequest): string {
+  const { ClientToken: _token, ...rest } = input;
+  return stableStringify(rest);
+}

@@ -1,0 +1,172 @@
+/**
+ * The resources one region of the simulated account holds. Records keep timestamps and
+ * timelines; the operations derive the states AWS would report from them at call time.
+ */
+import { Timeline } from './timeline';
+
+export type InstanceStateName = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+export type ImageStateName = 'pending' | 'available' | 'failed';
+export type Architecture = 'x86_64' | 'arm64';
+
+/** Tags of one resource, in insertion order. */
+export type TagMap = Map<string, string>;
+
+/** An interval of virtual time, start included, end excluded. */
+export interface Window {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface InstanceRecord {
+  readonly id: string;
+  readonly reservationId: string;
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly architecture: Architecture;
+  readonly platform: 'linux' | 'windows';
+  readonly rootDeviceName: string;
+  readonly createdAt: number;
+  readonly clientToken?: string;
+  readonly tags: TagMap;
+  readonly state: Timeline<InstanceStateName>;
+  /** Reboots (exit 194, CreateImage with reboot): EC2 still says running, the agent is away. */
+  readonly reboots: Window[];
+  readonly instanceProfile?: { readonly name: string; readonly arn: string; readonly id: string };
+  readonly metadataOptions: { readonly httpTokens: string; readonly httpEndpoint: string; readonly hopLimit: number };
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly securityGroupIds: string[];
+  readonly privateIp: string;
+  readonly availabilityZone: string;
+  /** Volume ids by device name. */
+  readonly volumes: Map<string, string>;
+  /** From `running` until the agent registers. */
+  readonly agentDelayMs: number;
+  /** Files and directories scripts created (the simulated shell's whole filesystem). */
+  readonly files: Set<string>;
+  lastLaunchAt: number;
+}
+
+export interface VolumeRecord {
+  readonly id: string;
+  readonly sizeGiB: number;
+  readonly volumeType: string;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  readonly snapshotId?: string;
+  readonly availabilityZone: string;
+  readonly createdAt: number;
+  readonly instanceId: string;
+  readonly device: string;
+  readonly deleteOnTermination: boolean;
+  readonly tags: TagMap;
+}
+
+export interface SnapshotRecord {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly volumeId: string;
+  readonly sizeGiB: number;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  readonly description: string;
+  readonly createdAt: number;
+  readonly completedAt: number;
+  readonly tags: TagMap;
+  deletedAt?: number;
+}
+
+export interface ImageDeviceMapping {
+  readonly deviceName: string;
+  readonly snapshotId: string;
+  readonly sizeGiB: number;
+  readonly volumeType: string;
+  readonly deleteOnTermination: boolean;
+  readonly encrypted: boolean;
+}
+
+export interface ImageRecord {
+  readonly id: string;
+  readonly name: string;
+  description: string;
+  readonly ownerId: string;
+  readonly ownerAlias?: string;
+  readonly public: boolean;
+  readonly architecture: Architecture;
+  readonly platform: 'linux' | 'windows';
+  readonly rootDeviceName: string;
+  readonly mappings: ImageDeviceMapping[];
+  readonly createdAt: number;
+  readonly state: Timeline<ImageStateName>;
+  readonly stateReason?: { readonly code: string; readonly message: string };
+  readonly tags: TagMap;
+  readonly sourceInstanceId?: string;
+  readonly imageLocation: string;
+  readonly launchPermissions: Set<string>;
+  imdsSupport?: string;
+  deregisteredAt?: number;
+}
+
+export interface ParameterRecord {
+  readonly name: string;
+  readonly type: string;
+  readonly dataType: string;
+  readonly value: string;
+  readonly version: number;
+  readonly lastModified: number;
+  readonly description?: string;
+}
+
+/** One run of a script inside an invocation (a reboot via exit 194 starts another run). */
+export interface ScriptRun {
+  readonly start: number;
+  readonly end: number;
+  readonly exitCode: number;
+}
+
+export interface OutputLine {
+  readonly at: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export interface InvocationRecord {
+  readonly commandId: string;
+  readonly instanceId: string;
+  readonly documentName: string;
+  readonly comment?: string;
+  readonly sentAt: number;
+  readonly visibleAt: number;
+  readonly startAt: number;
+  readonly endAt: number;
+  readonly status: 'Success' | 'Failed' | 'TimedOut';
+  readonly statusDetails: string;
+  readonly responseCode: number;
+  readonly runs: ScriptRun[];
+  readonly output: OutputLine[];
+  readonly logGroupName?: string;
+  readonly parameters: Record<string, string[]>;
+  readonly timeoutSeconds: number;
+}
+
+/** Everything one region holds. */
+export class RegionState {
+  readonly instances = new Map<string, InstanceRecord>();
+  readonly volumes = new Map<string, VolumeRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  readonly images = new Map<string, ImageRecord>();
+  readonly parameters = new Map<string, ParameterRecord>();
+  /** Command invocations by `<command id>:<instance id>`. */
+  readonly invocations = new Map<string, InvocationRecord>();
+  /** RunInstances client tokens: the request fingerprint and the reservation it made. */
+  readonly clientTokens = new Map<string, { readonly fingerprint: string; readonly reservationId: string }>();
+  readonly defaultVpcId: string;
+  readonly defaultSubnetId: string;
+  readonly defaultSecurityGroupId: string;
+
+  constructor(readonly name: string, ids: { vpc: string; subnet: string; sg: string }) {
+    this.defaultVpcId = ids.vpc;
+    this.defaultSubnetId = ids.subnet;
+    this.defaultSecurityGroupId = ids.sg;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Parameter Store: the public `/aws/service/...` parameters of the catalog plus what the account
+ * puts. `aws:ec2:image` values are checked like AWS does: the format at once, the existence of
+ * the AMI asynchronously (PutParameter succeeds, but an unknown AMI leaves the parameter as it was).
+ */
+import type { GetParameterRequest, GetParameterResult, PutParameterRequest, PutParameterResult } from '@aws-sdk/client-ssm';
+import type { OperationContext } from './context';
+import { ssmError } from './errors';
+import { isRegistered } from './images';
+import type { ParameterRecord } from './records';
+
+const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
+
+/** A note about an `aws:ec2:image` value that failed the asynchronous validation. */
+export interface ParameterValidationFailure {
+  readonly name: string;
+  readonly value: string;
+  readonly at: number;
+  readonly region: string;
+}
+
+function arnOf(ctx: OperationContext, record: ParameterRecord): string {
+  const owner = record.name.startsWith('/aws/') ? '' : ctx.accountId;
+  const path = record.name.startsWith('/') ? record.name : `/${record.name}`;
+  return `arn:aws:ssm:${ctx.region.name}:${owner}:parameter${path}`;
+}
+
+/** Splits `name:version` selectors off the parameter name. */
+function parseSelector(raw: string): { name: string; version?: number } {
+  const match = /^(.*):(\d+)$/.exec(raw);
+  return match ? { name: match[1], version: Number(match[2]) } : { name: raw };
+}
+
+export function getParameter(ctx: OperationContext, input: GetParameterRequest): GetParameterResult {
+  const raw = input.Name ?? '';
+  const { name, version } = parseSelector(raw.replace(/^arn:aws:ssm:[^:]*:[^:]*:parameter/, ''));
+  const record = ctx.region.parameters.get(name);
+  if (!record || (version !== undefined && version !== record.version)) {
+    throw ssmError('ParameterNotFound', `Parameter ${raw} not found.`);
+  }
+  return {
+    Parameter: {
+      Name: record.name,
+      Type: record.type as 'String',
+      Value: record.value,
+      Version: record.version,
+      LastModifiedDate: new Date(record.lastModified),
+      ARN: arnOf(ctx, record),
+      DataType: record.dataType,
+    },
+  };
+}
+
+function checkName(name: string): void {
+  if (!name || name.length > 1011 || !NAME_PATTERN.test(name)) {
+    throw ssmError('ValidationException', `Parameter name ${name} is not valid: it must be 1 to 1011 characters of a-zA-Z0-9_.-/`);
+  }
+  if (/^\/?(aws|ssm)/i.test(name)) {
+    throw ssmError('ValidationException', 'No access to reserved parameter name: '
+      + `${name}. Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive).`);
+  }
+}
+
+function checkImageValue(ctx: OperationContext, input: PutParameterRequest, failures: ParameterValidationFailure[]): boolean {
+  if (input.Type !== undefined && input.Type !== 'String') {
+    throw ssmError('ValidationException', 'The aws:ec2:image data type is supported for String parameters only.');
+  }
+  const value = input.Value ?? '';
+  if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
+    throw ssmError('ValidationException', `Parameter value ${value} is not a valid AMI ID for data type aws:ec2:image.`);
+  }
+  const image = ctx.region.images.get(value);
+  const visible = image && isRegistered(image, ctx.now)
+    && (image.public || image.ownerId === ctx.accountId || image.launchPermissions.has(ctx.accountId));
+  if (!visible) failures.push({ name: input.Name ?? '', value, at: ctx.now, region: ctx.region.name });
+  return !!visible;
+}
+
+export function putParameter(
+  ctx: OperationContext,
+  input: PutParameterRequest,
+  failures: ParameterValidationFailure[],
+): PutParameterResult {
+  const name = input.Name ?? '';
+  checkName(name);
+  const existing = ctx.region.parameters.get(name);
+  if (existing && !input.Overwrite) {
+    throw ssmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+  }
+  if (!existing && !input.Type) throw ssmError('ValidationException', 'A parameter type is required when you create a parameter.');
+  if (input.Value === undefined || input.Value.length === 0 || input.Value.length > 4096) {
+    throw ssmError('ValidationException', 'Parameter value must be 1 to 4096 characters long.');
+  }
+  const dataType = input.DataType ?? existing?.dataType ?? 'text';
+  if (!['text', 'aws:ec2:image'].includes(dataType)) {
+    throw ssmError('ValidationException', `The data type ${dataType} is not supported. Valid values: text, aws:ec2:image.`);
+  }
+  const version = (existing?.version ?? 0) + 1;
+  if (dataType === 'aws:ec2:image' && !checkImageValue(ctx, input, failures)) {
+    return { Version: version, Tier: 'Standard' };
+  }
+  ctx.region.parameters.set(name, {
+    name,
+    type: input.Type ?? existing?.type ?? 'String',
+    dataType,
+    value: input.Value,
+    version,
+    lastModified: ctx.now,
+    description: input.Description ?? existing?.description,
+  });
+  return { Version: version, Tier: 'Standard' };
+}

@@ -1,0 +1,44 @@
+/**
+ * How long things take in the simulated account, in virtual milliseconds. Each is a range; the
+ * model picks a value in it with the account's seeded generator.
+ */
+export type Range = readonly [min: number, max: number];
+
+export interface Timings {
+  /** API latency the SDK bridge waits before answering. */
+  readonly apiLatencyMs: Range;
+  /** RunInstances/StartInstances until `running`. */
+  readonly bootMs: Range;
+  /** StopInstances until `stopped`. */
+  readonly stopMs: Range;
+  /** TerminateInstances until `terminated`. */
+  readonly terminateMs: Range;
+  /** From `running` until the SSM agent is `Online`. */
+  readonly agentOnlineMs: Range;
+  /** A reboot (exit 194, CreateImage without NoReboot): agent `ConnectionLost` for this long. */
+  readonly rebootMs: Range;
+  /** SendCommand until GetCommandInvocation knows the invocation. */
+  readonly invocationVisibleMs: Range;
+  /** SendCommand until the agent starts the script (`Pending` → `InProgress`). */
+  readonly invocationStartMs: Range;
+  /** CreateImage until `available`: base time ... */
+  readonly imageBaseMs: Range;
+  /** ... plus this much per GiB of the instance's volumes. */
+  readonly imagePerGiBMs: Range;
+  /** How long terminated instances stay visible in DescribeInstances. */
+  readonly terminatedVisibleMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  apiLatencyMs: [50, 300],
+  bootMs: [10_000, 20_000],
+  stopMs: [30_000, 60_000],
+  terminateMs: [18_000, 22_000],
+  agentOnlineMs: [20_000, 60_000],
+  rebootMs: [30_000, 45_000],
+  invocationVisibleMs: [800, 1_200],
+  invocationStartMs: [1_500, 3_000],
+  imageBaseMs: [90_000, 150_000],
+  imagePerGiBMs: [4_000, 8_000],
+  terminatedVisibleMs: 60 * 60 * 1000,
+};

@@ -1,0 +1,95 @@
+import { ec2, errorOf, launch, onlineInstance, send, setup, ssm, waitForInvocation, FakeClock } from './helpers';
+import { FaultRuleError, parseFaults } from '../../local/faults';
+import { SimulatedAccount } from '../../local/model';
+
+let account: SimulatedAccount;
+let clock: FakeClock;
+
+afterEach(() => clock?.uninstall());
+
+test('rules are parsed from lists and comma-separated strings', () => {
+  expect(parseFaults(['step:2:fail', 'api:RunInstances:throttle:5,agent:never-online', 'image:fail', 'capacity:t3.small'])).toEqual([
+    { kind: 'step-fail', step: 2, text: 'step:2:fail' },
+    { kind: 'throttle', operation: 'RunInstances', count: 5, text: 'api:RunInstances:throttle:5' },
+    { kind: 'agent-never-online', text: 'agent:never-online' },
+    { kind: 'image-fail', text: 'image:fail' },
+    { kind: 'capacity', instanceType: 't3.small', text: 'capacity:t3.small' },
+  ]);
+  expect(parseFaults('api:GetParameterCommand:error')).toEqual([{ kind: 'error', operation: 'GetParameter', text: 'api:GetParameterCommand:error' }]);
+});
+
+test.each([
+  ['step:zero:fail', /step number/],
+  ['api:LaunchRockets:error', /not an operation the simulator answers/],
+  ['api:RunInstances:explode', /expected 'throttle/],
+  ['agent:sleepy', /never-online/],
+  ['weather:rain', /unknown fault kind 'weather'/],
+])('a bad rule %s names itself and the valid forms', (rule, reason) => {
+  const error = errorOf(() => parseFaults([rule]));
+  expect(error).toBeInstanceOf(FaultRuleError);
+  expect(error.message).toContain(`'${rule}'`);
+  expect(error.message).toMatch(reason);
+  expect(error.message).toContain('api:<Operation>:throttle[:<count>]');
+});
+
+test('the account refuses bad rules when it is created', () => {
+  expect(() => new SimulatedAccount({ faults: ['step:1:crash'] })).toThrow(FaultRuleError);
+});
+
+test('api throttle: the first calls fail with RequestLimitExceeded, then calls succeed', () => {
+  ({ account, clock } = setup({ faults: ['api:RunInstances:throttle:2', 'api:GetParameter:throttle:1'] }));
+  expect(errorOf(() => ssm(account, 'GetParameter', { Name: '/x' })).name).toBe('ThrottlingException');
+  const first = errorOf(() => launch(account));
+  expect(first).toMatchObject({ name: 'RequestLimitExceeded', httpStatusCode: 503, throttling: true });
+  expect(errorOf(() => launch(account)).name).toBe('RequestLimitExceeded');
+  expect(launch(account)).toMatch(/^i-/);
+  expect(account.callCount('RunInstances')).toBe(3);
+  expect(account.calls.filter((c) => c.error === 'RequestLimitExceeded')).toHaveLength(2);
+});
+
+test('api error: a hard, injected error on every call', () => {
+  ({ account, clock } = setup({ faults: 'api:DescribeImages:error' }));
+  for (let i = 0; i < 5; i++) {
+    const error = errorOf(() => ec2(account, 'DescribeImages', { Owners: ['self'] }));
+    expect(error.name).toBe('UnauthorizedOperation');
+    expect(error.message).toMatch(/injected/);
+  }
+});
+
+test('step:n:fail fails the n-th SendCommand with an error naming the fault', () => {
+  ({ account, clock } = setup({ faults: ['step:2:fail'] }));
+  const id = onlineInstance(account, clock);
+  expect(waitForInvocation(account, clock, send(account, id, ['echo one']), id).Status).toBe('Success');
+  const second = waitForInvocation(account, clock, send(account, id, ['echo two']), id);
+  expect(second).toMatchObject({ Status: 'Failed', ResponseCode: 1 });
+  expect(second.StandardErrorContent).toContain('step:2:fail');
+  expect(waitForInvocation(account, clock, send(account, id, ['echo three']), id).Status).toBe('Success');
+});
+
+test('agent:never-online keeps every instance out of SSM', () => {
+  ({ account, clock } = setup({ faults: ['agent:never-online'] }));
+  const id = launch(account);
+  clock.tick(10 * 60_000);
+  expect(ssm(account, 'DescribeInstanceInformation', {}).InstanceInformationList).toEqual([]);
+  expect(errorOf(() => send(account, id, ['true'])).name).toBe('InvalidInstanceId');
+});
+
+test('image:fail makes the image fail with a reason, and its snapshots stay', () => {
+  ({ account, clock } = setup({ faults: ['image:fail'] }));
+  const id = launch(account);
+  clock.tick(30_000);
+  const { ImageId } = ec2(account, 'CreateImage', { InstanceId: id, Name: 'broken', NoReboot: true });
+  clock.tick(60 * 60_000);
+  const image = ec2(account, 'DescribeImages', { ImageIds: [ImageId] }).Images[0];
+  expect(image.State).toBe('failed');
+  expect(image.StateReason.Message).toMatch(/image:fail/);
+  const snapshotId = image.BlockDeviceMappings[0].Ebs.SnapshotId;
+  ec2(account, 'DeregisterImage', { ImageId });
+  expect(ec2(account, 'DescribeSnapshots', { OwnerIds: ['self'] }).Snapshots.map((s: any) => s.SnapshotId)).toEqual([snapshotId]);
+});
+
+test('capacity:<type> refuses that instance type only', () => {
+  ({ account, clock } = setup({ faults: ['capacity:t3.small'] }));
+  expect(errorOf(() => launch(account)).name).toBe('InsufficientInstanceCapacity');
+  expect(launch(account, { InstanceType: 't3a.small' })).toMatch(/^i-/);
+});
