@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * `bakery`: bake, simulate and validate AMI recipes.
+ */
+import './warnings';
+import { runSimulate } from './commands/simulate';
+import { runValidate } from './commands/validate';
+
+const USAGE = `Usage: bakery <command> [options]
+
+Commands:
+  simulate <recipe.json> [--json] [--fault RULE]... [--seed N]
+      Bake the recipe in the local AWS simulator: the real state machine and handlers, a simulated
+      account, virtual time. Prints each phase live, then the manifest. Exit code 0 only on success.
+      Fault rules: step:<n>:fail, api:<Operation>:throttle[:<count>], api:<Operation>:error,
+      agent:never-online, image:fail, capacity:<instanceType>
+  validate <recipe.json>
+      Check a recipe document against the schema and print every problem. Exit code 1 when invalid.
+  help
+      Show this text.
+`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  simulate: runSimulate,
+  validate: runValidate,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`bakery: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  return run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: Error) => {
+    process.stderr.write(`bakery: ${error.message}\n`);
+    process.exitCode = 2;
+  },
+);

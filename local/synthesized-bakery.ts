@@ -1,0 +1,77 @@
+/**
+ * Synthesizes the real `AmiBakery` construct and extracts what the simulator runs: the state machine
+ * definition, each runner function's step and environment, and the registered recipes' SSM parameters.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { lambdaArn, resolveIntrinsics, ResolverEnvironment } from './template-resolver';
+import { AmiBakery } from '../src';
+
+export interface SimulatedFunction {
+  readonly step: string;
+  readonly environment: Record<string, string>;
+}
+
+export interface SynthesizedBakery {
+  readonly definition: StateMachineDefinition;
+  /** Runner functions by ARN. */
+  readonly functions: Map<string, SimulatedFunction>;
+  /** SSM parameters the stack creates (registered recipes), by name. */
+  readonly parameters: Map<string, string>;
+}
+
+export interface SynthesizeOptions {
+  readonly account: string;
+  readonly region: string;
+  /** Adds recipes (or anything else) to the bakery before synthesis. */
+  readonly configure?: (bakery: AmiBakery) => void;
+}
+
+interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, any>;
+}
+
+export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery {
+  const app = new App();
+  const stack = new Stack(app, 'BakerySimulator', { env: { account: options.account, region: options.region } });
+  const bakery = new AmiBakery(stack, 'Bakery');
+  options.configure?.(bakery);
+  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
+  const env: ResolverEnvironment = { account: options.account, region: options.region, resources: template.Resources };
+  return {
+    definition: extractDefinition(template.Resources, env),
+    functions: extractFunctions(template.Resources, env),
+    parameters: extractParameters(template.Resources, env),
+  };
+}
+
+function resourcesOfType(resources: Record<string, CfnResource>, type: string): [string, CfnResource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function extractDefinition(resources: Record<string, CfnResource>, env: ResolverEnvironment): StateMachineDefinition {
+  const machines = resourcesOfType(resources, 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`simulator: expected one state machine in the bakery stack, found ${machines.length}`);
+  const definitionString = resolveIntrinsics(machines[0][1].Properties?.DefinitionString, env) as string;
+  return JSON.parse(definitionString) as StateMachineDefinition;
+}
+
+function extractFunctions(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, SimulatedFunction> {
+  const functions = new Map<string, SimulatedFunction>();
+  for (const [logicalId, resource] of resourcesOfType(resources, 'AWS::Lambda::Function')) {
+    const environment = resolveIntrinsics(resource.Properties?.Environment?.Variables ?? {}, env) as Record<string, string>;
+    if (!environment.BAKERY_STEP) continue;
+    functions.set(lambdaArn(env, logicalId), { step: environment.BAKERY_STEP, environment });
+  }
+  return functions;
+}
+
+function extractParameters(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, string> {
+  const parameters = new Map<string, string>();
+  for (const [, resource] of resourcesOfType(resources, 'AWS::SSM::Parameter')) {
+    const properties = resolveIntrinsics(resource.Properties, env) as { Name: string; Value: string };
+    parameters.set(properties.Name, properties.Value);
+  }
+  return parameters;
+}

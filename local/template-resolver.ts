@@ -1,0 +1,67 @@
+/**
+ * Resolves the CloudFormation intrinsics a synthesized bakery template uses (Ref, Fn::GetAtt, Fn::Join,
+ * pseudo parameters) into the values a deployed stack would have in the simulated account.
+ */
+
+export interface ResolverEnvironment {
+  readonly account: string;
+  readonly region: string;
+  /** Resource type by logical id, to shape physical names and ARNs. */
+  readonly resources: Record<string, { Type: string }>;
+}
+
+/** The ARN a Lambda function resource gets in the simulated account. */
+export function lambdaArn(env: ResolverEnvironment, logicalId: string): string {
+  return `arn:aws:lambda:${env.region}:${env.account}:function:${logicalId}`;
+}
+
+/** Resolves `value` deeply; unknown intrinsics raise an error naming them. */
+export function resolveIntrinsics(value: unknown, env: ResolverEnvironment): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, env));
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return resolveIntrinsic(keys[0], object[keys[0]], env);
+  return Object.fromEntries(keys.map((key) => [key, resolveIntrinsics(object[key], env)]));
+}
+
+function resolveIntrinsic(name: string, argument: unknown, env: ResolverEnvironment): unknown {
+  switch (name) {
+    case 'Ref':
+      return resolveRef(argument as string, env);
+    case 'Fn::GetAtt':
+      return resolveGetAtt(argument as [string, string], env);
+    case 'Fn::Join': {
+      const [separator, parts] = argument as [string, unknown[]];
+      return (resolveIntrinsics(parts, env) as unknown[]).join(separator);
+    }
+    default:
+      throw new Error(`simulator: the template uses ${name}, which the simulator does not resolve`);
+  }
+}
+
+function resolveRef(logicalId: string, env: ResolverEnvironment): string {
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': env.region,
+    'AWS::AccountId': env.account,
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': 'BakerySimulator',
+  };
+  if (pseudo[logicalId]) return pseudo[logicalId];
+  if (!env.resources[logicalId]) throw new Error(`simulator: Ref to unknown resource ${logicalId}`);
+  return logicalId;
+}
+
+function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEnvironment): string {
+  const resource = env.resources[logicalId];
+  if (!resource) throw new Error(`simulator: Fn::GetAtt on unknown resource ${logicalId}`);
+  if (attribute !== 'Arn') throw new Error(`simulator: Fn::GetAtt ${logicalId}.${attribute} is not resolved`);
+  switch (resource.Type) {
+    case 'AWS::Lambda::Function': return lambdaArn(env, logicalId);
+    case 'AWS::IAM::Role': return `arn:aws:iam::${env.account}:role/${logicalId}`;
+    case 'AWS::IAM::InstanceProfile': return `arn:aws:iam::${env.account}:instance-profile/${logicalId}`;
+    case 'AWS::Logs::LogGroup': return `arn:aws:logs:${env.region}:${env.account}:log-group:${logicalId}:*`;
+    default: return `arn:aws:simulated:${env.region}:${env.account}:${logicalId}`;
+  }
+}
