@@ -1,7 +1,7 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
-// Folders compiled outside jsii: handlers (esbuild), the simulator and the CLI (tsx / esbuild).
-const nonJsiiDirs = ['lambda', 'local', 'cli', 'examples'];
+// Folders compiled outside jsii: handlers (esbuild), the simulator, the CLI and scripts (tsx / esbuild).
+const nonJsiiDirs = ['lambda', 'local', 'cli', 'examples', 'scripts'];
 // They and the tests are bundled (esbuild) or run from source (tsx, ts-jest), so they resolve modules as a bundler does.
 const bundlerResolution = { module: 'preserve', moduleResolution: 'bundler' };
 
@@ -94,6 +94,11 @@ project.testTask.prependSpawn(bundleHandlers);
 // example recipe in the simulator. Both bundle the handlers first when they are missing or stale.
 project.package.setScript('bakery', 'node scripts/bundle-handlers.mjs --if-stale && tsx cli/bakery.ts');
 project.package.setScript('demo', 'npm run --silent bakery -- simulate examples/recipes/nginx.json');
+
+project.addTask('benchmark', {
+  description: 'Measure synthesis and simulated bakes in real time against simulated time',
+  exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/benchmark-simulate.ts',
+});
 
 project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');
 project.npmignore?.include('/assets/');

@@ -16,7 +16,7 @@ import { LambdaContext, logger } from './shared/logger';
 import { inlineOutputTruncated, outputTail, TAIL_LINES } from './shared/output-tail';
 import { secondsSince } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
-import { ProvisioningStep } from './shared/recipe-schema';
+import type { ProvisioningStep } from './shared/recipe-schema';
 import { requireBuild, requireInstanceId, requirePoll, requireProvision } from './shared/state';
 import { stepKind, stepLabel } from './shared/step-script';
 import type { BakeState, ProvisionProgress } from './shared/types';

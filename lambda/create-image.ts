@@ -14,7 +14,7 @@ import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
-import { DEFAULT_TIMEOUTS } from './shared/recipe-schema';
+import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
 import { TAG_KEYS, tagValue, toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';

@@ -15,7 +15,7 @@ import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
-import { DEFAULT_INSTANCE_TYPES, DEFAULT_TIMEOUTS } from './shared/recipe-schema';
+import { DEFAULT_INSTANCE_TYPES, DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild } from './shared/state';
 import { toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';

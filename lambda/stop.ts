@@ -10,7 +10,7 @@ import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
-import { DEFAULT_TIMEOUTS } from './shared/recipe-schema';
+import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
 import type { BakeState } from './shared/types';
 

@@ -5,24 +5,8 @@
  * Field names are a public contract: add fields freely, never rename them.
  */
 import { z } from 'zod';
+import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS } from './recipe-defaults';
 
-/** Placeholders an AMI name template may use. */
-export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as const;
-
-/** Tags the bakery adds itself; recipes may not set keys with this prefix. */
-export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
-
-/** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
-export const MAX_RECIPE_TAGS = 40;
-
-export const DEFAULT_TIMEOUTS = {
-  agentOnlineSeconds: 600,
-  instanceStopSeconds: 900,
-  imageAvailableSeconds: 3600,
-} as const;
-
-export const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
-export const DEFAULT_INSTANCE_TYPES = ['t3.small'];
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;

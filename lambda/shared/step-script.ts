@@ -3,7 +3,8 @@
  * run time limit, and the words that describe it in messages.
  */
 import { rebootCommands } from './reboot-script';
-import { DEFAULT_STEP_TIMEOUT_SECONDS, ProvisioningStep } from './recipe-schema';
+import { DEFAULT_STEP_TIMEOUT_SECONDS } from './recipe-defaults';
+import type { ProvisioningStep } from './recipe-schema';
 
 /** Longest a reboot step may run: the reboot and the agent's return. */
 export const REBOOT_STEP_TIMEOUT_SECONDS = 900;

@@ -3,7 +3,7 @@
  * that cleanup, the audit in the last step and the orphan sweeper can find them even after an abort.
  */
 import type { Filter, Tag } from '@aws-sdk/client-ec2';
-import { BAKERY_TAG_PREFIX } from './recipe-schema';
+import { BAKERY_TAG_PREFIX } from './recipe-defaults';
 
 /** The bakery's own tag keys. */
 export const TAG_KEYS = {

@@ -2,7 +2,8 @@
  * Turns the schema's verdict into messages a person can act on: `steps[1].shell.commands: expected ...`.
  */
 import type { z } from 'zod';
-import { RecipeDocument, recipeSchema } from './recipe-schema';
+import { recipeSchema } from './recipe-schema';
+import type { RecipeDocument } from './recipe-schema';
 
 /** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;

@@ -1,0 +1,22 @@
+/**
+ * Limits and defaults of the recipe document. Kept apart from the schema so that handlers which only
+ * need a default do not bundle the schema library.
+ */
+
+/** Placeholders an AMI name template may use. */
+export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as const;
+
+/** Tags the bakery adds itself; recipes may not set keys with this prefix. */
+export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
+
+/** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
+export const MAX_RECIPE_TAGS = 40;
+
+export const DEFAULT_TIMEOUTS = {
+  agentOnlineSeconds: 600,
+  instanceStopSeconds: 900,
+  imageAvailableSeconds: 3600,
+} as const;
+
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
+export const DEFAULT_INSTANCE_TYPES = ['t3.small'];
