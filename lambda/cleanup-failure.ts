@@ -8,8 +8,8 @@
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
 import type { Image } from '@aws-sdk/client-ec2';
+import { BestEffort } from './shared/best-effort';
 import { isPlainObject } from './shared/deep-merge';
-import { describeError, toTransient, TransientAwsError } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots } from './shared/images';
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
@@ -81,33 +81,30 @@ function causeFor(buildId: string, recipe: string, error: ManifestError, leakedR
 
 /** Removes the build's instances, images and snapshots; returns what could not be removed. */
 async function removeBuildResources(state: BakeState, build: BuildContext): Promise<string[]> {
-  const leaked: string[] = [];
-  const attempt = async (resourceId: string, action: () => Promise<unknown>) => {
-    try {
-      await action();
-    } catch (error) {
-      const thrown = toTransient(error);
-      if (thrown instanceof TransientAwsError) throw thrown;
-      logger.warn('Could not remove a resource of the build', { resourceId, error: describeError(error) });
-      leaked.push(resourceId);
-    }
-  };
-  for (const instanceId of await instancesToTerminate(state, build.buildId)) await attempt(instanceId, () => terminateInstance(instanceId));
-  for (const image of await imagesToRemove(state, build.buildId)) await attempt(image.ImageId!, () => deregisterImageAndSnapshots(image));
-  for (const snapshot of await findBuildSnapshots(build.buildId)) await attempt(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!));
-  return leaked;
+  const cleanup = new BestEffort();
+  for (const instanceId of await instancesToTerminate(cleanup, state, build.buildId)) {
+    await cleanup.remove(instanceId, () => terminateInstance(instanceId));
+  }
+  for (const image of await imagesToRemove(cleanup, state, build.buildId)) {
+    await cleanup.remove(image.ImageId!, () => deregisterImageAndSnapshots(image));
+  }
+  for (const snapshot of await cleanup.lookup('the build\'s snapshots', [], () => findBuildSnapshots(build.buildId))) {
+    await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!));
+  }
+  return cleanup.leaked;
 }
 
 /** The known build instance and every instance tagged with the build id that is not already terminating. */
-async function instancesToTerminate(state: BakeState, buildId: string): Promise<string[]> {
-  const tagged = (await findBuildInstances(buildId)).filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
-  return [...new Set([...(state.instanceId ? [state.instanceId] : []), ...tagged])];
+async function instancesToTerminate(cleanup: BestEffort, state: BakeState, buildId: string): Promise<string[]> {
+  const tagged = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
+  const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
+  return [...new Set([...(state.instanceId ? [state.instanceId] : []), ...alive])];
 }
 
 /** Images tagged with the build id, plus the known image id if tags have not reached it yet. */
-async function imagesToRemove(state: BakeState, buildId: string): Promise<Image[]> {
-  const tagged = await findBuildImages(buildId);
+async function imagesToRemove(cleanup: BestEffort, state: BakeState, buildId: string): Promise<Image[]> {
+  const tagged = await cleanup.lookup('the build\'s images', [], () => findBuildImages(buildId));
   if (!state.imageId || tagged.some((image) => image.ImageId === state.imageId)) return tagged;
-  const known = await describeImage(state.imageId);
+  const known = await cleanup.lookup(`image ${state.imageId}`, undefined, () => describeImage(state.imageId!));
   return known ? [...tagged, known] : tagged;
 }

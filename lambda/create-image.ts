@@ -55,7 +55,8 @@ function reuse(image: Image): string {
 /** Removes an older image of the same name when the recipe allows it, then creates the image. */
 async function replaceAndCreate(build: BuildContext, instanceId: string, existing: Image | undefined): Promise<string> {
   if (existing) {
-    if (build.recipe.ami?.forceDeregister !== true) {
+    const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === build.bakeryId;
+    if (build.recipe.ami?.forceDeregister !== true || !madeHere) {
       throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) appeared in this account while the bake ran`);
     }
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });

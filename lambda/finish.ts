@@ -5,6 +5,7 @@
  *
  * Event: `BakeState` with an available image. Returns: `Manifest` (status SUCCEEDED).
  */
+import { BestEffort } from './shared/best-effort';
 import { handleStep } from './shared/handle-step';
 import { findBuildImages, findBuildSnapshots } from './shared/images';
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
@@ -21,23 +22,25 @@ async function finish(state: BakeState): Promise<Manifest> {
   const build = requireBuild(state, 'finish');
   const imageId = requireImageId(state, 'finish');
   const phases = enterPhase(state.phases, 'cleanup');
-  if (state.instanceId) await terminateInstance(state.instanceId);
+  const cleanup = new BestEffort();
+  if (state.instanceId) await cleanup.remove(state.instanceId, () => terminateInstance(state.instanceId!));
   const snapshotIds = state.snapshotIds ?? [];
-  const leakedResources = await leftovers(build.buildId, imageId, snapshotIds);
+  const leakedResources = [...cleanup.leaked, ...await leftovers(cleanup, build.buildId, imageId, snapshotIds)];
   if (leakedResources.length > 0) logger.warn('Resources of this build are still there', { leakedResources });
   const artifact = { region: build.region, amiId: imageId, name: build.amiName, snapshotIds };
   logger.info('Bake succeeded', { imageId, amiName: build.amiName });
-  return succeededManifest(build, { ...state, phases }, artifact, leakedResources);
+  return succeededManifest(build, { ...state, phases }, artifact, [...new Set(leakedResources)]);
 }
 
 /**
  * Ids of everything tagged with the build id that should not outlive the bake: instances not
- * terminating, images other than the artifact, snapshots other than the artifact's.
+ * terminating, images other than the artifact, snapshots other than the artifact's. The image is made:
+ * an audit that cannot run is logged, and does not fail the bake (which would remove the image).
  */
-async function leftovers(buildId: string, imageId: string, snapshotIds: readonly string[]): Promise<string[]> {
-  const instances = await findBuildInstances(buildId);
-  const images = await findBuildImages(buildId);
-  const snapshots = await findBuildSnapshots(buildId);
+async function leftovers(cleanup: BestEffort, buildId: string, imageId: string, snapshotIds: readonly string[]): Promise<string[]> {
+  const instances = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
+  const images = await cleanup.lookup('the build\'s images', [], () => findBuildImages(buildId));
+  const snapshots = await cleanup.lookup('the build\'s snapshots', [], () => findBuildSnapshots(buildId));
   return [
     ...instances.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!),
     ...images.filter((image) => image.ImageId !== imageId).map((image) => image.ImageId!),

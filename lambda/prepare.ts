@@ -18,7 +18,7 @@ import { logger, LambdaContext } from './shared/logger';
 import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import type { RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
-import { buildTags, TAG_KEYS } from './shared/tags';
+import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
 
@@ -42,7 +42,7 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
   const build = buildContext(recipe, sourceImage, event.executionName, region);
-  await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true);
+  await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true, build.bakeryId);
   logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
   return { build, phases: [{ name: 'prepare', startedAt }] };
 }
@@ -124,14 +124,19 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
   };
 }
 
-/** Refuses an AMI name this account already uses, unless the recipe asks to replace that image. */
-async function refuseNameInUse(amiName: string, forceDeregister: boolean): Promise<void> {
+/**
+ * Refuses an AMI name this account already uses, before anything is launched. `forceDeregister` replaces
+ * only an image this bakery made: the runner may not deregister anything else.
+ */
+async function refuseNameInUse(amiName: string, forceDeregister: boolean, bakeryId: string): Promise<void> {
   logger.info('Checking that the AMI name is free', { amiName });
   const existing = await findOwnImageByName(amiName);
-  if (existing && !forceDeregister) {
-    throw new AmiNameInUse(
-      `an image named "${amiName}" already exists in this account and region (${existing.ImageId}). ` +
-      'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace the image.',
-    );
-  }
+  if (!existing) return;
+  const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === bakeryId;
+  if (forceDeregister && madeHere) return;
+  throw new AmiNameInUse(forceDeregister
+    ? `an image named "${amiName}" already exists (${existing.ImageId}) and this bakery did not make it, so ami.forceDeregister ` +
+      'cannot replace it. Choose another ami.name, or deregister that image yourself.'
+    : `an image named "${amiName}" already exists in this account and region (${existing.ImageId}). ` +
+      'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace an image this bakery made.');
 }

@@ -114,13 +114,15 @@ class BakeRun {
   private async invoke(fn: SimulatedFunction, input: unknown): Promise<unknown> {
     const handler = STEP_HANDLERS[fn.step];
     if (!handler) throw new Error(`simulator: no handler module for step "${fn.step}"`);
-    Object.assign(process.env, fn.environment, { AWS_REGION: REGION });
+    const restore = useEnvironment({ ...fn.environment, AWS_REGION: REGION });
     try {
       const output = jsonCopy(await handler(jsonCopy(input), lambdaContext(fn)));
       this.observe(fn.step, output);
       return output;
     } catch (error) {
       throw asLambdaError(error);
+    } finally {
+      restore();
     }
   }
 
@@ -131,6 +133,18 @@ class BakeRun {
     }
     this.tracker.observe(output as BakeState);
   }
+}
+
+/** Sets a function's environment variables, as Lambda would, until the returned function restores the previous ones. */
+function useEnvironment(variables: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }
 
 function taskStates(states: Record<string, any>): [string, string][] {

@@ -1,11 +1,12 @@
-import { Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { IGrantable, Grant, InstanceProfile, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Recipe, RecipeOptions } from './recipe/recipe';
-import { BakeDefinition } from './workflow/definition';
+import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { grantRunnerPermissions } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
 
@@ -73,6 +74,7 @@ export class AmiBakery extends Construct implements IConnectable {
   /** SSM parameter path prefix under which registered recipes are stored. */
   public readonly recipeParameterPrefix: string;
   private readonly recipes = new Map<string, Recipe>();
+  private readonly functions: StepFunctions;
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
@@ -87,11 +89,11 @@ export class AmiBakery extends Construct implements IConnectable {
       description: 'cdk-ami-bakery build instances: SSM agent and provisioning output only',
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    this.commandOutputLogGroup.grantWrite(this.instanceRole);
+    this.grantCommandOutput();
     this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     this.connections = this.buildConnections(props);
 
-    const functions = createStepFunctions(this, {
+    const functions = this.functions = createStepFunctions(this, {
       logRetention,
       removalPolicy,
       tracing: props.tracing ?? false,
@@ -146,9 +148,36 @@ export class AmiBakery extends Construct implements IConnectable {
     return grant;
   }
 
+  /**
+   * Lets bakes encrypt the build volumes, and so the AMI's snapshots, with a customer managed key: name it
+   * in a recipe's `kmsKeyId`. The runner may use the key only through EC2.
+   */
+  public grantEncryptionKey(key: IKey): void {
+    const statement = new PolicyStatement({
+      actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${Stack.of(this).region}.amazonaws.com` } },
+    });
+    this.functions.launch.addToRolePolicy(statement);
+    this.functions['create-image'].addToRolePolicy(statement);
+  }
+
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */
   public addToInstanceRolePolicy(statement: PolicyStatement): void {
     this.instanceRole.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * What the SSM agent needs to send command output to CloudWatch Logs: it looks the group up before it
+   * writes streams to it.
+   */
+  private grantCommandOutput(): void {
+    this.commandOutputLogGroup.grantWrite(this.instanceRole);
+    this.commandOutputLogGroup.grant(this.instanceRole, 'logs:DescribeLogStreams');
+    this.instanceRole.addToPrincipalPolicy(new PolicyStatement({
+      actions: ['logs:DescribeLogGroups'],
+      resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
   }
 
   private buildConnections(props: AmiBakeryProps): Connections {

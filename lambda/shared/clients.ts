@@ -10,10 +10,16 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
+/**
+ * One attempt per call: the state machine's Retry (with backoff and jitter) is the only retry layer, so
+ * no Lambda sits waiting between SDK retries and a retried call shows in the execution history.
+ */
+const config = { maxAttempts: 1 };
+
 /** The shared clients, by service. */
 export const clients = {
-  ec2: new EC2Client({}),
-  ssm: new SSMClient({}),
+  ec2: new EC2Client(config),
+  ssm: new SSMClient(config),
 } as const;
 
 /** The shared EC2 client. */

@@ -4,12 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 
-const initialStep = process.env.BAKERY_STEP;
-
-export const logger = new Logger({
-  serviceName: 'cdk-ami-bakery',
-  persistentKeys: initialStep ? { step: initialStep } : {},
-});
+export const logger = new Logger({ serviceName: 'cdk-ami-bakery' });
 
 /** What the logger reads from the Lambda context (the runtime passes the full object). */
 export interface LambdaContext {

@@ -17,13 +17,19 @@ export interface PollOptions {
   readonly budgetSeconds: number;
 }
 
-/** Starts a loop now. */
+/**
+ * Most checks one loop may make. Each Wait → check → Choice round adds about nine events to the
+ * execution history, which Step Functions caps at 25,000 for the whole bake.
+ */
+export const MAX_CHECKS_PER_LOOP = 600;
+
+/** Starts a loop now. A long budget stretches the longest wait so the loop stays within its checks. */
 export function startPoll(options: PollOptions): PollState {
   return {
     seconds: Math.max(1, Math.ceil(options.firstSeconds)),
     startedAt: new Date().toISOString(),
     budgetSeconds: options.budgetSeconds,
-    maxSeconds: options.maxSeconds,
+    maxSeconds: Math.max(options.maxSeconds, Math.ceil(options.budgetSeconds / MAX_CHECKS_PER_LOOP)),
     done: false,
     attempts: 0,
   };

@@ -7,7 +7,7 @@
 export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as const;
 
 /** Tags the bakery adds itself; recipes may not set keys with this prefix. */
-export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
+export { BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
 
 /** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
 export const MAX_RECIPE_TAGS = 40;

@@ -3,12 +3,12 @@
  * that cleanup, the audit in the last step and the orphan sweeper can find them even after an abort.
  */
 import type { Filter, Tag } from '@aws-sdk/client-ec2';
-import { BAKERY_TAG_PREFIX } from './recipe-defaults';
+import { BAKERY_TAG, BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
 
 /** The bakery's own tag keys. */
 export const TAG_KEYS = {
   /** Id of the `AmiBakery` construct that ran the bake. */
-  bakery: `${BAKERY_TAG_PREFIX}bakery`,
+  bakery: BAKERY_TAG,
   /** The build id (the Step Functions execution name). */
   buildId: `${BAKERY_TAG_PREFIX}build-id`,
   /** The recipe name. */

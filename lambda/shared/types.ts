@@ -5,16 +5,9 @@
  * State stays small: ids, pointers and short output tails only (Step Functions' 256 KB limit).
  */
 import type { RecipeDocument } from './recipe-schema';
+import type { PhaseName } from '../../src/workflow/steps';
 
-/** Names of the bake's phases, in order, as shown in the manifest and the CLI. */
-export type PhaseName =
-  | 'prepare'
-  | 'launch'
-  | 'wait-for-agent'
-  | 'provision'
-  | 'stop'
-  | 'create-image'
-  | 'cleanup';
+export type { PhaseName };
 
 export interface PhaseMark {
   readonly name: PhaseName;

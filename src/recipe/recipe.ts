@@ -49,8 +49,8 @@ export interface RecipeOptions {
    */
   readonly tags?: Record<string, string>;
   /**
-   * KMS key (id, ARN or alias) that encrypts the build volumes and so the AMI's snapshots. The bakery's runner
-   * functions need permission to use it.
+   * KMS key (id, ARN or alias) that encrypts the build volumes and so the AMI's snapshots. Let the bakery use
+   * it with `AmiBakery.grantEncryptionKey()`.
    * @default - the account's default EBS encryption key
    */
   readonly kmsKeyId?: string;
@@ -64,6 +64,11 @@ export interface RecipeOptions {
    * @default Duration.minutes(10)
    */
   readonly agentTimeout?: Duration;
+  /**
+   * How long to wait for the build instance to stop before the image is made.
+   * @default Duration.minutes(15)
+   */
+  readonly stopTimeout?: Duration;
   /**
    * How long to wait for the new AMI to become available.
    * @default Duration.hours(1)
@@ -142,6 +147,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     ami: renderAmi(props),
     timeouts: omitUndefined({
       agentOnlineSeconds: props.agentTimeout?.toSeconds(),
+      instanceStopSeconds: props.stopTimeout?.toSeconds(),
       imageAvailableSeconds: props.imageTimeout?.toSeconds(),
     }),
   });

@@ -96,15 +96,21 @@ export class BakeDefinition {
     return task;
   }
 
-  /** "Failed in <phase>": records the phase the bake failed in, then cleans up. */
+  /**
+   * "Failed in <phase>": records the phase the bake failed in, then cleans up. When Prepare failed, the
+   * state is still the execution input, so it is moved under `input`: nothing a caller puts in the input
+   * can pass for the build state that cleanup acts on.
+   */
   private failurePath(phase: PhaseName): Pass {
     let pass = this.failedIn.get(phase);
     if (!pass) {
-      pass = new Pass(this.scope, idOf(`Failed in ${phase}`), {
-        stateName: `Failed in ${phase}`,
-        result: Result.fromString(phase),
-        resultPath: '$.failedPhase',
-      });
+      const stateName = `Failed in ${phase}`;
+      pass = phase === 'prepare'
+        ? new Pass(this.scope, idOf(stateName), {
+          stateName,
+          parameters: { 'input.$': '$', 'error.$': '$.error', 'failedPhase': phase, 'phases': [] },
+        })
+        : new Pass(this.scope, idOf(stateName), { stateName, result: Result.fromString(phase), resultPath: '$.failedPhase' });
       pass.next(this.failureCleanup);
       this.failedIn.set(phase, pass);
     }

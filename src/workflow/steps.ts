@@ -1,5 +1,7 @@
 /**
  * The runner's Lambda steps: one small function per step, bundled from `lambda/<step>.ts`.
+ *
+ * This file has no imports, so the handlers share its names and tag keys with the constructs.
  */
 export const STEP_NAMES = [
   'prepare',
@@ -20,6 +22,11 @@ export type StepName = typeof STEP_NAMES[number];
 /** Phases of a bake, as named in the manifest and in failure causes. */
 export type PhaseName = 'prepare' | 'launch' | 'wait-for-agent' | 'provision' | 'stop' | 'create-image' | 'cleanup';
 
-/** Tag keys the bakery puts on everything a bake creates; IAM conditions and cleanup rely on them. */
-export const BAKERY_TAG = 'cdk-ami-bakery:bakery';
-export const BUILD_ID_TAG = 'cdk-ami-bakery:build-id';
+/**
+ * Prefix of the tag keys the bakery puts on everything a bake creates; IAM conditions, the handlers'
+ * cleanup and the recipe schema (which keeps recipes from setting them) all use these.
+ */
+export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
+
+/** The tag naming the bakery (its `bakeryId`): the runner's IAM conditions match on it. */
+export const BAKERY_TAG = `${BAKERY_TAG_PREFIX}bakery`;

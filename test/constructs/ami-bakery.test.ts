@@ -50,7 +50,7 @@ describe('AmiBakery', () => {
     const instancePolicies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
     const actions = instancePolicies.flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
   });
 
   test('users can add statements to the instance role', () => {

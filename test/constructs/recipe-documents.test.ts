@@ -30,6 +30,7 @@ const variants: Record<string, RecipeOptions> = {
     kmsKeyId: 'alias/images',
     forceDeregister: true,
     agentTimeout: Duration.minutes(5),
+    stopTimeout: Duration.minutes(20),
     imageTimeout: Duration.hours(2),
   },
 };

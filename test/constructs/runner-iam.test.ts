@@ -1,3 +1,4 @@
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { allStatements, bakeryStack } from './stack';
 
 describe('runner IAM', () => {
@@ -56,5 +57,16 @@ describe('runner IAM', () => {
     const actions = everywhere.flatMap((statement) => [statement.Action].flat());
     const logDelivery = /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
     for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation)/);
+  });
+
+  test('grantEncryptionKey lets launch and create-image use a key only through EC2', () => {
+    const withKey = bakeryStack({}, (b, stack) => b.grantEncryptionKey(new Key(stack, 'ImagesKey')));
+    const kmsStatements = allStatements(withKey.template).filter((statement) => [statement.Action].flat().includes('kms:CreateGrant'));
+    expect(kmsStatements).toHaveLength(2);
+    for (const statement of kmsStatements) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com' } });
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ImagesKey/), 'Arn'] });
+    }
+    expect(allStatements(template).some((statement) => JSON.stringify(statement.Action).includes('kms:'))).toBe(false);
   });
 });

@@ -57,13 +57,9 @@ afterEach(() => jest.useRealTimers());
 describe('cleanup-failure', () => {
   test('makes no AWS call when Prepare failed, and reports the error with the recipe named in the input', async () => {
     // GIVEN
-    const state = {
-      input: { recipeName: 'web' },
-      executionName: BUILD_ID,
-      phases: undefined as never,
-      error: lambdaError('InvalidRecipe', 'steps: missing (required)'),
-      failedPhase: 'prepare' as const,
-    };
+    // The shape "Failed in prepare" makes: the execution input (with the caught error) moved under `input`.
+    const error = lambdaError('InvalidRecipe', 'steps: missing (required)');
+    const state = { input: { recipeName: 'web', error }, error, failedPhase: 'prepare' as const, phases: [] };
 
     // WHEN
     const { failure } = await handler({ state, executionName: BUILD_ID });

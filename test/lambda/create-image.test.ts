@@ -57,6 +57,7 @@ describe('create-image', () => {
       ImageId: OLD_IMAGE,
       Name: 'web-20250102030405',
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0000000000000000a' } }, { DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-0000000000000000b' } }],
+      Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }, { Key: TAG_KEYS.buildId, Value: 'an-older-build' }],
     }]);
     const state = bakeState({ build: buildContext({ recipe: recipe({ ami: { forceDeregister: true } }) }), instanceId: INSTANCE_ID });
 
@@ -69,6 +70,14 @@ describe('create-image', () => {
     const order = ec2Mock.calls().map((call) => call.args[0].constructor.name);
     expect(order.indexOf('DeregisterImageCommand')).toBeLessThan(order.indexOf('DeleteSnapshotCommand'));
     expect(order.indexOf('DeleteSnapshotCommand')).toBeLessThan(order.indexOf('CreateImageCommand'));
+  });
+
+  test('forceDeregister never replaces an image another bakery or a person made', async () => {
+    givenImagesNamed([{ ImageId: OLD_IMAGE, Name: 'web-20250102030405' }]);
+    const state = bakeState({ build: buildContext({ recipe: recipe({ ami: { forceDeregister: true } }) }), instanceId: INSTANCE_ID });
+
+    await expect(handler(state)).rejects.toMatchObject({ name: 'AmiNameInUse' });
+    expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
   });
 
   test('an image of the same name from elsewhere throws AmiNameInUse without forceDeregister', async () => {

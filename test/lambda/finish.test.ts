@@ -57,6 +57,28 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('finish', () => {
+  test('a lasting error while terminating or auditing never fails the bake, which would remove the finished image', async () => {
+    // GIVEN
+    givenTagged({});
+    ec2Mock.on(TerminateInstancesCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+
+    // WHEN
+    const manifest = await handler(finishedState());
+
+    // THEN
+    expect(manifest.status).toBe('SUCCEEDED');
+    expect(manifest.artifacts[0].amiId).toBe(IMAGE_ID);
+    expect(manifest.leakedResources).toEqual([INSTANCE_ID]);
+  });
+
+  test('a server error still ends the step, so the state machine retries it', async () => {
+    givenTagged({});
+    ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InternalError', 'try again', 'server'));
+
+    await expect(handler(finishedState())).rejects.toMatchObject({ name: 'TransientAwsError' });
+  });
+
   test('terminates the build instance and returns the manifest', async () => {
     // GIVEN
     givenTagged({

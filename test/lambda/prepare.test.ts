@@ -196,13 +196,25 @@ describe('prepare', () => {
     });
   });
 
-  test('a name in use is accepted when ami.forceDeregister is set', async () => {
+  test('a name in use by an image this bakery made is accepted when ami.forceDeregister is set', async () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
-    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({
+      Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }] }],
+    });
 
     const state = await handler({ input: { recipe: recipe({ ami: { forceDeregister: true } }) }, executionName: BUILD_ID });
 
     expect(state.build?.amiName).toBe('web-20250102030405');
+  });
+
+  test('ami.forceDeregister does not replace an image this bakery did not make', async () => {
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
+
+    await expect(handler({ input: { recipe: recipe({ ami: { forceDeregister: true } }) }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'AmiNameInUse',
+      message: expect.stringContaining('this bakery did not make it'),
+    });
   });
 
   test('a server-side AWS error becomes TransientAwsError, which the state machine retries', async () => {

@@ -26,6 +26,13 @@ describe('poll', () => {
     expect(poll.attempts).toBe(4);
   });
 
+  test('a long budget stretches the longest wait, so the loop stays far below the execution history limit', () => {
+    const poll = startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 172_800 + 300 });
+
+    expect(poll.maxSeconds).toBe(289);
+    expect(startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 3600 }).maxSeconds).toBe(30);
+  });
+
   test('the budget is spent once its seconds have passed since the start', () => {
     const poll = startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 60 });
 

@@ -69,10 +69,23 @@ describe('a bake in the simulator', () => {
 
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('InvalidRecipe');
-    expect(bake.manifest.error?.phase).toBe('prepare');
+    expect(bake.manifest).toMatchObject({ recipe: 'web', error: { phase: 'prepare', step: null } });
     expect(bake.manifest.error?.message).toContain('source: missing: set exactly one of amiId, ssmParameter or filter');
     expect(bake.manifest.error?.message).toContain('steps[0].shell.commands: expected a non-empty array of strings');
     expect(ec2Calls(bake.account)).toBe(0);
+  });
+
+  test('an execution input cannot steer the failure cleanup at another build', async () => {
+    const victim = await simulateBake({ input: { recipe: recipe() }, startTime: START, executionName: 'victim' });
+    const [artifact] = victim.manifest.artifacts;
+    const forged = { buildId: 'victim', bakeryId: 'anything', region: 'us-east-1', recipe: recipe() };
+
+    const attack = await simulateBake({ account: victim.account, input: { recipeName: 'no-such-recipe', build: forged }, executionName: 'attacker' });
+
+    expect(attack.status).toBe('FAILED');
+    expect(attack.manifest).toMatchObject({ recipe: 'no-such-recipe', error: { phase: 'prepare' } });
+    expect(describeImage(victim.account, artifact.amiId).State).toBe('available');
+    expect(ownSnapshots(victim.account).map((snapshot) => snapshot.SnapshotId)).toEqual(artifact.snapshotIds);
   });
 
   test('the source AMI from an SSM parameter is the one the parameter holds', async () => {
