@@ -48,6 +48,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handler tests: mocked SDK v3 clients and jest matchers for them.
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
+    // AWS Solutions checks over the example stack, with a written reason for every suppression.
+    'cdk-nag',
+    // Evaluates the synthesized runner policies as IAM would (tag conditions, PassRole) without an account.
+    '@cloud-copilot/iam-simulate',
   ],
 
   // Every test mirrors a source folder; handlers and the simulator are tested from source.
