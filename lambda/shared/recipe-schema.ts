@@ -18,9 +18,37 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Characters EC2 accepts in an image name, outside of placeholders. */
 const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+/** C0 and C1 control characters and DEL: never wanted in names, tags, ids or paths. */
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, except tab and newline, which scripts and descriptions may use. */
+const CONTROL_CHAR_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** `U+0007` for the first control character of a string the pattern matches. */
+function firstControl(value: string, pattern: RegExp): string {
+  const found = pattern.exec(value)?.[0] ?? '';
+  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Refuses control characters: all of them, or all but tab and newline for `multiLine` text such as
+ * shell commands (a stray carriage return or escape sequence there is a copy-paste accident or worse).
+ */
+const noControl = (schema: z.ZodString, multiLine = false) => {
+  const pattern = multiLine ? CONTROL_CHAR_IN_TEXT : CONTROL_CHAR;
+  const allowed = multiLine ? ' other than tab and newline' : '';
+  return schema.superRefine((value, ctx) => {
+    if (pattern.test(value)) {
+      ctx.addIssue({ code: 'custom', message: `must not contain control characters${allowed} (found ${firstControl(value, pattern)})` });
+    }
+  });
+};
 
 const text = (what: string, max: number) =>
-  z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` }).max(max, { error: `must be at most ${max} characters` });
+  noControl(z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` }).max(max, { error: `must be at most ${max} characters` }));
+
+/** Free text such as a description: tab and newline allowed, other control characters not. */
+const prose = (max: number) =>
+  noControl(z.string({ error: 'expected a string' }).max(max, { error: `must be at most ${max} characters` }), true);
 
 const int = (min: number, max: number, unit: string) =>
   z.number({ error: `expected a whole number of ${unit}` })
@@ -33,12 +61,12 @@ const idList = (pattern: RegExp, example: string) =>
     .min(1, { error: 'expected at least one id; leave the field out to use the default' });
 
 const tagsSchema = z.record(
-  z.string()
+  noControl(z.string()
     .min(1, { error: 'tag keys must not be empty' })
-    .max(128, { error: 'tag keys must be at most 128 characters' })
+    .max(128, { error: 'tag keys must be at most 128 characters' }))
     .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'tag keys must not start with "aws:" (reserved by AWS)' })
     .refine((key) => !key.startsWith(BAKERY_TAG_PREFIX), { error: `tag keys must not start with "${BAKERY_TAG_PREFIX}" (set by the bakery)` }),
-  z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' }),
+  noControl(z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' })),
   { error: 'expected an object of tag keys to string values' },
 ).refine((tags) => Object.keys(tags).length <= MAX_RECIPE_TAGS, {
   error: `at most ${MAX_RECIPE_TAGS} tags (AWS allows 50 per resource and the bakery adds its own)`,
@@ -53,7 +81,8 @@ const filterSchema = z.strictObject({
 
 const sourceSchema = z.strictObject({
   amiId: z.string().regex(AMI_ID, { error: 'expected an AMI id like ami-0123456789abcdef0' }).optional(),
-  ssmParameter: z.string().max(2048).regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name like /aws/service/...' }).optional(),
+  ssmParameter: z.string({ error: 'expected an SSM parameter name like /aws/service/...' })
+    .max(2048, { error: 'must be at most 2048 characters' }).regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name like /aws/service/...' }).optional(),
   filter: filterSchema.optional(),
 }, { error: 'expected an object with one of amiId, ssmParameter or filter' }).superRefine((source, ctx) => {
   const given = (['amiId', 'ssmParameter', 'filter'] as const).filter((key) => source[key] !== undefined);
@@ -85,14 +114,15 @@ const instanceSchema = z.strictObject({
 
 const shellSchema = z.strictObject({
   name: text('a step name', 64).optional(),
-  commands: z.array(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), {
+  commands: z.array(noControl(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), true), {
     error: 'expected a non-empty array of strings',
   }).min(1, { error: 'expected a non-empty array of strings' }).max(500, { error: 'at most 500 commands per step' }),
   timeoutSeconds: int(1, 172800, 'seconds').optional(),
   workingDirectory: text('a directory path', 1024).optional(),
   environment: z.record(
-    z.string().regex(ENV_NAME, { error: 'environment variable names must match [A-Za-z_][A-Za-z0-9_]*' }),
-    z.string({ error: 'environment values must be strings' }).max(4096),
+    z.string().regex(ENV_NAME, { error: 'environment variable names must match [A-Za-z_][A-Za-z0-9_]*' })
+      .max(256, { error: 'environment variable names must be at most 256 characters' }),
+    noControl(z.string({ error: 'environment values must be strings' }).max(4096, { error: 'environment values must be at most 4096 characters' }), true),
     { error: 'expected an object of variable names to string values' },
   ).optional(),
 });
@@ -113,14 +143,14 @@ const stepSchema = z.strictObject({
 
 const amiNameSchema = z.string({ error: 'expected a name template' })
   .min(3, { error: 'must be at least 3 characters' })
-  .max(128, { error: 'must be at most 128 characters' })
+  .max(128, { error: 'must be at most 128 characters', abort: true })
   .superRefine((template, ctx) => {
     for (const problem of nameTemplateProblems(template)) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 const amiSchema = z.strictObject({
   name: amiNameSchema.optional(),
-  description: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
+  description: prose(255).optional(),
   tags: tagsSchema.optional(),
   kmsKeyId: text('a KMS key id, ARN or alias', 2048).optional(),
   forceDeregister: z.boolean({ error: 'expected true or false' }).optional(),
@@ -133,12 +163,12 @@ const timeoutsSchema = z.strictObject({
 });
 
 export const recipeSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: noControl(z.string({ error: 'expected a schema URL or path' }).max(2048, { error: 'must be at most 2048 characters' })).optional(),
   schemaVersion: z.literal(1, { error: 'expected 1 (the only schema version)' }),
   name: z.string({ error: 'expected a recipe name' }).regex(RECIPE_NAME, {
     error: 'expected 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
   }),
-  description: z.string().max(1024).optional(),
+  description: prose(1024).optional(),
   source: sourceSchema,
   instance: instanceSchema.optional(),
   steps: z.array(stepSchema, { error: 'expected a non-empty array of steps' })

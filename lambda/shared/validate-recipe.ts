@@ -29,19 +29,40 @@ export function validateRecipeText(text: string): RecipeValidation {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return { valid: false, problems: [`document: not valid JSON (${(error as Error).message})`] };
+    return { valid: false, problems: [`document: not valid JSON (${printable((error as Error).message)})`] };
   }
   return validateRecipe(document);
 }
 
-/** Renders `['steps', 1, 'shell', 'commands']` as `steps[1].shell.commands`. */
+/**
+ * Renders `['steps', 1, 'shell', 'commands']` as `steps[1].shell.commands`. A key that is empty or holds
+ * control characters is quoted with escapes (`ami.tags["te\u0008am"]`), and a very long key is cut
+ * (`ami.tags.xxxx…(5000 characters)`), so a problem stays one short printable line.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
+    const key = shortened(String(part));
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
+    else if (key === '' || UNPRINTABLE.test(key)) out += `["${printable(key).replace(/"/g, '\\"')}"]`;
+    else out += out ? `.${key}` : key;
   }
   return out || 'document';
+}
+
+/** Keys longer than this are cut in paths. */
+const MAX_KEY_IN_PATH = 160;
+
+function shortened(key: string): string {
+  return key.length > MAX_KEY_IN_PATH ? `${key.slice(0, 40)}…(${key.length} characters)` : key;
+}
+
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f]/;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with control characters written as escapes (`\n`, `\u001b`), so it cannot break or restyle a terminal line. */
+export function printable(text: string): string {
+  return text.replace(new RegExp(UNPRINTABLE.source, 'g'), (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {

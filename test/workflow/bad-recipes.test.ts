@@ -1,0 +1,31 @@
+/**
+ * Every JSON document of the bad-recipe corpus, baked in the simulator: the execution fails in Prepare with
+ * InvalidRecipe naming the field, and the account saw no EC2 call at all.
+ */
+import { simulateBake } from '../../local/simulate-bake';
+import { badRecipes, parsedDocument, problemMatching } from '../fixtures/bad-recipes/corpus';
+
+const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
+
+test('every bad recipe that is JSON fails in Prepare with InvalidRecipe, before any EC2 call', async () => {
+  const outcomes = [];
+  for (const badRecipe of badRecipes()) {
+    const parsed = parsedDocument(badRecipe);
+    if (!parsed) continue;
+    const bake = await simulateBake({ input: { recipe: parsed.document }, startTime: START, executionName: 'bad-recipe' });
+    const problems = bake.manifest.error?.message.split('\n') ?? [];
+    outcomes.push({
+      file: badRecipe.file,
+      status: bake.status,
+      error: bake.error?.name,
+      phase: bake.manifest.error?.phase,
+      named: problemMatching(problems, badRecipe.expected) !== undefined,
+      ec2Calls: bake.account.callCount({ service: 'ec2' }),
+      leaked: bake.manifest.leakedResources.length,
+    });
+  }
+
+  expect(outcomes.length).toBeGreaterThanOrEqual(60);
+  expect(outcomes.filter((outcome) => outcome.status !== 'FAILED' || outcome.error !== 'InvalidRecipe' || outcome.phase !== 'prepare' ||
+    !outcome.named || outcome.ec2Calls !== 0 || outcome.leaked !== 0)).toEqual([]);
+}, 180_000);
