@@ -7,16 +7,13 @@
  * Event: `{ state: BakeState (with error, failedPhase), executionName }`.
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
-import type { Image } from '@aws-sdk/client-ec2';
-import { BestEffort } from './shared/best-effort';
+import { removeBuildResources } from './shared/build-cleanup';
 import { isPlainObject } from './shared/deep-merge';
 import { handleStep } from './shared/handle-step';
-import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots } from './shared/images';
-import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError } from './shared/manifest';
 import { currentPhase } from './shared/phases';
-import type { BakeFailure, BakeState, BuildContext, CaughtError } from './shared/types';
+import type { BakeFailure, BakeState, CaughtError } from './shared/types';
 
 export interface CleanupFailureEvent {
   /** The state when the error was caught, with `error` (from the Catch) and `failedPhase`. */
@@ -30,7 +27,9 @@ export const handler = async (event: CleanupFailureEvent, context?: LambdaContex
 async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: BakeFailure }> {
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
-  const leakedResources = state.build ? await removeBuildResources(state, state.build) : [];
+  const leakedResources = state.build
+    ? await removeBuildResources(state.build.buildId, { instanceId: state.instanceId, imageId: state.imageId })
+    : [];
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
   const manifest = failedManifest(state, buildId, recipe, error, leakedResources);
@@ -77,34 +76,4 @@ function causeFor(buildId: string, recipe: string, error: ManifestError, leakedR
   const where = error.step === null ? error.phase : `${error.phase} (step ${error.step})`;
   const leaked = leakedResources.length > 0 ? `\nCould not remove: ${leakedResources.join(', ')}` : '';
   return `Bake ${buildId} of recipe "${recipe}" failed in ${where}: ${error.message}${leaked}`;
-}
-
-/** Removes the build's instances, images and snapshots; returns what could not be removed. */
-async function removeBuildResources(state: BakeState, build: BuildContext): Promise<string[]> {
-  const cleanup = new BestEffort();
-  for (const instanceId of await instancesToTerminate(cleanup, state, build.buildId)) {
-    await cleanup.remove(instanceId, () => terminateInstance(instanceId));
-  }
-  for (const image of await imagesToRemove(cleanup, state, build.buildId)) {
-    await cleanup.remove(image.ImageId!, () => deregisterImageAndSnapshots(image));
-  }
-  for (const snapshot of await cleanup.lookup('the build\'s snapshots', [], () => findBuildSnapshots(build.buildId))) {
-    await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!));
-  }
-  return cleanup.leaked;
-}
-
-/** The known build instance and every instance tagged with the build id that is not already terminating. */
-async function instancesToTerminate(cleanup: BestEffort, state: BakeState, buildId: string): Promise<string[]> {
-  const tagged = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
-  const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
-  return [...new Set([...(state.instanceId ? [state.instanceId] : []), ...alive])];
-}
-
-/** Images tagged with the build id, plus the known image id if tags have not reached it yet. */
-async function imagesToRemove(cleanup: BestEffort, state: BakeState, buildId: string): Promise<Image[]> {
-  const tagged = await cleanup.lookup('the build\'s images', [], () => findBuildImages(buildId));
-  if (!state.imageId || tagged.some((image) => image.ImageId === state.imageId)) return tagged;
-  const known = await cleanup.lookup(`image ${state.imageId}`, undefined, () => describeImage(state.imageId!));
-  return known ? [...tagged, known] : tagged;
 }

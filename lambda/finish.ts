@@ -1,11 +1,13 @@
 /**
  * Step "Clean up build": terminates the build instance (without waiting), checks by the build-id
  * tag that nothing else the bake made is left, and returns the manifest, which becomes the
- * execution's output.
+ * execution's output. An instance it cannot terminate yet ends the step with `CleanupIncomplete`,
+ * which the state machine retries; an audit that cannot run is logged and does not fail the bake.
  *
  * Event: `BakeState` with an available image. Returns: `Manifest` (status SUCCEEDED).
  */
 import { BestEffort } from './shared/best-effort';
+import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { findBuildImages, findBuildSnapshots } from './shared/images';
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
@@ -24,12 +26,15 @@ async function finish(state: BakeState): Promise<Manifest> {
   const phases = enterPhase(state.phases, 'cleanup');
   const cleanup = new BestEffort();
   if (state.instanceId) await cleanup.remove(state.instanceId, () => terminateInstance(state.instanceId!));
+  if (cleanup.leaked.length > 0) {
+    throw new CleanupIncomplete(`could not terminate build instance ${state.instanceId} yet; the state machine retries this step`);
+  }
   const snapshotIds = state.snapshotIds ?? [];
-  const leakedResources = [...cleanup.leaked, ...await leftovers(cleanup, build.buildId, imageId, snapshotIds)];
+  const leakedResources = await leftovers(cleanup, build.buildId, imageId, snapshotIds);
   if (leakedResources.length > 0) logger.warn('Resources of this build are still there', { leakedResources });
   const artifact = { region: build.region, amiId: imageId, name: build.amiName, snapshotIds };
   logger.info('Bake succeeded', { imageId, amiName: build.amiName });
-  return succeededManifest(build, { ...state, phases }, artifact, [...new Set(leakedResources)]);
+  return succeededManifest(build, { ...state, phases }, artifact, leakedResources);
 }
 
 /**

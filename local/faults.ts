@@ -3,33 +3,43 @@
  * line (`bakery simulate --fault api:RunInstances:throttle`):
  *
  * - `step:<n>:fail` — provisioning step n (the n-th SendCommand, from 1) exits 1 with an error message;
+ * - `step:<n>:hang` — provisioning step n never finishes: SSM stops it at its time limit (`TimedOut`);
  * - `api:<Operation>:throttle[:<count>]` — the first count calls (default 3) are throttled
  *   (EC2 `RequestLimitExceeded`, SSM `ThrottlingException`);
- * - `api:<Operation>:error` — every call fails with a non-retryable error
- *   (EC2 `UnauthorizedOperation`, SSM `AccessDeniedException`);
+ * - `api:<Operation>:error[:<count>]` — the first count calls (default: every call) fail with a
+ *   non-retryable error (EC2 `UnauthorizedOperation`, SSM `AccessDeniedException`);
  * - `agent:never-online` — no SSM agent ever registers;
  * - `image:fail` — CreateImage's image ends `failed` (its snapshots stay);
- * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`.
+ * - `image:never-available` — CreateImage's image stays `pending`;
+ * - `instance:never-stops` — a stopped instance stays `stopping`;
+ * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`;
+ * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
+ *   (read by the local runner, not by the account).
  */
 import type { FaultHooks } from './model/context';
 import { SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
 
 export type FaultRule =
-  | { readonly kind: 'step-fail'; readonly step: number; readonly text: string }
+  | { readonly kind: 'step-fail' | 'step-hang'; readonly step: number; readonly text: string }
   | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
-  | { readonly kind: 'error'; readonly operation: string; readonly text: string }
-  | { readonly kind: 'agent-never-online'; readonly text: string }
+  | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
+  | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops'; readonly text: string }
   | { readonly kind: 'image-fail'; readonly text: string }
+  | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
   | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string };
 
 export const VALID_FAULT_FORMS = [
   'step:<n>:fail',
+  'step:<n>:hang',
   'api:<Operation>:throttle[:<count>]',
-  'api:<Operation>:error',
+  'api:<Operation>:error[:<count>]',
   'agent:never-online',
   'image:fail',
+  'image:never-available',
+  'instance:never-stops',
   'capacity:<instanceType>',
+  'lambda:<step>:crash',
 ];
 
 /** A fault rule that could not be read. */
@@ -54,8 +64,10 @@ function parseApiRule(rule: string, parts: string[]): FaultRule {
   if (action === 'throttle' && extra.length === 0) {
     return { kind: 'throttle', operation, count: count === undefined ? 3 : positiveInteger(rule, count, 'the count'), text: rule };
   }
-  if (action === 'error' && count === undefined) return { kind: 'error', operation, text: rule };
-  throw new FaultRuleError(rule, `expected 'throttle[:<count>]' or 'error' after the operation, not '${parts.slice(2).join(':')}'`);
+  if (action === 'error' && extra.length === 0) {
+    return { kind: 'error', operation, count: count === undefined ? undefined : positiveInteger(rule, count, 'the count'), text: rule };
+  }
+  throw new FaultRuleError(rule, `expected 'throttle[:<count>]' or 'error[:<count>]' after the operation, not '${parts.slice(2).join(':')}'`);
 }
 
 /** Reads one rule. */
@@ -64,8 +76,10 @@ export function parseFaultRule(rule: string): FaultRule {
   const parts = text.split(':');
   switch (parts[0]) {
     case 'step':
-      if (parts.length === 3 && parts[2] === 'fail') return { kind: 'step-fail', step: positiveInteger(text, parts[1], 'the step number'), text };
-      throw new FaultRuleError(text, "expected 'step:<n>:fail'");
+      if (parts.length === 3 && (parts[2] === 'fail' || parts[2] === 'hang')) {
+        return { kind: parts[2] === 'fail' ? 'step-fail' : 'step-hang', step: positiveInteger(text, parts[1], 'the step number'), text };
+      }
+      throw new FaultRuleError(text, "expected 'step:<n>:fail' or 'step:<n>:hang'");
     case 'api':
       return parseApiRule(text, parts);
     case 'agent':
@@ -73,7 +87,14 @@ export function parseFaultRule(rule: string): FaultRule {
       throw new FaultRuleError(text, "the only agent fault is 'agent:never-online'");
     case 'image':
       if (text === 'image:fail') return { kind: 'image-fail', text };
-      throw new FaultRuleError(text, "the only image fault is 'image:fail'");
+      if (text === 'image:never-available') return { kind: 'image-never-available', text };
+      throw new FaultRuleError(text, "the image faults are 'image:fail' and 'image:never-available'");
+    case 'instance':
+      if (text === 'instance:never-stops') return { kind: 'instance-never-stops', text };
+      throw new FaultRuleError(text, "the only instance fault is 'instance:never-stops'");
+    case 'lambda':
+      if (parts.length === 3 && parts[2] === 'crash' && /^[a-z][a-z-]*$/.test(parts[1])) return { kind: 'lambda-crash', step: parts[1], text };
+      throw new FaultRuleError(text, "expected 'lambda:<step>:crash', e.g. 'lambda:launch:crash'");
     case 'capacity':
       if (parts.length === 2 && /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
       throw new FaultRuleError(text, "expected 'capacity:<instanceType>', e.g. 'capacity:t3.small'");
@@ -92,6 +113,8 @@ export function parseFaults(rules: string | readonly string[] | undefined): Faul
 export class FaultSet implements FaultHooks {
   readonly rules: readonly FaultRule[];
   private readonly throttled = new Map<string, number>();
+  private readonly failed = new Map<string, number>();
+  private readonly crashed = new Set<string>();
 
   constructor(rules: string | readonly string[] | readonly FaultRule[] = []) {
     const list = typeof rules === 'string' ? [rules] : rules;
@@ -108,8 +131,28 @@ export class FaultSet implements FaultHooks {
     return this.rules.find((r) => r.kind === 'image-fail')?.text;
   }
 
+  get imageNeverAvailable(): boolean {
+    return this.rules.some((r) => r.kind === 'image-never-available');
+  }
+
+  get instanceNeverStops(): boolean {
+    return this.rules.some((r) => r.kind === 'instance-never-stops');
+  }
+
   stepFailure(n: number): string | undefined {
     return this.rules.find((r) => r.kind === 'step-fail' && r.step === n)?.text;
+  }
+
+  stepHangs(n: number): boolean {
+    return this.rules.some((r) => r.kind === 'step-hang' && r.step === n);
+  }
+
+  /** True once for a runner step a `lambda:<step>:crash` rule names: the first invocation crashes. */
+  crashOnce(step: string): boolean {
+    const rule = this.rules.find((r) => r.kind === 'lambda-crash' && r.step === step);
+    if (!rule || this.crashed.has(step)) return false;
+    this.crashed.add(step);
+    return true;
   }
 
   noCapacity(instanceType: string): boolean {
@@ -119,7 +162,11 @@ export class FaultSet implements FaultHooks {
   /** The error an API call must fail with, if a rule says so (counts the call for throttling). */
   apiFault(service: 'ec2' | 'ssm', operation: string): SimulatedAwsError | undefined {
     for (const rule of this.rules) {
-      if (rule.kind === 'error' && rule.operation === operation) return hardError(service, operation, rule.text);
+      if (rule.kind === 'error' && rule.operation === operation) {
+        const seen = this.failed.get(operation) ?? 0;
+        this.failed.set(operation, seen + 1);
+        if (rule.count === undefined || seen < rule.count) return hardError(service, operation, rule.text);
+      }
       if (rule.kind === 'throttle' && rule.operation === operation) {
         const seen = this.throttled.get(operation) ?? 0;
         this.throttled.set(operation, seen + 1);

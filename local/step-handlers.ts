@@ -1,6 +1,8 @@
 /**
  * The real runner handlers, by step name: the simulator invokes exactly the code that runs in Lambda.
+ * Every runner function of the stack must be here; the simulator refuses to start without one.
  */
+import { handler as abortCleanup } from '../lambda/abort-cleanup';
 import { handler as checkAgent } from '../lambda/check-agent';
 import { handler as checkImage } from '../lambda/check-image';
 import { handler as checkStep } from '../lambda/check-step';
@@ -27,4 +29,5 @@ export const STEP_HANDLERS: Record<string, StepHandler> = {
   'check-image': checkImage,
   'finish': finish,
   'cleanup-failure': cleanupFailure,
+  'abort-cleanup': abortCleanup,
 };

@@ -12,8 +12,18 @@ export interface SimulatedFunction {
   readonly environment: Record<string, string>;
 }
 
+/** An EventBridge rule of the stack and the functions it invokes. */
+export interface SimulatedRule {
+  readonly pattern: Record<string, unknown>;
+  /** ARNs of the target functions. */
+  readonly targets: string[];
+}
+
 export interface SynthesizedBakery {
   readonly definition: StateMachineDefinition;
+  /** The state machine's ARN, as status-change events name it. */
+  readonly stateMachineArn: string;
+  readonly rules: SimulatedRule[];
   /** Runner functions by ARN. */
   readonly functions: Map<string, SimulatedFunction>;
   /** SSM parameters the stack creates (registered recipes), by name. */
@@ -39,8 +49,11 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
   options.configure?.(bakery);
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const env: ResolverEnvironment = { account: options.account, region: options.region, resources: template.Resources };
+  const [machineId] = resourcesOfType(template.Resources, 'AWS::StepFunctions::StateMachine')[0];
   return {
     definition: extractDefinition(template.Resources, env),
+    stateMachineArn: resolveIntrinsics({ Ref: machineId }, env) as string,
+    rules: extractRules(template.Resources, env),
     functions: extractFunctions(template.Resources, env),
     parameters: extractParameters(template.Resources, env),
   };
@@ -65,6 +78,13 @@ function extractFunctions(resources: Record<string, CfnResource>, env: ResolverE
     functions.set(lambdaArn(env, logicalId), { step: environment.BAKERY_STEP, environment });
   }
   return functions;
+}
+
+function extractRules(resources: Record<string, CfnResource>, env: ResolverEnvironment): SimulatedRule[] {
+  return resourcesOfType(resources, 'AWS::Events::Rule').map(([, resource]) => {
+    const properties = resolveIntrinsics(resource.Properties, env) as { EventPattern: Record<string, unknown>; Targets: { Arn: string }[] };
+    return { pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
+  });
 }
 
 function extractParameters(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, string> {

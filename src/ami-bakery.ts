@@ -7,6 +7,7 @@ import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cd
 import { Construct } from 'constructs';
 import { Recipe, RecipeOptions } from './recipe/recipe';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
+import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { grantRunnerPermissions } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
 
@@ -124,6 +125,7 @@ export class AmiBakery extends Construct implements IConnectable {
         includeExecutionData: false,
       },
     });
+    cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
   }
 
   /**

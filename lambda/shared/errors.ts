@@ -97,6 +97,11 @@ export class MissingConfiguration extends BakeryError {
 }
 
 /** An AWS service answered with a server-side (5xx) error; the state machine retries these. */
+/** Cleanup could not remove everything yet; the state machine (or Lambda's async retry) runs it again. */
+export class CleanupIncomplete extends BakeryError {
+  override readonly name = 'CleanupIncomplete';
+}
+
 export class TransientAwsError extends BakeryError {
   override readonly name = 'TransientAwsError';
 }

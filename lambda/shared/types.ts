@@ -112,7 +112,8 @@ export interface Artifact {
 }
 
 export interface Manifest {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED and TIMED_OUT are only ever reported by tools that watch an execution (the CLI, the simulator). */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   readonly buildId: string;
   readonly recipe: string;
   readonly sourceAmiId: string | null;

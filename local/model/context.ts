@@ -9,8 +9,14 @@ export interface FaultHooks {
   readonly agentNeverOnline: boolean;
   /** The rule text when CreateImage must end `failed`. */
   readonly imageFailure: string | undefined;
+  /** True when CreateImage's image must stay pending. */
+  readonly imageNeverAvailable: boolean;
+  /** True when a stopping instance must never reach `stopped`. */
+  readonly instanceNeverStops: boolean;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
   stepFailure(n: number): string | undefined;
+  /** True when provisioning step `n` must never finish. */
+  stepHangs(n: number): boolean;
   /** True when RunInstances must report no capacity for this instance type. */
   noCapacity(instanceType: string): boolean;
 }

@@ -213,7 +213,7 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Set(),
   };
-  image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
+  if (!ctx.faults.imageNeverAvailable) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
   snapshots.forEach((snapshot) => ctx.region.snapshots.set(snapshot.id, snapshot));
   ctx.region.images.set(imageId, image);
   return { ImageId: imageId };

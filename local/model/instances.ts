@@ -236,10 +236,8 @@ export function stopInstances(ctx: OperationContext, input: StopInstancesRequest
   const StoppingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
     if (current === 'stopping' || current === 'stopped') return;
     if (current !== 'running') incorrectState(instance, 'stopped');
-    instance.state.reschedule(ctx.now, [
-      { at: ctx.now, value: 'stopping' },
-      { at: ctx.now + ctx.pick(ctx.timings.stopMs), value: 'stopped' },
-    ]);
+    const stopped = { at: ctx.now + ctx.pick(ctx.timings.stopMs), value: 'stopped' as const };
+    instance.state.reschedule(ctx.now, [{ at: ctx.now, value: 'stopping' }, ...(ctx.faults.instanceNeverStops ? [] : [stopped])]);
   });
   return { StoppingInstances };
 }

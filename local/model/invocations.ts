@@ -43,7 +43,14 @@ interface Outcome {
 }
 
 /** Runs the script (again after each reboot it asks for) from `startAt`, within the time limit. */
-function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, failRule?: string): Outcome {
+/** Faults for one command: a rule that makes its first run fail, or a script that never ends. */
+interface CommandFaults {
+  readonly failRule?: string;
+  readonly hangs?: boolean;
+}
+
+function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, faults: CommandFaults): Outcome {
+  const { failRule, hangs } = faults;
   const deadline = startAt + command.executionTimeoutSeconds * 1000;
   const rebootCode = instance.platform === 'windows' ? 3010 : 194;
   const runs: ScriptRun[] = [];
@@ -53,7 +60,7 @@ function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command
     const result = runScript(command.script, instance.files, ctx.prng);
     const lines = result.lines.map((l) => ({ at: runStart + l.atMs, stream: l.stream, text: l.text }));
     let exitCode = result.exitCode;
-    let end = runStart + result.durationMs;
+    let end = hangs ? Number.POSITIVE_INFINITY : runStart + result.durationMs;
     if (failRule && runs.length === 0) {
       exitCode = 1;
       end += 500;
@@ -82,7 +89,7 @@ function planInvocation(
   instance: InstanceRecord,
   command: CheckedCommand,
   commandId: string,
-  failRule?: string,
+  faults: CommandFaults,
 ): InvocationRecord {
   const base = {
     commandId,
@@ -100,15 +107,17 @@ function planInvocation(
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
     return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'DeliveryTimedOut', responseCode: -1 };
   }
-  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, failRule) };
+  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults) };
 }
 
 export function sendCommand(ctx: OperationContext, input: SendCommandRequest): SendCommandResult {
   const command = checkSendCommand(ctx, input);
-  const failRule = ctx.faults.stepFailure(ctx.nextCommandNumber());
+  const commandNumber = ctx.nextCommandNumber();
+  const failRule = ctx.faults.stepFailure(commandNumber);
+  const hangs = ctx.faults.stepHangs(commandNumber);
   const commandId = ctx.ids.uuid();
   for (const instance of command.instances) {
-    const record = planInvocation(ctx, instance, command, commandId, failRule);
+    const record = planInvocation(ctx, instance, command, commandId, { failRule, hangs });
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }
   const result: Command = {

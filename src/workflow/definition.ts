@@ -2,7 +2,7 @@ import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, Fail, JsonPath, Pass, Result, State, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { addTransientRetries } from './retries';
+import { addCleanupRetries, addTransientRetries } from './retries';
 import { PhaseName, StepName } from './steps';
 
 /** One Lambda function per runner step. */
@@ -31,6 +31,7 @@ export class BakeDefinition {
   constructor(private readonly scope: Construct, private readonly functions: StepFunctions) {
     this.failureCleanup = this.buildFailureCleanup();
     const finish = this.task('Clean up build', 'finish', 'cleanup');
+    addCleanupRetries(finish);
     const image = this.createImage(finish);
     const stop = this.stopInstance(image);
     const provision = this.provision(stop);

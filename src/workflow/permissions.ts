@@ -34,6 +34,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'finish': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
     'cleanup-failure': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
+    'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
   };
   for (const [step, stepStatements] of Object.entries(byStep)) {
     const fn: IFunction = functions[step as StepName];

@@ -27,3 +27,11 @@ export function addTransientRetries(task: LambdaInvoke): void {
     jitterStrategy: JitterType.FULL,
   });
 }
+
+/**
+ * Retries a cleanup that could not remove everything yet (`CleanupIncomplete`): it is idempotent, and a
+ * resource that refused once (eventual consistency, a moment of throttling) is usually gone on the next try.
+ */
+export function addCleanupRetries(task: LambdaInvoke): void {
+  task.addRetry({ errors: ['CleanupIncomplete'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
+}

@@ -1,5 +1,6 @@
 /**
- * The runner's Lambda steps: one small function per step, bundled from `lambda/<step>.ts`.
+ * The runner's Lambda functions: one small function per workflow step, bundled from `lambda/<step>.ts`,
+ * plus `abort-cleanup`, which EventBridge invokes when an execution ends without its own cleanup.
  *
  * This file has no imports, so the handlers share its names and tag keys with the constructs.
  */
@@ -15,6 +16,7 @@ export const STEP_NAMES = [
   'check-image',
   'finish',
   'cleanup-failure',
+  'abort-cleanup',
 ] as const;
 
 export type StepName = typeof STEP_NAMES[number];

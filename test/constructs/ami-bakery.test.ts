@@ -31,7 +31,7 @@ describe('AmiBakery', () => {
     const { template } = bakeryStack();
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
-    expect(steps).toEqual(['check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure', 'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop']);
+    expect(steps).toEqual(['abort-cleanup', 'check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure', 'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop']);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('cdk-ami-bakery');
@@ -76,6 +76,18 @@ describe('AmiBakery', () => {
     const environment = launchEnvironment(template);
     expect(JSON.stringify(environment.SUBNET_IDS)).toMatch(/VpcPrivateSubnet1.*VpcPrivateSubnet2/);
     expect(JSON.stringify(environment.SECURITY_GROUP_IDS)).toContain('BuildInstanceSecurityGroup');
+  });
+
+  test('stopped, timed-out and failed executions are sent to the cleanup function', () => {
+    const { template } = bakeryStack();
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.EventPattern).toEqual({
+      'source': ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      'detail': { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [{ Ref: expect.stringMatching(/^BakeryStateMachine/) }] },
+    });
+    expect(rules[0].Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BakeryAbortCleanupFunction/), 'Arn'] });
   });
 
   test('removal policy applies to the log groups', () => {

@@ -57,10 +57,9 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('finish', () => {
-  test('a lasting error while terminating or auditing never fails the bake, which would remove the finished image', async () => {
+  test('an audit that cannot run never fails the bake, which would remove the finished image', async () => {
     // GIVEN
     givenTagged({});
-    ec2Mock.on(TerminateInstancesCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
     ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
 
     // WHEN
@@ -69,7 +68,14 @@ describe('finish', () => {
     // THEN
     expect(manifest.status).toBe('SUCCEEDED');
     expect(manifest.artifacts[0].amiId).toBe(IMAGE_ID);
-    expect(manifest.leakedResources).toEqual([INSTANCE_ID]);
+    expect(manifest.leakedResources).toEqual([]);
+  });
+
+  test('an instance that cannot be terminated yet ends the step with CleanupIncomplete, which the state machine retries', async () => {
+    givenTagged({});
+    ec2Mock.on(TerminateInstancesCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+
+    await expect(handler(finishedState())).rejects.toMatchObject({ name: 'CleanupIncomplete', message: expect.stringContaining(INSTANCE_ID) });
   });
 
   test('a server error still ends the step, so the state machine retries it', async () => {

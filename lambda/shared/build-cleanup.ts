@@ -1,0 +1,46 @@
+/**
+ * Removing what one build made: its instances (terminated, not waited for), its images (deregistered)
+ * and their snapshots (deleted), found by the build-id tag and by the ids the caller already knows.
+ * Safe to run any number of times: what is gone already is skipped.
+ */
+import type { Image } from '@aws-sdk/client-ec2';
+import { BestEffort } from './best-effort';
+import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots } from './images';
+import { findBuildInstances, isGone, terminateInstance } from './instances';
+
+/** Ids the caller knows even if tags have not reached the resources yet. */
+export interface KnownResources {
+  readonly instanceId?: string;
+  readonly imageId?: string;
+}
+
+/** Removes the build's instances, images and snapshots; returns the ids it could not remove. */
+export async function removeBuildResources(buildId: string, known: KnownResources = {}): Promise<string[]> {
+  const cleanup = new BestEffort();
+  for (const instanceId of await instancesToTerminate(cleanup, buildId, known)) {
+    await cleanup.remove(instanceId, () => terminateInstance(instanceId));
+  }
+  for (const image of await imagesToRemove(cleanup, buildId, known)) {
+    await cleanup.remove(image.ImageId!, () => deregisterImageAndSnapshots(image));
+  }
+  for (const snapshot of await cleanup.lookup('the build\'s snapshots', [], () => findBuildSnapshots(buildId))) {
+    await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!));
+  }
+  return cleanup.leaked;
+}
+
+/** The known build instance and every instance tagged with the build id that is not already terminating. */
+async function instancesToTerminate(cleanup: BestEffort, buildId: string, known: KnownResources): Promise<string[]> {
+  const tagged = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
+  const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
+  return [...new Set([...(known.instanceId ? [known.instanceId] : []), ...alive])];
+}
+
+/** Images tagged with the build id, plus the known image id if tags have not reached it yet. */
+async function imagesToRemove(cleanup: BestEffort, buildId: string, known: KnownResources): Promise<Image[]> {
+  const tagged = await cleanup.lookup('the build\'s images', [], () => findBuildImages(buildId));
+  const imageId = known.imageId;
+  if (!imageId || tagged.some((image) => image.ImageId === imageId)) return tagged;
+  const found = await cleanup.lookup(`image ${imageId}`, undefined, () => describeImage(imageId));
+  return found ? [...tagged, found] : tagged;
+}

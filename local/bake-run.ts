@@ -1,0 +1,163 @@
+/**
+ * One execution of the bake workflow in aws-local-stepfunctions: each Task state bound to its handler,
+ * an optional stop ("abort") when a given state is entered, and the execution status change delivered
+ * to the stack's EventBridge rules as AWS would deliver it.
+ */
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import './promise-polyfill';
+import { matchesPattern } from './event-pattern';
+import type { ProgressTracker } from './progress';
+import type { SimulatedLambda } from './simulated-lambda';
+import type { SynthesizedBakery } from './synthesized-bakery';
+import { failedManifest } from '../lambda/shared/manifest';
+import { currentPhase } from '../lambda/shared/phases';
+import type { BakeFailure, BakeState, Manifest } from '../lambda/shared/types';
+
+export type ExecutionStatus = Manifest['status'];
+
+export interface BakeOutcome {
+  readonly status: ExecutionStatus;
+  readonly manifest: Manifest;
+  /** The error and cause the execution ended with, unless it succeeded. */
+  readonly error?: { readonly name: string; readonly cause: string };
+}
+
+export interface ExecutionIdentity {
+  readonly name: string;
+  readonly arn: string;
+  readonly startTime: Date;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** Lambda retries an asynchronous invocation that failed twice, after about one and then two minutes. */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
+
+export class BakeRun {
+  private failure?: BakeFailure;
+  private lastState?: BakeState;
+  private stoppedIn?: string;
+
+  constructor(
+    private readonly bakery: SynthesizedBakery,
+    private readonly lambda: SimulatedLambda,
+    private readonly tracker: ProgressTracker,
+  ) {}
+
+  /** Runs the execution to its end, then delivers its status change to the stack's rules. */
+  public async execute(input: unknown, execution: ExecutionIdentity, abortAtState?: string): Promise<BakeOutcome> {
+    const machine = new StateMachine(this.bakery.definition, { validationOptions: { checkArn: false } });
+    const run = machine.run(input as any, {
+      overrides: { taskResourceLocalHandlers: this.localHandlers() },
+      context: { Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startTime.toISOString(), Input: input as any } },
+    });
+    if (abortAtState) void this.abortWhenEntered(run, abortAtState);
+    const outcome = await this.outcomeOf(run.result, input, execution.name);
+    if (outcome.status !== 'SUCCEEDED') await this.deliverStatusChange(outcome, execution);
+    return outcome;
+  }
+
+  private async outcomeOf(result: Promise<unknown>, input: unknown, buildId: string): Promise<BakeOutcome> {
+    try {
+      return { status: 'SUCCEEDED', manifest: await result as Manifest };
+    } catch (error) {
+      if (error instanceof ExecutionAbortedError || error instanceof ExecutionTimeoutError) {
+        const status = error instanceof ExecutionAbortedError ? 'ABORTED' : 'TIMED_OUT';
+        const cause = `the execution ended ${status} in state "${this.stoppedIn ?? 'unknown'}", so the workflow's own cleanup did not run`;
+        return { status, manifest: this.endedManifest(status, input, buildId, cause), error: { name: `States.${status}`, cause } };
+      }
+      const { name, cause } = failureOf(error);
+      return { status: 'FAILED', manifest: this.failure?.manifest ?? this.endedManifest('FAILED', input, buildId, `${name}: ${cause}`), error: { name, cause } };
+    }
+  }
+
+  private localHandlers(): Record<string, (payload: any) => Promise<any>> {
+    const handlers: Record<string, (payload: any) => Promise<any>> = {};
+    for (const [stateName, resource] of taskStates(this.bakery.definition.States)) {
+      const fn = this.bakery.functions.get(resource);
+      if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
+      handlers[stateName] = async (payload) => {
+        const output = await this.lambda.invoke(fn, payload);
+        this.observe(fn.step, output);
+        return output;
+      };
+    }
+    return handlers;
+  }
+
+  private observe(step: string, output: unknown): void {
+    if (step === 'cleanup-failure') {
+      this.failure = (output as BakeState).failure;
+      return;
+    }
+    const state = output as BakeState;
+    if (state?.build) this.lastState = state;
+    this.tracker.observe(state);
+  }
+
+  /** Stops the execution the first time it enters `stateName`, as the console's "Stop execution" would. */
+  private async abortWhenEntered(run: ReturnType<StateMachine['run']>, stateName: string): Promise<void> {
+    for await (const event of run.eventLogs) {
+      if (event.type === 'StateEntered') this.stoppedIn = event.state.name;
+      if (event.type === 'StateEntered' && event.state.name === stateName) {
+        run.abort();
+        return;
+      }
+    }
+  }
+
+  /** A manifest for an execution that ended without the workflow's own failure report. */
+  private endedManifest(status: ExecutionStatus, input: unknown, buildId: string, message: string): Manifest {
+    const state = this.lastState ?? { phases: [] };
+    const phase = currentPhase(state.phases) ?? 'prepare';
+    const step = phase === 'provision' && state.provision ? state.provision.index + 1 : null;
+    return { ...failedManifest(state, buildId, recipeNameOf(input), { phase, step, message }, []), status };
+  }
+
+  /** Delivers `Step Functions Execution Status Change` to every matching rule; async invocations are retried as Lambda does. */
+  private async deliverStatusChange(outcome: BakeOutcome, execution: ExecutionIdentity): Promise<void> {
+    const status = outcome.status;
+    const failure = status === 'FAILED' ? { error: outcome.error?.name, cause: outcome.error?.cause } : {};
+    const event = {
+      'source': 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      'region': execution.region,
+      'account': execution.account,
+      'detail': { executionArn: execution.arn, stateMachineArn: this.bakery.stateMachineArn, name: execution.name, status, ...failure },
+    };
+    for (const rule of this.bakery.rules.filter((candidate) => matchesPattern(candidate.pattern, event))) {
+      for (const target of rule.targets) await this.invokeAsync(target, event);
+    }
+  }
+
+  private async invokeAsync(functionArn: string, event: unknown): Promise<void> {
+    const fn = this.bakery.functions.get(functionArn);
+    if (!fn) throw new Error(`simulator: a rule targets ${functionArn}, which is not a runner function`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.lambda.invoke(fn, event);
+        return;
+      } catch (error) {
+        if (attempt >= ASYNC_RETRY_DELAYS_MS.length) return;
+        await new Promise((resolve) => setTimeout(resolve, ASYNC_RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+}
+
+function taskStates(states: Record<string, any>): [string, string][] {
+  return Object.entries(states).filter(([, state]) => state.Type === 'Task').map(([name, state]) => [name, state.Resource as string]);
+}
+
+function failureOf(error: unknown): { name: string; cause: string } {
+  const err = error as { name?: string; message?: string; cause?: unknown };
+  const inner = err.cause as { name?: string; message?: string } | undefined;
+  return { name: inner?.name ?? err.name ?? 'Error', cause: inner?.message ?? err.message ?? String(error) };
+}
+
+/** The recipe name an execution input names. */
+function recipeNameOf(input: unknown): string {
+  const value = input as { recipeName?: unknown; recipe?: { name?: unknown } } | undefined;
+  const name = value?.recipeName ?? value?.recipe?.name;
+  return typeof name === 'string' ? name : '';
+}
