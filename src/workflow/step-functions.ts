@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -15,12 +16,20 @@ export interface StepFunctionSettings {
   readonly tracing: boolean;
 }
 
-/** One small arm64 function per runner step, each with its own role and log group. */
+/**
+ * One small arm64 function per runner step, each with its own role and log group. The role may write to that
+ * log group only (not `AWSLambdaBasicExecutionRole`, which lets a function create and write to any group).
+ */
 export function createStepFunctions(scope: Construct, settings: StepFunctionSettings): StepFunctions {
   const functions = {} as Record<StepName, LambdaFunction>;
   for (const step of STEP_NAMES) {
     const id = step.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `cdk-ami-bakery runner step: ${step}`,
+    });
+    logGroup.grantWrite(role);
     functions[step] = new LambdaFunction(scope, `${id}Function`, {
       description: `cdk-ami-bakery runner step: ${step}`,
       runtime: Runtime.NODEJS_24_X,
@@ -30,6 +39,7 @@ export function createStepFunctions(scope: Construct, settings: StepFunctionSett
       memorySize: 256,
       timeout: Duration.minutes(1),
       logGroup,
+      role,
       tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         ...settings.environment,

@@ -1,0 +1,124 @@
+/**
+ * cdk-nag AwsSolutions findings on a stack with an AmiBakery that are intended, each acknowledged with its
+ * reason, on the construct that has it and for the exact wildcard resource (not a whole rule).
+ * test/constructs/cdk-nag.test.ts checks the example stack has no other finding and that every
+ * acknowledgment here still matches one.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import { IRole, Policy } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { AmiBakery } from '../../src';
+
+const TAG_EVIDENCE = 'test/constructs/iam-simulation.test.ts proves untagged and other bakeries\' resources are refused.';
+
+/** Acknowledges the intended AwsSolutions findings of `bakery` in `stack`. */
+export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
+  const { partition, region, account } = stack;
+  const ec2 = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}:${account}:${resource}`);
+  const ec2WithoutAccount = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}::${resource}`);
+  const steps = bakery.node.findAll().filter((child): child is LambdaFunction => child instanceof LambdaFunction);
+
+  acknowledge(bakery.instanceRole, {
+    [`IAM4[Policy::${flatten(stack, `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`)}]`]:
+      'AmazonSSMManagedInstanceCore is the policy AWS maintains for the SSM agent (Run Command over ssm, ssmmessages '
+      + 'and ec2messages); provisioning runs through SSM, so the build instances need it, and it is their only managed policy.',
+    [`IAM5[Resource::${flatten(stack, `arn:${partition}:logs:${region}:${account}:log-group:*`)}]`]:
+      'logs:DescribeLogGroups only, which lists groups and so is authorized on log-group:*; the SSM agent calls it before '
+      + 'it streams command output. Writing is limited to the command output log group.',
+  });
+
+  // Wildcard resources step roles share; each role is acknowledged for those its own policy grants.
+  const shared: Record<string, string> = {
+    '*':
+      'Read-only calls that support no resource-level permissions (ec2:DescribeInstances, ec2:DescribeImages, '
+      + 'ec2:DescribeSnapshots, ssm:DescribeInstanceInformation, ssm:GetCommandInvocation), and with tracing on the '
+      + 'X-Ray writes, which take no resource either. test/constructs/runner-iam.test.ts fails on any other action on *.',
+    [ec2('instance/*')]:
+      'The runner acts on the instances it launched, which it knows by tag, not by an id known at deploy time: every '
+      + 'action on instance/* requires aws:ResourceTag (ssm:resourceTag for SendCommand) cdk-ami-bakery:bakery = this '
+      + `bakery, RunInstances the tag in the request, CreateTags ec2:CreateAction = RunInstances. ${TAG_EVIDENCE}`,
+    [ec2WithoutAccount('image/*')]:
+      'AMIs are created at run time: CreateImage and CreateTags may create them only with the bakery tag in the request '
+      + `(or ec2:CreateAction = CreateImage); ModifyImageAttribute and DeregisterImage need the bakery tag on the image. ${TAG_EVIDENCE}`,
+    [ec2WithoutAccount('snapshot/*')]:
+      'The snapshots of the bakery\'s AMIs, created at run time: created only with the bakery tag in the request, '
+      + `tagged only during CreateImage, deleted only when they carry the bakery tag. ${TAG_EVIDENCE}`,
+  };
+  // Wildcard resources of one step, by the id of its function.
+  const byFunction: Record<string, Record<string, string>> = {
+    PrepareFunction: {
+      [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
+        'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '
+        + '.amazonLinux2023()); the recipe picks which one at run time.',
+      [flatten(stack, `arn:${partition}:ssm:${region}:${account}:parameter/*`)]:
+        'ssm:GetParameter (read only): registered recipes live under the bakery\'s parameter prefix, and a recipe\'s source '
+        + 'image may be any parameter of the account (SourceImage.fromSsmParameter), also in a recipe passed inline when a '
+        + 'bake starts, so the names are not known at deploy time.',
+    },
+    LaunchFunction: {
+      [ec2WithoutAccount('image/*')]:
+        'RunInstances reads the base image, which is any AMI the recipe names (public, Marketplace or the account\'s) and is '
+        + 'resolved at run time. The instance it launches must carry the bakery tag.',
+      [ec2('volume/*')]:
+        `The build instance's volumes: RunInstances may create them only with the bakery tag in the request. ${TAG_EVIDENCE}`,
+      [ec2('subnet/*')]:
+        'RunInstances uses the subnet the bakery or the recipe chooses, resolved at run time; the instance it launches must carry the bakery tag.',
+      [ec2('security-group/*')]:
+        'RunInstances attaches the security groups the bakery or the recipe chooses, resolved at run time; the instance it launches must carry the bakery tag.',
+      [ec2('network-interface/*')]:
+        'The network interface RunInstances creates with the build instance; its id cannot be known before the launch.',
+    },
+  };
+  for (const id of Object.keys(byFunction)) {
+    if (!steps.some((fn) => fn.node.id === id)) throw new Error(`addNagSuppressions: the bakery has no ${id}; update examples/app/nag-suppressions.ts.`);
+  }
+  for (const fn of steps) {
+    const granted = grantedResources(stack, fn.role!);
+    const reasons = { ...Object.fromEntries(Object.entries(shared).filter(([resource]) => granted.includes(resource))), ...byFunction[fn.node.id] };
+    acknowledge(fn.role!, Object.fromEntries(Object.entries(reasons).map(([resource, reason]) => [`IAM5[Resource::${resource}]`, reason])));
+  }
+
+  acknowledge(bakery.stateMachine.role, {
+    'IAM5[Resource::*]':
+      'The log delivery actions Step Functions needs to write to its CloudWatch log group (logs:CreateLogDelivery and '
+      + 'the other *LogDelivery actions, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) '
+      + 'support no resource-level permissions; with tracing on, the same holds for the X-Ray writes.',
+    ...Object.fromEntries(steps
+      .filter((fn) => grantedResources(stack, bakery.stateMachine.role).includes(flatten(stack, `${fn.functionArn}:*`)))
+      .map((fn) => [
+        `IAM5[Resource::${flatten(stack, `${fn.functionArn}:*`)}]`,
+        'lambda:InvokeFunction on the versions and aliases of the bakery\'s own step function (CDK\'s LambdaInvoke grants ARN and ARN:*).',
+      ])),
+  });
+
+  acknowledge(bakery.stateMachine, {
+    SF2: 'X-Ray is opt-in (AmiBakeryProps.tracing) and this example leaves it off: every state transition is in the '
+      + 'state machine\'s CloudWatch log (LogLevel.ALL) and every step in its own Lambda log group, which is how a bake is followed.',
+  });
+}
+
+/** Acknowledges AwsSolutions findings (ids without the `AwsSolutions-` prefix) on a construct and its children. */
+function acknowledge(scope: IConstruct, reasons: Record<string, string>): void {
+  Validations.of(scope).acknowledge(...Object.entries(reasons).map(([id, reason]) => ({ id: `AwsSolutions-${id}`, reason })));
+}
+
+/** The resources a role's own (default) policy names, as cdk-nag names them. */
+function grantedResources(stack: Stack, role: IRole): string[] {
+  const policy = role.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+  const statements: any[] = policy ? stack.resolve(policy.document).Statement : [];
+  return statements.flatMap((statement) => [statement.Resource].flat()).map(flattenResolved);
+}
+
+/** A string with tokens, as cdk-nag names it in findings: `arn:<AWS::Partition>:...`, `<LogicalId.Arn>`. */
+function flatten(stack: Stack, value: string): string {
+  return flattenResolved(stack.resolve(value));
+}
+
+function flattenResolved(node: any): string {
+  if (typeof node === 'string') return node;
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(flattenResolved).join(node['Fn::Join'][0]);
+  if (node.Ref) return `<${node.Ref}>`;
+  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
+  throw new Error(`addNagSuppressions: cannot name ${JSON.stringify(node)} as cdk-nag does`);
+}

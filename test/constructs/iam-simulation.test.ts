@@ -1,0 +1,231 @@
+import { runSimulation, runUnsafeSimulation, Simulation } from '@cloud-copilot/iam-simulate';
+import { Template } from 'aws-cdk-lib/assertions';
+import { bakeryStack } from './stack';
+import { resolveIntrinsics } from '../../local/template-resolver';
+import { STEP_NAMES } from '../../src/workflow/steps';
+
+/**
+ * Evaluates the synthesized runner policies as IAM would, with tokens resolved for the test stack's account and
+ * region. Each "may not" is paired with a "may": a request that differs only in the tag, the role or the
+ * service, so a denial proves the condition or the resource scope denies it, not a typo in an ARN.
+ */
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const TAG = 'cdk-ami-bakery:bakery';
+const INSTANCE = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
+const VOLUME = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-0123456789abcdef0`;
+const IMAGE = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+const SNAPSHOT = `arn:aws:ec2:${REGION}::snapshot/snap-0123456789abcdef0`;
+
+/** A runner step's role and the policies attached to it, with every token resolved. */
+interface Runner {
+  readonly step: string;
+  readonly roleName: string;
+  readonly logGroupName: string;
+  readonly policies: { name: string; policy: { Statement: any[] } }[];
+}
+
+interface Request {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
+}
+
+const { template, bakery } = bakeryStack();
+const OTHER_BAKERY = `${bakery.bakeryId}-other`;
+const RUNNERS = runnersOf(template);
+/** The same roles with every Condition removed: what the policies would allow without their tag checks. */
+const UNCONDITIONED = RUNNERS.map((runner) => ({
+  ...runner,
+  policies: runner.policies.map(({ name, policy }) => ({
+    name,
+    policy: { ...policy, Statement: policy.Statement.map(({ Condition: _condition, ...statement }) => statement) },
+  })),
+}));
+
+function runnersOf(synthesized: Template): Runner[] {
+  const resources = synthesized.toJSON().Resources;
+  const resolve = (value: unknown) => resolveIntrinsics(value, { account: ACCOUNT, region: REGION, resources }) as any;
+  const policies = Object.entries(synthesized.findResources('AWS::IAM::Policy'));
+  return Object.values(synthesized.findResources('AWS::Lambda::Function')).map((fn) => {
+    const roleName: string = fn.Properties.Role['Fn::GetAtt'][0];
+    return {
+      step: fn.Properties.Environment.Variables.BAKERY_STEP,
+      roleName,
+      logGroupName: resolve(fn.Properties.LoggingConfig.LogGroup),
+      policies: policies
+        .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleName))
+        .map(([name, policy]) => ({ name, policy: resolve(policy.Properties.PolicyDocument) })),
+    };
+  });
+}
+
+function simulation(runner: Runner, { action, resource, context = {} }: Request): Simulation {
+  return {
+    request: {
+      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${runner.roleName}/${runner.step}`,
+      action,
+      resource: { resource, accountId: ACCOUNT },
+      contextVariables: context,
+    },
+    identityPolicies: runner.policies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+}
+
+/** IAM's decision for one runner; input the simulator cannot evaluate fails the test instead of being ignored. */
+async function decide(runner: Runner, request: Request): Promise<string> {
+  const response = await runSimulation(simulation(runner, request), { simulationMode: 'Strict' });
+  const about = `simulation of ${request.action} on ${request.resource}`;
+  if (response.resultType === 'error') throw new Error(`${about} failed: ${JSON.stringify(response.errors)}`);
+  if (response.resultType !== 'single') throw new Error(`${about} was not a single-resource request`);
+  const ignored = response.result.ignoredContextKeys ?? [];
+  if (ignored.length > 0) throw new Error(`${about} ignored context keys ${ignored.join(', ')}`);
+  return response.overallResult;
+}
+
+/** The steps whose roles IAM allows the request, sorted. */
+async function whoMay(request: Request, runners: Runner[] = RUNNERS): Promise<string[]> {
+  const decisions = await Promise.all(runners.map(async (runner) => [runner.step, await decide(runner, request)] as const));
+  return decisions.filter(([, decision]) => decision === 'Allowed').map(([step]) => step).sort();
+}
+
+/** The steps whose policies name the action at all, whatever the resource or condition. */
+function holders(action: string): string[] {
+  return RUNNERS
+    .filter((runner) => runner.policies.some(({ policy }) => policy.Statement.some((statement) => [statement.Action].flat().includes(action))))
+    .map((runner) => runner.step)
+    .sort();
+}
+
+const resourceTag = (value: string) => ({ [`aws:ResourceTag/${TAG}`]: value });
+const requestTag = (value: string) => ({ [`aws:RequestTag/${TAG}`]: value, 'aws:TagKeys': [TAG] });
+
+describe('runner IAM, evaluated', () => {
+  test('the simulation sees every policy of the runner roles: inline only, no managed policies', () => {
+    expect(RUNNERS.map((runner) => runner.step).sort()).toEqual([...STEP_NAMES].sort());
+    for (const runner of RUNNERS) {
+      expect(runner.policies.length).toBeGreaterThan(0);
+      expect(template.toJSON().Resources[runner.roleName].Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('no statement has a wildcard action, NotAction or NotResource, or denies anything', () => {
+    const statements = RUNNERS.flatMap((runner) => runner.policies.flatMap(({ policy }) => policy.Statement));
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.length).toBeGreaterThan(10);
+    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+    for (const statement of statements) {
+      expect(statement).toEqual(expect.not.objectContaining({ NotAction: expect.anything() }));
+      expect(statement).toEqual(expect.not.objectContaining({ NotResource: expect.anything() }));
+      expect(statement.Effect).toBe('Allow');
+    }
+  });
+
+  describe.each([
+    ['ec2:TerminateInstances', INSTANCE, ['cleanup-failure', 'finish']],
+    ['ec2:StopInstances', INSTANCE, ['stop']],
+    ['ec2:CreateImage', INSTANCE, ['create-image']],
+    ['ec2:DeregisterImage', IMAGE, ['cleanup-failure', 'create-image']],
+    ['ec2:DeleteSnapshot', SNAPSHOT, ['cleanup-failure', 'create-image']],
+    ['ec2:ModifyImageAttribute', IMAGE, ['check-image']],
+  ])('%s on %s', (action, resource, steps) => {
+    // Cleanup steps come and go; the workflow's own steps that need the action must keep it.
+    const expectedHolders = holders(action);
+
+    test('the steps that hold it may, on a resource carrying this bakery\'s tag', async () => {
+      expect(expectedHolders).toEqual(expect.arrayContaining(steps));
+      expect(await whoMay({ action, resource, context: resourceTag(bakery.bakeryId) })).toEqual(expectedHolders);
+    });
+
+    test('no step may on an untagged resource, or one tagged for another bakery', async () => {
+      expect(await whoMay({ action, resource })).toEqual([]);
+      expect(await whoMay({ action, resource, context: resourceTag(OTHER_BAKERY) })).toEqual([]);
+    });
+
+    test('it is the tag condition that denies: without conditions the same requests would be allowed', async () => {
+      expect(await whoMay({ action, resource }, UNCONDITIONED)).toEqual(expectedHolders);
+      expect(await whoMay({ action, resource, context: resourceTag(OTHER_BAKERY) }, UNCONDITIONED)).toEqual(expectedHolders);
+    });
+  });
+
+  test.each([INSTANCE, VOLUME])('RunInstances creates %s only with this bakery\'s tag in the request', async (resource) => {
+    const action = 'ec2:RunInstances';
+    expect(await whoMay({ action, resource, context: requestTag(bakery.bakeryId) })).toEqual(['launch']);
+    expect(await whoMay({ action, resource })).toEqual([]);
+    expect(await whoMay({ action, resource, context: requestTag(OTHER_BAKERY) })).toEqual([]);
+    expect(await whoMay({ action, resource }, UNCONDITIONED)).toEqual(['launch']);
+  });
+
+  test('CreateTags only while launching: no step can tag an existing instance into the bakery', async () => {
+    const action = 'ec2:CreateTags';
+    const tagging = requestTag(bakery.bakeryId);
+    expect(await whoMay({ action, resource: INSTANCE, context: { ...tagging, 'ec2:CreateAction': 'RunInstances' } })).toEqual(['launch']);
+    expect(await whoMay({ action, resource: INSTANCE, context: tagging })).toEqual([]);
+    expect(await whoMay({ action, resource: INSTANCE, context: tagging }, UNCONDITIONED)).toEqual(['launch']);
+  });
+
+  describe('iam:PassRole', () => {
+    const instanceRole = `arn:aws:iam::${ACCOUNT}:role/${Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } },
+    }))[0]}`;
+    const toEc2 = { 'iam:PassedToService': 'ec2.amazonaws.com' };
+
+    test('launch may pass the instance role, to EC2 only', async () => {
+      expect(await whoMay({ action: 'iam:PassRole', resource: instanceRole, context: toEc2 })).toEqual(['launch']);
+      expect(await whoMay({ action: 'iam:PassRole', resource: instanceRole, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } })).toEqual([]);
+      expect(await whoMay({ action: 'iam:PassRole', resource: instanceRole, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } }, UNCONDITIONED)).toEqual(['launch']);
+    });
+
+    test('no step may pass any other role: not the runners\' own, the state machine\'s, or an admin role', async () => {
+      const otherRoles = [
+        ...Object.keys(template.findResources('AWS::IAM::Role')).map((id) => `arn:aws:iam::${ACCOUNT}:role/${id}`).filter((arn) => arn !== instanceRole),
+        `arn:aws:iam::${ACCOUNT}:role/Admin`,
+        `arn:aws:iam::${ACCOUNT}:role/${bakery.bakeryId}`,
+      ];
+      expect(otherRoles.length).toBeGreaterThan(RUNNERS.length);
+      for (const role of otherRoles) {
+        expect(await whoMay({ action: 'iam:PassRole', resource: role, context: toEc2 }, UNCONDITIONED)).toEqual([]);
+      }
+    });
+  });
+
+  describe('ssm:SendCommand', () => {
+    const action = 'ssm:SendCommand';
+    const shellScript = `arn:aws:ssm:${REGION}::document/AWS-RunShellScript`;
+    const ssmTag = (value: string) => ({ [`ssm:resourceTag/${TAG}`]: value, ...resourceTag(value) });
+
+    test('run-step may run commands on an instance carrying this bakery\'s tag', async () => {
+      expect(await whoMay({ action, resource: INSTANCE, context: ssmTag(bakery.bakeryId) })).toEqual(['run-step']);
+    });
+
+    test('no step may run commands on an untagged instance, or one of another bakery', async () => {
+      expect(await whoMay({ action, resource: INSTANCE })).toEqual([]);
+      expect(await whoMay({ action, resource: INSTANCE, context: ssmTag(OTHER_BAKERY) })).toEqual([]);
+      expect(await whoMay({ action, resource: INSTANCE }, UNCONDITIONED)).toEqual(['run-step']);
+    });
+
+    // AWS-owned documents' ARNs name no account, which the simulator's resource-type data does not accept:
+    // evaluate these without its input validation.
+    test('only the AWS-RunShellScript document', () => {
+      const whoMayRun = (resource: string) => RUNNERS
+        .filter((runner) => runUnsafeSimulation(simulation(runner, { action, resource }), { simulationMode: 'Strict' }) === 'Allowed')
+        .map((runner) => runner.step);
+      expect(whoMayRun(shellScript)).toEqual(['run-step']);
+      expect(whoMayRun(`arn:aws:ssm:${REGION}::document/AWS-RunPowerShellScript`)).toEqual([]);
+      expect(whoMayRun(`arn:aws:ssm:${REGION}:${ACCOUNT}:document/AWS-RunShellScript`)).toEqual([]);
+    });
+  });
+
+  test('each step writes logs to its own log group only', async () => {
+    const stream = (group: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/[$LATEST]0123456789abcdef`;
+    for (const runner of RUNNERS) {
+      expect(await whoMay({ action: 'logs:PutLogEvents', resource: stream(runner.logGroupName) })).toEqual([runner.step]);
+    }
+    const commandOutput = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('BakeryCommandOutput'))!;
+    expect(await whoMay({ action: 'logs:PutLogEvents', resource: stream(commandOutput) })).toEqual([]);
+    expect(await whoMay({ action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:any` })).toEqual([]);
+  });
+});
