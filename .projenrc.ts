@@ -104,6 +104,11 @@ project.addTask('benchmark', {
   exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/benchmark-simulate.ts',
 });
 
+project.addTask('fault-matrix', {
+  description: 'Run every fault scenario in the simulator: status, failure phase and leaks for each, then a summary line',
+  exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/fault-matrix.ts',
+});
+
 project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');
 project.npmignore?.include('/assets/');
 

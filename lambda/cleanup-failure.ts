@@ -2,13 +2,14 @@
  * Step "Clean up after failure": removes everything the failed bake created (build instances,
  * the half-made image and its snapshots, found by id and by the build-id tag) and turns the caught
  * error into the failure the Fail state reports. When Prepare failed nothing exists, so it makes
- * no AWS call. What it cannot remove is listed in the manifest's `leakedResources`.
+ * no AWS call. What it cannot remove yet ends the step with `CleanupIncomplete`, which is retried.
  *
  * Event: `{ state: BakeState (with error, failedPhase), executionName }`.
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
 import { removeBuildResources } from './shared/build-cleanup';
 import { isPlainObject } from './shared/deep-merge';
+import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError } from './shared/manifest';
@@ -27,14 +28,22 @@ export const handler = async (event: CleanupFailureEvent, context?: LambdaContex
 async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: BakeFailure }> {
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
-  const leakedResources = state.build
-    ? await removeBuildResources(state.build.buildId, { instanceId: state.instanceId, imageId: state.imageId })
-    : [];
+  if (state.build) await removeEverything(state.build.buildId, state);
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
-  const manifest = failedManifest(state, buildId, recipe, error, leakedResources);
-  logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, leakedResources });
-  return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error, leakedResources), manifest } };
+  const manifest = failedManifest(state, buildId, recipe, error, []);
+  logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error });
+  return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error), manifest } };
+}
+
+/**
+ * Removes the build's resources; what cannot be removed yet ends the step with `CleanupIncomplete`, which
+ * the state machine retries. Should the retries run out, the execution fails with `CleanupFailed` and the
+ * status-change rule's cleanup takes over.
+ */
+async function removeEverything(buildId: string, state: BakeState): Promise<void> {
+  const leaked = await removeBuildResources(buildId, { instanceId: state.instanceId, imageId: state.imageId });
+  if (leaked.length > 0) throw new CleanupIncomplete(`could not remove ${leaked.join(', ')} of build ${buildId} yet`);
 }
 
 /** Where and how the bake failed, from the caught error and the failed phase. */
@@ -71,9 +80,8 @@ function recipeNameOf(input: unknown): string {
   return '';
 }
 
-/** The Fail state's cause: what failed, where, and what was left behind. */
-function causeFor(buildId: string, recipe: string, error: ManifestError, leakedResources: string[]): string {
+/** The Fail state's cause: what failed and where. */
+function causeFor(buildId: string, recipe: string, error: ManifestError): string {
   const where = error.step === null ? error.phase : `${error.phase} (step ${error.step})`;
-  const leaked = leakedResources.length > 0 ? `\nCould not remove: ${leakedResources.join(', ')}` : '';
-  return `Bake ${buildId} of recipe "${recipe}" failed in ${where}: ${error.message}${leaked}`;
+  return `Bake ${buildId} of recipe "${recipe}" failed in ${where}: ${error.message}`;
 }

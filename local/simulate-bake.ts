@@ -48,11 +48,16 @@ const ACCOUNT = '123456789012';
 
 let cachedBakery: SynthesizedBakery | undefined;
 
+/** The default bakery, synthesized once per process. */
+export function simulatedBakery(): SynthesizedBakery {
+  return cachedBakery ??= synthesizeBakery({ account: ACCOUNT, region: REGION });
+}
+
 /** Runs a whole bake in the simulator and returns its manifest, with leaks checked against the account. */
 export async function simulateBake(options: SimulateBakeOptions): Promise<SimulatedBake> {
   const bakery = options.configureBakery
     ? synthesizeBakery({ account: ACCOUNT, region: REGION, configure: options.configureBakery })
-    : (cachedBakery ??= synthesizeBakery({ account: ACCOUNT, region: REGION }));
+    : simulatedBakery();
   SimulatedLambda.checkHandlers(bakery.functions.values());
   const account = options.account
     ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], region: REGION, accountId: ACCOUNT });

@@ -8,14 +8,14 @@ import { STEP_HANDLERS } from './step-handlers';
 import type { SimulatedFunction } from './synthesized-bakery';
 
 export class SimulatedLambda {
-  constructor(private readonly region: string, private readonly account: string, private readonly faults: FaultSet) {}
-
   /** Refuses a stack with a runner function whose handler module the simulator does not know. */
   public static checkHandlers(functions: Iterable<SimulatedFunction>): void {
     for (const fn of functions) {
       if (!STEP_HANDLERS[fn.step]) throw new Error(`simulator: no handler module for runner function "${fn.step}"; add it to local/step-handlers.ts`);
     }
   }
+
+  constructor(private readonly region: string, private readonly account: string, private readonly faults: FaultSet) {}
 
   /** Runs one invocation; returns the handler's result as Lambda would serialize it. */
   public async invoke(fn: SimulatedFunction, payload: unknown): Promise<unknown> {

@@ -127,6 +127,7 @@ export class BakeDefinition {
       retryOnServiceExceptions: false,
     });
     addTransientRetries(cleanup);
+    addCleanupRetries(cleanup);
     cleanup.addCatch(new Fail(this.scope, 'CleanupFailed', {
       stateName: 'Cleanup after failure failed',
       error: 'CleanupFailed',

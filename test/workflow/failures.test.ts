@@ -1,5 +1,5 @@
-import { recipe } from './recipes';
 import { instances, ownImages, ownSnapshots } from './account-view';
+import { recipe } from './recipes';
 import { simulateBake } from '../../local/simulate-bake';
 
 const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);

@@ -1,0 +1,151 @@
+/**
+ * The fault matrix: every AWS operation the workflow uses × {throttled 3 times, throttled past the retry
+ * budget, a hard error, never ready (where there is a wait)}, a stop at every state, and a Lambda crash
+ * in every runner function, each over two recipes. Each scenario says how the bake must end.
+ */
+import type { PhaseName } from '../../lambda/shared/types';
+
+export interface Scenario {
+  readonly name: string;
+  readonly recipe: string;
+  readonly faults: string[];
+  readonly abortAtState?: string;
+  readonly expected: { readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; readonly phase?: PhaseName };
+}
+
+interface Operation {
+  readonly name: string;
+  /** The phase a persistent error in this operation fails the bake in; none when the bake survives it. */
+  readonly failsIn?: PhaseName;
+  /**
+   * Operations only cleanup uses: a persistent error there cannot be outlived by anyone, so the matrix
+   * gives them one hard error, which the cleanup's retries must get past.
+   */
+  readonly cleanupOnly?: boolean;
+  /**
+   * Where throttling that outlasts one task's retries fails the bake, when that differs from `failsIn`:
+   * the final cleanup's calls are retried too, and when they still fail the bake fails in cleanup.
+   */
+  readonly outlastedIn?: PhaseName;
+  /** Recipes that never call the operation (so a fault in it changes nothing). */
+  readonly unusedBy?: string[];
+  /** The fault that makes the operation's wait never end, and the phase that must fail. */
+  readonly neverReady?: { readonly fault: string; readonly phase: PhaseName };
+}
+
+/** Every AWS operation the workflow's handlers call. */
+export const OPERATIONS: Operation[] = [
+  { name: 'GetParameter', failsIn: 'prepare', unusedBy: ['al2023-filter'] },
+  { name: 'DescribeImages', failsIn: 'prepare', neverReady: { fault: 'image:never-available', phase: 'create-image' } },
+  { name: 'RunInstances', failsIn: 'launch' },
+  { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },
+  { name: 'DescribeInstanceInformation', failsIn: 'wait-for-agent', neverReady: { fault: 'agent:never-online', phase: 'wait-for-agent' } },
+  { name: 'SendCommand', failsIn: 'provision' },
+  { name: 'GetCommandInvocation', failsIn: 'provision', neverReady: { fault: 'step:1:hang', phase: 'provision' } },
+  { name: 'StopInstances', failsIn: 'stop' },
+  { name: 'CreateImage', failsIn: 'create-image' },
+  { name: 'ModifyImageAttribute', failsIn: 'create-image' },
+  { name: 'TerminateInstances', cleanupOnly: true, outlastedIn: 'cleanup' },
+  { name: 'DescribeSnapshots', outlastedIn: 'cleanup' },
+  { name: 'DeregisterImage', cleanupOnly: true },
+  { name: 'DeleteSnapshot', cleanupOnly: true },
+];
+
+/** Attempts one task makes: the first call and six retries. */
+const TASK_ATTEMPTS = 7;
+
+/** Runner functions and the phase a crash in each fails the bake in (cleanup-failure crashes on a failure path). */
+const CRASHES: { step: string; phase?: PhaseName; route?: string[] }[] = [
+  { step: 'prepare', phase: 'prepare' },
+  { step: 'launch', phase: 'launch' },
+  { step: 'check-agent', phase: 'wait-for-agent' },
+  { step: 'run-step', phase: 'provision' },
+  { step: 'check-step', phase: 'provision' },
+  { step: 'stop', phase: 'stop' },
+  { step: 'check-stopped', phase: 'stop' },
+  { step: 'create-image', phase: 'create-image' },
+  { step: 'check-image', phase: 'create-image' },
+  { step: 'finish', phase: 'cleanup' },
+  { step: 'cleanup-failure', phase: 'provision', route: ['step:1:fail'] },
+];
+
+/** Faults that lead a bake through each failure-path state, so a stop there can be tested. */
+const ROUTES: Record<string, string[]> = {
+  'Failed in prepare': ['api:DescribeImages:error'],
+  'Failed in launch': ['api:RunInstances:error'],
+  'Failed in wait-for-agent': ['agent:never-online'],
+  'Failed in provision': ['step:1:fail'],
+  'Failed in stop': ['api:StopInstances:error'],
+  'Failed in create-image': ['image:fail'],
+  'Failed in cleanup': ['lambda:finish:crash'],
+  'Clean up after failure': ['step:1:fail'],
+};
+
+/** The recipes every scenario runs over: one with a reboot step, one from an image filter. */
+export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
+  'ubuntu-reboot': {
+    schemaVersion: 1,
+    name: 'ubuntu-reboot',
+    source: { ssmParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+    steps: [{ shell: { commands: ['apt-get update -y', 'apt-get install -y nginx'] } }, { reboot: {} }, { shell: { commands: ['curl -fsS localhost'] } }],
+  },
+  'al2023-filter': {
+    schemaVersion: 1,
+    name: 'al2023-filter',
+    source: { filter: { owners: ['amazon'], name: 'al2023-ami-2023.*-kernel-6.1-arm64', architecture: 'arm64' } },
+    instance: { types: ['t4g.small', 't4g.medium'] },
+    steps: [{ shell: { commands: ['dnf install -y httpd', 'systemctl enable httpd'] } }],
+  },
+};
+
+/** Every scenario, for the states of the given definition. */
+export function buildScenarios(stateNames: readonly string[]): Scenario[] {
+  return Object.keys(MATRIX_RECIPES).flatMap((recipe) =>
+    [...apiScenarios(recipe), ...abortScenarios(stateNames), ...crashScenarios()].map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` })));
+}
+
+type RecipeLess = Omit<Scenario, 'recipe'>;
+
+const SUCCEEDS: Scenario['expected'] = { status: 'SUCCEEDED' };
+
+function apiScenarios(recipe: string): RecipeLess[] {
+  return OPERATIONS.flatMap((op) => {
+    const used = !op.unusedBy?.includes(recipe);
+    const failsIn = used ? op.failsIn : undefined;
+    const outlastedIn = used ? op.outlastedIn ?? op.failsIn : undefined;
+    const hardError = op.cleanupOnly ? `api:${op.name}:error:1` : `api:${op.name}:error`;
+    const scenarios: RecipeLess[] = [
+      { name: `${op.name} throttled 3 times`, faults: [`api:${op.name}:throttle:3`], expected: SUCCEEDS },
+      {
+        name: `${op.name} throttled past one task's retries`,
+        faults: [`api:${op.name}:throttle:${TASK_ATTEMPTS}`],
+        expected: outlastedIn ? { status: 'FAILED', phase: outlastedIn } : SUCCEEDS,
+      },
+      { name: `${op.name} hard error`, faults: [hardError], expected: failsIn ? { status: 'FAILED', phase: failsIn } : SUCCEEDS },
+    ];
+    if (op.neverReady) {
+      scenarios.push({ name: `${op.name} never ready`, faults: [op.neverReady.fault], expected: { status: 'FAILED', phase: op.neverReady.phase } });
+    }
+    return scenarios;
+  });
+}
+
+function abortScenarios(stateNames: readonly string[]): RecipeLess[] {
+  return stateNames.filter((state) => !['Bake failed', 'Cleanup after failure failed'].includes(state)).map((state) => ({
+    name: `stopped in "${state}"`,
+    faults: ROUTES[state] ?? [],
+    abortAtState: state,
+    expected: { status: 'ABORTED' as const },
+  }));
+}
+
+function crashScenarios(): RecipeLess[] {
+  return [
+    ...CRASHES.map(({ step, phase, route }) => ({
+      name: `Lambda crash in ${step}`,
+      faults: [...(route ?? []), `lambda:${step}:crash`],
+      expected: { status: 'FAILED' as const, phase },
+    })),
+    { name: 'Lambda crash in abort-cleanup', faults: ['lambda:abort-cleanup:crash'], abortAtState: 'Check provisioning step', expected: { status: 'ABORTED' } },
+  ];
+}

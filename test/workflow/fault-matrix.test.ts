@@ -1,0 +1,32 @@
+import { formatResults, matrixScenarios, runScenario, ScenarioResult } from '../../local/fault-matrix/run-matrix';
+
+const scenarios = matrixScenarios();
+
+describe('the fault matrix', () => {
+  test('covers every operation, every state and every runner function over two recipes', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(150);
+    const names = scenarios.map((scenario) => scenario.name);
+    expect(names).toContain('ubuntu-reboot RunInstances throttled 3 times');
+    expect(names).toContain('al2023-filter stopped in "Wait for image"');
+    expect(names).toContain('ubuntu-reboot Lambda crash in cleanup-failure');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  // A representative third here; `npx projen fault-matrix` runs them all.
+  test.each(scenarios.filter((_, index) => index % 3 === 0).map((scenario) => [scenario.name, scenario]))(
+    '%s', async (_name, scenario) => {
+      const result = await runScenario(scenario);
+      expect(result.problems).toEqual([]);
+    });
+
+  test('the summary line counts failures and leaks', () => {
+    const scenario = scenarios[0];
+    const results: ScenarioResult[] = [
+      { scenario, status: 'SUCCEEDED', leaked: [], passed: true, problems: [] },
+      { scenario, status: 'FAILED', phase: 'launch', leaked: ['i-0123456789abcdef0', 'vol-0123456789abcdef0'], passed: false, problems: ['leaked'] },
+    ];
+    const lines = formatResults(results).split('\n');
+    expect(lines[lines.length - 1]).toBe('fault matrix: 2 scenarios, 1 passed, 1 failed, 2 leaked resources');
+    expect(lines[2]).toMatch(/^FAIL {2}/);
+  });
+});
