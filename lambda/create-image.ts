@@ -1,6 +1,7 @@
 /**
  * Step "Create image": makes the AMI from the stopped build instance, tagging the image and its
- * snapshots with the build's tags. A retried call reuses the image this build already created;
+ * snapshots with the build's tags. A retried call reuses the image this build already created, also
+ * when DescribeImages does not show it yet and CreateImage answers `InvalidAMIName.Duplicate`;
  * with `ami.forceDeregister` an older image of the same name is replaced (snapshots included).
  *
  * Event: `BakeState` with a stopped instance. Returns: the state with `imageId`, the `create-image`
@@ -8,7 +9,7 @@
  */
 import { CreateImageCommand, Image } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
-import { AmiNameInUse } from './shared/errors';
+import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
@@ -62,7 +63,23 @@ async function replaceAndCreate(build: BuildContext, instanceId: string, existin
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });
     await deregisterImageAndSnapshots(existing);
   }
-  return sendCreateImage(build, instanceId);
+  return createOrFindOwn(build, instanceId);
+}
+
+/**
+ * Creates the image; when EC2 says the name is taken (a retry after a first CreateImage that succeeded but
+ * is not yet visible to DescribeImages), looks again and reuses the image if this build made it.
+ */
+async function createOrFindOwn(build: BuildContext, instanceId: string): Promise<string> {
+  try {
+    return await sendCreateImage(build, instanceId);
+  } catch (error) {
+    if (!isAwsErrorNamed(error, 'InvalidAMIName.Duplicate')) throw error;
+    const existing = await findOwnImageByName(build.amiName);
+    if (existing && isFromThisBuild(existing, build)) return reuse(existing);
+    const which = existing ? `"${build.amiName}" (${existing.ImageId})` : `"${build.amiName}"`;
+    throw new AmiNameInUse(`an image named ${which} already exists in this account and was not made by this bake (${error.message})`, { cause: error });
+  }
 }
 
 /** One CreateImage call; returns the new image id. */

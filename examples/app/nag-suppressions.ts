@@ -32,7 +32,7 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const shared: Record<string, string> = {
     '*':
       'Read-only calls that support no resource-level permissions (ec2:DescribeInstances, ec2:DescribeImages, '
-      + 'ec2:DescribeSnapshots, ssm:DescribeInstanceInformation, ssm:GetCommandInvocation), and with tracing on the '
+      + 'ec2:DescribeSnapshots, ssm:DescribeInstanceInformation, ssm:GetCommandInvocation, ssm:ListCommandInvocations), and with tracing on the '
       + 'X-Ray writes, which take no resource either. test/constructs/runner-iam.test.ts fails on any other action on *.',
     [ec2('instance/*')]:
       'The runner acts on the instances it launched, which it knows by tag, not by an id known at deploy time: every '

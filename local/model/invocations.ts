@@ -263,6 +263,7 @@ export function listCommandInvocations(ctx: OperationContext, input: ListCommand
   const CommandInvocations = [...ctx.region.invocations.values()]
     .filter((r) => ctx.now >= r.visibleAt)
     .filter((r) => (!input.CommandId || r.commandId === input.CommandId) && (!input.InstanceId || r.instanceId === input.InstanceId))
+    .filter((r) => (input.Filters ?? []).every((f) => f.key !== 'DocumentName' || r.documentName === f.value))
     .map((r) => listEntry(ctx, r, input.Details === true));
   return { CommandInvocations };
 }

@@ -66,16 +66,34 @@ function resolveProfile(ctx: OperationContext, input: RunInstancesRequest): Reso
   };
 }
 
+/**
+ * The subnet and security groups: from the top-level SubnetId/SecurityGroupIds, or from the primary network
+ * interface (DeviceIndex 0) when NetworkInterfaces is given; EC2 refuses both at once.
+ */
 function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { subnetId: string; securityGroupIds: string[] } {
-  if (input.SubnetId !== undefined && !isEc2Id(input.SubnetId, 'subnet')) {
-    throw ec2Error('InvalidSubnetID.Malformed', `Invalid subnet ID: '${input.SubnetId}'`);
+  let subnetId = input.SubnetId;
+  let groups = input.SecurityGroupIds;
+  if (input.NetworkInterfaces?.length) {
+    if (input.SubnetId !== undefined) {
+      throw ec2Error('InvalidParameterCombination', 'Network interfaces and an instance-level subnet ID may not be specified on the same request');
+    }
+    if (input.SecurityGroupIds?.length) {
+      throw ec2Error('InvalidParameterCombination', 'Network interfaces and an instance-level security groups may not be specified on the same request');
+    }
+    const primary = input.NetworkInterfaces.find((nic) => nic.DeviceIndex === 0);
+    if (!primary) throw ec2Error('InvalidParameterValue', 'Each network interface requires a device index, and one of them must be 0.');
+    subnetId = primary.SubnetId;
+    groups = primary.Groups;
   }
-  for (const group of input.SecurityGroupIds ?? []) {
+  if (subnetId !== undefined && !isEc2Id(subnetId, 'subnet')) {
+    throw ec2Error('InvalidSubnetID.Malformed', `Invalid subnet ID: '${subnetId}'`);
+  }
+  for (const group of groups ?? []) {
     if (!isEc2Id(group, 'sg')) throw ec2Error('InvalidGroupId.Malformed', `Invalid id: "${group}" (expecting "sg-...")`);
   }
   return {
-    subnetId: input.SubnetId ?? ctx.region.defaultSubnetId,
-    securityGroupIds: input.SecurityGroupIds?.length ? [...input.SecurityGroupIds] : [ctx.region.defaultSecurityGroupId],
+    subnetId: subnetId ?? ctx.region.defaultSubnetId,
+    securityGroupIds: groups?.length ? [...groups] : [ctx.region.defaultSecurityGroupId],
   };
 }
 

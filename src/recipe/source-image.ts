@@ -1,6 +1,7 @@
 /**
  * Where a bake starts: the base image the temporary build instance boots from.
  */
+import { Token } from 'aws-cdk-lib';
 
 /** Options for {@link SourceImage.fromFilter}. */
 export interface SourceImageFilterOptions {
@@ -26,7 +27,7 @@ export interface SourceImageFilterOptions {
 export abstract class SourceImage {
   /** A fixed AMI id, e.g. `ami-0123456789abcdef0`. Bakes are repeatable, but never pick up base image patches. */
   public static fromAmiId(amiId: string): SourceImage {
-    return new RenderedSourceImage({ amiId });
+    return new RenderedSourceImage({ amiId }, undefined);
   }
 
   /**
@@ -34,23 +35,36 @@ export abstract class SourceImage {
    * `/aws/service/` always point at the latest patched base image.
    */
   public static fromSsmParameter(parameterName: string): SourceImage {
-    return new RenderedSourceImage({ ssmParameter: parameterName });
+    return new RenderedSourceImage({ ssmParameter: parameterName }, undefined);
   }
 
   /** The newest available image that matches owners, name pattern and architecture. */
   public static fromFilter(options: SourceImageFilterOptions): SourceImage {
-    return new RenderedSourceImage({ filter: { ...options } });
+    return new RenderedSourceImage({ filter: { ...options } }, knownArchitecture(options.architecture));
   }
 
   /** Ubuntu Server from Canonical's public SSM parameter (gp3 root volume). */
   public static ubuntu(version: string = '24.04', architecture: string = 'amd64'): SourceImage {
-    return SourceImage.fromSsmParameter(`/aws/service/canonical/ubuntu/server/${version}/stable/current/${architecture}/hvm/ebs-gp3/ami-id`);
+    return new RenderedSourceImage(
+      { ssmParameter: `/aws/service/canonical/ubuntu/server/${version}/stable/current/${architecture}/hvm/ebs-gp3/ami-id` },
+      knownArchitecture(architecture),
+    );
   }
 
   /** Amazon Linux 2023 from its public SSM parameter. */
   public static amazonLinux2023(architecture: string = 'x86_64'): SourceImage {
-    return SourceImage.fromSsmParameter(`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`);
+    return new RenderedSourceImage(
+      { ssmParameter: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}` },
+      knownArchitecture(architecture),
+    );
   }
+
+  /**
+   * The image's CPU architecture (`x86_64` or `arm64`) when it is known at synth time; undefined when the
+   * image is only known when a bake starts (an AMI id, an SSM parameter, a filter without architecture).
+   * @internal
+   */
+  public abstract readonly _architecture?: string;
 
   protected constructor() {}
 
@@ -62,11 +76,26 @@ export abstract class SourceImage {
 }
 
 class RenderedSourceImage extends SourceImage {
-  constructor(private readonly source: Record<string, unknown>) {
+  constructor(private readonly source: Record<string, unknown>, public readonly _architecture: string | undefined) {
     super();
   }
 
   public _render(): Record<string, unknown> {
     return this.source;
+  }
+}
+
+/** `x86_64` or `arm64` for the names EC2, Ubuntu and Amazon Linux use; undefined for tokens and anything else. */
+function knownArchitecture(name: string | undefined): string | undefined {
+  if (name === undefined || Token.isUnresolved(name)) return undefined;
+  switch (name) {
+    case 'x86_64':
+    case 'amd64':
+      return 'x86_64';
+    case 'arm64':
+    case 'aarch64':
+      return 'arm64';
+    default:
+      return undefined;
   }
 }

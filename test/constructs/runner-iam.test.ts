@@ -52,11 +52,18 @@ describe('runner IAM', () => {
     expect(instances.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/cdk-ami-bakery:bakery': bakery.bakeryId } });
   });
 
+  test('ListCommandInvocations (run-step finding a command an earlier attempt sent) is granted on * only, as SSM requires', () => {
+    const granted = withAction('ssm:ListCommandInvocations');
+    expect(granted).toHaveLength(1);
+    expect(granted[0].Resource).toBe('*');
+    expect(granted[0].Condition).toBeUndefined();
+  });
+
   test('all-resource grants are read-only, besides the log delivery Step Functions logging needs', () => {
     const everywhere = statements.filter((statement) => statement.Resource === '*');
     const actions = everywhere.flatMap((statement) => [statement.Action].flat());
     const logDelivery = /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
-    for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation)/);
+    for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation|ssm:List)/);
   });
 
   test('grantEncryptionKey lets launch and create-image use a key only through EC2', () => {

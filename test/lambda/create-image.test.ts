@@ -1,7 +1,7 @@
 import { CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { bakeState, buildContext, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler } from '../../lambda/create-image';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
@@ -86,5 +86,55 @@ describe('create-image', () => {
     await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({ name: 'AmiNameInUse' });
     expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
     expect(ec2Mock).not.toHaveReceivedCommand(CreateImageCommand);
+  });
+
+  describe('CreateImage says the name is taken (InvalidAMIName.Duplicate)', () => {
+    const duplicate = () => awsError('InvalidAMIName.Duplicate', 'AMI name web-20250102030405 is already in use by AMI ' + IMAGE_ID);
+
+    test('reuses the image when it carries this build\'s id (an earlier attempt made it, DescribeImages did not show it yet)', async () => {
+      // GIVEN
+      ec2Mock.on(DescribeImagesCommand)
+        .resolvesOnce({ Images: [] })
+        .resolves({ Images: [{ ImageId: IMAGE_ID, Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.buildId, Value: BUILD_ID }] }] });
+      ec2Mock.on(CreateImageCommand).rejects(duplicate());
+
+      // WHEN
+      const result = await handler(bakeState({ instanceId: INSTANCE_ID }));
+
+      // THEN
+      expect(result.imageId).toBe(IMAGE_ID);
+      expect(ec2Mock).toHaveReceivedCommandTimes(CreateImageCommand, 1);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 2);
+      expect(ec2Mock.commandCalls(DescribeImagesCommand)[1].args[0].input).toEqual({ Owners: ['self'], Filters: [{ Name: 'name', Values: ['web-20250102030405'] }] });
+      expect(result.poll).toMatchObject({ seconds: 15, done: false });
+    });
+
+    test('throws AmiNameInUse when the image of that name belongs to another build', async () => {
+      ec2Mock.on(DescribeImagesCommand)
+        .resolvesOnce({ Images: [] })
+        .resolves({ Images: [{ ImageId: OLD_IMAGE, Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.buildId, Value: 'another-build' }] }] });
+      ec2Mock.on(CreateImageCommand).rejects(duplicate());
+
+      const result = handler(bakeState({ instanceId: INSTANCE_ID }));
+
+      await expect(result).rejects.toMatchObject({ name: 'AmiNameInUse' });
+      await expect(result).rejects.toThrow(OLD_IMAGE);
+      expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
+    });
+
+    test('throws AmiNameInUse when the image still cannot be seen', async () => {
+      givenImagesNamed([]);
+      ec2Mock.on(CreateImageCommand).rejects(duplicate());
+
+      await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({ name: 'AmiNameInUse' });
+    });
+
+    test('other CreateImage errors keep their AWS name and nothing is looked up again', async () => {
+      givenImagesNamed([]);
+      ec2Mock.on(CreateImageCommand).rejects(awsError('InvalidInstanceID.NotFound', 'gone'));
+
+      await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' });
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 1);
+    });
   });
 });

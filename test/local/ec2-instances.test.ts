@@ -80,6 +80,16 @@ test('RunInstances keeps metadata options, profile, tags and launch details', ()
   expect(errorOf(() => ec2(account, 'DescribeInstances', { Filters: [{ Name: 'instance-state', Values: ['x'] }] })).name).toBe('InvalidParameterValue');
 });
 
+test('RunInstances takes the subnet and groups from the primary network interface, never together with top-level ones', () => {
+  const nic = { DeviceIndex: 0, SubnetId: 'subnet-0000000000000000a', Groups: ['sg-0000000000000000b'], AssociatePublicIpAddress: false, DeleteOnTermination: true };
+  const id = launch(account, { NetworkInterfaces: [nic] });
+  const instance = ec2(account, 'DescribeInstances', { InstanceIds: [id] }).Reservations[0].Instances[0];
+  expect(instance.SubnetId).toBe('subnet-0000000000000000a');
+  expect(errorOf(() => launch(account, { NetworkInterfaces: [nic], SubnetId: 'subnet-0000000000000000a' })).name).toBe('InvalidParameterCombination');
+  expect(errorOf(() => launch(account, { NetworkInterfaces: [nic], SecurityGroupIds: ['sg-0000000000000000b'] })).name).toBe('InvalidParameterCombination');
+  expect(errorOf(() => launch(account, { NetworkInterfaces: [{ ...nic, SubnetId: 'nope' }] })).name).toBe('InvalidSubnetID.Malformed');
+});
+
 test('unknown profiles are refused when the account lists its profiles', () => {
   clock.uninstall();
   ({ account, clock } = setup({ instanceProfiles: ['bakery-instance'] }));

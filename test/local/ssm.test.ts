@@ -116,6 +116,18 @@ describe('Run Command', () => {
     expect(errorOf(() => send(account, id, ['true'], { Parameters: { commands: ['true'], bogus: ['1'] } })).name).toBe('InvalidParameters');
   });
 
+  test('ListCommandInvocations lists an instance\'s invocations with their comments, filtered by document name', () => {
+    const id = onlineInstance(account, clock);
+    const commandId = send(account, id, ['true'], { Comment: 'cdk-ami-bakery b-1 step 1' });
+    clock.tick(5_000);
+    const list = (filters: object[]) => ssm(account, 'ListCommandInvocations', { InstanceId: id, Filters: filters }).CommandInvocations;
+    expect(list([{ key: 'DocumentName', value: 'AWS-RunShellScript' }])).toEqual([
+      expect.objectContaining({ CommandId: commandId, InstanceId: id, Comment: 'cdk-ami-bakery b-1 step 1', DocumentName: 'AWS-RunShellScript' }),
+    ]);
+    expect(list([{ key: 'DocumentName', value: 'AWS-RunPowerShellScript' }])).toEqual([]);
+    expect(ssm(account, 'ListCommandInvocations', { InstanceId: 'i-0000000000000000f' }).CommandInvocations).toEqual([]);
+  });
+
   test('a command interrupted by StopInstances fails', () => {
     const id = onlineInstance(account, clock);
     const commandId = send(account, id, ['sleep 300']);

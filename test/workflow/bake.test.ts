@@ -106,6 +106,17 @@ describe('a bake in the simulator', () => {
     expect(bake.manifest.sourceAmiId).toBe(newest.ImageId);
   });
 
+  test('in subnets the recipe names the instance launches through a network interface, and each step is sent once', async () => {
+    const instance = { subnetIds: ['subnet-0000000000000000a'], securityGroupIds: ['sg-0000000000000000b'] };
+    const bake = await simulateBake({ input: { recipe: recipe({ instance }) }, startTime: START });
+
+    expect(bake.status).toBe('SUCCEEDED');
+    expect(instances(bake.account)[0].SubnetId).toBe('subnet-0000000000000000a');
+    const ssmCalls = (operation: string) => bake.account.calls.filter((call) => call.operation === operation && !call.error);
+    expect(ssmCalls('ListCommandInvocations')).toHaveLength(3);
+    expect(ssmCalls('SendCommand')).toHaveLength(3);
+  });
+
   test('a recipe registered with addRecipe bakes from {"recipeName"}', async () => {
     const bake = await simulateBake({
       input: { recipeName: 'registered' },
