@@ -11,10 +11,13 @@ import { removeBuildResources } from './shared/build-cleanup';
 import { isPlainObject } from './shared/deep-merge';
 import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
+import { tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError } from './shared/manifest';
 import { currentPhase } from './shared/phases';
-import type { BakeFailure, BakeState, CaughtError } from './shared/types';
+import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
+import { TAG_KEYS } from './shared/tags';
+import type { BakeFailure, BakeState, BuildContext, CaughtError } from './shared/types';
 
 export interface CleanupFailureEvent {
   /** The state when the error was caught, with `error` (from the Catch) and `failedPhase`. */
@@ -28,12 +31,36 @@ export const handler = async (event: CleanupFailureEvent, context?: LambdaContex
 async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: BakeFailure }> {
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
-  if (state.build) await removeEverything(state.build.buildId, state);
+  const kept = state.build ? await keepForInspection(state.build, state.instanceId) : undefined;
+  if (state.build) await removeEverything(state.build.buildId, state, kept?.instanceId);
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
-  const manifest = failedManifest(state, buildId, recipe, error, []);
-  logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error });
-  return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error), manifest } };
+  const manifest = { ...failedManifest(state, buildId, recipe, error, []), ...(kept ? { keptForInspection: [kept.instanceId] } : {}) };
+  logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, kept });
+  return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error) + keptNote(kept), manifest } };
+}
+
+interface KeptInstance {
+  readonly instanceId: string;
+  readonly until: string;
+}
+
+/**
+ * With the recipe's `keepOnFailure`, the build instance stays for a person to inspect, tagged with the time
+ * after which the orphan sweeper terminates it. Everything else of the build is still removed.
+ */
+async function keepForInspection(build: BuildContext, instanceId: string | undefined): Promise<KeptInstance | undefined> {
+  if (!build.recipe.keepOnFailure || !instanceId) return undefined;
+  const hours = build.recipe.keepOnFailureHours ?? DEFAULT_KEEP_ON_FAILURE_HOURS;
+  const until = new Date(Date.now() + hours * 3_600_000).toISOString();
+  await tagInstance(instanceId, { [TAG_KEYS.keepUntil]: until });
+  return { instanceId, until };
+}
+
+function keptNote(kept: KeptInstance | undefined): string {
+  if (!kept) return '';
+  return `\nThe build instance ${kept.instanceId} is kept for inspection until ${kept.until} (keepOnFailure): ` +
+    `aws ssm start-session --target ${kept.instanceId}. The orphan sweeper terminates it after that.`;
 }
 
 /**
@@ -41,8 +68,8 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
  * the state machine retries. Should the retries run out, the execution fails with `CleanupFailed` and the
  * status-change rule's cleanup takes over.
  */
-async function removeEverything(buildId: string, state: BakeState): Promise<void> {
-  const leaked = await removeBuildResources(buildId, { instanceId: state.instanceId, imageId: state.imageId });
+async function removeEverything(buildId: string, state: BakeState, keepInstanceId?: string): Promise<void> {
+  const leaked = await removeBuildResources(buildId, { instanceId: state.instanceId, imageId: state.imageId, keepInstanceId });
   if (leaked.length > 0) throw new CleanupIncomplete(`could not remove ${leaked.join(', ')} of build ${buildId} yet`);
 }
 

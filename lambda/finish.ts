@@ -9,7 +9,7 @@
 import { BestEffort } from './shared/best-effort';
 import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
-import { findBuildImages, findBuildSnapshots } from './shared/images';
+import { findBuildImages, findBuildSnapshots, tagAsArtifact } from './shared/images';
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { succeededManifest } from './shared/manifest';
@@ -24,6 +24,7 @@ async function finish(state: BakeState): Promise<Manifest> {
   const build = requireBuild(state, 'finish');
   const imageId = requireImageId(state, 'finish');
   const phases = enterPhase(state.phases, 'cleanup');
+  await tagAsArtifact(imageId);
   const cleanup = new BestEffort();
   if (state.instanceId) await cleanup.remove(state.instanceId, () => terminateInstance(state.instanceId!));
   if (cleanup.leaked.length > 0) {

@@ -1,7 +1,9 @@
 /**
  * Step "Launch build instance": starts the temporary instance from the source image, trying each
  * allowed instance type in each allowed subnet until one has capacity. The instance requires
- * IMDSv2, has an encrypted root volume, and carries the build's tags (so do its volumes).
+ * IMDSv2, has an encrypted root volume, and carries the build's tags (so do its volumes). In subnets the
+ * recipe or the bakery names it never gets a public IP address (it reaches SSM through NAT or VPC
+ * endpoints), whatever the subnet's auto-assign setting.
  *
  * Event: `BakeState` after prepare. Returns: the state with `instanceId`, `instanceType`, the
  * `launch` and `wait-for-agent` phases, and the poll loop that waits for the SSM agent.
@@ -15,7 +17,7 @@ import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
-import { DEFAULT_INSTANCE_TYPES, DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
+import { DEFAULT_TIMEOUTS, defaultInstanceTypes } from './shared/recipe-defaults';
 import { requireBuild } from './shared/state';
 import { toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
@@ -51,7 +53,7 @@ async function launch(state: BakeState): Promise<BakeState> {
 
 /** Every type in the recipe's order, each in every subnet (the recipe's, else the bakery's). */
 function placements(build: BuildContext): Placement[] {
-  const types = build.recipe.instance?.types ?? DEFAULT_INSTANCE_TYPES;
+  const types = build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture);
   const subnets: (string | undefined)[] = build.recipe.instance?.subnetIds ?? config.defaultSubnetIds();
   const subnetChoices = subnets.length > 0 ? subnets : [undefined];
   return types.flatMap((instanceType) => subnetChoices.map((subnetId) => ({ instanceType, subnetId })));
@@ -101,8 +103,7 @@ export function runInstancesInput(build: BuildContext, placement: Placement): Ru
     MaxCount: 1,
     ClientToken: clientToken(build.buildId, placement),
     IamInstanceProfile: { Name: config.instanceProfileName() },
-    ...(placement.subnetId ? { SubnetId: placement.subnetId } : {}),
-    ...(securityGroupIds.length > 0 ? { SecurityGroupIds: securityGroupIds } : {}),
+    ...networkInput(placement.subnetId, securityGroupIds),
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
     BlockDeviceMappings: [{
       DeviceName: build.rootDeviceName,
@@ -120,6 +121,25 @@ export function runInstancesInput(build: BuildContext, placement: Placement): Ru
       { ResourceType: 'instance', Tags: tags },
       { ResourceType: 'volume', Tags: tags },
     ],
+  };
+}
+
+/**
+ * Where the instance is attached. In a named subnet: one network interface without a public IP (EC2 takes
+ * the subnet and groups from the interface then, and refuses them at the top level as well). In the default
+ * VPC: the top-level fields, so the default subnet's settings apply.
+ */
+function networkInput(subnetId: string | undefined, securityGroupIds: string[]): Partial<RunInstancesCommandInput> {
+  const groups = securityGroupIds.length > 0 ? [...securityGroupIds] : undefined;
+  if (!subnetId) return groups ? { SecurityGroupIds: groups } : {};
+  return {
+    NetworkInterfaces: [{
+      DeviceIndex: 0,
+      SubnetId: subnetId,
+      ...(groups ? { Groups: groups } : {}),
+      AssociatePublicIpAddress: false,
+      DeleteOnTermination: true,
+    }],
   };
 }
 

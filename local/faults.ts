@@ -111,16 +111,26 @@ export function parseFaults(rules: string | readonly string[] | undefined): Faul
 
 /** The faults of one simulated account, with the call counts throttling needs. */
 export class FaultSet implements FaultHooks {
-  readonly rules: readonly FaultRule[];
+  private current: readonly FaultRule[];
   private readonly throttled = new Map<string, number>();
   private readonly failed = new Map<string, number>();
   private readonly crashed = new Set<string>();
 
   constructor(rules: string | readonly string[] | readonly FaultRule[] = []) {
     const list = typeof rules === 'string' ? [rules] : rules;
-    this.rules = list.every((r) => typeof r === 'string')
+    this.current = list.every((r) => typeof r === 'string')
       ? parseFaults(list as readonly string[])
       : (list as readonly FaultRule[]);
+  }
+
+  /** The rules in force. */
+  get rules(): readonly FaultRule[] {
+    return this.current;
+  }
+
+  /** Ends every fault, as when an outage is over. */
+  clear(): void {
+    this.current = [];
   }
 
   get agentNeverOnline(): boolean {

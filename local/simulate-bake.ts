@@ -3,16 +3,15 @@
  * executed by aws-local-stepfunctions, every Lambda task bound to the real handler module, every AWS call
  * answered by the simulated account, all on a virtual clock.
  */
+import { onSimulatedAccount } from './account-session';
 import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
 import { ProgressListener, ProgressTracker } from './progress';
-import { attachSimulator } from './sdk-bridge';
 import { SimulatedLambda } from './simulated-lambda';
 import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
-import { runOnVirtualClock } from './virtual-clock';
-import { clients } from '../lambda/shared/clients';
 import { logger } from '../lambda/shared/logger';
 import type { Manifest } from '../lambda/shared/types';
+import type { SweepReport } from '../lambda/sweep-orphans';
 import type { AmiBakery } from '../src';
 
 export interface SimulateBakeOptions {
@@ -68,20 +67,25 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
-  const detach = [attachSimulator(clients.ec2, account), attachSimulator(clients.ssm, account)];
-  try {
-    const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker);
-    const execution = { name: executionName, arn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${executionName}`, startTime, region: REGION, account: ACCOUNT };
-    const { result, elapsedMs } = await runOnVirtualClock(startTime.getTime(), async () => {
-      const outcome = await run.execute(options.input, execution, options.abortAtState);
-      const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
-      tracker.finished(manifest);
-      return { ...outcome, manifest };
-    });
-    return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
-  } finally {
-    detach.forEach((undo) => undo());
-  }
+  const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker);
+  const execution = { name: executionName, arn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${executionName}`, startTime, region: REGION, account: ACCOUNT };
+  const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
+    const outcome = await run.execute(options.input, execution, options.abortAtState);
+    const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
+    tracker.finished(manifest);
+    return { ...outcome, manifest };
+  });
+  return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
+}
+
+/** Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. */
+export async function simulateSweep(account: SimulatedAccount, at: Date): Promise<SweepReport> {
+  const sweeper = [...simulatedBakery().functions.values()].find((fn) => fn.step === 'sweep-orphans');
+  if (!sweeper) throw new Error('simulator: the bakery has no sweep-orphans function');
+  logger.setLogLevel('SILENT');
+  const lambda = new SimulatedLambda(REGION, ACCOUNT, account.faults);
+  const { result } = await onSimulatedAccount(account, Math.max(at.getTime(), account.now()), () => lambda.invoke(sweeper, {}));
+  return result as SweepReport;
 }
 
 const executionNames = new WeakMap<SimulatedAccount, Set<string>>();
@@ -104,8 +108,15 @@ function seedStackParameters(account: SimulatedAccount, bakery: SynthesizedBaker
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {
-  const handedOver = manifest.artifacts.flatMap((artifact) => [artifact.amiId, ...artifact.snapshotIds]);
+  const handedOver = [...manifest.artifacts.flatMap((artifact) => [artifact.amiId, ...artifact.snapshotIds]), ...keptWithVolumes(manifest, account)];
   return { ...manifest, leakedResources: account.leakedResources(sinceMs, handedOver) };
+}
+
+/** Instances kept for inspection on purpose, and their volumes: not leaks while they are kept. */
+function keptWithVolumes(manifest: Manifest, account: SimulatedAccount): string[] {
+  const kept = manifest.keptForInspection ?? [];
+  const volumes = [...account.region().volumes.values()].filter((volume) => kept.includes(volume.instanceId)).map((volume) => volume.id);
+  return [...kept, ...volumes];
 }
 
 function defaultExecutionName(input: unknown, start: Date): string {

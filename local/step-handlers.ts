@@ -14,6 +14,7 @@ import { handler as launch } from '../lambda/launch';
 import { handler as prepare } from '../lambda/prepare';
 import { handler as runStep } from '../lambda/run-step';
 import { handler as stop } from '../lambda/stop';
+import { handler as sweepOrphans } from '../lambda/sweep-orphans';
 
 export type StepHandler = (event: any, context?: any) => Promise<unknown>;
 
@@ -30,4 +31,5 @@ export const STEP_HANDLERS: Record<string, StepHandler> = {
   'finish': finish,
   'cleanup-failure': cleanupFailure,
   'abort-cleanup': abortCleanup,
+  'sweep-orphans': sweepOrphans,
 };

@@ -12,7 +12,7 @@ export interface SimulatedFunction {
   readonly environment: Record<string, string>;
 }
 
-/** An EventBridge rule of the stack and the functions it invokes. */
+/** An EventBridge rule of the stack that matches events (scheduled rules are not), and the functions it invokes. */
 export interface SimulatedRule {
   readonly pattern: Record<string, unknown>;
   /** ARNs of the target functions. */
@@ -81,10 +81,12 @@ function extractFunctions(resources: Record<string, CfnResource>, env: ResolverE
 }
 
 function extractRules(resources: Record<string, CfnResource>, env: ResolverEnvironment): SimulatedRule[] {
-  return resourcesOfType(resources, 'AWS::Events::Rule').map(([, resource]) => {
-    const properties = resolveIntrinsics(resource.Properties, env) as { EventPattern: Record<string, unknown>; Targets: { Arn: string }[] };
-    return { pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
-  });
+  return resourcesOfType(resources, 'AWS::Events::Rule')
+    .filter(([, resource]) => resource.Properties?.EventPattern !== undefined)
+    .map(([, resource]) => {
+      const properties = resolveIntrinsics(resource.Properties, env) as { EventPattern: Record<string, unknown>; Targets: { Arn: string }[] };
+      return { pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
+    });
 }
 
 function extractParameters(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, string> {

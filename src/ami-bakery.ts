@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { Recipe, RecipeOptions } from './recipe/recipe';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
+import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
 import { grantRunnerPermissions } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
 
@@ -45,10 +46,16 @@ export interface AmiBakeryProps {
    */
   readonly tracing?: boolean;
   /**
-   * Longest a bake may run before Step Functions stops it.
+   * Longest a bake may run before Step Functions stops it. The orphan sweeper treats anything of this
+   * bakery's older than this as no longer owned by a running bake.
    * @default Duration.hours(4)
    */
   readonly bakeTimeout?: Duration;
+  /**
+   * How often the orphan sweeper looks for instances, images and snapshots that no bake owns any more.
+   * @default Duration.hours(1)
+   */
+  readonly orphanSweepInterval?: Duration;
 }
 
 /**
@@ -80,6 +87,7 @@ export class AmiBakery extends Construct implements IConnectable {
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const bakeTimeout = props.bakeTimeout ?? Duration.hours(4);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.recipeParameterPrefix = `/cdk-ami-bakery/${this.bakeryId}/recipes/`;
@@ -105,6 +113,7 @@ export class AmiBakery extends Construct implements IConnectable {
         OUTPUT_LOG_GROUP: this.commandOutputLogGroup.logGroupName,
         SUBNET_IDS: props.vpc ? Fn.join(',', props.vpc.selectSubnets(props.vpcSubnets).subnetIds) : '',
         SECURITY_GROUP_IDS: this.connections.securityGroups.map((group) => group.securityGroupId).join(','),
+        MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
       },
     });
     grantRunnerPermissions(functions, {
@@ -117,7 +126,7 @@ export class AmiBakery extends Construct implements IConnectable {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions).startState),
-      timeout: props.bakeTimeout ?? Duration.hours(4),
+      timeout: bakeTimeout,
       tracingEnabled: props.tracing ?? false,
       logs: {
         destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
@@ -126,6 +135,7 @@ export class AmiBakery extends Construct implements IConnectable {
       },
     });
     cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
+    sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1));
   }
 
   /**

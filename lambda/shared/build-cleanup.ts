@@ -12,12 +12,15 @@ import { findBuildInstances, isGone, terminateInstance } from './instances';
 export interface KnownResources {
   readonly instanceId?: string;
   readonly imageId?: string;
+  /** An instance to leave running (kept for inspection). */
+  readonly keepInstanceId?: string;
 }
 
 /** Removes the build's instances, images and snapshots; returns the ids it could not remove. */
 export async function removeBuildResources(buildId: string, known: KnownResources = {}): Promise<string[]> {
   const cleanup = new BestEffort();
-  for (const instanceId of await instancesToTerminate(cleanup, buildId, known)) {
+  const instanceIds = (await instancesToTerminate(cleanup, buildId, known)).filter((id) => id !== known.keepInstanceId);
+  for (const instanceId of instanceIds) {
     await cleanup.remove(instanceId, () => terminateInstance(instanceId));
   }
   for (const image of await imagesToRemove(cleanup, buildId, known)) {

@@ -11,6 +11,7 @@
  * | `SECURITY_GROUP_IDS` | launch | comma list of security groups when the recipe names none (may be empty) |
  * | `OUTPUT_LOG_GROUP` | run-step, check-step | CloudWatch Logs group that receives the full command output (optional) |
  * | `AWS_REGION` | prepare, finish | the region the bake runs in (set by Lambda) |
+ * | `MAX_BAKE_SECONDS` | sweep-orphans | the state machine's timeout: nothing older belongs to a running bake |
  * | `BAKERY_STEP` | logger | the step name shown in every log line |
  */
 import { MissingConfiguration } from './errors';
@@ -40,6 +41,13 @@ export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_N
 export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');
 export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_IDS');
 export const outputLogGroup = (): string | undefined => optionalEnv('OUTPUT_LOG_GROUP');
+
+/** The longest a bake may run, in seconds. */
+export function maxBakeSeconds(): number {
+  const seconds = Number(requiredEnv('MAX_BAKE_SECONDS'));
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new MissingConfiguration('environment variable MAX_BAKE_SECONDS must be a positive number of seconds');
+  return seconds;
+}
 
 /** The bake's region: `AWS_REGION` (set by Lambda), else `AWS_DEFAULT_REGION`. */
 export function region(): string {

@@ -2,17 +2,19 @@
  * Small EC2 image and snapshot operations shared by several steps. Each logs the action it takes.
  */
 import {
+  CreateTagsCommand,
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeSnapshotsCommand,
+  Filter,
   Image,
   Snapshot,
 } from '@aws-sdk/client-ec2';
 import { ec2 } from './clients';
 import { isAwsErrorNamed } from './errors';
 import { logger } from './logger';
-import { buildIdFilter } from './tags';
+import { buildIdFilter, TAG_KEYS } from './tags';
 
 /** The image of this account with exactly this name, if any (names are unique per account and region). */
 export async function findOwnImageByName(name: string): Promise<Image | undefined> {
@@ -31,16 +33,32 @@ export async function describeImage(imageId: string): Promise<Image | undefined>
   }
 }
 
-/** This account's images tagged with the build id. */
-export async function findBuildImages(buildId: string): Promise<Image[]> {
-  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: buildIdFilter(buildId) }));
+/** This account's images matching the filters (e.g. a tag). */
+export async function findOwnImages(filters: Filter[]): Promise<Image[]> {
+  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: filters }));
   return Images ?? [];
 }
 
-/** This account's snapshots tagged with the build id. */
-export async function findBuildSnapshots(buildId: string): Promise<Snapshot[]> {
-  const { Snapshots } = await ec2().send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: buildIdFilter(buildId) }));
+/** This account's snapshots matching the filters (e.g. a tag). */
+export async function findOwnSnapshots(filters: Filter[]): Promise<Snapshot[]> {
+  const { Snapshots } = await ec2().send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }));
   return Snapshots ?? [];
+}
+
+/** This account's images tagged with the build id. */
+export function findBuildImages(buildId: string): Promise<Image[]> {
+  return findOwnImages(buildIdFilter(buildId));
+}
+
+/** This account's snapshots tagged with the build id. */
+export function findBuildSnapshots(buildId: string): Promise<Snapshot[]> {
+  return findOwnSnapshots(buildIdFilter(buildId));
+}
+
+/** Marks an image as handed out by a successful bake, so the orphan sweeper leaves it alone. */
+export async function tagAsArtifact(imageId: string): Promise<void> {
+  logger.info('Tagging the image as the bake\'s artifact', { imageId });
+  await ec2().send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] }));
 }
 
 /** The EBS snapshots behind an image's block devices. */

@@ -1,7 +1,7 @@
 /**
  * Small EC2 instance operations shared by several steps. Each logs the action it takes.
  */
-import { DescribeInstancesCommand, Instance, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, Filter, Instance, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './clients';
 import { isAwsErrorNamed } from './errors';
 import { logger } from './logger';
@@ -21,15 +21,26 @@ export async function describeInstance(instanceId: string): Promise<Instance | u
   }
 }
 
-/** Instances tagged with the build id, in any state. */
-export async function findBuildInstances(buildId: string): Promise<Instance[]> {
-  const { Reservations } = await ec2().send(new DescribeInstancesCommand({ Filters: buildIdFilter(buildId) }));
+/** Instances matching the filters (e.g. a tag), in any state. */
+export async function findInstances(filters: Filter[]): Promise<Instance[]> {
+  const { Reservations } = await ec2().send(new DescribeInstancesCommand({ Filters: filters }));
   return Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+}
+
+/** Instances tagged with the build id, in any state. */
+export function findBuildInstances(buildId: string): Promise<Instance[]> {
+  return findInstances(buildIdFilter(buildId));
 }
 
 /** True when an instance is terminating or terminated. */
 export function isGone(instance: Instance): boolean {
   return GONE_STATES.includes(instance.State?.Name ?? '');
+}
+
+/** Tags an instance (e.g. to keep it for inspection until a time). */
+export async function tagInstance(instanceId: string, tags: Record<string, string>): Promise<void> {
+  logger.info('Tagging instance', { instanceId, tags });
+  await ec2().send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
 }
 
 /** Asks EC2 to terminate an instance without waiting for it; an unknown instance counts as done. */

@@ -19,4 +19,10 @@ export const DEFAULT_TIMEOUTS = {
 } as const;
 
 export const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
-export const DEFAULT_INSTANCE_TYPES = ['t3.small'];
+/** The instance type a recipe that names none launches, by the source image's architecture. */
+export function defaultInstanceTypes(architecture: string): string[] {
+  return architecture === 'arm64' ? ['t4g.small'] : ['t3.small'];
+}
+
+/** How long a build instance kept for inspection (`keepOnFailure`) stays before the sweeper removes it. */
+export const DEFAULT_KEEP_ON_FAILURE_HOURS = 24;

@@ -176,6 +176,8 @@ export const recipeSchema = z.strictObject({
     .max(100, { error: 'at most 100 steps' }),
   ami: amiSchema.optional(),
   timeouts: timeoutsSchema.optional(),
+  keepOnFailure: z.boolean({ error: 'expected true or false' }).optional(),
+  keepOnFailureHours: int(1, 168, 'hours').optional(),
 }, { error: 'expected a recipe document (a JSON object)' });
 
 export type RecipeDocument = z.infer<typeof recipeSchema>;

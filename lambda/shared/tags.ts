@@ -15,6 +15,10 @@ export const TAG_KEYS = {
   recipe: `${BAKERY_TAG_PREFIX}recipe`,
   /** The source AMI id (images and snapshots only). */
   sourceAmi: `${BAKERY_TAG_PREFIX}source-ami`,
+  /** Set by the final cleanup on the image a bake handed over; the orphan sweeper never touches those. */
+  artifact: `${BAKERY_TAG_PREFIX}artifact`,
+  /** ISO time until which an instance kept for inspection (`keepOnFailure`) is left alone. */
+  keepUntil: `${BAKERY_TAG_PREFIX}keep-until`,
 } as const;
 
 export interface BakeIdentity {
@@ -40,6 +44,11 @@ export function toTagList(tags: Record<string, string>): Tag[] {
 /** The value of one tag in an EC2 tag list. */
 export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
   return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+/** The Describe* filter matching everything one bakery made. */
+export function bakeryFilter(bakeryId: string): Filter[] {
+  return [{ Name: `tag:${TAG_KEYS.bakery}`, Values: [bakeryId] }];
 }
 
 /** The Describe* filter matching resources tagged with a build id. */

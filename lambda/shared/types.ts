@@ -121,5 +121,7 @@ export interface Manifest {
   readonly phases: { name: PhaseName; seconds: number }[];
   readonly steps: StepResult[];
   readonly leakedResources: string[];
+  /** Build instances left running on purpose after a failure (the recipe's `keepOnFailure`). */
+  readonly keptForInspection?: string[];
   readonly error?: { phase: PhaseName; step: number | null; message: string };
 }

@@ -70,6 +70,12 @@ export interface RecipeOptions {
    */
   readonly stopTimeout?: Duration;
   /**
+   * Debugging: when a bake fails, leave the build instance running for this long so a person can inspect it
+   * (`aws ssm start-session`); the orphan sweeper terminates it afterwards. Everything else is still removed.
+   * @default - the instance is terminated when a bake fails
+   */
+  readonly keepOnFailure?: Duration;
+  /**
    * How long to wait for the new AMI to become available.
    * @default Duration.hours(1)
    */
@@ -131,9 +137,42 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
   if (props.instanceTypes !== undefined && props.instanceTypes.length === 0) {
     throw new Error(`Recipe "${recipeName}": instanceTypes must not be empty; leave it out to use t3.small.`);
   }
+  checkArchitectures(recipeName, props);
   if (props.rootVolumeSize !== undefined && !Token.isUnresolved(props.rootVolumeSize)
     && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
     throw new Error(`Recipe "${recipeName}": rootVolumeSize must be a whole number of GiB between 1 and 16384 (got ${props.rootVolumeSize}).`);
+  }
+}
+
+/** Families of Graviton (arm64) instance types; every other known family is x86_64. */
+const ARM64_FAMILIES = new Set([
+  'a1', 't4g', 'm6g', 'm6gd', 'm7g', 'm7gd', 'm8g', 'c6g', 'c6gd', 'c6gn', 'c7g', 'c7gd', 'c7gn', 'c8g',
+  'r6g', 'r6gd', 'r7g', 'r7gd', 'r8g', 'x2gd', 'im4gn', 'is4gen', 'i4g', 'g5g', 'hpc7g',
+]);
+
+/** An instance type that suits each architecture, for messages. */
+const EXAMPLE_TYPES: Record<string, string> = { arm64: 't4g.small', x86_64: 't3.small' };
+
+/**
+ * The CPU architecture of an instance type from its family (`t4g.small` → arm64, `t3.small` → x86_64);
+ * undefined for tokens, strings not shaped like `family.size`, and Mac families (their images are `*_mac`).
+ */
+function instanceTypeArchitecture(instanceType: string): string | undefined {
+  if (Token.isUnresolved(instanceType)) return undefined;
+  const match = /^([a-z][a-z0-9-]*)\.[a-z0-9-]+$/.exec(instanceType);
+  if (!match || match[1].startsWith('mac')) return undefined;
+  return ARM64_FAMILIES.has(match[1]) ? 'arm64' : 'x86_64';
+}
+
+/** Refuses instance types that cannot boot the source image, when both architectures are known at synth time. */
+function checkArchitectures(recipeName: string, props: RecipeOptions): void {
+  const imageArchitecture = props.source._architecture;
+  if (imageArchitecture === undefined || props.instanceTypes === undefined || Token.isUnresolved(props.instanceTypes)) return;
+  for (const instanceType of props.instanceTypes) {
+    const typeArchitecture = instanceTypeArchitecture(instanceType);
+    if (typeArchitecture === undefined || typeArchitecture === imageArchitecture) continue;
+    throw new Error(`Recipe "${recipeName}": instance type ${instanceType} is ${typeArchitecture} but the source image is ${imageArchitecture}; `
+      + `use an ${imageArchitecture} type such as ${EXAMPLE_TYPES[imageArchitecture]}, or an ${typeArchitecture} source image.`);
   }
 }
 
@@ -145,6 +184,8 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     instance: renderInstance(props),
     steps: props.steps.map((step) => step._render()),
     ami: renderAmi(props),
+    keepOnFailure: props.keepOnFailure ? true : undefined,
+    keepOnFailureHours: props.keepOnFailure?.toHours(),
     timeouts: omitUndefined({
       agentOnlineSeconds: props.agentTimeout?.toSeconds(),
       instanceStopSeconds: props.stopTimeout?.toSeconds(),

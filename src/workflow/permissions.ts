@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StepFunctions } from './definition';
-import { BAKERY_TAG, StepName } from './steps';
+import { BAKERY_TAG, BAKERY_TAG_PREFIX, StepName } from './steps';
 
 /** What the runner's permissions are scoped to. */
 export interface RunnerScope {
@@ -26,15 +26,21 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'prepare': [statements.describe('ec2:DescribeImages'), statements.readParameters()],
     'launch': statements.runInstances(),
     'check-agent': [statements.describe('ec2:DescribeInstances', 'ssm:DescribeInstanceInformation')],
-    'run-step': statements.sendCommand(),
+    'run-step': [...statements.sendCommand(), statements.describe('ssm:ListCommandInvocations')],
     'check-step': [statements.describe('ssm:GetCommandInvocation')],
     'stop': [statements.onTaggedInstances('ec2:StopInstances')],
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
-    'finish': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
-    'cleanup-failure': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
+    'finish': [statements.onTaggedImages('ec2:CreateTags'), statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
+    'cleanup-failure': [
+      statements.onTaggedInstances('ec2:TerminateInstances'),
+      statements.markKeptInstances(),
+      ...statements.removeImages(),
+      statements.audit(),
+    ],
     'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
+    'sweep-orphans': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
   };
   for (const [step, stepStatements] of Object.entries(byStep)) {
     const fn: IFunction = functions[step as StepName];
@@ -135,6 +141,18 @@ class RunnerStatements {
   /** Deregister images and delete snapshots this bakery made (half-made ones after a failure, or forceDeregister). */
   public removeImages(): PolicyStatement[] {
     return [this.onTaggedImages('ec2:DeregisterImage'), this.onTagged('ec2:DeleteSnapshot', this.snapshotArn())];
+  }
+
+  /** Tagging one of the bakery's instances as kept for inspection (`keepOnFailure`), with that tag key only. */
+  public markKeptInstances(): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [this.ec2Arn('instance/*')],
+      conditions: {
+        'StringEquals': { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}keep-until`] },
+      },
+    });
   }
 
   public onTaggedInstances(action: string): PolicyStatement {

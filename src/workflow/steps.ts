@@ -1,6 +1,7 @@
 /**
  * The runner's Lambda functions: one small function per workflow step, bundled from `lambda/<step>.ts`,
- * plus `abort-cleanup`, which EventBridge invokes when an execution ends without its own cleanup.
+ * plus `abort-cleanup`, which EventBridge invokes when an execution ends without its own cleanup, and
+ * `sweep-orphans`, which runs on a schedule.
  *
  * This file has no imports, so the handlers share its names and tag keys with the constructs.
  */
@@ -17,6 +18,7 @@ export const STEP_NAMES = [
   'finish',
   'cleanup-failure',
   'abort-cleanup',
+  'sweep-orphans',
 ] as const;
 
 export type StepName = typeof STEP_NAMES[number];

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -31,7 +31,10 @@ describe('AmiBakery', () => {
     const { template } = bakeryStack();
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
-    expect(steps).toEqual(['abort-cleanup', 'check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure', 'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop']);
+    expect(steps).toEqual([
+      'abort-cleanup', 'check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure',
+      'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
+    ]);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('cdk-ami-bakery');
@@ -80,7 +83,7 @@ describe('AmiBakery', () => {
 
   test('stopped, timed-out and failed executions are sent to the cleanup function', () => {
     const { template } = bakeryStack();
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }));
     expect(rules).toHaveLength(1);
     expect(rules[0].Properties.EventPattern).toEqual({
       'source': ['aws.states'],
@@ -88,6 +91,18 @@ describe('AmiBakery', () => {
       'detail': { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [{ Ref: expect.stringMatching(/^BakeryStateMachine/) }] },
     });
     expect(rules[0].Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BakeryAbortCleanupFunction/), 'Arn'] });
+  });
+
+  test('the orphan sweeper runs hourly and knows the bake timeout', () => {
+    const { template } = bakeryStack({ bakeTimeout: Duration.hours(6), orphanSweepInterval: Duration.minutes(30) });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(30 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakerySweepOrphansFunction'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BAKERY_STEP: 'sweep-orphans', MAX_BAKE_SECONDS: String(6 * 3600) }) },
+    });
+    bakeryStack().template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
   });
 
   test('removal policy applies to the log groups', () => {

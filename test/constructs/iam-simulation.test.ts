@@ -164,7 +164,15 @@ describe('runner IAM, evaluated', () => {
     const tagging = requestTag(bakery.bakeryId);
     expect(await whoMay({ action, resource: INSTANCE, context: { ...tagging, 'ec2:CreateAction': 'RunInstances' } })).toEqual(['launch']);
     expect(await whoMay({ action, resource: INSTANCE, context: tagging })).toEqual([]);
-    expect(await whoMay({ action, resource: INSTANCE, context: tagging }, UNCONDITIONED)).toEqual(['launch']);
+    expect(await whoMay({ action, resource: INSTANCE, context: tagging }, UNCONDITIONED)).toEqual(['cleanup-failure', 'launch']);
+  });
+
+  test('the failure cleanup may only mark one of this bakery\'s instances as kept for inspection', async () => {
+    const action = 'ec2:CreateTags';
+    const keepUntil = { 'aws:TagKeys': ['cdk-ami-bakery:keep-until'] };
+    expect(await whoMay({ action, resource: INSTANCE, context: { ...resourceTag(bakery.bakeryId), ...keepUntil } })).toEqual(['cleanup-failure']);
+    expect(await whoMay({ action, resource: INSTANCE, context: { ...resourceTag(OTHER_BAKERY), ...keepUntil } })).toEqual([]);
+    expect(await whoMay({ action, resource: INSTANCE, context: { ...resourceTag(bakery.bakeryId), 'aws:TagKeys': ['cdk-ami-bakery:bakery'] } })).toEqual([]);
   });
 
   describe('iam:PassRole', () => {

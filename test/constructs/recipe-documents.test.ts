@@ -31,6 +31,7 @@ const variants: Record<string, RecipeOptions> = {
     forceDeregister: true,
     agentTimeout: Duration.minutes(5),
     stopTimeout: Duration.minutes(20),
+    keepOnFailure: Duration.hours(8),
     imageTimeout: Duration.hours(2),
   },
 };

@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { awsError, bakeState, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, setEnv, SOURCE_AMI, T0 } from './fixtures';
@@ -57,6 +57,14 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('finish', () => {
+  test('tags the image as the bake\'s artifact, so the orphan sweeper never removes it', async () => {
+    givenTagged({});
+
+    await handler(finishedState());
+
+    expect(ec2Mock).toHaveReceivedCommandWith(CreateTagsCommand, { Resources: [IMAGE_ID], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] });
+  });
+
   test('an audit that cannot run never fails the bake, which would remove the finished image', async () => {
     // GIVEN
     givenTagged({});

@@ -41,14 +41,21 @@ describe('launch', () => {
       MinCount: 1,
       MaxCount: 1,
       IamInstanceProfile: { Name: ENV.INSTANCE_PROFILE_NAME },
-      SubnetId: 'subnet-0123456789abcdef0',
-      SecurityGroupIds: ['sg-0123456789abcdef0'],
+      NetworkInterfaces: [{
+        DeviceIndex: 0,
+        SubnetId: 'subnet-0123456789abcdef0',
+        Groups: ['sg-0123456789abcdef0'],
+        AssociatePublicIpAddress: false,
+        DeleteOnTermination: true,
+      }],
       MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
       BlockDeviceMappings: [{
         DeviceName: '/dev/sda1',
         Ebs: { VolumeSize: 16, VolumeType: 'gp3', Encrypted: true, KmsKeyId: 'alias/images', DeleteOnTermination: true },
       }],
     });
+    expect(input.SubnetId).toBeUndefined();
+    expect(input.SecurityGroupIds).toBeUndefined();
     expect(input.ClientToken).toHaveLength(64);
     for (const resourceType of ['instance', 'volume']) {
       const spec = input.TagSpecifications?.find((candidate) => candidate.ResourceType === resourceType);
@@ -72,9 +79,12 @@ describe('launch', () => {
 
   test('falls through capacity errors to the next subnet and type, with one client token per choice', async () => {
     // GIVEN
-    ec2Mock.on(RunInstancesCommand, { InstanceType: 't3.small' }).rejects(awsError('InsufficientInstanceCapacity'));
-    ec2Mock.on(RunInstancesCommand, { InstanceType: 't3a.small', SubnetId: 'subnet-0000000000000000a' }).rejects(awsError('Unsupported'));
-    ec2Mock.on(RunInstancesCommand, { InstanceType: 't3a.small', SubnetId: 'subnet-0000000000000000b' }).resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
+    ec2Mock.on(RunInstancesCommand).callsFake((input) => {
+      const subnetId = input.NetworkInterfaces?.[0]?.SubnetId;
+      if (input.InstanceType === 't3.small') throw awsError('InsufficientInstanceCapacity');
+      if (subnetId === 'subnet-0000000000000000a') throw awsError('Unsupported');
+      return { Instances: [{ InstanceId: INSTANCE_ID }] };
+    });
     const state = stateWithInstance({ types: ['t3.small', 't3a.small'], subnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'] });
 
     // WHEN
@@ -83,7 +93,7 @@ describe('launch', () => {
     // THEN
     expect(result.instanceType).toBe('t3a.small');
     const calls = ec2Mock.commandCalls(RunInstancesCommand).map((call) => call.args[0].input);
-    expect(calls.map((input) => [input.InstanceType, input.SubnetId])).toEqual([
+    expect(calls.map((input) => [input.InstanceType, input.NetworkInterfaces?.[0]?.SubnetId])).toEqual([
       ['t3.small', 'subnet-0000000000000000a'],
       ['t3.small', 'subnet-0000000000000000b'],
       ['t3a.small', 'subnet-0000000000000000a'],
@@ -125,9 +135,40 @@ describe('launch', () => {
     await handler(bakeState());
 
     const [withDefaults, withNothing] = ec2Mock.commandCalls(RunInstancesCommand).map((call) => call.args[0].input);
-    expect(withDefaults).toMatchObject({ InstanceType: 't3.small', SubnetId: 'subnet-0000000000000000c', SecurityGroupIds: ['sg-0000000000000000e'] });
+    expect(withDefaults).toMatchObject({
+      InstanceType: 't3.small',
+      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: 'subnet-0000000000000000c', Groups: ['sg-0000000000000000e'], AssociatePublicIpAddress: false, DeleteOnTermination: true }],
+    });
     expect(withNothing.SubnetId).toBeUndefined();
     expect(withNothing.SecurityGroupIds).toBeUndefined();
+    expect(withNothing.NetworkInterfaces).toBeUndefined();
+  });
+
+  test('in a named subnet the instance never gets a public IP, and subnet and groups are set only on its network interface', async () => {
+    // GIVEN
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
+    process.env.SUBNET_IDS = 'subnet-0000000000000000c';
+
+    // WHEN
+    await handler(bakeState());
+
+    // THEN
+    const input = ec2Mock.commandCalls(RunInstancesCommand)[0].args[0].input;
+    expect(input.NetworkInterfaces).toEqual([{ DeviceIndex: 0, SubnetId: 'subnet-0000000000000000c', AssociatePublicIpAddress: false, DeleteOnTermination: true }]);
+    expect(input.SubnetId).toBeUndefined();
+    expect(input.SecurityGroupIds).toBeUndefined();
+  });
+
+  test('in the default VPC (no subnets) the launch leaves networking as it was: top-level security groups, no interface', async () => {
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
+    process.env.SECURITY_GROUP_IDS = 'sg-0000000000000000e';
+
+    await handler(bakeState());
+
+    const input = ec2Mock.commandCalls(RunInstancesCommand)[0].args[0].input;
+    expect(input.SecurityGroupIds).toEqual(['sg-0000000000000000e']);
+    expect(input.NetworkInterfaces).toBeUndefined();
+    expect(input.SubnetId).toBeUndefined();
   });
 
   test('the client token is stable for a build, type and subnet, and differs otherwise', () => {
@@ -141,5 +182,13 @@ describe('launch', () => {
   test('a state without a build throws InvalidState and launches nothing', async () => {
     await expect(handler({ phases: [] })).rejects.toMatchObject({ name: 'InvalidState' });
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+  test.each([['arm64', 't4g.small'], ['x86_64', 't3.small']])('a recipe that names no instance type launches a small %s type', async (architecture, type) => {
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
+    const state = bakeState({ build: buildContext({ architecture, recipe: recipe({ instance: undefined }) }) });
+
+    await handler(state);
+
+    expect(ec2Mock).toHaveReceivedCommandWith(RunInstancesCommand, { InstanceType: type });
   });
 });

@@ -1,6 +1,6 @@
 import { instances, ownImages, ownSnapshots } from './account-view';
 import { recipe } from './recipes';
-import { simulateBake } from '../../local/simulate-bake';
+import { simulateBake, simulateSweep } from '../../local/simulate-bake';
 
 const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
 
@@ -69,5 +69,25 @@ describe('idempotency', () => {
     const first = await simulateBake({ input: { recipe: recipe() }, executionName: 'web-once', startTime: START });
     await expect(simulateBake({ account: first.account, input: { recipe: recipe() }, executionName: 'web-once' }))
       .rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+});
+
+describe('keepOnFailure', () => {
+  test('a failed bake leaves its instance running for inspection until the expiry, then the sweeper removes it', async () => {
+    const bake = await simulateBake({ input: { recipe: recipe({ keepOnFailure: true, keepOnFailureHours: 2 }) }, faults: ['step:2:fail'], startTime: START });
+
+    expect(bake.status).toBe('FAILED');
+    const [kept] = bake.manifest.keptForInspection ?? [];
+    expect(kept).toMatch(/^i-/);
+    expect(bake.error?.cause).toContain(`aws ssm start-session --target ${kept}`);
+    expect(bake.manifest.leakedResources).toEqual([]);
+    const instance = instances(bake.account).find((candidate) => candidate.InstanceId === kept);
+    expect(instance.State.Name).toBe('running');
+    expect(ownImages(bake.account)).toEqual([]);
+
+    const beforeExpiry = await simulateSweep(bake.account, new Date(START.getTime() + 90 * 60_000));
+    expect(beforeExpiry.terminated).toEqual([]);
+    const afterBakeTimeout = await simulateSweep(bake.account, new Date(START.getTime() + 5 * 3_600_000));
+    expect(afterBakeTimeout.terminated).toEqual([kept]);
   });
 });

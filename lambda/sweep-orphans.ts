@@ -1,0 +1,92 @@
+/**
+ * The orphan sweeper, run on a schedule: removes instances, images and snapshots this bakery made that no
+ * running bake can still own — older than the longest a bake may run — and that were never handed out.
+ * Artifacts (images the final cleanup tagged `cdk-ami-bakery:artifact`) and their snapshots are never
+ * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time.
+ *
+ * Event: the schedule's event (ignored). Returns what it removed; every removal is one log line with
+ * `sweeperAction`, so they can be counted in CloudWatch Logs Insights.
+ */
+import type { Image, Instance, Tag } from '@aws-sdk/client-ec2';
+import { BestEffort } from './shared/best-effort';
+import * as config from './shared/config';
+import { handleStep } from './shared/handle-step';
+import { deleteSnapshot, deregisterImageAndSnapshots, findOwnImages, findOwnSnapshots, snapshotIdsOf } from './shared/images';
+import { findInstances, isGone, terminateInstance } from './shared/instances';
+import { LambdaContext, logger } from './shared/logger';
+import { bakeryFilter, TAG_KEYS, tagValue } from './shared/tags';
+
+export interface SweepReport {
+  readonly terminated: string[];
+  readonly deregistered: string[];
+  readonly deletedSnapshots: string[];
+  /** Orphans it could not remove this time (the next run tries again). */
+  readonly failed: string[];
+}
+
+export const handler = async (_event?: unknown, context?: LambdaContext): Promise<SweepReport> =>
+  handleStep('sweep-orphans', undefined, context, sweep);
+
+async function sweep(): Promise<SweepReport> {
+  const bakery = bakeryFilter(config.bakeryId());
+  const isOld = olderThan(Date.now() - config.maxBakeSeconds() * 1000);
+  const cleanup = new BestEffort();
+  const report: SweepReport = { terminated: [], deregistered: [], deletedSnapshots: [], failed: cleanup.leaked };
+
+  const instances = (await findInstances(bakery)).filter((instance) => isOrphanInstance(instance, isOld));
+  for (const instance of instances) {
+    await act(cleanup, 'terminate', instance.InstanceId!, instance.Tags, report.terminated, () => terminateInstance(instance.InstanceId!));
+  }
+
+  const images = await findOwnImages(bakery);
+  const kept = new Set(images.filter((image) => !isOrphanImage(image, isOld)).flatMap(snapshotIdsOf));
+  for (const image of images.filter((candidate) => isOrphanImage(candidate, isOld))) {
+    await act(cleanup, 'deregister', image.ImageId!, image.Tags, report.deregistered, () => deregisterImageAndSnapshots(image));
+  }
+
+  const snapshots = (await findOwnSnapshots(bakery)).filter((snapshot) => !kept.has(snapshot.SnapshotId!) && isOld(snapshot.StartTime));
+  for (const snapshot of snapshots) {
+    await act(cleanup, 'delete-snapshot', snapshot.SnapshotId!, snapshot.Tags, report.deletedSnapshots, () => deleteSnapshot(snapshot.SnapshotId!));
+  }
+
+  logger.info('Orphan sweep finished', {
+    terminated: report.terminated.length,
+    deregistered: report.deregistered.length,
+    deletedSnapshots: report.deletedSnapshots.length,
+    failed: report.failed.length,
+  });
+  return report;
+}
+
+/** Removes one orphan, logs it as one countable action, and records it when done. */
+async function act(
+  cleanup: BestEffort,
+  action: string,
+  resourceId: string,
+  tags: Tag[] | undefined,
+  done: string[],
+  remove: () => Promise<unknown>,
+): Promise<void> {
+  const before = cleanup.leaked.length;
+  await cleanup.remove(resourceId, remove);
+  if (cleanup.leaked.length > before) return;
+  logger.info('Removed an orphan', { sweeperAction: action, resourceId, orphanBuildId: tagValue(tags, TAG_KEYS.buildId) });
+  done.push(resourceId);
+}
+
+function olderThan(cutoffMs: number): (time: Date | string | undefined) => boolean {
+  return (time) => time !== undefined && new Date(time).getTime() < cutoffMs;
+}
+
+/** A live instance older than any bake, unless it is kept for inspection until later. */
+function isOrphanInstance(instance: Instance, isOld: (time: Date | undefined) => boolean): boolean {
+  if (isGone(instance) || !isOld(instance.LaunchTime)) return false;
+  const keepUntil = tagValue(instance.Tags, TAG_KEYS.keepUntil);
+  return !keepUntil || Date.parse(keepUntil) <= Date.now();
+}
+
+/** An image older than any bake that was never handed out. */
+function isOrphanImage(image: Image, isOld: (time: string | undefined) => boolean): boolean {
+  return tagValue(image.Tags, TAG_KEYS.artifact) !== 'true' && isOld(image.CreationDate);
+}
+

@@ -1,0 +1,103 @@
+import {
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { awsError, setEnv } from './fixtures';
+import { TAG_KEYS } from '../../lambda/shared/tags';
+import { handler } from '../../lambda/sweep-orphans';
+
+const ec2Mock = mockClient(EC2Client);
+const NOW = new Date('2026-06-01T12:00:00Z');
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+const build = (id: string) => [{ Key: TAG_KEYS.buildId, Value: id }];
+
+beforeEach(() => {
+  ec2Mock.reset();
+  setEnv();
+  process.env.MAX_BAKE_SECONDS = String(4 * 3600);
+  jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [] }] });
+  ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
+  ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+  ec2Mock.on(TerminateInstancesCommand).resolves({});
+  ec2Mock.on(DeregisterImageCommand).resolves({});
+  ec2Mock.on(DeleteSnapshotCommand).resolves({});
+});
+
+afterEach(() => jest.useRealTimers());
+
+describe('sweep-orphans', () => {
+  test('terminates only live instances older than the bake timeout that are not kept for inspection', async () => {
+    // GIVEN
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{
+        Instances: [
+          { InstanceId: 'i-0000000000000000a', State: { Name: 'running' }, LaunchTime: hoursAgo(5), Tags: build('lost') },
+          { InstanceId: 'i-0000000000000000b', State: { Name: 'running' }, LaunchTime: hoursAgo(1), Tags: build('running') },
+          { InstanceId: 'i-0000000000000000c', State: { Name: 'terminated' }, LaunchTime: hoursAgo(9) },
+          { InstanceId: 'i-0000000000000000d', State: { Name: 'running' }, LaunchTime: hoursAgo(9), Tags: [{ Key: TAG_KEYS.keepUntil, Value: hoursAgo(-2).toISOString() }] },
+          { InstanceId: 'i-0000000000000000e', State: { Name: 'stopped' }, LaunchTime: hoursAgo(30), Tags: [{ Key: TAG_KEYS.keepUntil, Value: hoursAgo(6).toISOString() }] },
+        ],
+      }],
+    });
+
+    // WHEN
+    const report = await handler();
+
+    // THEN
+    expect(report.terminated).toEqual(['i-0000000000000000a', 'i-0000000000000000e']);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, { Filters: [{ Name: `tag:${TAG_KEYS.bakery}`, Values: ['bakery-test'] }] });
+  });
+
+  test('deregisters old images never handed out, and deletes old snapshots no kept image uses', async () => {
+    // GIVEN
+    ec2Mock.on(DescribeImagesCommand).resolves({
+      Images: [
+        { ImageId: 'ami-0000000000000000a', CreationDate: hoursAgo(8).toISOString(), BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0000000000000000a' } }] },
+        { ImageId: 'ami-0000000000000000b', CreationDate: hoursAgo(8).toISOString(), Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }], BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0000000000000000b' } }] },
+        { ImageId: 'ami-0000000000000000c', CreationDate: hoursAgo(1).toISOString(), BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0000000000000000c' } }] },
+      ],
+    });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        { SnapshotId: 'snap-0000000000000000b', StartTime: hoursAgo(8) },
+        { SnapshotId: 'snap-0000000000000000c', StartTime: hoursAgo(1) },
+        { SnapshotId: 'snap-0000000000000000d', StartTime: hoursAgo(8) },
+      ],
+    });
+
+    // WHEN
+    const report = await handler();
+
+    // THEN
+    expect(report.deregistered).toEqual(['ami-0000000000000000a']);
+    expect(ec2Mock).toHaveReceivedCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-0000000000000000a' });
+    expect(report.deletedSnapshots).toEqual(['snap-0000000000000000d']);
+    expect(ec2Mock).not.toHaveReceivedCommandWith(DeregisterImageCommand, { ImageId: 'ami-0000000000000000b' });
+    expect(ec2Mock).not.toHaveReceivedCommand(CreateTagsCommand);
+  });
+
+  test('an orphan it cannot remove is reported and the sweep goes on', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{
+        Instances: [
+          { InstanceId: 'i-0000000000000000a', State: { Name: 'running' }, LaunchTime: hoursAgo(5) },
+          { InstanceId: 'i-0000000000000000b', State: { Name: 'running' }, LaunchTime: hoursAgo(5) },
+        ],
+      }],
+    });
+    ec2Mock.on(TerminateInstancesCommand, { InstanceIds: ['i-0000000000000000a'] }).rejects(awsError('UnauthorizedOperation', 'no'));
+
+    const report = await handler();
+
+    expect(report).toMatchObject({ terminated: ['i-0000000000000000b'], failed: ['i-0000000000000000a'] });
+  });
+});
