@@ -32,6 +32,15 @@ describe('failures the workflow itself cannot catch', () => {
       await expectNothingLeft(bake);
     });
 
+  test('a bake that outlives the bake timeout is TIMED_OUT, and the status-change rule removes what it made', async () => {
+    const longStep = recipe({ steps: [{ shell: { commands: ['sleep 99999'], timeoutSeconds: 86_400 } }] });
+    const bake = await simulateBake({ input: { recipe: longStep }, faults: ['step:1:hang'], startTime: START });
+
+    expect(bake.status).toBe('TIMED_OUT');
+    expect(bake.simulatedSeconds).toBeGreaterThanOrEqual(4 * 3600);
+    await expectNothingLeft(bake);
+  });
+
   test('when the failure cleanup itself crashes, the FAILED status change still removes everything', async () => {
     const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['step:1:fail', 'lambda:cleanup-failure:crash'], startTime: START });
 
