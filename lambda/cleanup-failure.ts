@@ -13,7 +13,7 @@ import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
-import { failedManifest, ManifestError } from './shared/manifest';
+import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
 import { currentPhase } from './shared/phases';
 import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
 import { TAG_KEYS } from './shared/tags';
@@ -97,14 +97,6 @@ export function errorMessage(error: CaughtError | undefined): string {
     // Plain text: used as it is.
   }
   return error.Cause;
-}
-
-/** The recipe name the execution input mentions, for a bake that failed before Prepare resolved it. */
-function recipeNameOf(input: unknown): string {
-  if (!isPlainObject(input)) return '';
-  if (typeof input.recipeName === 'string') return input.recipeName;
-  if (isPlainObject(input.recipe) && typeof input.recipe.name === 'string') return input.recipe.name;
-  return '';
 }
 
 /** The Fail state's cause: what failed and where. */

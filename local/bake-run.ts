@@ -9,7 +9,7 @@ import { matchesPattern } from './event-pattern';
 import type { ProgressTracker } from './progress';
 import type { SimulatedLambda } from './simulated-lambda';
 import type { SynthesizedBakery } from './synthesized-bakery';
-import { failedManifest } from '../lambda/shared/manifest';
+import { failedManifest, recipeNameOf } from '../lambda/shared/manifest';
 import { currentPhase } from '../lambda/shared/phases';
 import type { BakeFailure, BakeState, Manifest } from '../lambda/shared/types';
 
@@ -153,11 +153,4 @@ function failureOf(error: unknown): { name: string; cause: string } {
   const err = error as { name?: string; message?: string; cause?: unknown };
   const inner = err.cause as { name?: string; message?: string } | undefined;
   return { name: inner?.name ?? err.name ?? 'Error', cause: inner?.message ?? err.message ?? String(error) };
-}
-
-/** The recipe name an execution input names. */
-function recipeNameOf(input: unknown): string {
-  const value = input as { recipeName?: unknown; recipe?: { name?: unknown } } | undefined;
-  const name = value?.recipeName ?? value?.recipe?.name;
-  return typeof name === 'string' ? name : '';
 }

@@ -2,6 +2,7 @@
  * The manifest every bake ends with (like Packer's manifest post-processor): what was built, from
  * what, how long each phase took, each step's outcome, and anything the bake could not clean up.
  */
+import { isPlainObject } from './deep-merge';
 import { phaseSeconds } from './phases';
 import type { Artifact, BakeState, BuildContext, Manifest, PhaseName } from './types';
 
@@ -45,4 +46,12 @@ export function failedManifest(state: BakeState, buildId: string, recipe: string
     leakedResources,
     error,
   };
+}
+
+/** The recipe name the execution input mentions, for a bake that failed before Prepare resolved it. */
+export function recipeNameOf(input: unknown): string {
+  if (!isPlainObject(input)) return '';
+  if (typeof input.recipeName === 'string') return input.recipeName;
+  if (isPlainObject(input.recipe) && typeof input.recipe.name === 'string') return input.recipe.name;
+  return '';
 }
