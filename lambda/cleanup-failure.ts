@@ -8,12 +8,14 @@
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
 import { removeBuildResources } from './shared/build-cleanup';
+import * as config from './shared/config';
 import { isPlainObject } from './shared/deep-merge';
 import { CleanupIncomplete } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
+import { recordBakeOutcome } from './shared/metrics';
 import { currentPhase } from './shared/phases';
 import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
 import { TAG_KEYS } from './shared/tags';
@@ -37,6 +39,7 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
   const manifest = { ...failedManifest(state, buildId, recipe, error, []), ...(kept ? { keptForInspection: [kept.instanceId] } : {}) };
   logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, kept });
+  recordBakeOutcome(manifest, state.build?.bakeryId ?? config.bakeryId());
   return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error) + keptNote(kept), manifest } };
 }
 

@@ -13,6 +13,7 @@ import { findBuildImages, findBuildSnapshots, tagAsArtifact } from './shared/ima
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { succeededManifest } from './shared/manifest';
+import { recordBakeOutcome } from './shared/metrics';
 import { enterPhase } from './shared/phases';
 import { requireBuild, requireImageId } from './shared/state';
 import type { BakeState, Manifest } from './shared/types';
@@ -35,7 +36,9 @@ async function finish(state: BakeState): Promise<Manifest> {
   if (leakedResources.length > 0) logger.warn('Resources of this build are still there', { leakedResources });
   const artifact = { region: build.region, amiId: imageId, name: build.amiName, snapshotIds };
   logger.info('Bake succeeded', { imageId, amiName: build.amiName });
-  return succeededManifest(build, { ...state, phases }, artifact, leakedResources);
+  const manifest = succeededManifest(build, { ...state, phases }, artifact, leakedResources);
+  recordBakeOutcome(manifest, build.bakeryId);
+  return manifest;
 }
 
 /**

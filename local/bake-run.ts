@@ -6,6 +6,7 @@
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import './promise-polyfill';
 import { matchesPattern } from './event-pattern';
+import type { SimulatedAccount } from './model';
 import type { ProgressTracker } from './progress';
 import type { SimulatedLambda } from './simulated-lambda';
 import type { SynthesizedBakery } from './synthesized-bakery';
@@ -30,6 +31,9 @@ export interface ExecutionIdentity {
   readonly account: string;
 }
 
+/** The Step Functions service integration that puts events on an EventBridge bus. */
+const PUT_EVENTS = 'arn:aws:states:::events:putEvents';
+
 /** Lambda retries an asynchronous invocation that failed twice, after about one and then two minutes. */
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
@@ -42,6 +46,7 @@ export class BakeRun {
     private readonly bakery: SynthesizedBakery,
     private readonly lambda: SimulatedLambda,
     private readonly tracker: ProgressTracker,
+    private readonly account: SimulatedAccount,
   ) {}
 
   /** Runs the execution to its end, then delivers its status change to the stack's rules. */
@@ -74,6 +79,10 @@ export class BakeRun {
   private localHandlers(): Record<string, (payload: any) => Promise<any>> {
     const handlers: Record<string, (payload: any) => Promise<any>> = {};
     for (const [stateName, resource] of taskStates(this.bakery.definition.States)) {
+      if (resource === PUT_EVENTS) {
+        handlers[stateName] = async (payload) => this.putEvents(payload);
+        continue;
+      }
       const fn = this.bakery.functions.get(resource);
       if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
       handlers[stateName] = async (payload) => {
@@ -83,6 +92,15 @@ export class BakeRun {
       };
     }
     return handlers;
+  }
+
+  /** The `events:putEvents` service integration: the entries land on the account's default bus. */
+  private async putEvents(payload: { Entries: { Source: string; DetailType: string; Detail: unknown }[] }): Promise<unknown> {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const entry of payload.Entries) {
+      this.account.events.push({ at: Date.now(), source: entry.Source, detailType: entry.DetailType, detail: entry.Detail });
+    }
+    return { Entries: payload.Entries.map((_, index) => ({ EventId: `sim-event-${this.account.events.length}-${index}` })), FailedEntryCount: 0 };
   }
 
   private observe(step: string, output: unknown): void {

@@ -10,6 +10,7 @@ import { ProgressListener, ProgressTracker } from './progress';
 import { SimulatedLambda } from './simulated-lambda';
 import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
 import { logger } from '../lambda/shared/logger';
+import { useMetricsSink } from '../lambda/shared/metrics';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import type { AmiBakery } from '../src';
@@ -67,14 +68,15 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
-  const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker);
+  const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker, account);
   const execution = { name: executionName, arn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${executionName}`, startTime, region: REGION, account: ACCOUNT };
+  const restoreSink = useMetricsSink((line) => account.metrics.push(JSON.parse(line)));
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
     const outcome = await run.execute(options.input, execution, options.abortAtState);
     const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
     tracker.finished(manifest);
     return { ...outcome, manifest };
-  });
+  }).finally(() => useMetricsSink(restoreSink));
   return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
 }
 

@@ -1,11 +1,18 @@
 import { ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { EventField, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { IGrantable, Grant, InstanceProfile, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { bakeMetric } from './private/bake-metrics';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
@@ -56,6 +63,16 @@ export interface AmiBakeryProps {
    * @default Duration.hours(1)
    */
   readonly orphanSweepInterval?: Duration;
+  /**
+   * An SNS topic that hears about every bake: a short message when one succeeds or fails.
+   * @default - no notifications; use `onBakeSucceeded()` / `onBakeFailed()` for your own targets
+   */
+  readonly notificationTopic?: ITopic;
+  /**
+   * Create a CloudWatch alarm that goes off when a bake fails (notifying `notificationTopic` when given).
+   * @default false
+   */
+  readonly alarmOnFailure?: boolean;
 }
 
 /**
@@ -81,6 +98,8 @@ export class AmiBakery extends Construct implements IConnectable {
   public readonly bakeryId: string;
   /** SSM parameter path prefix under which registered recipes are stored. */
   public readonly recipeParameterPrefix: string;
+  /** The alarm on failed bakes, when `alarmOnFailure` is set. */
+  public readonly failureAlarm?: Alarm;
   private readonly recipes = new Map<string, Recipe>();
   private readonly functions: StepFunctions;
 
@@ -125,7 +144,7 @@ export class AmiBakery extends Construct implements IConnectable {
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions).startState),
+      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions, this.bakeryId).startState),
       timeout: bakeTimeout,
       tracingEnabled: props.tracing ?? false,
       logs: {
@@ -136,6 +155,41 @@ export class AmiBakery extends Construct implements IConnectable {
     });
     cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
     sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1));
+    if (props.notificationTopic) this.notify(props.notificationTopic);
+    if (props.alarmOnFailure) this.failureAlarm = this.alarmOnFailedBakes(props.notificationTopic);
+  }
+
+  /**
+   * A rule for the `Bake Succeeded` events this bakery puts on the default event bus; the event's detail is
+   * the manifest (AMI ids per region, snapshots, timings) plus `bakeryId`.
+   */
+  public onBakeSucceeded(id: string, options: OnEventOptions = {}): Rule {
+    return this.onBakeEvent(id, BAKE_SUCCEEDED, options);
+  }
+
+  /** A rule for the `Bake Failed` events this bakery puts on the default event bus; the detail is the failed manifest. */
+  public onBakeFailed(id: string, options: OnEventOptions = {}): Rule {
+    return this.onBakeEvent(id, BAKE_FAILED, options);
+  }
+
+  /**
+   * How long bakes take, in seconds (average per hour by default), for the bakery or one recipe.
+   */
+  public metricBakeDuration(recipeName?: string, props?: MetricOptions): Metric {
+    return bakeMetric('BakeDuration', this.bakeryId, recipeName, { statistic: Stats.AVERAGE, unit: Unit.SECONDS }, props);
+  }
+
+  /** Bakes that succeeded (sum per hour by default), for the bakery or one recipe. */
+  public metricBakeSucceeded(recipeName?: string, props?: MetricOptions): Metric {
+    return bakeMetric('BakeSucceeded', this.bakeryId, recipeName, { statistic: Stats.SUM }, props);
+  }
+
+  /**
+   * Bakes that failed (sum per hour by default), for the bakery or one recipe. Stopped and timed-out
+   * executions show in the state machine's own metrics (`stateMachine.metricAborted()`, `metricTimedOut()`).
+   */
+  public metricBakeFailed(recipeName?: string, props?: MetricOptions): Metric {
+    return bakeMetric('BakeFailed', this.bakeryId, recipeName, { statistic: Stats.SUM }, props);
   }
 
   /**
@@ -190,6 +244,38 @@ export class AmiBakery extends Construct implements IConnectable {
       actions: ['logs:DescribeLogGroups'],
       resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
     }));
+  }
+
+  private onBakeEvent(id: string, detailType: string, options: OnEventOptions): Rule {
+    const rule = new Rule(this, id, options);
+    rule.addEventPattern({ source: [BAKE_EVENT_SOURCE], detailType: [detailType], detail: { bakeryId: [this.bakeryId] } });
+    if (options.target) rule.addTarget(options.target);
+    return rule;
+  }
+
+  /** Tells people about every bake through an SNS topic. */
+  private notify(topic: ITopic): void {
+    const detail = (path: string) => EventField.fromPath(`$.detail.${path}`);
+    this.onBakeSucceeded('NotifyBakeSucceeded', {
+      target: new SnsTopic(topic, { message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} succeeded: ${detail('artifacts')}`) }),
+    });
+    this.onBakeFailed('NotifyBakeFailed', {
+      target: new SnsTopic(topic, {
+        message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} failed in ${detail('error.phase')}: ${detail('error.message')}`),
+      }),
+    });
+  }
+
+  private alarmOnFailedBakes(topic: ITopic | undefined): Alarm {
+    const alarm = this.metricBakeFailed(undefined, { period: Duration.minutes(5) }).createAlarm(this, 'BakeFailedAlarm', {
+      alarmDescription: 'A cdk-ami-bakery bake failed; the Bake Failed event and the execution say why.',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (topic) alarm.addAlarmAction(new SnsAction(topic));
+    return alarm;
   }
 
   private buildConnections(props: AmiBakeryProps): Connections {

@@ -79,7 +79,11 @@ const ROUTES: Record<string, string[]> = {
   'Failed in create-image': ['image:fail'],
   'Failed in cleanup': ['lambda:finish:crash'],
   'Clean up after failure': ['step:1:fail'],
+  'Announce bake failed': ['step:1:fail'],
 };
+
+/** End states: the execution is over the moment it enters them, so there is nothing left to stop. */
+const END_STATES = ['Bake succeeded', 'Bake failed', 'Cleanup after failure failed'];
 
 /** The recipes every scenario runs over: one with a reboot step, one from an image filter. */
 export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
@@ -131,7 +135,7 @@ function apiScenarios(recipe: string): RecipeLess[] {
 }
 
 function abortScenarios(stateNames: readonly string[]): RecipeLess[] {
-  return stateNames.filter((state) => !['Bake failed', 'Cleanup after failure failed'].includes(state)).map((state) => ({
+  return stateNames.filter((state) => !END_STATES.includes(state)).map((state) => ({
     name: `stopped in "${state}"`,
     faults: ROUTES[state] ?? [],
     abortAtState: state,

@@ -31,6 +31,14 @@ export interface SimulatedAccountOptions {
   readonly instanceProfiles?: readonly string[];
 }
 
+/** One event on the account's default EventBridge bus. */
+export interface BusEvent {
+  readonly at: number;
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: unknown;
+}
+
 /** One API call the account answered (or refused). */
 export interface CallRecord {
   readonly service: ServiceName;
@@ -56,6 +64,10 @@ export class SimulatedAccount implements AccountJournal {
   readonly ids: IdFactory;
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
+  /** Embedded-metric-format records the runner wrote (CloudWatch metrics), in order. */
+  readonly metrics: Record<string, unknown>[] = [];
+  /** Events put on the default EventBridge bus (by the state machine's putEvents tasks), in order. */
+  readonly events: BusEvent[] = [];
   /** `aws:ec2:image` parameter values that failed SSM's asynchronous validation. */
   readonly parameterValidationFailures: ParameterValidationFailure[] = [];
   private readonly regions = new Map<string, RegionState>();

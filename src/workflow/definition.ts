@@ -1,7 +1,8 @@
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, Fail, JsonPath, Pass, Result, State, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Fail, JsonPath, Pass, Result, State, Succeed, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { announce, BAKE_FAILED, BAKE_SUCCEEDED, thenEnd } from './announcements';
 import { addCleanupRetries, addTransientRetries } from './retries';
 import { PhaseName, StepName } from './steps';
 
@@ -28,10 +29,13 @@ export class BakeDefinition {
   private readonly failedIn = new Map<PhaseName, Pass>();
   private readonly failureCleanup: State;
 
-  constructor(private readonly scope: Construct, private readonly functions: StepFunctions) {
+  constructor(private readonly scope: Construct, private readonly functions: StepFunctions, private readonly bakeryId: string) {
     this.failureCleanup = this.buildFailureCleanup();
     const finish = this.task('Clean up build', 'finish', 'cleanup');
     addCleanupRetries(finish);
+    const announceSuccess = announce(scope, 'Announce bake succeeded', BAKE_SUCCEEDED, '$', bakeryId);
+    thenEnd(announceSuccess, new Succeed(scope, 'BakeSucceeded', { stateName: 'Bake succeeded' }));
+    finish.next(announceSuccess);
     const image = this.createImage(finish);
     const stop = this.stopInstance(image);
     const provision = this.provision(stop);
@@ -133,11 +137,13 @@ export class BakeDefinition {
       error: 'CleanupFailed',
       cause: 'The bake failed and cleaning up after it failed too. Look for instances, images and snapshots tagged cdk-ami-bakery:build-id=<execution name> and remove them; the execution history shows both errors.',
     }), { resultPath: '$.cleanupError' });
-    cleanup.next(new Fail(this.scope, 'BakeFailed', {
+    const announceFailure = announce(this.scope, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest', this.bakeryId);
+    thenEnd(announceFailure, new Fail(this.scope, 'BakeFailed', {
       stateName: 'Bake failed',
       errorPath: '$.failure.error',
       causePath: '$.failure.cause',
     }));
+    cleanup.next(announceFailure);
     return cleanup;
   }
 }

@@ -34,3 +34,6 @@ export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
 
 /** The tag naming the bakery (its `bakeryId`): the runner's IAM conditions match on it. */
 export const BAKERY_TAG = `${BAKERY_TAG_PREFIX}bakery`;
+
+/** Namespace of the CloudWatch metrics the runner writes when a bake ends (embedded metric format). */
+export const METRICS_NAMESPACE = 'cdk-ami-bakery';

@@ -156,7 +156,7 @@ describe('the bake workflow', () => {
     expect(states['Provisioning step finished?'].Choices[0].Next).toBe('Any steps left?');
     expect(states['Instance stopped?'].Choices[0].Next).toBe('Create image');
     expect(states['Image available?'].Choices[0].Next).toBe('Clean up build');
-    expect(states['Clean up build'].End).toBe(true);
+    expect(states['Bake succeeded'].Type).toBe('Succeed');
   });
 
   test('waits only in Wait states whose time the checks choose', () => {
@@ -165,8 +165,8 @@ describe('the bake workflow', () => {
     for (const [, wait] of waits) expect(wait.SecondsPath).toBe('$.poll.seconds');
   });
 
-  test('every Task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
-    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+  test('every Lambda task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task' && !state.Resource.includes('events:putEvents'));
     expect(tasks.length).toBe(11);
     for (const [name, task] of tasks) {
       const retry = task.Retry.find((r: any) => r.ErrorEquals.includes('RequestLimitExceeded'));
@@ -182,9 +182,19 @@ describe('the bake workflow', () => {
     }
   });
 
+  test('the outcome is announced on the default event bus, and an announcement that fails never changes it', () => {
+    const success = states['Announce bake succeeded'];
+    expect(success).toMatchObject({ Type: 'Task', Next: 'Bake succeeded', ResultPath: null });
+    expect(success.Resource).toContain('events:putEvents');
+    expect(success.Parameters.Entries[0]).toMatchObject({ Source: 'cdk-ami-bakery', DetailType: 'Bake Succeeded' });
+    expect(success.Catch[0]).toMatchObject({ Next: 'Bake succeeded', ResultPath: null });
+    expect(states['Clean up build'].Next).toBe('Announce bake succeeded');
+    expect(states['Clean up after failure'].Next).toBe('Announce bake failed');
+    expect(states['Announce bake failed']).toMatchObject({ Next: 'Bake failed', Catch: [expect.objectContaining({ Next: 'Bake failed' })] });
+  });
+
   test('a failed bake records its phase and fails with the cause the cleanup writes', () => {
     expect(states['Failed in provision']).toMatchObject({ Type: 'Pass', Result: 'provision', ResultPath: '$.failedPhase' });
-    expect(states['Clean up after failure'].Next).toBe('Bake failed');
     expect(states['Bake failed']).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
   });
 });

@@ -1,7 +1,7 @@
 import { CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, bakeState, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, metricLines, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler } from '../../lambda/finish';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 import type { BakeState } from '../../lambda/shared/types';
@@ -57,6 +57,18 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('finish', () => {
+  test('records the bake as CloudWatch metrics per bakery and recipe (embedded metric format)', async () => {
+    givenTagged({});
+    metricLines.length = 0;
+
+    await handler(finishedState());
+
+    expect(metricLines).toHaveLength(1);
+    const record = JSON.parse(metricLines[0]);
+    expect(record).toMatchObject({ Bakery: 'bakery-test', Recipe: 'web', BakeSucceeded: 1, BakeFailed: 0, BakeDuration: 600 });
+    expect(record._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'cdk-ami-bakery', Dimensions: [['Bakery'], ['Bakery', 'Recipe']] });
+  });
+
   test('tags the image as the bake\'s artifact, so the orphan sweeper never removes it', async () => {
     givenTagged({});
 

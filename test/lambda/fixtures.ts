@@ -4,6 +4,7 @@
  */
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { logger } from '../../lambda/shared/logger';
+import { useMetricsSink } from '../../lambda/shared/metrics';
 import type { RecipeDocument } from '../../lambda/shared/recipe-schema';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 import type { BakeState, BuildContext } from '../../lambda/shared/types';
@@ -18,6 +19,10 @@ export const INSTANCE_ID = 'i-0123456789abcdef0';
 export const IMAGE_ID = 'ami-0fedcba9876543210';
 
 /** Environment the construct gives every handler. */
+/** The metric lines (CloudWatch embedded metric format) handlers wrote, instead of standard output. */
+export const metricLines: string[] = [];
+useMetricsSink((line) => metricLines.push(line));
+
 export const ENV = {
   AWS_REGION: 'eu-west-1',
   BAKERY_ID: 'bakery-test',

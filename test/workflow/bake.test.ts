@@ -40,6 +40,18 @@ describe('a bake in the simulator', () => {
     expect(tagsOf(instance)).toMatchObject({ 'team': 'platform', 'cdk-ami-bakery:build-id': 'web-build-1' });
   });
 
+  test('puts Bake Succeeded on the default event bus with the manifest, and Bake Failed with the failure', async () => {
+    const good = await simulateBake({ input: { recipe: recipe() }, startTime: START });
+    const bad = await simulateBake({ input: { recipe: recipe() }, faults: ['step:1:fail'], startTime: START });
+
+    expect(good.account.events).toEqual([expect.objectContaining({ source: 'cdk-ami-bakery', detailType: 'Bake Succeeded' })]);
+    expect(good.account.events[0].detail).toMatchObject({ ...good.manifest, leakedResources: [], bakeryId: expect.stringMatching(/Bakery/) });
+    expect(bad.account.events).toEqual([expect.objectContaining({ source: 'cdk-ami-bakery', detailType: 'Bake Failed' })]);
+    expect(bad.account.events[0].detail).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 1 } });
+    expect(good.account.metrics).toEqual([expect.objectContaining({ Recipe: 'web', BakeSucceeded: 1, BakeFailed: 0 })]);
+    expect(bad.account.metrics).toEqual([expect.objectContaining({ Recipe: 'web', BakeSucceeded: 0, BakeFailed: 1 })]);
+  });
+
   test('takes minutes of simulated time', async () => {
     const bake = await simulateBake({ input: { recipe: recipe() }, startTime: START });
     const total = bake.manifest.phases.reduce((sum, phase) => sum + phase.seconds, 0);
