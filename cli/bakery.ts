@@ -9,11 +9,17 @@ import { runValidate } from './commands/validate';
 const USAGE = `Usage: bakery <command> [options]
 
 Commands:
-  simulate <recipe.json> [--json] [--fault RULE]... [--seed N]
+  simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
       Bake the recipe in the local AWS simulator: the real state machine and handlers, a simulated
       account, virtual time. Prints each phase live, then the manifest. Exit code 0 only on success.
       Fault rules: step:<n>:fail, api:<Operation>:throttle[:<count>], api:<Operation>:error,
       agent:never-online, image:fail, capacity:<instanceType>
+      --state FILE keeps the simulated account between runs: it is loaded from FILE when FILE exists
+      (else a new account is made; --seed then seeds it) and saved to FILE after the bake, so the
+      next bake sees this one's AMIs, snapshots and parameters (name it *.bakery-state.json).
+  simulate --state FILE --inventory
+      Print what the saved account holds as one JSON line: {"images", "snapshots", "instances",
+      "parameters"}, the public base images and /aws/service/ parameters left out.
   validate <recipe.json>
       Check a recipe document against the schema and print every problem. Exit code 1 when invalid.
   help

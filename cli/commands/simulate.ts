@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
+import { inventory, openAccount, saveAccount } from '../../local/account-state';
 import { simulateBake } from '../../local/simulate-bake';
 import { ProgressPrinter } from '../progress-printer';
 import { readRecipeFile } from '../recipe-file';
 
-/** `bakery simulate <recipe.json>`: a whole bake in the local simulator; exit code 0 only when it succeeded. */
+const FORMS = 'bakery simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE] | bakery simulate --state FILE --inventory';
+
+/**
+ * `bakery simulate <recipe.json>`: a whole bake in the local simulator; exit code 0 only when it succeeded.
+ * With `--state FILE` the account is loaded from the file (when it exists) and saved back after the bake;
+ * `--state FILE --inventory` prints what that account holds as one JSON line.
+ */
 export async function runSimulate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -13,20 +20,34 @@ export async function runSimulate(args: string[]): Promise<number> {
       fault: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      state: { type: 'string' },
+      inventory: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new Error('simulate takes one recipe file: bakery simulate <recipe.json> [--json] [--fault RULE]...');
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  if (values.inventory) {
+    if (values.state === undefined) throw new Error(`--inventory needs --state FILE: ${FORMS}`);
+    if (positionals.length) throw new Error(`--inventory takes no recipe file: ${FORMS}`);
+    const { account } = openAccount(values.state, { seed });
+    process.stdout.write(`${JSON.stringify(inventory(account))}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new Error(`simulate takes one recipe file: ${FORMS}`);
   const { path, text } = readRecipeFile(positionals[0]);
   const recipe = parseJson(path, text);
+  // Opened before the bake so a bad state file or fault rule fails before anything is printed.
+  const account = values.state === undefined ? undefined : openAccount(values.state, { seed, faults: values.fault ?? [] }).account;
   const printer = new ProgressPrinter(process.stdout);
   printer.header(path, values.fault ?? []);
   const bake = await simulateBake({
     input: { recipe },
+    account,
     faults: values.fault,
-    seed: values.seed === undefined ? undefined : parseSeed(values.seed),
+    seed,
     onProgress: (event) => printer.print(event),
     verboseLogs: values.verbose,
   });
+  if (values.state !== undefined) saveAccount(bake.account, values.state);
   printer.summary(bake);
   process.stdout.write(values.json ? `${JSON.stringify(bake.manifest)}\n` : `${JSON.stringify(bake.manifest, null, 2)}\n`);
   return bake.status === 'SUCCEEDED' ? 0 : 1;

@@ -13,6 +13,7 @@ import { AccountJournal, operationsOf } from './operations';
 import { RegionState } from './records';
 import { snapshotExists } from './snapshots';
 import type { ParameterValidationFailure } from './ssm-parameters';
+import { regionFromJson, regionToJson, RegionStateJson } from './state';
 import { DEFAULT_TIMINGS, Range, Timings } from './timings';
 import { volumeIsGoing } from './volumes';
 
@@ -49,6 +50,25 @@ export interface CallRecord {
   readonly error?: string;
 }
 
+/**
+ * A saved account (`SimulatedAccount.toState()`): plain JSON. The public catalog is not in it (a loaded
+ * account recreates it); faults, timings, the call log, metrics and events are not either (they belong to a run).
+ */
+export interface SimulatedAccountState {
+  /** The format; `SimulatedAccount.fromState` refuses others. */
+  readonly version: 1;
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  /** The latest time the account has seen (epoch ms): a loaded account's clock never goes back before it. */
+  readonly latestNow: number;
+  /** The random generator's state, so ids made after loading do not repeat earlier ones. */
+  readonly prngState: number;
+  readonly regions: RegionStateJson[];
+}
+
+/** Options for an account loaded from a saved state (its id, region and randomness come from the state). */
+export type LoadedAccountOptions = Omit<SimulatedAccountOptions, 'seed' | 'accountId' | 'region'>;
+
 export interface CallFilter {
   readonly service?: ServiceName;
   readonly operation?: string;
@@ -56,6 +76,23 @@ export interface CallFilter {
 }
 
 export class SimulatedAccount implements AccountJournal {
+  /**
+   * An account as `toState` saved it: every region's instances, volumes, images, snapshots, parameters, command
+   * invocations, launch templates and client tokens, the random generator (ids stay unique) and the latest time.
+   * Faults and timings come from `options`, as for a new account; the SendCommand count starts again from 1, so
+   * `step:<n>` fault rules count the steps of the run that loaded it.
+   */
+  static fromState(state: SimulatedAccountState, options: LoadedAccountOptions = {}): SimulatedAccount {
+    if (!state || state.version !== 1) {
+      throw new Error(`unsupported simulated account state (version ${String((state as { version?: unknown } | undefined)?.version)}; expected 1)`);
+    }
+    const account = new SimulatedAccount({ ...options, accountId: state.accountId, region: state.defaultRegion });
+    account.prng.restore(state.prngState);
+    account.latestNow = state.latestNow;
+    for (const region of state.regions) regionFromJson(account.region(region.name), region);
+    return account;
+  }
+
   readonly accountId: string;
   readonly defaultRegion: string;
   readonly faults: FaultSet;
@@ -95,6 +132,23 @@ export class SimulatedAccount implements AccountJournal {
       this.regions.set(name, region);
     }
     return region;
+  }
+
+  /** The regions in use (each holds the public catalog plus whatever the account made there). */
+  regionNames(): string[] {
+    return [...this.regions.keys()];
+  }
+
+  /** The account as plain JSON, to save it and carry on later with `SimulatedAccount.fromState`. */
+  toState(): SimulatedAccountState {
+    return {
+      version: 1,
+      accountId: this.accountId,
+      defaultRegion: this.defaultRegion,
+      latestNow: this.now(),
+      prngState: this.prng.currentState,
+      regions: [...this.regions.values()].map(regionToJson),
+    };
   }
 
   /**

@@ -12,6 +12,16 @@ export class Prng {
     this.state = seed >>> 0;
   }
 
+  /** The generator's internal state, to save an account and carry on the same sequence later. */
+  get currentState(): number {
+    return this.state;
+  }
+
+  /** Continues from a state `currentState` returned. */
+  restore(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** A number in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -52,7 +62,7 @@ export function hashString(text: string): number {
 }
 
 /** Prefixes of the EC2 resource ids the simulator hands out. */
-export type Ec2IdPrefix = 'i' | 'ami' | 'snap' | 'vol' | 'r' | 'subnet' | 'vpc' | 'sg' | 'eni' | 'aip';
+export type Ec2IdPrefix = 'i' | 'ami' | 'snap' | 'vol' | 'r' | 'subnet' | 'vpc' | 'sg' | 'eni' | 'aip' | 'lt';
 
 /** Makes ids shaped like the ones AWS returns. */
 export class IdFactory {

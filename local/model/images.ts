@@ -1,10 +1,14 @@
 /**
  * AMIs: DescribeImages, CreateImage (snapshots of the instance's volumes, pending → available or
- * failed), ModifyImageAttribute and DeregisterImage (which leaves the snapshots behind, as AWS does).
+ * failed), ModifyImageAttribute and DeregisterImage (which leaves the snapshots behind, as AWS does),
+ * deprecation (Enable/DisableImageDeprecation) and deregistration protection
+ * (Enable/DisableImageDeregistrationProtection).
  */
 import type {
   CreateImageRequest, CreateImageResult, DeregisterImageRequest, DeregisterImageResult, DescribeImagesRequest,
-  DescribeImagesResult, Image, ModifyImageAttributeRequest,
+  DescribeImagesResult, DisableImageDeprecationRequest, DisableImageDeprecationResult, DisableImageDeregistrationProtectionRequest,
+  DisableImageDeregistrationProtectionResult, EnableImageDeprecationRequest, EnableImageDeprecationResult,
+  EnableImageDeregistrationProtectionRequest, EnableImageDeregistrationProtectionResult, Image, ModifyImageAttributeRequest,
 } from '@aws-sdk/client-ec2';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
@@ -17,6 +21,11 @@ import { tagList, tagsByResourceType, tagsFor } from './tags';
 import { Timeline } from './timeline';
 
 const NAME_PATTERN = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const YEAR_MS = 365 * DAY_MS;
+/** How long protection enabled WithCooldown outlasts DisableImageDeregistrationProtection. */
+export const DEREGISTRATION_COOLDOWN_MS = DAY_MS;
 
 /** True while the image is registered (not deregistered) at `t`. */
 export function isRegistered(image: ImageRecord, t: number): boolean {
@@ -52,6 +61,30 @@ export function imageStateAt(image: ImageRecord, t: number): ImageStateName {
   return image.state.valueAt(t);
 }
 
+/** True when the image is deprecated at `t` (it still launches; others see it only when they ask for it). */
+export function isDeprecated(image: ImageRecord, t: number): boolean {
+  return image.deprecateAt !== undefined && image.deprecateAt <= t;
+}
+
+/** The end of the cooldown when protection enabled WithCooldown was disabled less than 24 hours ago. */
+function cooldownEnd(image: ImageRecord, t: number): number | undefined {
+  const disabledAt = image.deregistrationProtection?.disabledAt;
+  if (disabledAt === undefined) return undefined;
+  const end = disabledAt + DEREGISTRATION_COOLDOWN_MS;
+  return t < end ? end : undefined;
+}
+
+/**
+ * The image's `DeregistrationProtection` as DescribeImages reports it: `disabled`, `enabled-with-cooldown`,
+ * `enabled-without-cooldown`, or `disabled after <time>` while a cooldown runs.
+ */
+export function deregistrationProtectionAt(image: ImageRecord, t: number): string {
+  const protection = image.deregistrationProtection;
+  if (protection?.enabled) return protection.withCooldown ? 'enabled-with-cooldown' : 'enabled-without-cooldown';
+  const end = cooldownEnd(image, t);
+  return end === undefined ? 'disabled' : `disabled after ${new Date(end).toISOString()}`;
+}
+
 function toSdkImage(ctx: OperationContext, image: ImageRecord): Image {
   const state = imageStateAt(image, ctx.now);
   return {
@@ -77,6 +110,9 @@ function toSdkImage(ctx: OperationContext, image: ImageRecord): Image {
     EnaSupport: true,
     SriovNetSupport: 'simple',
     ImdsSupport: image.imdsSupport as Image['ImdsSupport'],
+    DeprecationTime: image.deprecateAt !== undefined ? new Date(image.deprecateAt).toISOString() : undefined,
+    DeregistrationProtection: deregistrationProtectionAt(image, ctx.now),
+    SourceInstanceId: image.sourceInstanceId,
     BlockDeviceMappings: image.mappings.map((m) => ({
       DeviceName: m.deviceName,
       Ebs: {
@@ -123,8 +159,11 @@ export function describeImages(ctx: OperationContext, input: DescribeImagesReque
     if (!ctx.region.images.has(id)) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
   }
   const wanted = input.ImageIds?.length ? new Set(input.ImageIds) : undefined;
+  // Deprecated images of other owners show only when asked for by id or with IncludeDeprecated.
+  const showDeprecated = (image: ImageRecord) => !!wanted || input.IncludeDeprecated === true
+    || image.ownerId === ctx.accountId || !isDeprecated(image, ctx.now);
   const Images = [...ctx.region.images.values()]
-    .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image))
+    .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image) && showDeprecated(image))
     .filter((image) => (!wanted || wanted.has(image.id)) && ownerMatches(ctx, image, input.Owners))
     .map((image) => ({ image, sdk: toSdkImage(ctx, image) }))
     .filter(({ image, sdk }) => matchesFilters(sdk, image.tags, input.Filters, READERS))
@@ -239,6 +278,15 @@ export function modifyImageAttribute(ctx: OperationContext, input: ModifyImageAt
 
 export function deregisterImage(ctx: OperationContext, input: DeregisterImageRequest): DeregisterImageResult {
   const image = findOwnImage(ctx, input.ImageId);
+  if (image.deregistrationProtection?.enabled) {
+    throw ec2Error('InvalidParameterValue',
+      `Cannot deregister ${image.id}: deregistration protection is enabled for the image. Disable it with DisableImageDeregistrationProtection first.`);
+  }
+  const cooldown = cooldownEnd(image, ctx.now);
+  if (cooldown !== undefined) {
+    throw ec2Error('InvalidParameterValue',
+      `Cannot deregister ${image.id}: deregistration protection is enabled until ${new Date(cooldown).toISOString()} (24-hour cooldown after it was disabled).`);
+  }
   image.deregisteredAt = ctx.now;
   if (!input.DeleteAssociatedSnapshots) return { Return: true };
   const DeleteSnapshotResults = image.mappings.map((m) => ({
@@ -246,4 +294,57 @@ export function deregisterImage(ctx: OperationContext, input: DeregisterImageReq
     ReturnCode: deleteSnapshotIfUnused(ctx, m.snapshotId) ? 'success' as const : 'skipped' as const,
   }));
   return { Return: true, DeleteSnapshotResults };
+}
+
+/** A DeprecateAt value (Date, ISO string or epoch ms) as epoch ms, or EC2's error. */
+function deprecateAtMs(value: unknown): number {
+  if (value === undefined || value === null || value === '') throw ec2Error('MissingParameter', 'The request must contain the parameter DeprecateAt');
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value));
+  if (Number.isNaN(ms)) throw ec2Error('InvalidParameterValue', `Value (${String(value)}) for parameter DeprecateAt is invalid.`);
+  return ms;
+}
+
+export function enableImageDeprecation(ctx: OperationContext, input: EnableImageDeprecationRequest): EnableImageDeprecationResult {
+  const image = findOwnImage(ctx, input.ImageId);
+  // EC2 rounds the seconds to the nearest minute.
+  const at = Math.round(deprecateAtMs(input.DeprecateAt) / MINUTE_MS) * MINUTE_MS;
+  if (at < ctx.now) {
+    throw ec2Error('InvalidParameterValue', `The deprecation time ${new Date(at).toISOString()} for ${image.id} is in the past. Specify a time in the future.`);
+  }
+  const isPublic = image.public || image.launchPermissions.has('all');
+  const limit = isPublic ? image.createdAt + 2 * YEAR_MS : ctx.now + 10 * YEAR_MS;
+  if (at > limit) {
+    throw ec2Error('InvalidParameterValue', isPublic
+      ? `The deprecation time for public AMI ${image.id} can be at most 2 years after its creation date.`
+      : `The deprecation time ${new Date(at).toISOString()} for ${image.id} is more than 10 years from now.`);
+  }
+  image.deprecateAt = at;
+  return { Return: true };
+}
+
+export function disableImageDeprecation(ctx: OperationContext, input: DisableImageDeprecationRequest): DisableImageDeprecationResult {
+  const image = findOwnImage(ctx, input.ImageId);
+  image.deprecateAt = undefined;
+  return { Return: true };
+}
+
+export function enableImageDeregistrationProtection(
+  ctx: OperationContext,
+  input: EnableImageDeregistrationProtectionRequest,
+): EnableImageDeregistrationProtectionResult {
+  const image = findOwnImage(ctx, input.ImageId);
+  image.deregistrationProtection = { enabled: true, withCooldown: input.WithCooldown === true };
+  return { Return: deregistrationProtectionAt(image, ctx.now) };
+}
+
+export function disableImageDeregistrationProtection(
+  ctx: OperationContext,
+  input: DisableImageDeregistrationProtectionRequest,
+): DisableImageDeregistrationProtectionResult {
+  const image = findOwnImage(ctx, input.ImageId);
+  const current = image.deregistrationProtection;
+  if (current?.enabled) {
+    image.deregistrationProtection = { enabled: false, withCooldown: current.withCooldown, disabledAt: current.withCooldown ? ctx.now : undefined };
+  }
+  return { Return: deregistrationProtectionAt(image, ctx.now) };
 }

@@ -1,8 +1,14 @@
 /** The operations the simulated account answers, by service and operation name. */
 import type { OperationContext } from './context';
-import { createImage, deregisterImage, describeImages, modifyImageAttribute } from './images';
+import {
+  createImage, deregisterImage, describeImages, disableImageDeprecation, disableImageDeregistrationProtection, enableImageDeprecation,
+  enableImageDeregistrationProtection, modifyImageAttribute,
+} from './images';
 import { describeInstances, runInstances, startInstances, stopInstances, terminateInstances } from './instances';
 import { getCommandInvocation, listCommandInvocations, sendCommand } from './invocations';
+import {
+  createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate, describeLaunchTemplateVersions, modifyLaunchTemplate,
+} from './launch-templates';
 import { deleteSnapshot, describeSnapshots } from './snapshots';
 import { describeInstanceInformation } from './ssm-agent';
 import { getParameter, ParameterValidationFailure, putParameter } from './ssm-parameters';
@@ -28,6 +34,15 @@ export const EC2_OPERATIONS: Record<string, Operation> = {
   CreateImage: createImage,
   ModifyImageAttribute: modifyImageAttribute,
   DeregisterImage: deregisterImage,
+  EnableImageDeprecation: enableImageDeprecation,
+  DisableImageDeprecation: disableImageDeprecation,
+  EnableImageDeregistrationProtection: enableImageDeregistrationProtection,
+  DisableImageDeregistrationProtection: disableImageDeregistrationProtection,
+  CreateLaunchTemplate: createLaunchTemplate,
+  CreateLaunchTemplateVersion: createLaunchTemplateVersion,
+  ModifyLaunchTemplate: modifyLaunchTemplate,
+  DeleteLaunchTemplate: deleteLaunchTemplate,
+  DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
   DescribeSnapshots: describeSnapshots,
   DeleteSnapshot: deleteSnapshot,
   CreateTags: createTags,

@@ -105,6 +105,37 @@ export interface ImageRecord {
   readonly launchPermissions: Set<string>;
   imdsSupport?: string;
   deregisteredAt?: number;
+  /** EnableImageDeprecation: when the image counts as deprecated (it still launches). */
+  deprecateAt?: number;
+  /** EnableImageDeregistrationProtection; `disabledAt` plus the cooldown keeps a cooled-down image protected. */
+  deregistrationProtection?: DeregistrationProtection;
+}
+
+/** An image's deregistration protection as Enable/DisableImageDeregistrationProtection left it. */
+export interface DeregistrationProtection {
+  readonly enabled: boolean;
+  readonly withCooldown: boolean;
+  /** When protection with a cooldown was disabled: the image stays protected for 24 hours after. */
+  readonly disabledAt?: number;
+}
+
+/** One version of a launch template (only the data the simulator reads is modelled). */
+export interface LaunchTemplateVersionRecord {
+  readonly versionNumber: number;
+  readonly description?: string;
+  readonly createdAt: number;
+  readonly imageId?: string;
+  readonly instanceType?: string;
+}
+
+export interface LaunchTemplateRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  defaultVersion: number;
+  readonly versions: LaunchTemplateVersionRecord[];
+  readonly tags: TagMap;
 }
 
 export interface ParameterRecord {
@@ -160,6 +191,8 @@ export class RegionState {
   readonly invocations = new Map<string, InvocationRecord>();
   /** RunInstances client tokens: the request fingerprint and the reservation it made. */
   readonly clientTokens = new Map<string, { readonly fingerprint: string; readonly reservationId: string }>();
+  /** Launch templates by id. */
+  readonly launchTemplates = new Map<string, LaunchTemplateRecord>();
   readonly defaultVpcId: string;
   readonly defaultSubnetId: string;
   readonly defaultSecurityGroupId: string;

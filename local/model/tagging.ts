@@ -27,6 +27,11 @@ function tagsOfResource(ctx: OperationContext, id: string): TagMap {
     }
     return volume.tags;
   }
+  if (prefix === 'lt') {
+    const template = ctx.region.launchTemplates.get(id);
+    if (!template) throw ec2Error('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${id}, does not exist.`);
+    return template.tags;
+  }
   throw ec2Error('InvalidID', `The ID '${id}' is not valid`);
 }
 

@@ -8,10 +8,23 @@ export interface TimelineEntry<T> {
 }
 
 export class Timeline<T> {
+  /** A timeline with exactly these changes (what `toEntries` returned). */
+  static fromEntries<T>(entries: readonly TimelineEntry<T>[]): Timeline<T> {
+    if (!entries.length) throw new Error('a timeline needs at least one entry');
+    const timeline = new Timeline<T>(entries[0].at, entries[0].value);
+    timeline.entries = entries.map((entry) => ({ ...entry }));
+    return timeline;
+  }
+
   private entries: TimelineEntry<T>[] = [];
 
   constructor(at: number, value: T) {
     this.entries.push({ at, value });
+  }
+
+  /** Every change, scheduled or past, in order (to save the timeline). */
+  toEntries(): TimelineEntry<T>[] {
+    return this.entries.map((entry) => ({ ...entry }));
   }
 
   /** The value at time `t` (the first value for times before the start). */
