@@ -9,6 +9,7 @@ import { handler as checkStep } from '../lambda/check-step';
 import { handler as checkStopped } from '../lambda/check-stopped';
 import { handler as cleanupFailure } from '../lambda/cleanup-failure';
 import { handler as createImage } from '../lambda/create-image';
+import { handler as distribute } from '../lambda/distribute';
 import { handler as finish } from '../lambda/finish';
 import { handler as launch } from '../lambda/launch';
 import { handler as prepare } from '../lambda/prepare';
@@ -28,6 +29,7 @@ export const STEP_HANDLERS: Record<string, StepHandler> = {
   'check-stopped': checkStopped,
   'create-image': createImage,
   'check-image': checkImage,
+  'distribute': distribute,
   'finish': finish,
   'cleanup-failure': cleanupFailure,
   'abort-cleanup': abortCleanup,

@@ -3,8 +3,9 @@
  * and their snapshots (deleted), found by the build-id tag and by the ids the caller already knows.
  * Safe to run any number of times: what is gone already is skipped.
  */
-import type { Image } from '@aws-sdk/client-ec2';
+import { DisableImageDeregistrationProtectionCommand, Image } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
+import { ec2 } from './clients';
 import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots } from './images';
 import { findBuildInstances, isGone, terminateInstance } from './instances';
 
@@ -24,12 +25,21 @@ export async function removeBuildResources(buildId: string, known: KnownResource
     await cleanup.remove(instanceId, () => terminateInstance(instanceId));
   }
   for (const image of await imagesToRemove(cleanup, buildId, known)) {
-    await cleanup.remove(image.ImageId!, () => deregisterImageAndSnapshots(image));
+    await cleanup.remove(image.ImageId!, async () => {
+      await unprotect(image);
+      await deregisterImageAndSnapshots(image);
+    });
   }
   for (const snapshot of await cleanup.lookup('the build\'s snapshots', [], () => findBuildSnapshots(buildId))) {
     await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!));
   }
   return cleanup.leaked;
+}
+
+/** A failed build's image may already be protected (`ami.deregistrationProtection`): lift that first. */
+async function unprotect(image: Image): Promise<void> {
+  if (!image.DeregistrationProtection?.startsWith('enabled')) return;
+  await ec2().send(new DisableImageDeregistrationProtectionCommand({ ImageId: image.ImageId! }));
 }
 
 /** The known build instance and every instance tagged with the build id that is not already terminating. */

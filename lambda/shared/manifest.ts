@@ -31,6 +31,7 @@ export function succeededManifest(build: BuildContext, state: BakeState, artifac
     ...fromState({ ...state, build }, build.buildId, build.recipe.name),
     artifacts: [artifact],
     leakedResources,
+    ...(state.retention ? { retention: state.retention } : {}),
   };
 }
 

@@ -154,6 +154,18 @@ const amiSchema = z.strictObject({
   tags: tagsSchema.optional(),
   kmsKeyId: text('a KMS key id, ARN or alias', 2048).optional(),
   forceDeregister: z.boolean({ error: 'expected true or false' }).optional(),
+  deprecateAfterDays: int(1, 3650, 'days').optional(),
+  deregistrationProtection: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+const retentionSchema = z.strictObject({
+  keepLatest: int(1, 1000, 'images').optional(),
+  maxAgeDays: int(1, 3650, 'days').optional(),
+  keepIfInUse: z.boolean({ error: 'expected true or false' }).optional(),
+}, { error: 'expected an object such as {"keepLatest": 5}' }).superRefine((retention, ctx) => {
+  if (retention.keepLatest === undefined && retention.maxAgeDays === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'set keepLatest and/or maxAgeDays (or leave retention out to keep every image)' });
+  }
 });
 
 const timeoutsSchema = z.strictObject({
@@ -176,6 +188,7 @@ export const recipeSchema = z.strictObject({
     .max(100, { error: 'at most 100 steps' }),
   ami: amiSchema.optional(),
   timeouts: timeoutsSchema.optional(),
+  retention: retentionSchema.optional(),
   keepOnFailure: z.boolean({ error: 'expected true or false' }).optional(),
   keepOnFailureHours: int(1, 168, 'hours').optional(),
 }, { error: 'expected a recipe document (a JSON object)' });

@@ -5,6 +5,7 @@
  * State stays small: ids, pointers and short output tails only (Step Functions' 256 KB limit).
  */
 import type { RecipeDocument } from './recipe-schema';
+import type { RetentionReport } from './retention';
 import type { PhaseName } from '../../src/workflow/steps';
 
 export type { PhaseName };
@@ -93,6 +94,8 @@ export interface BakeState {
   readonly stepStartedAt?: string;
   /** Set by cleanup-failure: what the Fail state reports. */
   readonly failure?: BakeFailure;
+  /** Set by the distribute step when the recipe has retention rules. */
+  readonly retention?: RetentionReport;
 }
 
 /** The output of the cleanup after a failure; the Fail state reads `error` and `cause`. */
@@ -121,6 +124,8 @@ export interface Manifest {
   readonly phases: { name: PhaseName; seconds: number }[];
   readonly steps: StepResult[];
   readonly leakedResources: string[];
+  /** What retention removed, and which images it left alone and why. */
+  readonly retention?: RetentionReport;
   /** Build instances left running on purpose after a failure (the recipe's `keepOnFailure`). */
   readonly keptForInspection?: string[];
   readonly error?: { phase: PhaseName; step: number | null; message: string };

@@ -65,6 +65,7 @@ const CRASHES: { step: string; phase?: PhaseName; route?: string[] }[] = [
   { step: 'check-stopped', phase: 'stop' },
   { step: 'create-image', phase: 'create-image' },
   { step: 'check-image', phase: 'create-image' },
+  { step: 'distribute', phase: 'distribute' },
   { step: 'finish', phase: 'cleanup' },
   { step: 'cleanup-failure', phase: 'provision', route: ['step:1:fail'] },
 ];
@@ -77,6 +78,7 @@ const ROUTES: Record<string, string[]> = {
   'Failed in provision': ['step:1:fail'],
   'Failed in stop': ['api:StopInstances:error'],
   'Failed in create-image': ['image:fail'],
+  'Failed in distribute': ['lambda:distribute:crash'],
   'Failed in cleanup': ['lambda:finish:crash'],
   'Clean up after failure': ['step:1:fail'],
   'Announce bake failed': ['step:1:fail'],

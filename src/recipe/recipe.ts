@@ -5,6 +5,25 @@ import { Construct } from 'constructs';
 import { ProvisionStep } from './provision-step';
 import { SourceImage } from './source-image';
 
+/** Which older images of a recipe a successful bake removes (with their snapshots). */
+export interface RetentionOptions {
+  /**
+   * Keep this many of the recipe's newest images, the new one included.
+   * @default - no limit by count
+   */
+  readonly keepLatest?: number;
+  /**
+   * Keep images younger than this. With `keepLatest` too, an image must break both rules to be removed.
+   * @default - no limit by age
+   */
+  readonly maxAge?: Duration;
+  /**
+   * Leave alone images that a running instance or a launch template (latest or default version) uses.
+   * @default true
+   */
+  readonly keepIfInUse?: boolean;
+}
+
 /** What a recipe bakes: its source image, provisioning steps, and the AMI it makes. */
 export interface RecipeOptions {
   /**
@@ -54,6 +73,22 @@ export interface RecipeOptions {
    * @default - the account's default EBS encryption key
    */
   readonly kmsKeyId?: string;
+  /**
+   * Mark each new AMI deprecated this long after it is made (it still launches, but is flagged as old).
+   * @default - never deprecated
+   */
+  readonly deprecateAfter?: Duration;
+  /**
+   * Turn on deregistration protection for each new AMI; retention then leaves it alone and says so.
+   * @default false
+   */
+  readonly deregistrationProtection?: boolean;
+  /**
+   * Remove the recipe's older AMIs and their snapshots after each successful bake. Only images this bakery
+   * made for this recipe are ever considered (by their tags, never by name).
+   * @default - every image is kept
+   */
+  readonly retention?: RetentionOptions;
   /**
    * Deregister an existing AMI of the same name made by this bakery instead of failing the bake.
    * @default false
@@ -138,6 +173,13 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
     throw new Error(`Recipe "${recipeName}": instanceTypes must not be empty; leave it out to use t3.small.`);
   }
   checkArchitectures(recipeName, props);
+  if (props.retention && props.retention.keepLatest === undefined && props.retention.maxAge === undefined) {
+    throw new Error(`Recipe "${recipeName}": retention needs keepLatest and/or maxAge; leave retention out to keep every image.`);
+  }
+  if (props.retention?.keepLatest !== undefined && !Token.isUnresolved(props.retention.keepLatest)
+    && (!Number.isInteger(props.retention.keepLatest) || props.retention.keepLatest < 1)) {
+    throw new Error(`Recipe "${recipeName}": retention.keepLatest must be a whole number from 1 (got ${props.retention.keepLatest}).`);
+  }
   if (props.rootVolumeSize !== undefined && !Token.isUnresolved(props.rootVolumeSize)
     && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
     throw new Error(`Recipe "${recipeName}": rootVolumeSize must be a whole number of GiB between 1 and 16384 (got ${props.rootVolumeSize}).`);
@@ -184,6 +226,11 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     instance: renderInstance(props),
     steps: props.steps.map((step) => step._render()),
     ami: renderAmi(props),
+    retention: props.retention && omitUndefined({
+      keepLatest: props.retention.keepLatest,
+      maxAgeDays: props.retention.maxAge?.toDays(),
+      keepIfInUse: props.retention.keepIfInUse,
+    }),
     keepOnFailure: props.keepOnFailure ? true : undefined,
     keepOnFailureHours: props.keepOnFailure?.toHours(),
     timeouts: omitUndefined({
@@ -207,6 +254,8 @@ function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
     tags: props.tags,
     kmsKeyId: props.kmsKeyId,
     forceDeregister: props.forceDeregister,
+    deprecateAfterDays: props.deprecateAfter?.toDays(),
+    deregistrationProtection: props.deregistrationProtection,
   });
 }
 

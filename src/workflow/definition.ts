@@ -36,7 +36,9 @@ export class BakeDefinition {
     const announceSuccess = announce(scope, 'Announce bake succeeded', BAKE_SUCCEEDED, '$', bakeryId);
     thenEnd(announceSuccess, new Succeed(scope, 'BakeSucceeded', { stateName: 'Bake succeeded' }));
     finish.next(announceSuccess);
-    const image = this.createImage(finish);
+    const distribute = this.task('Distribute image', 'distribute', 'distribute');
+    distribute.next(finish);
+    const image = this.createImage(distribute);
     const stop = this.stopInstance(image);
     const provision = this.provision(stop);
     const launch = this.launch(provision);

@@ -32,14 +32,21 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
+    'distribute': [
+      statements.onTaggedImages('ec2:EnableImageDeprecation'),
+      statements.onTaggedImages('ec2:EnableImageDeregistrationProtection'),
+      ...statements.removeImages(),
+      statements.describe('ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions'),
+    ],
     'finish': [statements.onTaggedImages('ec2:CreateTags'), statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
     'cleanup-failure': [
       statements.onTaggedInstances('ec2:TerminateInstances'),
       statements.markKeptInstances(),
+      statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
     ],
-    'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
+    'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.unprotectImages(), ...statements.removeImages(), statements.audit()],
     'sweep-orphans': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
   };
   for (const [step, stepStatements] of Object.entries(byStep)) {
@@ -141,6 +148,11 @@ class RunnerStatements {
   /** Deregister images and delete snapshots this bakery made (half-made ones after a failure, or forceDeregister). */
   public removeImages(): PolicyStatement[] {
     return [this.onTaggedImages('ec2:DeregisterImage'), this.onTagged('ec2:DeleteSnapshot', this.snapshotArn())];
+  }
+
+  /** Lift deregistration protection from a failed build's own image before removing it. */
+  public unprotectImages(): PolicyStatement {
+    return this.onTaggedImages('ec2:DisableImageDeregistrationProtection');
   }
 
   /** Tagging one of the bakery's instances as kept for inspection (`keepOnFailure`), with that tag key only. */

@@ -15,6 +15,7 @@ export const STEP_NAMES = [
   'check-stopped',
   'create-image',
   'check-image',
+  'distribute',
   'finish',
   'cleanup-failure',
   'abort-cleanup',
@@ -24,7 +25,7 @@ export const STEP_NAMES = [
 export type StepName = typeof STEP_NAMES[number];
 
 /** Phases of a bake, as named in the manifest and in failure causes. */
-export type PhaseName = 'prepare' | 'launch' | 'wait-for-agent' | 'provision' | 'stop' | 'create-image' | 'cleanup';
+export type PhaseName = 'prepare' | 'launch' | 'wait-for-agent' | 'provision' | 'stop' | 'create-image' | 'distribute' | 'cleanup';
 
 /**
  * Prefix of the tag keys the bakery puts on everything a bake creates; IAM conditions, the handlers'

@@ -23,7 +23,7 @@ describe('bakery simulate', () => {
     const run = bakery('simulate', 'examples/recipes/nginx.json', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const phase of ['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'cleanup']) {
+    for (const phase of ['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'distribute', 'cleanup']) {
       expect(run.stdout).toMatch(new RegExp(`^  \\d\\d:\\d\\d:\\d\\d  ${phase} +ok `, 'm'));
     }
     const manifest = JSON.parse(run.lastLine);

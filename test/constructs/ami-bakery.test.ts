@@ -33,7 +33,7 @@ describe('AmiBakery', () => {
     const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
     expect(steps).toEqual([
       'abort-cleanup', 'check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure',
-      'create-image', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
+      'create-image', 'distribute', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
     ]);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -155,7 +155,8 @@ describe('the bake workflow', () => {
     expect(states['Any steps left?'].Default).toBe('Stop build instance');
     expect(states['Provisioning step finished?'].Choices[0].Next).toBe('Any steps left?');
     expect(states['Instance stopped?'].Choices[0].Next).toBe('Create image');
-    expect(states['Image available?'].Choices[0].Next).toBe('Clean up build');
+    expect(states['Image available?'].Choices[0].Next).toBe('Distribute image');
+    expect(states['Distribute image'].Next).toBe('Clean up build');
     expect(states['Bake succeeded'].Type).toBe('Succeed');
   });
 
@@ -167,7 +168,7 @@ describe('the bake workflow', () => {
 
   test('every Lambda task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task' && !state.Resource.includes('events:putEvents'));
-    expect(tasks.length).toBe(11);
+    expect(tasks.length).toBe(12);
     for (const [name, task] of tasks) {
       const retry = task.Retry.find((r: any) => r.ErrorEquals.includes('RequestLimitExceeded'));
       expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });

@@ -32,6 +32,9 @@ const variants: Record<string, RecipeOptions> = {
     agentTimeout: Duration.minutes(5),
     stopTimeout: Duration.minutes(20),
     keepOnFailure: Duration.hours(8),
+    deprecateAfter: Duration.days(90),
+    deregistrationProtection: true,
+    retention: { keepLatest: 3, maxAge: Duration.days(30), keepIfInUse: false },
     imageTimeout: Duration.hours(2),
   },
 };
@@ -62,6 +65,8 @@ describe('recipe props are checked at synth time', () => {
     ['a name with a space', { ...base, recipeName: 'has space' }, 'recipeName must be 1-63 letters'],
     ['no steps', { ...base, steps: [] }, 'steps must hold at least one ProvisionStep'],
     ['no instance types', { ...base, instanceTypes: [] }, 'instanceTypes must not be empty'],
+    ['retention without a rule', { ...base, retention: { keepIfInUse: true } }, 'retention needs keepLatest and/or maxAge'],
+    ['keeping no image', { ...base, retention: { keepLatest: 0 } }, 'retention.keepLatest must be a whole number from 1 (got 0)'],
     ['a zero-size volume', { ...base, rootVolumeSize: 0 }, 'rootVolumeSize must be a whole number of GiB between 1 and 16384 (got 0)'],
   ])('refuses %s', (_name, options, message) => {
     expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('Recipe', options as RecipeOptions))).toThrow(message as string);

@@ -15,7 +15,7 @@ describe('a bake in the simulator', () => {
     const { manifest } = bake;
     expect(manifest).toMatchObject({ status: 'SUCCEEDED', buildId: 'web-build-1', recipe: 'web', leakedResources: [] });
     expect(manifest.sourceAmiId).toMatch(/^ami-[0-9a-f]{17}$/);
-    expect(manifest.phases.map((phase) => phase.name)).toEqual(['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'cleanup']);
+    expect(manifest.phases.map((phase) => phase.name)).toEqual(['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'distribute', 'cleanup']);
     expect(manifest.steps.map((step) => [step.step, step.kind, step.status, step.exitCode])).toEqual([[1, 'shell', 'Success', 0], [2, 'reboot', 'Success', 0], [3, 'shell', 'Success', 0]]);
     expect(manifest.artifacts).toHaveLength(1);
     const [artifact] = manifest.artifacts;
