@@ -14,6 +14,7 @@ export type ProgressListener = (event: ProgressEvent) => void;
 /** Remembers what was reported so each phase and step is reported once. */
 export class ProgressTracker {
   private phasesSeen = 0;
+  private lastPhaseAt = 0;
   private stepsSeen = 0;
 
   constructor(private readonly listener: ProgressListener = () => undefined) {}
@@ -24,6 +25,7 @@ export class ProgressTracker {
     const phases = state.phases ?? [];
     for (; this.phasesSeen < phases.length; this.phasesSeen++) {
       const mark = phases[this.phasesSeen];
+      this.lastPhaseAt = Date.parse(mark.startedAt);
       this.listener({ kind: 'phase', phase: mark.name, at: new Date(mark.startedAt), detail: phaseDetail(mark.name, state) });
     }
     const results = state.provision?.results ?? [];
@@ -36,7 +38,8 @@ export class ProgressTracker {
   public finished(manifest: Manifest): void {
     const end = Date.now();
     const unseen = manifest.phases.slice(this.phasesSeen);
-    let start = end - unseen.reduce((total, phase) => total + phase.seconds * 1000, 0);
+    // Manifest seconds are rounded: never start an unseen phase before the last one reported.
+    let start = Math.max(end - unseen.reduce((total, phase) => total + phase.seconds * 1000, 0), this.lastPhaseAt);
     for (const phase of unseen) {
       this.listener({ kind: 'phase', phase: phase.name, at: new Date(start) });
       start += phase.seconds * 1000;

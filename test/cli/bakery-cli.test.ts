@@ -26,6 +26,7 @@ describe('bakery simulate', () => {
     for (const phase of ['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'distribute', 'cleanup']) {
       expect(run.stdout).toMatch(new RegExp(`^  \\d\\d:\\d\\d:\\d\\d  ${phase} +ok `, 'm'));
     }
+    expect(run.stdout).not.toMatch(/ok +-\d/);
     const manifest = JSON.parse(run.lastLine);
     expect(manifest).toMatchObject({ status: 'SUCCEEDED', recipe: 'nginx', leakedResources: [] });
     expect(manifest.artifacts).toHaveLength(1);
