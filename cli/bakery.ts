@@ -12,8 +12,9 @@ Commands:
   simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
       Bake the recipe in the local AWS simulator: the real state machine and handlers, a simulated
       account, virtual time. Prints each phase live, then the manifest. Exit code 0 only on success.
-      Fault rules: step:<n>:fail, api:<Operation>:throttle[:<count>], api:<Operation>:error,
-      agent:never-online, image:fail, capacity:<instanceType>
+      Fault rules: step:<n>:fail, step:<n>:hang, api:<Operation>:throttle[:<count>],
+      api:<Operation>:error[:<count>], agent:never-online, image:fail, image:never-available,
+      instance:never-stops, capacity:<instanceType>, lambda:<step>:crash
       --state FILE keeps the simulated account between runs: it is loaded from FILE when FILE exists
       (else a new account is made; --seed then seeds it) and saved to FILE after the bake, so the
       next bake sees this one's AMIs, snapshots and parameters (name it *.bakery-state.json).

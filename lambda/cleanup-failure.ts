@@ -10,9 +10,9 @@
 import { removeBuildResources } from './shared/build-cleanup';
 import * as config from './shared/config';
 import { isPlainObject } from './shared/deep-merge';
-import { CleanupIncomplete } from './shared/errors';
+import { CleanupIncomplete, describeError, toTransient, TransientAwsError } from './shared/errors';
 import { handleStep } from './shared/handle-step';
-import { tagInstance } from './shared/instances';
+import { describeInstance, isGone, tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
 import { recordBakeOutcome } from './shared/metrics';
@@ -37,9 +37,13 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
   if (state.build) await removeEverything(state.build.buildId, state, kept?.instanceId);
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
-  const manifest = { ...failedManifest(state, buildId, recipe, error, []), ...(kept ? { keptForInspection: [kept.instanceId] } : {}) };
+  const manifest = {
+    ...failedManifest(state, buildId, recipe, error, []),
+    bakeryId: state.build?.bakeryId ?? config.bakeryId(),
+    ...(kept ? { keptForInspection: [kept.instanceId] } : {}),
+  };
   logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, kept });
-  recordBakeOutcome(manifest, state.build?.bakeryId ?? config.bakeryId());
+  recordBakeOutcome(manifest, manifest.bakeryId);
   return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error) + keptNote(kept), manifest } };
 }
 
@@ -54,10 +58,19 @@ interface KeptInstance {
  */
 async function keepForInspection(build: BuildContext, instanceId: string | undefined): Promise<KeptInstance | undefined> {
   if (!build.recipe.keepOnFailure || !instanceId) return undefined;
+  const instance = await describeInstance(instanceId);
+  if (!instance || isGone(instance)) return undefined;
   const hours = build.recipe.keepOnFailureHours ?? DEFAULT_KEEP_ON_FAILURE_HOURS;
   const until = new Date(Date.now() + hours * 3_600_000).toISOString();
-  await tagInstance(instanceId, { [TAG_KEYS.keepUntil]: until });
-  return { instanceId, until };
+  try {
+    await tagInstance(instanceId, { [TAG_KEYS.keepUntil]: until });
+    return { instanceId, until };
+  } catch (error) {
+    const thrown = toTransient(error);
+    if (thrown instanceof TransientAwsError) throw thrown;
+    logger.warn('Could not mark the build instance as kept; it is removed with the rest', { instanceId, error: describeError(error) });
+    return undefined;
+  }
 }
 
 function keptNote(kept: KeptInstance | undefined): string {

@@ -1,7 +1,8 @@
 /**
  * Step "Clean up build": terminates the build instance (without waiting), checks by the build-id
  * tag that nothing else the bake made is left, and returns the manifest, which becomes the
- * execution's output. An instance it cannot terminate yet ends the step with `CleanupIncomplete`,
+ * execution's output. Once the image is handed over (tagged as the artifact), it applies the recipe's
+ * retention to older images. An instance it cannot terminate yet ends the step with `CleanupIncomplete`,
  * which the state machine retries; an audit that cannot run is logged and does not fail the bake.
  *
  * Event: `BakeState` with an available image. Returns: `Manifest` (status SUCCEEDED).
@@ -15,6 +16,7 @@ import { LambdaContext, logger } from './shared/logger';
 import { succeededManifest } from './shared/manifest';
 import { recordBakeOutcome } from './shared/metrics';
 import { enterPhase } from './shared/phases';
+import { applyRetention } from './shared/retention';
 import { requireBuild, requireImageId } from './shared/state';
 import type { BakeState, Manifest } from './shared/types';
 
@@ -35,8 +37,9 @@ async function finish(state: BakeState): Promise<Manifest> {
   const leakedResources = await leftovers(cleanup, build.buildId, imageId, snapshotIds);
   if (leakedResources.length > 0) logger.warn('Resources of this build are still there', { leakedResources });
   const artifact = { region: build.region, amiId: imageId, name: build.amiName, snapshotIds };
+  const retention = build.recipe.retention ? await applyRetention(build, imageId, build.recipe.retention) : undefined;
   logger.info('Bake succeeded', { imageId, amiName: build.amiName });
-  const manifest = succeededManifest(build, { ...state, phases }, artifact, leakedResources);
+  const manifest = succeededManifest(build, { ...state, phases, retention }, artifact, leakedResources);
   recordBakeOutcome(manifest, build.bakeryId);
   return manifest;
 }

@@ -34,7 +34,7 @@ const MAX_COMMENT_LENGTH = 100;
 const DOCUMENT_NAME = 'AWS-RunShellScript';
 
 /** Invocation status details meaning the script never started, so sending it again still runs it only once. */
-const NEVER_RAN = ['DeliveryTimedOut', 'Undeliverable'];
+const NEVER_RAN = ['Delivery Timed Out', 'Undeliverable'];
 
 export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
   handleStep('run-step', state.build?.buildId, context, () => runStep(state));

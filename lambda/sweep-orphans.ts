@@ -9,6 +9,7 @@
  */
 import type { Image, Instance, Tag } from '@aws-sdk/client-ec2';
 import { BestEffort } from './shared/best-effort';
+import { isKeptForInspection } from './shared/build-cleanup';
 import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
 import { deleteSnapshot, deregisterImageAndSnapshots, findOwnImages, findOwnSnapshots, snapshotIdsOf } from './shared/images';
@@ -39,10 +40,11 @@ async function sweep(): Promise<SweepReport> {
   }
 
   const images = await findOwnImages(bakery);
-  const kept = new Set(images.filter((image) => !isOrphanImage(image, isOld)).flatMap(snapshotIdsOf));
   for (const image of images.filter((candidate) => isOrphanImage(candidate, isOld))) {
     await act(cleanup, 'deregister', image.ImageId!, image.Tags, report.deregistered, () => deregisterImageAndSnapshots(image));
   }
+  // Snapshots of every image still registered stay, including orphans it could not deregister this time.
+  const kept = new Set(images.filter((image) => !report.deregistered.includes(image.ImageId!)).flatMap(snapshotIdsOf));
 
   const snapshots = (await findOwnSnapshots(bakery)).filter((snapshot) => !kept.has(snapshot.SnapshotId!) && isOld(snapshot.StartTime));
   for (const snapshot of snapshots) {
@@ -80,9 +82,7 @@ function olderThan(cutoffMs: number): (time: Date | string | undefined) => boole
 
 /** A live instance older than any bake, unless it is kept for inspection until later. */
 function isOrphanInstance(instance: Instance, isOld: (time: Date | undefined) => boolean): boolean {
-  if (isGone(instance) || !isOld(instance.LaunchTime)) return false;
-  const keepUntil = tagValue(instance.Tags, TAG_KEYS.keepUntil);
-  return !keepUntil || Date.parse(keepUntil) <= Date.now();
+  return !isGone(instance) && isOld(instance.LaunchTime) && !isKeptForInspection(instance);
 }
 
 /** An image older than any bake that was never handed out. */

@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { EventField, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
@@ -69,7 +69,8 @@ export interface AmiBakeryProps {
    */
   readonly notificationTopic?: ITopic;
   /**
-   * Create a CloudWatch alarm that goes off when a bake fails (notifying `notificationTopic` when given).
+   * Create a CloudWatch alarm that goes off when a bake fails or times out (notifying `notificationTopic`
+   * when given).
    * @default false
    */
   readonly alarmOnFailure?: boolean;
@@ -144,7 +145,7 @@ export class AmiBakery extends Construct implements IConnectable {
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions, this.bakeryId).startState),
+      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions).startState),
       timeout: bakeTimeout,
       tracingEnabled: props.tracing ?? false,
       logs: {
@@ -257,18 +258,30 @@ export class AmiBakery extends Construct implements IConnectable {
   private notify(topic: ITopic): void {
     const detail = (path: string) => EventField.fromPath(`$.detail.${path}`);
     this.onBakeSucceeded('NotifyBakeSucceeded', {
-      target: new SnsTopic(topic, { message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} succeeded: ${detail('artifacts')}`) }),
+      target: new SnsTopic(topic, {
+        message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} succeeded: ${detail('artifacts[0].amiId')} in ${detail('artifacts[0].region')}`),
+      }),
     });
     this.onBakeFailed('NotifyBakeFailed', {
       target: new SnsTopic(topic, {
-        message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} failed in ${detail('error.phase')}: ${detail('error.message')}`),
+        message: RuleTargetInput.fromText(`Bake ${detail('buildId')} of recipe ${detail('recipe')} failed in phase ${detail('error.phase')}; the execution's cause says why.`),
       }),
     });
   }
 
+  /**
+   * Alarms on executions that failed or timed out, from the state machine's own metrics: they count every
+   * failure, also one whose cleanup failed too (which the runner's BakeFailed metric cannot record).
+   */
   private alarmOnFailedBakes(topic: ITopic | undefined): Alarm {
-    const alarm = this.metricBakeFailed(undefined, { period: Duration.minutes(5) }).createAlarm(this, 'BakeFailedAlarm', {
-      alarmDescription: 'A cdk-ami-bakery bake failed; the Bake Failed event and the execution say why.',
+    const failures = new MathExpression({
+      expression: 'failed + timedOut',
+      usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut() },
+      period: Duration.minutes(5),
+      label: 'Failed or timed-out bakes',
+    });
+    const alarm = failures.createAlarm(this, 'BakeFailedAlarm', {
+      alarmDescription: 'A cdk-ami-bakery bake failed or timed out; the Bake Failed event and the execution say why.',
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -3,11 +3,12 @@
  * and their snapshots (deleted), found by the build-id tag and by the ids the caller already knows.
  * Safe to run any number of times: what is gone already is skipped.
  */
-import { DisableImageDeregistrationProtectionCommand, Image } from '@aws-sdk/client-ec2';
+import { DisableImageDeregistrationProtectionCommand, Image, Instance } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
 import { ec2 } from './clients';
-import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots } from './images';
+import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected } from './images';
 import { findBuildInstances, isGone, terminateInstance } from './instances';
+import { TAG_KEYS, tagValue } from './tags';
 
 /** Ids the caller knows even if tags have not reached the resources yet. */
 export interface KnownResources {
@@ -38,15 +39,22 @@ export async function removeBuildResources(buildId: string, known: KnownResource
 
 /** A failed build's image may already be protected (`ami.deregistrationProtection`): lift that first. */
 async function unprotect(image: Image): Promise<void> {
-  if (!image.DeregistrationProtection?.startsWith('enabled')) return;
+  if (!isDeregistrationProtected(image)) return;
   await ec2().send(new DisableImageDeregistrationProtectionCommand({ ImageId: image.ImageId! }));
 }
 
 /** The known build instance and every instance tagged with the build id that is not already terminating. */
 async function instancesToTerminate(cleanup: BestEffort, buildId: string, known: KnownResources): Promise<string[]> {
   const tagged = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
+  const kept = tagged.filter(isKeptForInspection).map((instance) => instance.InstanceId!);
   const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
-  return [...new Set([...(known.instanceId ? [known.instanceId] : []), ...alive])];
+  return [...new Set([...(known.instanceId ? [known.instanceId] : []), ...alive])].filter((id) => !kept.includes(id));
+}
+
+/** An instance a failed bake left for a person to inspect (`keepOnFailure`), until its `keep-until` time. */
+export function isKeptForInspection(instance: Instance): boolean {
+  const until = tagValue(instance.Tags, TAG_KEYS.keepUntil);
+  return !!until && Date.parse(until) > Date.now();
 }
 
 /** Images tagged with the build id, plus the known image id if tags have not reached it yet. */

@@ -61,6 +61,14 @@ export async function tagAsArtifact(imageId: string): Promise<void> {
   await ec2().send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] }));
 }
 
+/**
+ * True while deregistration protection holds: `enabled-…`, and also `disabled after <time>` during the
+ * cooldown that follows disabling it.
+ */
+export function isDeregistrationProtected(image: Image): boolean {
+  return !!image.DeregistrationProtection && image.DeregistrationProtection !== 'disabled';
+}
+
 /** The EBS snapshots behind an image's block devices. */
 export function snapshotIdsOf(image: Image): string[] {
   return (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : []));

@@ -16,6 +16,7 @@ export interface ManifestError {
 /** The parts of a manifest that come straight from the state. */
 function fromState(state: BakeState, fallbackBuildId: string, fallbackRecipe: string) {
   return {
+    bakeryId: state.build?.bakeryId,
     buildId: state.build?.buildId ?? fallbackBuildId,
     recipe: state.build?.recipe.name ?? fallbackRecipe,
     sourceAmiId: state.build?.sourceAmiId ?? null,

@@ -1,9 +1,17 @@
 /**
  * Retention: which older images of a recipe a successful bake removes. Only images this bakery made for
- * this recipe (found by its tags, never by name) are considered; the newest one is never removed.
+ * this recipe and handed over (found by its tags, never by name) are considered; the new one is never
+ * removed. It runs after the new image is handed over, and never fails the bake: what it cannot check or
+ * remove is reported.
  */
-import type { Image } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, Image } from '@aws-sdk/client-ec2';
+import { BestEffort } from './best-effort';
+import { ec2 } from './clients';
+import { deregisterImageAndSnapshots, findOwnImages, isDeregistrationProtected } from './images';
+import { logger } from './logger';
 import type { RecipeDocument } from './recipe-schema';
+import { bakeryFilter, TAG_KEYS } from './tags';
+import type { BuildContext } from './types';
 
 export type RetentionRules = NonNullable<RecipeDocument['retention']>;
 
@@ -39,4 +47,52 @@ export function imagesToRetire(images: readonly Image[], newImageId: string, rul
 
 function ageDays(image: Image, now: number): number {
   return (now - Date.parse(image.CreationDate ?? new Date(now).toISOString())) / 86_400_000;
+}
+
+/** Removes the recipe's older handed-over images the rules retire, skipping protected ones and (optionally) ones in use. */
+export async function applyRetention(build: BuildContext, imageId: string, rules: RetentionRules): Promise<RetentionReport> {
+  const cleanup = new BestEffort();
+  const report: RetentionReport = { deregistered: [], deletedSnapshots: [], skipped: [], failed: cleanup.leaked };
+  const recipeImages = await cleanup.lookup('the recipe\'s images', [], () => findOwnImages([
+    ...bakeryFilter(build.bakeryId),
+    { Name: `tag:${TAG_KEYS.recipe}`, Values: [build.recipe.name] },
+    { Name: `tag:${TAG_KEYS.artifact}`, Values: ['true'] },
+  ]));
+  for (const image of imagesToRetire(recipeImages, imageId, rules, Date.now())) {
+    const skip = await reasonToKeep(cleanup, image, rules.keepIfInUse ?? true);
+    if (skip) {
+      report.skipped.push(skip);
+      continue;
+    }
+    await cleanup.remove(image.ImageId!, async () => {
+      report.deletedSnapshots.push(...await deregisterImageAndSnapshots(image));
+      report.deregistered.push(image.ImageId!);
+    });
+  }
+  logger.info('Applied retention', { ...report });
+  return report;
+}
+
+async function reasonToKeep(cleanup: BestEffort, image: Image, keepIfInUse: boolean): Promise<SkippedImage | undefined> {
+  const imageId = image.ImageId!;
+  if (isDeregistrationProtected(image)) return { imageId, reason: 'deregistration protection is on' };
+  if (!keepIfInUse) return undefined;
+  const user = await cleanup.lookup(`the users of ${imageId}`, null, () => firstUser(imageId));
+  if (user === null) return { imageId, reason: 'could not check whether it is in use' };
+  return user ? { imageId, reason: `in use by ${user} (retention.keepIfInUse)` } : undefined;
+}
+
+/** An instance or launch template that uses the image, if any. */
+async function firstUser(imageId: string): Promise<string | undefined> {
+  const { Reservations } = await ec2().send(new DescribeInstancesCommand({
+    Filters: [{ Name: 'image-id', Values: [imageId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
+  }));
+  const instance = Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
+  if (instance) return `instance ${instance.InstanceId}`;
+  const { LaunchTemplateVersions } = await ec2().send(new DescribeLaunchTemplateVersionsCommand({
+    Versions: ['$Latest', '$Default'],
+    Filters: [{ Name: 'image-id', Values: [imageId] }],
+  }));
+  const template = LaunchTemplateVersions?.[0];
+  return template ? `launch template ${template.LaunchTemplateName ?? template.LaunchTemplateId}` : undefined;
 }

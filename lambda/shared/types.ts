@@ -117,6 +117,8 @@ export interface Artifact {
 export interface Manifest {
   /** ABORTED and TIMED_OUT are only ever reported by tools that watch an execution (the CLI, the simulator). */
   readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  /** The bakery that ran the bake (rules on its events filter on it). */
+  readonly bakeryId?: string;
   readonly buildId: string;
   readonly recipe: string;
   readonly sourceAmiId: string | null;

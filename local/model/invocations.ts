@@ -105,7 +105,7 @@ function planInvocation(
   const startAt = deliveryTime(ctx, instance, command.deliveryTimeoutSeconds * 1000);
   if (startAt === undefined) {
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
-    return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'DeliveryTimedOut', responseCode: -1 };
+    return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'Delivery Timed Out', responseCode: -1 };
   }
   return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults) };
 }

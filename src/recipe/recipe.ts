@@ -38,7 +38,7 @@ export interface RecipeOptions {
   readonly steps: ProvisionStep[];
   /**
    * Instance types to try in order; the first that launches wins (capacity errors move on to the next).
-   * @default ['t3.small']
+   * @default ['t3.small'], or ['t4g.small'] for an arm64 source image
    */
   readonly instanceTypes?: string[];
   /**
@@ -170,7 +170,7 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
     throw new Error(`Recipe "${recipeName}": steps must hold at least one ProvisionStep, e.g. ProvisionStep.shell({ commands: ['...'] }).`);
   }
   if (props.instanceTypes !== undefined && props.instanceTypes.length === 0) {
-    throw new Error(`Recipe "${recipeName}": instanceTypes must not be empty; leave it out to use t3.small.`);
+    throw new Error(`Recipe "${recipeName}": instanceTypes must not be empty; leave it out to use t3.small (t4g.small for an arm64 source).`);
   }
   checkArchitectures(recipeName, props);
   if (props.retention && props.retention.keepLatest === undefined && props.retention.maxAge === undefined) {
@@ -179,6 +179,12 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
   if (props.retention?.keepLatest !== undefined && !Token.isUnresolved(props.retention.keepLatest)
     && (!Number.isInteger(props.retention.keepLatest) || props.retention.keepLatest < 1)) {
     throw new Error(`Recipe "${recipeName}": retention.keepLatest must be a whole number from 1 (got ${props.retention.keepLatest}).`);
+  }
+  if (props.keepOnFailure !== undefined && !props.keepOnFailure.isUnresolved()) {
+    const hours = props.keepOnFailure.toHours({ integral: false });
+    if (hours < 1 || hours > 168) {
+      throw new Error(`Recipe "${recipeName}": keepOnFailure must be between 1 hour and 7 days (got ${props.keepOnFailure.toHumanString()}).`);
+    }
   }
   if (props.rootVolumeSize !== undefined && !Token.isUnresolved(props.rootVolumeSize)
     && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
@@ -228,11 +234,11 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     ami: renderAmi(props),
     retention: props.retention && omitUndefined({
       keepLatest: props.retention.keepLatest,
-      maxAgeDays: props.retention.maxAge?.toDays(),
+      maxAgeDays: props.retention.maxAge && Math.ceil(props.retention.maxAge.toDays({ integral: false })),
       keepIfInUse: props.retention.keepIfInUse,
     }),
     keepOnFailure: props.keepOnFailure ? true : undefined,
-    keepOnFailureHours: props.keepOnFailure?.toHours(),
+    keepOnFailureHours: props.keepOnFailure && Math.ceil(props.keepOnFailure.toHours({ integral: false })),
     timeouts: omitUndefined({
       agentOnlineSeconds: props.agentTimeout?.toSeconds(),
       instanceStopSeconds: props.stopTimeout?.toSeconds(),
@@ -254,7 +260,7 @@ function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
     tags: props.tags,
     kmsKeyId: props.kmsKeyId,
     forceDeregister: props.forceDeregister,
-    deprecateAfterDays: props.deprecateAfter?.toDays(),
+    deprecateAfterDays: props.deprecateAfter && Math.ceil(props.deprecateAfter.toDays({ integral: false })),
     deregistrationProtection: props.deregistrationProtection,
   });
 }

@@ -10,16 +10,16 @@ export const BAKE_FAILED = 'Bake Failed';
 
 /**
  * A task that puts a bake's outcome on the default EventBridge bus: the detail is the manifest found at
- * `manifestPath`, with the bakery's id added so rules can tell bakeries apart. The task passes its input
+ * `manifestPath` (it names its bakery, so rules can tell bakeries apart). The task passes its input
  * through unchanged, and is retried a few times; whether it succeeds never changes the bake's outcome.
  */
-export function announce(scope: Construct, stateName: string, detailType: string, manifestPath: string, bakeryId: string): EventBridgePutEvents {
+export function announce(scope: Construct, stateName: string, detailType: string, manifestPath: string): EventBridgePutEvents {
   const task = new EventBridgePutEvents(scope, stateName.replace(/[^A-Za-z]/g, ''), {
     stateName,
     entries: [{
       source: BAKE_EVENT_SOURCE,
       detailType,
-      detail: TaskInput.fromJsonPathAt(JsonPath.jsonMerge(JsonPath.objectAt(manifestPath), JsonPath.stringToJson(JSON.stringify({ bakeryId })))),
+      detail: TaskInput.fromJsonPathAt(manifestPath),
     }],
     resultPath: JsonPath.DISCARD,
   });

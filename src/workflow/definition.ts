@@ -29,11 +29,11 @@ export class BakeDefinition {
   private readonly failedIn = new Map<PhaseName, Pass>();
   private readonly failureCleanup: State;
 
-  constructor(private readonly scope: Construct, private readonly functions: StepFunctions, private readonly bakeryId: string) {
+  constructor(private readonly scope: Construct, private readonly functions: StepFunctions) {
     this.failureCleanup = this.buildFailureCleanup();
     const finish = this.task('Clean up build', 'finish', 'cleanup');
     addCleanupRetries(finish);
-    const announceSuccess = announce(scope, 'Announce bake succeeded', BAKE_SUCCEEDED, '$', bakeryId);
+    const announceSuccess = announce(scope, 'Announce bake succeeded', BAKE_SUCCEEDED, '$');
     thenEnd(announceSuccess, new Succeed(scope, 'BakeSucceeded', { stateName: 'Bake succeeded' }));
     finish.next(announceSuccess);
     const distribute = this.task('Distribute image', 'distribute', 'distribute');
@@ -139,7 +139,7 @@ export class BakeDefinition {
       error: 'CleanupFailed',
       cause: 'The bake failed and cleaning up after it failed too. Look for instances, images and snapshots tagged cdk-ami-bakery:build-id=<execution name> and remove them; the execution history shows both errors.',
     }), { resultPath: '$.cleanupError' });
-    const announceFailure = announce(this.scope, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest', this.bakeryId);
+    const announceFailure = announce(this.scope, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest');
     thenEnd(announceFailure, new Fail(this.scope, 'BakeFailed', {
       stateName: 'Bake failed',
       errorPath: '$.failure.error',

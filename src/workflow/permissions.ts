@@ -32,13 +32,13 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
-    'distribute': [
-      statements.onTaggedImages('ec2:EnableImageDeprecation'),
-      statements.onTaggedImages('ec2:EnableImageDeregistrationProtection'),
+    'distribute': [statements.onTaggedImages('ec2:EnableImageDeprecation'), statements.onTaggedImages('ec2:EnableImageDeregistrationProtection')],
+    'finish': [
+      statements.markArtifacts(),
+      statements.onTaggedInstances('ec2:TerminateInstances'),
       ...statements.removeImages(),
-      statements.describe('ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions'),
+      statements.describe('ec2:DescribeInstances', 'ec2:DescribeImages', 'ec2:DescribeSnapshots', 'ec2:DescribeLaunchTemplateVersions'),
     ],
-    'finish': [statements.onTaggedImages('ec2:CreateTags'), statements.onTaggedInstances('ec2:TerminateInstances'), statements.audit()],
     'cleanup-failure': [
       statements.onTaggedInstances('ec2:TerminateInstances'),
       statements.markKeptInstances(),
@@ -153,6 +153,18 @@ class RunnerStatements {
   /** Lift deregistration protection from a failed build's own image before removing it. */
   public unprotectImages(): PolicyStatement {
     return this.onTaggedImages('ec2:DisableImageDeregistrationProtection');
+  }
+
+  /** Tagging one of the bakery's images as handed over (the orphan sweeper and retention rely on it), with that tag key only. */
+  public markArtifacts(): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [this.imageArn()],
+      conditions: {
+        'StringEquals': { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}artifact`] },
+      },
+    });
   }
 
   /** Tagging one of the bakery's instances as kept for inspection (`keepOnFailure`), with that tag key only. */

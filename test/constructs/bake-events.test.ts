@@ -24,8 +24,10 @@ describe('bake events, notifications and metrics', () => {
     });
     expect(Object.keys(toTopic)).toHaveLength(2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'cdk-ami-bakery',
-      MetricName: 'BakeFailed',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'failed + timedOut' }),
+        Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) }),
+      ]),
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Images') }],

@@ -64,9 +64,10 @@ describe('recipe props are checked at synth time', () => {
   test.each([
     ['a name with a space', { ...base, recipeName: 'has space' }, 'recipeName must be 1-63 letters'],
     ['no steps', { ...base, steps: [] }, 'steps must hold at least one ProvisionStep'],
-    ['no instance types', { ...base, instanceTypes: [] }, 'instanceTypes must not be empty'],
+    ['no instance types', { ...base, instanceTypes: [] }, 'instanceTypes must not be empty; leave it out to use t3.small (t4g.small for an arm64 source)'],
     ['retention without a rule', { ...base, retention: { keepIfInUse: true } }, 'retention needs keepLatest and/or maxAge'],
     ['keeping no image', { ...base, retention: { keepLatest: 0 } }, 'retention.keepLatest must be a whole number from 1 (got 0)'],
+    ['keeping an instance for 8 days', { ...base, keepOnFailure: Duration.days(8) }, 'keepOnFailure must be between 1 hour and 7 days (got 8 days)'],
     ['a zero-size volume', { ...base, rootVolumeSize: 0 }, 'rootVolumeSize must be a whole number of GiB between 1 and 16384 (got 0)'],
   ])('refuses %s', (_name, options, message) => {
     expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('Recipe', options as RecipeOptions))).toThrow(message as string);

@@ -71,6 +71,7 @@ describe('cleanup-failure', () => {
       error: 'InvalidRecipe',
       cause: `Bake ${BUILD_ID} of recipe "web" failed in prepare: steps: missing (required)`,
       manifest: {
+        bakeryId: 'bakery-test',
         status: 'FAILED',
         buildId: BUILD_ID,
         recipe: 'web',

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { bakeState, buildContext, freezeTime, IMAGE_ID, recipe, setEnv, T0 } from './fixtures';
 import { handler } from '../../lambda/distribute';
-import { imagesToRetire } from '../../lambda/shared/retention';
+import { applyRetention, imagesToRetire } from '../../lambda/shared/retention';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
 const ec2Mock = mockClient(EC2Client);
@@ -69,40 +69,57 @@ describe('distribute', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(EnableImageDeregistrationProtectionCommand, { ImageId: IMAGE_ID });
   });
 
-  test('makes no call when the recipe asks for nothing', async () => {
-    const state = await handler(stateWith({}));
+  test('makes no call when the recipe asks for nothing, not even for retention (that runs once the image is handed over)', async () => {
+    const state = await handler(stateWith({ retention: { keepLatest: 1 } }));
 
     expect(ec2Mock.calls()).toHaveLength(0);
-    expect(state.retention).toBeUndefined();
     expect(state.phases.map((phase) => phase.name)).toContain('distribute');
   });
+});
 
-  test('retention finds the recipe\'s images by the bakery\'s tags and removes the retired ones with their snapshots', async () => {
+describe('applyRetention', () => {
+  const build = (retention: NonNullable<Parameters<typeof recipe>[0]>['retention']) => buildContext({ recipe: recipe({ retention }) });
+
+  test('finds the recipe\'s handed-over images by the bakery\'s tags and removes the retired ones with their snapshots', async () => {
     // GIVEN
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 1), olderImage(2, 2)] });
 
     // WHEN
-    const state = await handler(stateWith({ retention: { keepLatest: 2 } }));
+    const report = await applyRetention(build({ keepLatest: 2 }), IMAGE_ID, { keepLatest: 2 });
 
     // THEN
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, {
       Owners: ['self'],
-      Filters: [{ Name: `tag:${TAG_KEYS.bakery}`, Values: ['bakery-test'] }, { Name: `tag:${TAG_KEYS.recipe}`, Values: ['web'] }],
+      Filters: [
+        { Name: `tag:${TAG_KEYS.bakery}`, Values: ['bakery-test'] },
+        { Name: `tag:${TAG_KEYS.recipe}`, Values: ['web'] },
+        { Name: `tag:${TAG_KEYS.artifact}`, Values: ['true'] },
+      ],
     });
-    expect(state.retention).toEqual({ deregistered: [olderImage(2, 0).ImageId], deletedSnapshots: ['snap-00000000000000002'], skipped: [], failed: [] });
+    expect(report).toEqual({ deregistered: [olderImage(2, 0).ImageId], deletedSnapshots: ['snap-00000000000000002'], skipped: [], failed: [] });
   });
 
-  test('retention skips protected images and, by default, images an instance or a launch template uses', async () => {
-    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3, { DeregistrationProtection: 'enabled' }), olderImage(2, 4), olderImage(3, 5)] });
+  test('a lookup that fails never fails the bake: the image is kept and the report says why', async () => {
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3)] });
+    ec2Mock.on(DescribeInstancesCommand).rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $fault: 'client' }));
+
+    const report = await applyRetention(build({ keepLatest: 1 }), IMAGE_ID, { keepLatest: 1 });
+
+    expect(report.skipped).toEqual([{ imageId: olderImage(1, 0).ImageId, reason: 'could not check whether it is in use' }]);
+    expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
+  });
+
+  test('skips protected images (also during the cooldown after disabling) and, by default, images an instance or a launch template uses', async () => {
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3, { DeregistrationProtection: 'disabled after 2030-01-01T00:00:00Z' }), olderImage(2, 4), olderImage(3, 5)] });
     ec2Mock.on(DescribeInstancesCommand, { Filters: [{ Name: 'image-id', Values: [olderImage(2, 0).ImageId!] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] })
       .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0000000000000000a' }] }] });
     ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest', '$Default'], Filters: [{ Name: 'image-id', Values: [olderImage(3, 0).ImageId!] }] })
       .resolves({ LaunchTemplateVersions: [{ LaunchTemplateName: 'web-asg' }] });
 
-    const state = await handler(stateWith({ retention: { keepLatest: 1 } }));
+    const report = await applyRetention(build({ keepLatest: 1 }), IMAGE_ID, { keepLatest: 1 });
 
-    expect(state.retention?.deregistered).toEqual([]);
-    expect(state.retention?.skipped).toEqual([
+    expect(report.deregistered).toEqual([]);
+    expect(report.skipped).toEqual([
       { imageId: olderImage(1, 0).ImageId, reason: 'deregistration protection is on' },
       { imageId: olderImage(2, 0).ImageId, reason: 'in use by instance i-0000000000000000a (retention.keepIfInUse)' },
       { imageId: olderImage(3, 0).ImageId, reason: 'in use by launch template web-asg (retention.keepIfInUse)' },
@@ -113,9 +130,9 @@ describe('distribute', () => {
   test('with keepIfInUse false, images in use are removed too', async () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3)] });
 
-    const state = await handler(stateWith({ retention: { keepLatest: 1, keepIfInUse: false } }));
+    const report = await applyRetention(build({ keepLatest: 1, keepIfInUse: false }), IMAGE_ID, { keepLatest: 1, keepIfInUse: false });
 
-    expect(state.retention?.deregistered).toEqual([olderImage(1, 0).ImageId]);
+    expect(report.deregistered).toEqual([olderImage(1, 0).ImageId]);
     expect(ec2Mock).not.toHaveReceivedCommand(DescribeInstancesCommand);
   });
 });

@@ -119,6 +119,7 @@ describe('finish', () => {
     // THEN
     expect(ec2Mock).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [INSTANCE_ID] });
     expect(manifest).toEqual({
+      bakeryId: 'bakery-test',
       status: 'SUCCEEDED',
       buildId: BUILD_ID,
       recipe: 'web',

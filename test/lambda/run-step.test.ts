@@ -171,7 +171,7 @@ describe('run-step', () => {
     test('a command whose script never started (undeliverable, delivery timed out) is sent again', async () => {
       givenInvocations(
         invocation('cmd-undeliverable', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'Failed', StatusDetails: 'Undeliverable' }),
-        invocation('cmd-delivery-timeout', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'TimedOut', StatusDetails: 'DeliveryTimedOut' }),
+        invocation('cmd-delivery-timeout', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'TimedOut', StatusDetails: 'Delivery Timed Out' }),
       );
 
       const result = await handler(stateAtStep(0));
