@@ -10,7 +10,7 @@ import {
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, bakeState, BUILD_ID, freezeTime, givenTagged, IMAGE_ID, INSTANCE_ID, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { errorMessage, handler } from '../../lambda/cleanup-failure';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 import type { BakeState } from '../../lambda/shared/types';
@@ -33,13 +33,6 @@ function failedInProvisioning(): BakeState {
     error: lambdaError('ProvisioningStepFailed', 'step 2 of 3 (shell) ended Failed (Failed) with exit code 1 after 4 s.'),
     failedPhase: 'provision',
   });
-}
-
-/** What EC2 finds tagged with the build id. */
-function givenTagged(found: { instances?: object[]; images?: object[]; snapshots?: object[] }): void {
-  ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: found.instances ?? [] }] });
-  ec2Mock.on(DescribeImagesCommand).resolves({ Images: found.images ?? [] });
-  ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: found.snapshots ?? [] });
 }
 
 beforeEach(() => {
@@ -86,7 +79,7 @@ describe('cleanup-failure', () => {
   });
 
   test('terminates the known instance and any other tagged one still alive', async () => {
-    givenTagged({
+    givenTagged(ec2Mock, {
       instances: [
         { InstanceId: INSTANCE_ID, State: { Name: 'running' } },
         { InstanceId: 'i-0000000000000000b', State: { Name: 'pending' } },
@@ -102,7 +95,7 @@ describe('cleanup-failure', () => {
 
   test('deregisters the half-made image, then deletes its snapshots and other snapshots tagged with the build', async () => {
     // GIVEN
-    givenTagged({
+    givenTagged(ec2Mock, {
       images: [{ ImageId: IMAGE_ID, BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0000000000000000a' } }] }],
       snapshots: [{ SnapshotId: 'snap-0000000000000000b' }],
     });
@@ -122,7 +115,7 @@ describe('cleanup-failure', () => {
   });
 
   test('also removes the known image when its tags are not visible yet', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [IMAGE_ID] }).resolves({ Images: [{ ImageId: IMAGE_ID }] });
 
     await handler({ state: { ...failedInProvisioning(), imageId: IMAGE_ID }, executionName: BUILD_ID });
@@ -131,7 +124,7 @@ describe('cleanup-failure', () => {
   });
 
   test('reports the failed step, the error name and the Lambda errorMessage as the cause', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
 
     const { failure } = await handler({ state: failedInProvisioning(), executionName: BUILD_ID });
 
@@ -142,7 +135,7 @@ describe('cleanup-failure', () => {
   });
 
   test('an instance already gone is ignored; a resource it cannot remove yet ends the step with CleanupIncomplete', async () => {
-    givenTagged({ snapshots: [{ SnapshotId: 'snap-0000000000000000b' }] });
+    givenTagged(ec2Mock, { snapshots: [{ SnapshotId: 'snap-0000000000000000b' }] });
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InvalidInstanceID.NotFound'));
     ec2Mock.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.InUse', 'in use by ami-1'));
 
@@ -153,7 +146,7 @@ describe('cleanup-failure', () => {
   });
 
   test('a server-side error is thrown as TransientAwsError so the state machine retries the cleanup', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InternalError', 'try again', 'server'));
 
     await expect(handler({ state: failedInProvisioning(), executionName: BUILD_ID })).rejects.toMatchObject({ name: 'TransientAwsError' });

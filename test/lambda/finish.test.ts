@@ -1,7 +1,7 @@
 import { CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, metricLines, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, bakeState, BUILD_ID, freezeTime, givenTagged, IMAGE_ID, INSTANCE_ID, metricLines, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler } from '../../lambda/finish';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 import type { BakeState } from '../../lambda/shared/types';
@@ -40,13 +40,6 @@ function finishedState(): BakeState {
   });
 }
 
-/** What the audit finds tagged with the build id. */
-function givenTagged(found: { instances?: object[]; images?: object[]; snapshots?: object[] }): void {
-  ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: found.instances ?? [] }] });
-  ec2Mock.on(DescribeImagesCommand).resolves({ Images: found.images ?? [] });
-  ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: found.snapshots ?? [] });
-}
-
 beforeEach(() => {
   ec2Mock.reset();
   ec2Mock.on(TerminateInstancesCommand).resolves({});
@@ -58,7 +51,7 @@ afterEach(() => jest.useRealTimers());
 
 describe('finish', () => {
   test('records the bake as CloudWatch metrics per bakery and recipe (embedded metric format)', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     metricLines.length = 0;
 
     await handler(finishedState());
@@ -70,7 +63,7 @@ describe('finish', () => {
   });
 
   test('tags the image as the bake\'s artifact, so the orphan sweeper never removes it', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
 
     await handler(finishedState());
 
@@ -79,7 +72,7 @@ describe('finish', () => {
 
   test('an audit that cannot run never fails the bake, which would remove the finished image', async () => {
     // GIVEN
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
 
     // WHEN
@@ -92,14 +85,14 @@ describe('finish', () => {
   });
 
   test('an instance that cannot be terminated yet ends the step with CleanupIncomplete, which the state machine retries', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
 
     await expect(handler(finishedState())).rejects.toMatchObject({ name: 'CleanupIncomplete', message: expect.stringContaining(INSTANCE_ID) });
   });
 
   test('a server error still ends the step, so the state machine retries it', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InternalError', 'try again', 'server'));
 
     await expect(handler(finishedState())).rejects.toMatchObject({ name: 'TransientAwsError' });
@@ -107,7 +100,7 @@ describe('finish', () => {
 
   test('terminates the build instance and returns the manifest', async () => {
     // GIVEN
-    givenTagged({
+    givenTagged(ec2Mock, {
       instances: [{ InstanceId: INSTANCE_ID, State: { Name: 'shutting-down' } }],
       images: [{ ImageId: IMAGE_ID }],
       snapshots: [{ SnapshotId: SNAPSHOT }],
@@ -143,7 +136,7 @@ describe('finish', () => {
   });
 
   test('audits by the build-id tag in this account', async () => {
-    givenTagged({});
+    givenTagged(ec2Mock, {});
 
     await handler(finishedState());
 
@@ -153,7 +146,7 @@ describe('finish', () => {
   });
 
   test('lists running instances, other images and other snapshots of the build as leaked', async () => {
-    givenTagged({
+    givenTagged(ec2Mock, {
       instances: [
         { InstanceId: INSTANCE_ID, State: { Name: 'shutting-down' } },
         { InstanceId: 'i-0000000000000000b', State: { Name: 'running' } },
@@ -171,7 +164,7 @@ describe('finish', () => {
 
   test('an instance that is already gone is not an error', async () => {
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InvalidInstanceID.NotFound'));
-    givenTagged({});
+    givenTagged(ec2Mock, {});
 
     await expect(handler(finishedState())).resolves.toMatchObject({ status: 'SUCCEEDED' });
   });

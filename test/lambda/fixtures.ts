@@ -2,7 +2,8 @@
  * Shared test fixtures for the handler tests: a recipe, the build context Prepare would make from
  * it, states at each point of the bake, AWS errors shaped like the SDK's, and a fixed clock.
  */
-import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { logger } from '../../lambda/shared/logger';
 import { useMetricsSink } from '../../lambda/shared/metrics';
 import type { RecipeDocument } from '../../lambda/shared/recipe-schema';
@@ -115,4 +116,11 @@ export function pollState(overrides: Partial<NonNullable<BakeState['poll']>> = {
     attempts: 0,
     ...overrides,
   };
+}
+
+/** What EC2 finds tagged with the build id: instances, images and snapshots the mocked client returns. */
+export function givenTagged(ec2Mock: AwsStub<any, any, any>, found: { instances?: object[]; images?: object[]; snapshots?: object[] }): void {
+  ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: found.instances ?? [] }] });
+  ec2Mock.on(DescribeImagesCommand).resolves({ Images: found.images ?? [] });
+  ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: found.snapshots ?? [] });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD_TAG, ec2, launch, send, setup, ssm, START, waitForInvocation, FakeClock, onlineInstance } from './helpers';
+import { BUILD_TAG, ec2, launch, launchInput, send, setup, ssm, START, waitForInvocation, FakeClock, onlineInstance } from './helpers';
 import { inventory, loadAccount, openAccount, saveAccount } from '../../local/account-state';
 import { SimulatedAccount } from '../../local/model';
 import { simulateBake } from '../../local/simulate-bake';
@@ -115,20 +115,7 @@ test('a loaded account carries on: timelines, invocations, client tokens, templa
 /** The RunInstances input `busyAccount` launched its running instance with (`launch` in helpers, ClientToken tok-1). */
 function lastLaunchInput(loaded: SimulatedAccount): object {
   const image = ssm(loaded, 'GetParameter', { Name: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' }).Parameter.Value;
-  return {
-    ImageId: image,
-    InstanceType: 't3.small',
-    MinCount: 1,
-    MaxCount: 1,
-    IamInstanceProfile: { Name: 'bakery-instance' },
-    MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
-    BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 16, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
-    TagSpecifications: [
-      { ResourceType: 'instance', Tags: [{ Key: BUILD_TAG, Value: 'b-1' }, { Key: 'Name', Value: 'bake' }] },
-      { ResourceType: 'volume', Tags: [{ Key: BUILD_TAG, Value: 'b-1' }] },
-    ],
-    ClientToken: 'tok-1',
-  };
+  return launchInput(image, { ClientToken: 'tok-1' });
 }
 
 test('the state file is plain JSON without the catalog; a missing file opens a new account, a bad one is refused', () => {

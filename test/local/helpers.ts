@@ -37,10 +37,10 @@ export function newestUbuntu(account: SimulatedAccount): string {
   return ssm(account, 'GetParameter', { Name: UBUNTU_NOBLE_PARAM }).Parameter.Value;
 }
 
-/** Launches one Ubuntu instance with a profile and the bakery's tags; returns its id. */
-export function launch(account: SimulatedAccount, extra: object = {}): string {
-  const reservation = ec2(account, 'RunInstances', {
-    ImageId: newestUbuntu(account),
+/** The RunInstances input `launch` uses: one instance with a profile and the bakery's tags. */
+export function launchInput(imageId: string, extra: object = {}): object {
+  return {
+    ImageId: imageId,
     InstanceType: 't3.small',
     MinCount: 1,
     MaxCount: 1,
@@ -52,7 +52,12 @@ export function launch(account: SimulatedAccount, extra: object = {}): string {
       { ResourceType: 'volume', Tags: [{ Key: BUILD_TAG, Value: 'b-1' }] },
     ],
     ...extra,
-  });
+  };
+}
+
+/** Launches one Ubuntu instance with a profile and the bakery's tags; returns its id. */
+export function launch(account: SimulatedAccount, extra: object = {}): string {
+  const reservation = ec2(account, 'RunInstances', launchInput(newestUbuntu(account), extra));
   return reservation.Instances[0].InstanceId;
 }
 
