@@ -32,6 +32,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // SDK is used in AWS: `@aws-sdk/*` is external in the bundles).
     '@aws-sdk/client-ec2',
     '@aws-sdk/client-ssm',
+    // The manifest written to the `manifestBucket`, and the role assumed to write SSM parameters in other accounts.
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-sts',
     // Structured JSON logs with the build id as a persistent key; bundled into each handler.
     '@aws-lambda-powertools/logger',
     // The recipe document schema: typed, exact per-field messages, and JSON Schema export.

@@ -2,8 +2,8 @@
  * Step "Check image": one check of the loop that waits for the new image. Once it is available the
  * image is marked as IMDSv2-only, so instances launched from it require session tokens by default.
  *
- * Event: `BakeState` with `imageId` and `poll`. Returns: the state with `snapshotIds` and
- * `poll.done` once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
+ * Event: `BakeState` with `imageId` and `poll`. Returns: the state with `snapshotIds`, `poll.done` and the
+ * `distribute` phase once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
  * the image failed, `ImageNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
@@ -12,6 +12,7 @@ import { ImageCreationFailed, ImageNotAvailable } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { describeImage, snapshotIdsOf } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
+import { enterPhase } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import { requireImageId, requirePoll } from './shared/state';
 import type { BakeState } from './shared/types';
@@ -27,7 +28,8 @@ async function checkImage(state: BakeState): Promise<BakeState> {
   logger.info('Checked image', { imageId, imageState });
   if (image && imageState === 'available') {
     await requireImdsV2(imageId);
-    return { ...state, snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
+    // The image is made: distribution (copies first) starts now.
+    return { ...state, phases: enterPhase(state.phases, 'distribute'), snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
   }
   if (imageState === 'failed') {
     throw new ImageCreationFailed(`image ${imageId} failed: ${image?.StateReason?.Message ?? image?.StateReason?.Code ?? 'EC2 gave no reason'}`);

@@ -1,12 +1,14 @@
 /**
- * Step "Clean up after failure": removes everything the failed bake created (build instances,
- * the half-made image and its snapshots, found by id and by the build-id tag) and turns the caught
+ * Step "Clean up after failure": puts back SSM parameters the bake had changed, removes everything the
+ * failed bake created (build instances, the half-made image, its copies in other regions and all their
+ * snapshots, found by id and by the build-id tag) and turns the caught
  * error into the failure the Fail state reports. When Prepare failed nothing exists, so it makes
  * no AWS call. What it cannot remove yet ends the step with `CleanupIncomplete`, which is retried.
  *
  * Event: `{ state: BakeState (with error, failedPhase), executionName }`.
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
+import { BestEffort } from './shared/best-effort';
 import { removeBuildResources } from './shared/build-cleanup';
 import * as config from './shared/config';
 import { isPlainObject } from './shared/deep-merge';
@@ -15,7 +17,9 @@ import { handleStep } from './shared/handle-step';
 import { describeInstance, isGone, tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
+import { storeManifest } from './shared/manifest-store';
 import { recordBakeOutcome } from './shared/metrics';
+import { ParameterClients, parameterTargets, restoreParameter } from './shared/parameters';
 import { currentPhase } from './shared/phases';
 import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
 import { TAG_KEYS } from './shared/tags';
@@ -34,7 +38,7 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
   const kept = state.build ? await keepForInspection(state.build, state.instanceId) : undefined;
-  if (state.build) await removeEverything(state.build.buildId, state, kept?.instanceId);
+  if (state.build) await removeEverything(state.build, state, kept?.instanceId);
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
   const manifest = {
@@ -43,8 +47,15 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
     ...(kept ? { keptForInspection: [kept.instanceId] } : {}),
   };
   logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, kept });
+  const manifestLocation = await storeManifest(manifest);
   recordBakeOutcome(manifest, manifest.bakeryId);
-  return { failure: { error: state.error?.Error ?? 'BakeFailed', cause: causeFor(buildId, recipe, error) + keptNote(kept), manifest } };
+  return {
+    failure: {
+      error: state.error?.Error ?? 'BakeFailed',
+      cause: causeFor(buildId, recipe, error) + keptNote(kept),
+      manifest: manifestLocation ? { ...manifest, manifestLocation } : manifest,
+    },
+  };
 }
 
 interface KeptInstance {
@@ -80,13 +91,36 @@ function keptNote(kept: KeptInstance | undefined): string {
 }
 
 /**
- * Removes the build's resources; what cannot be removed yet ends the step with `CleanupIncomplete`, which
- * the state machine retries. Should the retries run out, the execution fails with `CleanupFailed` and the
- * status-change rule's cleanup takes over.
+ * Puts back the SSM parameters the bake had already pointed at its images, then removes the build's resources
+ * in every region; what cannot be done yet ends the step with `CleanupIncomplete`, which the state machine
+ * retries. Should the retries run out, the execution fails with `CleanupFailed` and the status-change rule's
+ * cleanup takes over.
  */
-async function removeEverything(buildId: string, state: BakeState, keepInstanceId?: string): Promise<void> {
-  const leaked = await removeBuildResources(buildId, { instanceId: state.instanceId, imageId: state.imageId, keepInstanceId });
-  if (leaked.length > 0) throw new CleanupIncomplete(`could not remove ${leaked.join(', ')} of build ${buildId} yet`);
+async function removeEverything(build: BuildContext, state: BakeState, keepInstanceId?: string): Promise<void> {
+  const unrestored = await restoreParameters(build, state);
+  const leaked = await removeBuildResources(build.buildId, {
+    instanceId: state.instanceId,
+    imageId: state.imageId,
+    keepInstanceId,
+    copyRegions: (build.copyTargets ?? []).map((target) => target.region),
+  });
+  const left = [...unrestored, ...leaked];
+  if (left.length > 0) throw new CleanupIncomplete(`could not remove ${left.join(', ')} of build ${build.buildId} yet`);
+}
+
+/** Where `distribution.ssmParameter` already names one of the build's images, the value it had before; returns what it could not restore. */
+async function restoreParameters(build: BuildContext, state: BakeState): Promise<string[]> {
+  const name = build.recipe.distribution?.ssmParameter;
+  if (!name || !state.imageId) return [];
+  const artifacts = [{ region: build.region, amiId: state.imageId, name: build.amiName, snapshotIds: [] }, ...state.copies ?? []];
+  const buildImageIds = artifacts.map((artifact) => artifact.amiId);
+  const clients = new ParameterClients(build.buildId);
+  const cleanup = new BestEffort();
+  for (const target of parameterTargets(build, artifacts)) {
+    const where = `parameter ${name} in ${target.region}${target.roleArn ? ` (${target.roleArn})` : ''}`;
+    await cleanup.remove(where, () => restoreParameter(clients, name, target, buildImageIds));
+  }
+  return cleanup.leaked;
 }
 
 /** Where and how the bake failed, from the caught error and the failed phase. */

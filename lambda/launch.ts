@@ -112,7 +112,8 @@ export function runInstancesInput(build: BuildContext, placement: Placement): Ru
         VolumeType: rootVolume?.type ?? 'gp3',
         Iops: rootVolume?.iops,
         Throughput: rootVolume?.throughputMiBps,
-        Encrypted: true,
+        // Unencrypted (`ami.encrypted: false`, for public images): the volume is as the source snapshot and the account default make it.
+        Encrypted: build.recipe.ami?.encrypted === false ? undefined : true,
         KmsKeyId: build.recipe.ami?.kmsKeyId,
         DeleteOnTermination: true,
       },

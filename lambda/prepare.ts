@@ -19,7 +19,7 @@ import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import type { RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
-import type { BakeState, BuildContext } from './shared/types';
+import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
 
 export interface PrepareEvent {
@@ -103,7 +103,7 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     throw new UnsupportedSourceImage(`source image ${image.ImageId} is a Windows image; steps run with AWS-RunShellScript, which needs Linux`);
   }
   const bakeryId = config.bakeryId();
-  const identity = buildTags({ bakeryId, buildId, recipe: recipe.name });
+  const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe) };
   const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name });
   const sourceAmiId = image.ImageId!;
   return {
@@ -121,7 +121,27 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
       .slice(0, MAX_DESCRIPTION_LENGTH),
     imageTags: { ...recipe.ami?.tags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId },
     runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipe.ami?.tags, ...recipe.instance?.tags, ...identity },
+    copyTargets: copyTargets(recipe, region),
   };
+}
+
+/** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */
+function copyTargets(recipe: RecipeDocument, homeRegion: string): CopyTarget[] {
+  const regions = recipe.distribution?.regions ?? [];
+  const home = regions.indexOf(homeRegion);
+  if (home >= 0) {
+    throw new InvalidRecipe([`distribution.regions[${home}]: ${homeRegion} is the bakery's own region, where the image is made; leave it out`]);
+  }
+  return regions.map((region) => {
+    const kmsKeyId = recipe.distribution?.kmsKeyIds?.[region];
+    return kmsKeyId ? { region, kmsKeyId } : { region };
+  });
+}
+
+/** Every resource of a bake with copies says where they go, so cleanup after an abort finds them. */
+function copyRegionsTag(recipe: RecipeDocument): Record<string, string> {
+  const regions = recipe.distribution?.regions ?? [];
+  return regions.length > 0 ? { [TAG_KEYS.copyRegions]: regions.join(' ') } : {};
 }
 
 /**

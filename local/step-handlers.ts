@@ -4,10 +4,12 @@
  */
 import { handler as abortCleanup } from '../lambda/abort-cleanup';
 import { handler as checkAgent } from '../lambda/check-agent';
+import { handler as checkCopy } from '../lambda/check-copy';
 import { handler as checkImage } from '../lambda/check-image';
 import { handler as checkStep } from '../lambda/check-step';
 import { handler as checkStopped } from '../lambda/check-stopped';
 import { handler as cleanupFailure } from '../lambda/cleanup-failure';
+import { handler as copyImage } from '../lambda/copy-image';
 import { handler as createImage } from '../lambda/create-image';
 import { handler as distribute } from '../lambda/distribute';
 import { handler as finish } from '../lambda/finish';
@@ -29,6 +31,8 @@ export const STEP_HANDLERS: Record<string, StepHandler> = {
   'check-stopped': checkStopped,
   'create-image': createImage,
   'check-image': checkImage,
+  'copy-image': copyImage,
+  'check-copy': checkCopy,
   'distribute': distribute,
   'finish': finish,
   'cleanup-failure': cleanupFailure,

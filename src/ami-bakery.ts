@@ -7,6 +7,7 @@ import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { IGrantable, Grant, InstanceProfile, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -74,6 +75,17 @@ export interface AmiBakeryProps {
    * @default false
    */
   readonly alarmOnFailure?: boolean;
+  /**
+   * A bucket that receives a copy of every bake's manifest (succeeded or failed) as
+   * `<manifestPrefix><recipe>/<build id>.json`. The runner may only put objects under that prefix.
+   * @default - the manifest is the execution's output and the detail of the bake events only
+   */
+  readonly manifestBucket?: IBucket;
+  /**
+   * Key prefix of the manifests in `manifestBucket`.
+   * @default 'manifests/'
+   */
+  readonly manifestPrefix?: string;
 }
 
 /**
@@ -134,8 +146,12 @@ export class AmiBakery extends Construct implements IConnectable {
         SUBNET_IDS: props.vpc ? Fn.join(',', props.vpc.selectSubnets(props.vpcSubnets).subnetIds) : '',
         SECURITY_GROUP_IDS: this.connections.securityGroups.map((group) => group.securityGroupId).join(','),
         MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
+        ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
       },
     });
+    if (props.manifestBucket) {
+      for (const step of ['finish', 'cleanup-failure'] as const) props.manifestBucket.grantPut(functions[step], `${props.manifestPrefix ?? 'manifests/'}*`);
+    }
     grantRunnerPermissions(functions, {
       stack: Stack.of(this),
       bakeryId: this.bakeryId,
@@ -216,17 +232,17 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /**
-   * Lets bakes encrypt the build volumes, and so the AMI's snapshots, with a customer managed key: name it
-   * in a recipe's `kmsKeyId`. The runner may use the key only through EC2.
+   * Lets bakes encrypt with a customer managed key: the build volumes, and so the AMI's snapshots, when a
+   * recipe names it in `ami.kmsKeyId`, or the copies in the key's region when it is in `distribution.kmsKeyIds`
+   * (import a key of another region with `Key.fromKeyArn`). The runner may use the key only through EC2.
    */
   public grantEncryptionKey(key: IKey): void {
     const statement = new PolicyStatement({
       actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
       resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${Stack.of(this).region}.amazonaws.com` } },
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` } },
     });
-    this.functions.launch.addToRolePolicy(statement);
-    this.functions['create-image'].addToRolePolicy(statement);
+    for (const step of ['launch', 'create-image', 'copy-image'] as const) this.functions[step].addToRolePolicy(statement);
   }
 
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */

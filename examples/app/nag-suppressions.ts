@@ -17,6 +17,15 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const { partition, region, account } = stack;
   const ec2 = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}:${account}:${resource}`);
   const ec2WithoutAccount = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}::${resource}`);
+  const ec2AnyRegion = (resource: string) => flatten(stack, `arn:${partition}:ec2:*::${resource}`);
+  const publishing: Record<string, string> = {
+    [flatten(stack, `arn:${partition}:ssm:*:${account}:parameter/*`)]:
+      'distribution.ssmParameter: the recipe names the parameter that receives the new AMI id, in every region that holds a '
+      + 'copy, so neither name nor region is known at deploy time; only this account\'s parameters, and the step is the only one that writes them.',
+    [flatten(stack, `arn:${partition}:iam::*:role/*`)]:
+      'distribution.ssmParameterRoles: sts:AssumeRole of the roles a recipe names in other accounts to write the parameter '
+      + 'there; each such role\'s trust policy decides whether this function may assume it.',
+  };
   const steps = bakery.node.findAll().filter((child): child is LambdaFunction => child instanceof LambdaFunction);
 
   acknowledge(bakery.instanceRole, {
@@ -38,15 +47,18 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       'The runner acts on the instances it launched, which it knows by tag, not by an id known at deploy time: every '
       + 'action on instance/* requires aws:ResourceTag (ssm:resourceTag for SendCommand) cdk-ami-bakery:bakery = this '
       + `bakery, RunInstances the tag in the request, CreateTags ec2:CreateAction = RunInstances. ${TAG_EVIDENCE}`,
-    [ec2WithoutAccount('image/*')]:
-      'AMIs are created at run time: CreateImage and CreateTags may create them only with the bakery tag in the request '
-      + `(or ec2:CreateAction = CreateImage); ModifyImageAttribute and DeregisterImage need the bakery tag on the image. ${TAG_EVIDENCE}`,
-    [ec2WithoutAccount('snapshot/*')]:
-      'The snapshots of the bakery\'s AMIs, created at run time: created only with the bakery tag in the request, '
-      + `tagged only during CreateImage, deleted only when they carry the bakery tag. ${TAG_EVIDENCE}`,
+    [ec2AnyRegion('image/*')]:
+      'AMIs are created at run time, in this region and as copies in the regions a recipe names: CreateImage, CopyImage and '
+      + 'CreateTags may create them only with the bakery tag in the request (or ec2:CreateAction = CreateImage/CopyImage); '
+      + `ModifyImageAttribute, DeregisterImage and the others need the bakery tag on the image. ${TAG_EVIDENCE}`,
+    [ec2AnyRegion('snapshot/*')]:
+      'The snapshots of the bakery\'s AMIs and copies, created at run time: created only with the bakery tag in the request, '
+      + `tagged only during CreateImage or CopyImage, shared and deleted only when they carry the bakery tag. ${TAG_EVIDENCE}`,
   };
   // Wildcard resources of one step, by the id of its function.
   const byFunction: Record<string, Record<string, string>> = {
+    DistributeFunction: publishing,
+    CleanupFailureFunction: publishing,
     PrepareFunction: {
       [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
         'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '

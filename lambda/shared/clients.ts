@@ -1,14 +1,17 @@
 /**
- * The AWS clients every handler shares: one `EC2Client` and one `SSMClient` per process, created
- * at module scope so a warm Lambda reuses their connections. The region comes from `AWS_REGION`
- * when the first call is made.
+ * The AWS clients every handler shares, created once per process so a warm Lambda reuses their
+ * connections: one per service for the bakery's own region (from `AWS_REGION` when the first call is
+ * made), one per service and other region for copies, and SSM clients acting through a role in
+ * another account.
  *
  * Other code that needs to see or answer the handlers' calls attaches an SDK v3 middleware to these
- * same instances, e.g. `clients.ec2.middlewareStack.add(mw, { step: 'initialize', ... })` or
- * `ec2().middlewareStack.add(...)`; handlers never know about it.
+ * clients through `onEveryClient`, which reaches the clients made so far and every one made later;
+ * handlers never know about it.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * One attempt per call: the state machine's Retry (with backoff and jitter) is the only retry layer, so
@@ -16,18 +19,80 @@ import { SSMClient } from '@aws-sdk/client-ssm';
  */
 const config = { maxAttempts: 1 };
 
-/** The shared clients, by service. */
+export type AwsClient = EC2Client | SSMClient | S3Client | STSClient;
+
+/** What a client is for: its region (none: the bakery's own) and, for another account, the role it acts as. */
+export interface ClientScope {
+  readonly region?: string;
+  readonly roleArn?: string;
+}
+
+/** Temporary credentials, as STS AssumeRole returns them. */
+export interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+type ClientHook = (client: AwsClient, scope: ClientScope) => void;
+
+/** The shared clients of the bakery's own region, by service. */
 export const clients = {
   ec2: new EC2Client(config),
   ssm: new SSMClient(config),
+  s3: new S3Client(config),
+  sts: new STSClient(config),
 } as const;
 
-/** The shared EC2 client. */
-export function ec2(): EC2Client {
-  return clients.ec2;
+const made: { client: AwsClient; scope: ClientScope }[] = Object.values(clients).map((client) => ({ client, scope: {} }));
+const regional = new Map<string, AwsClient>();
+const hooks = new Set<ClientHook>();
+
+/**
+ * Calls `hook` for every client made so far and every client made from now on (e.g. to attach a
+ * middleware). Returns a function that stops calling it for new clients.
+ */
+export function onEveryClient(hook: ClientHook): () => void {
+  hooks.add(hook);
+  made.forEach(({ client, scope }) => hook(client, scope));
+  return () => hooks.delete(hook);
 }
 
-/** The shared SSM client. */
-export function ssm(): SSMClient {
-  return clients.ssm;
+function remember<C extends AwsClient>(key: string, create: () => C, scope: ClientScope): C {
+  let client = regional.get(key) as C | undefined;
+  if (!client) {
+    client = create();
+    regional.set(key, client);
+    made.push({ client, scope });
+    hooks.forEach((hook) => hook(client!, scope));
+  }
+  return client;
+}
+
+/** The EC2 client of a region (the bakery's own when none is named). */
+export function ec2(region?: string): EC2Client {
+  if (!region) return clients.ec2;
+  return remember(`ec2:${region}`, () => new EC2Client({ ...config, region }), { region });
+}
+
+/** The SSM client of a region (the bakery's own when none is named). */
+export function ssm(region?: string): SSMClient {
+  if (!region) return clients.ssm;
+  return remember(`ssm:${region}`, () => new SSMClient({ ...config, region }), { region });
+}
+
+/** An SSM client in a region of another account, acting with credentials of a role assumed there. */
+export function ssmAs(roleArn: string, region: string, credentials: TemporaryCredentials): SSMClient {
+  const key = `ssm:${region}:${roleArn}:${credentials.accessKeyId}`;
+  return remember(key, () => new SSMClient({ ...config, region, credentials }), { region, roleArn });
+}
+
+/** The shared S3 client. */
+export function s3(): S3Client {
+  return clients.s3;
+}
+
+/** The shared STS client. */
+export function sts(): STSClient {
+  return clients.sts;
 }

@@ -12,6 +12,8 @@
  * | `OUTPUT_LOG_GROUP` | run-step, check-step | CloudWatch Logs group that receives the full command output (optional) |
  * | `AWS_REGION` | prepare, finish | the region the bake runs in (set by Lambda) |
  * | `MAX_BAKE_SECONDS` | sweep-orphans | the state machine's timeout: nothing older belongs to a running bake |
+ * | `MANIFEST_BUCKET` | finish, cleanup-failure | S3 bucket that receives a copy of every manifest (optional) |
+ * | `MANIFEST_PREFIX` | finish, cleanup-failure | key prefix of those manifests (default `manifests/`) |
  * | `BAKERY_STEP` | logger | the step name shown in every log line |
  */
 import { MissingConfiguration } from './errors';
@@ -41,6 +43,8 @@ export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_N
 export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');
 export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_IDS');
 export const outputLogGroup = (): string | undefined => optionalEnv('OUTPUT_LOG_GROUP');
+export const manifestBucket = (): string | undefined => optionalEnv('MANIFEST_BUCKET');
+export const manifestPrefix = (): string => process.env.MANIFEST_PREFIX ?? 'manifests/';
 
 /** The longest a bake may run, in seconds. */
 export function maxBakeSeconds(): number {

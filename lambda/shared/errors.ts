@@ -86,6 +86,21 @@ export class ImageNotAvailable extends BakeryError {
   override readonly name = 'ImageNotAvailable';
 }
 
+/** EC2 reported a copy of the image in another region as `failed`. */
+export class ImageCopyFailed extends BakeryError {
+  override readonly name = 'ImageCopyFailed';
+}
+
+/** A copy did not become `available` within `timeouts.copyAvailableSeconds`. */
+export class ImageCopyNotAvailable extends BakeryError {
+  override readonly name = 'ImageCopyNotAvailable';
+}
+
+/** SSM did not take the new image id for `distribution.ssmParameter` (its `aws:ec2:image` check found no such image visible there). */
+export class ParameterNotUpdated extends BakeryError {
+  override readonly name = 'ParameterNotUpdated';
+}
+
 /** The state handed to a step lacks something an earlier step should have set. */
 export class InvalidState extends BakeryError {
   override readonly name = 'InvalidState';

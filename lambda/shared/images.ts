@@ -1,5 +1,6 @@
 /**
  * Small EC2 image and snapshot operations shared by several steps. Each logs the action it takes.
+ * Each works in the bakery's own region unless it is given another (where a copy lives).
  */
 import {
   CreateTagsCommand,
@@ -17,15 +18,15 @@ import { logger } from './logger';
 import { buildIdFilter, TAG_KEYS } from './tags';
 
 /** The image of this account with exactly this name, if any (names are unique per account and region). */
-export async function findOwnImageByName(name: string): Promise<Image | undefined> {
-  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+export async function findOwnImageByName(name: string, region?: string): Promise<Image | undefined> {
+  const { Images } = await ec2(region).send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
   return Images?.find((image) => image.Name === name);
 }
 
 /** One image by id, or undefined when EC2 does not know it (yet, or any more). */
-export async function describeImage(imageId: string): Promise<Image | undefined> {
+export async function describeImage(imageId: string, region?: string): Promise<Image | undefined> {
   try {
-    const { Images } = await ec2().send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    const { Images } = await ec2(region).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
     return Images?.find((image) => image.ImageId === imageId);
   } catch (error) {
     if (isAwsErrorNamed(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
@@ -34,31 +35,31 @@ export async function describeImage(imageId: string): Promise<Image | undefined>
 }
 
 /** This account's images matching the filters (e.g. a tag). */
-export async function findOwnImages(filters: Filter[]): Promise<Image[]> {
-  const { Images } = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: filters }));
+export async function findOwnImages(filters: Filter[], region?: string): Promise<Image[]> {
+  const { Images } = await ec2(region).send(new DescribeImagesCommand({ Owners: ['self'], Filters: filters }));
   return Images ?? [];
 }
 
 /** This account's snapshots matching the filters (e.g. a tag). */
-export async function findOwnSnapshots(filters: Filter[]): Promise<Snapshot[]> {
-  const { Snapshots } = await ec2().send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }));
+export async function findOwnSnapshots(filters: Filter[], region?: string): Promise<Snapshot[]> {
+  const { Snapshots } = await ec2(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filters }));
   return Snapshots ?? [];
 }
 
 /** This account's images tagged with the build id. */
-export function findBuildImages(buildId: string): Promise<Image[]> {
-  return findOwnImages(buildIdFilter(buildId));
+export function findBuildImages(buildId: string, region?: string): Promise<Image[]> {
+  return findOwnImages(buildIdFilter(buildId), region);
 }
 
 /** This account's snapshots tagged with the build id. */
-export function findBuildSnapshots(buildId: string): Promise<Snapshot[]> {
-  return findOwnSnapshots(buildIdFilter(buildId));
+export function findBuildSnapshots(buildId: string, region?: string): Promise<Snapshot[]> {
+  return findOwnSnapshots(buildIdFilter(buildId), region);
 }
 
 /** Marks an image as handed out by a successful bake, so the orphan sweeper leaves it alone. */
-export async function tagAsArtifact(imageId: string): Promise<void> {
-  logger.info('Tagging the image as the bake\'s artifact', { imageId });
-  await ec2().send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] }));
+export async function tagAsArtifact(imageId: string, region?: string): Promise<void> {
+  logger.info('Tagging the image as the bake\'s artifact', { imageId, region });
+  await ec2(region).send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] }));
 }
 
 /**
@@ -75,20 +76,20 @@ export function snapshotIdsOf(image: Image): string[] {
 }
 
 /** Deregisters an image (already gone counts as done). */
-export async function deregisterImage(imageId: string): Promise<void> {
-  logger.info('Deregistering image', { imageId });
+export async function deregisterImage(imageId: string, region?: string): Promise<void> {
+  logger.info('Deregistering image', { imageId, region });
   try {
-    await ec2().send(new DeregisterImageCommand({ ImageId: imageId }));
+    await ec2(region).send(new DeregisterImageCommand({ ImageId: imageId }));
   } catch (error) {
     if (!isAwsErrorNamed(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) throw error;
   }
 }
 
 /** Deletes a snapshot (already gone counts as done). */
-export async function deleteSnapshot(snapshotId: string): Promise<void> {
-  logger.info('Deleting snapshot', { snapshotId });
+export async function deleteSnapshot(snapshotId: string, region?: string): Promise<void> {
+  logger.info('Deleting snapshot', { snapshotId, region });
   try {
-    await ec2().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+    await ec2(region).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
   } catch (error) {
     if (!isAwsErrorNamed(error, 'InvalidSnapshot.NotFound')) throw error;
   }
@@ -98,9 +99,9 @@ export async function deleteSnapshot(snapshotId: string): Promise<void> {
  * Deregisters an image and then deletes its snapshots, which EC2 keeps (and bills) after the image
  * is gone. Returns the snapshot ids it deleted.
  */
-export async function deregisterImageAndSnapshots(image: Image): Promise<string[]> {
+export async function deregisterImageAndSnapshots(image: Image, region?: string): Promise<string[]> {
   const snapshotIds = snapshotIdsOf(image);
-  await deregisterImage(image.ImageId!);
-  for (const snapshotId of snapshotIds) await deleteSnapshot(snapshotId);
+  await deregisterImage(image.ImageId!, region);
+  for (const snapshotId of snapshotIds) await deleteSnapshot(snapshotId, region);
   return snapshotIds;
 }

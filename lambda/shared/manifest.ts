@@ -26,12 +26,13 @@ function fromState(state: BakeState, fallbackBuildId: string, fallbackRecipe: st
 }
 
 /** The manifest of a bake that produced an image. */
-export function succeededManifest(build: BuildContext, state: BakeState, artifact: Artifact, leakedResources: string[]): Manifest {
+export function succeededManifest(build: BuildContext, state: BakeState, artifacts: Artifact[], leakedResources: string[]): Manifest {
   return {
     status: 'SUCCEEDED',
     ...fromState({ ...state, build }, build.buildId, build.recipe.name),
-    artifacts: [artifact],
+    artifacts,
     leakedResources,
+    ...(state.parameters ? { parameters: state.parameters } : {}),
     ...(state.retention ? { retention: state.retention } : {}),
   };
 }

@@ -16,6 +16,7 @@ export const DEFAULT_TIMEOUTS = {
   agentOnlineSeconds: 600,
   instanceStopSeconds: 900,
   imageAvailableSeconds: 3600,
+  copyAvailableSeconds: 7200,
 } as const;
 
 export const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;

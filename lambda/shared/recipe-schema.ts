@@ -15,6 +15,13 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const SSM_PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
+const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** SSM refuses parameter names that start with these (reserved by AWS). */
+const RESERVED_PARAMETER_PREFIX = /^\/?(aws|ssm)/i;
 /** Characters EC2 accepts in an image name, outside of placeholders. */
 const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
@@ -152,6 +159,7 @@ const amiSchema = z.strictObject({
   name: amiNameSchema.optional(),
   description: prose(255).optional(),
   tags: tagsSchema.optional(),
+  encrypted: z.boolean({ error: 'expected true or false' }).optional(),
   kmsKeyId: text('a KMS key id, ARN or alias', 2048).optional(),
   forceDeregister: z.boolean({ error: 'expected true or false' }).optional(),
   deprecateAfterDays: int(1, 3650, 'days').optional(),
@@ -168,13 +176,49 @@ const retentionSchema = z.strictObject({
   }
 });
 
+const uniqueList = (pattern: RegExp, what: string, max: number) =>
+  z.array(z.string({ error: `expected ${what}` }).regex(pattern, { error: `expected ${what}` }), { error: `expected an array of ${what}s` })
+    .min(1, { error: 'expected at least one entry; leave the field out instead' })
+    .max(max, { error: `at most ${max} entries` })
+    .refine((items) => new Set(items).size === items.length, { error: 'lists an entry twice' });
+
+const sharingSchema = z.strictObject({
+  accounts: uniqueList(ACCOUNT_ID, 'a 12-digit account id', 100).optional(),
+  organizationArns: uniqueList(ORGANIZATION_ARN, 'an organization ARN like arn:aws:organizations::111122223333:organization/o-exampleorgid', 10)
+    .optional(),
+  organizationalUnitArns: uniqueList(OU_ARN,
+    'an OU ARN like arn:aws:organizations::111122223333:ou/o-exampleorgid/ou-examplerootid-exampleouid', 100).optional(),
+  public: z.boolean({ error: 'expected true or false' }).optional(),
+  allowPublic: z.boolean({ error: 'expected true or false' }).optional(),
+}, { error: 'expected an object such as {"accounts": ["111122223333"]}' });
+
+const distributionSchema = z.strictObject({
+  regions: uniqueList(REGION, 'a region name such as "eu-west-1"', 16)
+    .refine((regions) => regions.join(' ').length <= 256, { error: 'at most 256 characters of region names in all (they are kept in a tag)' })
+    .optional(),
+  kmsKeyIds: z.record(
+    z.string().regex(REGION, { error: 'keys must be region names such as "eu-west-1"' }),
+    text('a KMS key id, ARN or alias in that region', 2048),
+    { error: 'expected an object of region names to KMS keys' },
+  ).optional(),
+  sharing: sharingSchema.optional(),
+  ssmParameter: z.string({ error: 'expected an SSM parameter name such as /images/web/latest' })
+    .min(1, { error: 'expected an SSM parameter name such as /images/web/latest' })
+    .max(1011, { error: 'must be at most 1011 characters' })
+    .regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as /images/web/latest' })
+    .refine((name) => !RESERVED_PARAMETER_PREFIX.test(name), { error: 'names starting with "aws" or "ssm" are reserved by AWS' })
+    .optional(),
+  ssmParameterRoles: uniqueList(ROLE_ARN, 'an IAM role ARN like arn:aws:iam::222233334444:role/ami-parameter-writer', 50).optional(),
+}, { error: 'expected an object such as {"regions": ["eu-west-1"]}' });
+
 const timeoutsSchema = z.strictObject({
   agentOnlineSeconds: int(30, 3600, 'seconds').optional(),
   instanceStopSeconds: int(30, 7200, 'seconds').optional(),
   imageAvailableSeconds: int(60, 86400, 'seconds').optional(),
+  copyAvailableSeconds: int(60, 86400, 'seconds').optional(),
 });
 
-export const recipeSchema = z.strictObject({
+const recipeFieldsSchema = z.strictObject({
   $schema: noControl(z.string({ error: 'expected a schema URL or path' }).max(2048, { error: 'must be at most 2048 characters' })).optional(),
   schemaVersion: z.literal(1, { error: 'expected 1 (the only schema version)' }),
   name: z.string({ error: 'expected a recipe name' }).regex(RECIPE_NAME, {
@@ -191,10 +235,103 @@ export const recipeSchema = z.strictObject({
   retention: retentionSchema.optional(),
   keepOnFailure: z.boolean({ error: 'expected true or false' }).optional(),
   keepOnFailureHours: int(1, 168, 'hours').optional(),
+  distribution: distributionSchema.optional(),
 }, { error: 'expected a recipe document (a JSON object)' });
+
+export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {
+  for (const problem of distributionProblems(recipe)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+});
 
 export type RecipeDocument = z.infer<typeof recipeSchema>;
 export type ProvisioningStep = RecipeDocument['steps'][number];
+
+interface FieldProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+type RecipeFields = Pick<z.infer<typeof recipeFieldsSchema>, 'ami' | 'distribution'>;
+type Distribution = NonNullable<RecipeFields['distribution']>;
+
+/**
+ * What the fields of `distribution` and `ami` cannot do together: EC2 refuses public encrypted images,
+ * other accounts cannot use the AWS managed EBS key, and a parameter in another account must point at an
+ * image that account can see.
+ */
+export function distributionProblems(recipe: RecipeFields): FieldProblem[] {
+  const encrypted = recipe.ami?.encrypted !== false;
+  const distribution = recipe.distribution ?? {};
+  return [
+    ...encryptionProblems(recipe, encrypted),
+    ...publicSharingProblems(distribution, encrypted),
+    ...accountSharingProblems(recipe, encrypted),
+    ...parameterProblems(distribution),
+  ];
+}
+
+function encryptionProblems(recipe: RecipeFields, encrypted: boolean): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!encrypted && recipe.ami?.kmsKeyId) {
+    problems.push({ path: ['ami', 'kmsKeyId'], message: 'a KMS key only applies to an encrypted image; remove it or remove ami.encrypted: false' });
+  }
+  if (!encrypted && recipe.distribution?.kmsKeyIds) {
+    problems.push({ path: ['distribution', 'kmsKeyIds'], message: 'KMS keys only apply to encrypted copies; remove them or remove ami.encrypted: false' });
+  }
+  const regions = recipe.distribution?.regions ?? [];
+  for (const region of Object.keys(recipe.distribution?.kmsKeyIds ?? {})) {
+    if (!regions.includes(region)) {
+      problems.push({ path: ['distribution', 'kmsKeyIds', region], message: `${region} is not in distribution.regions; add it there or remove this key` });
+    }
+  }
+  return problems;
+}
+
+function publicSharingProblems(distribution: Distribution, encrypted: boolean): FieldProblem[] {
+  const sharing = distribution.sharing;
+  if (!sharing?.public) return [];
+  const path = ['distribution', 'sharing', 'public'];
+  if (sharing.allowPublic !== true) {
+    return [{ path, message: 'makes the AMI launchable by every AWS account; also set distribution.sharing.allowPublic: true if that is intended' }];
+  }
+  if (encrypted) return [{ path, message: 'EC2 cannot make an encrypted AMI public; set ami.encrypted: false to bake an unencrypted image' }];
+  return [];
+}
+
+/**
+ * Other accounts can launch an encrypted AMI only with a customer managed key they may use, in every
+ * region that holds a copy: the AWS managed `aws/ebs` key cannot be shared.
+ */
+function accountSharingProblems(recipe: RecipeFields, encrypted: boolean): FieldProblem[] {
+  const sharing = recipe.distribution?.sharing;
+  const withAccounts = !!(sharing?.accounts ?? sharing?.organizationArns ?? sharing?.organizationalUnitArns);
+  if (!encrypted || !withAccounts) return [];
+  const fix = 'other accounts cannot use the default EBS key (aws/ebs); name a customer managed key they are granted (see the README, "Sharing")';
+  const problems: FieldProblem[] = [];
+  if (!recipe.ami?.kmsKeyId) problems.push({ path: ['ami', 'kmsKeyId'], message: `required when distribution.sharing names accounts: ${fix}` });
+  for (const region of recipe.distribution?.regions ?? []) {
+    if (!recipe.distribution?.kmsKeyIds?.[region]) {
+      problems.push({ path: ['distribution', 'kmsKeyIds', region], message: `required when distribution.sharing names accounts: ${fix}` });
+    }
+  }
+  return problems;
+}
+
+/** A parameter written in another account must point at an AMI shared with that account. */
+function parameterProblems(distribution: Distribution): FieldProblem[] {
+  const roles = distribution.ssmParameterRoles ?? [];
+  if (roles.length > 0 && !distribution.ssmParameter) {
+    return [{ path: ['distribution', 'ssmParameterRoles'], message: 'needs distribution.ssmParameter, the parameter to write in those accounts' }];
+  }
+  const sharing = distribution.sharing;
+  if (sharing?.public || sharing?.organizationArns || sharing?.organizationalUnitArns) return [];
+  return roles.flatMap((role, index) => {
+    const account = role.split(':')[4];
+    return sharing?.accounts?.includes(account) ? [] : [{
+      path: ['distribution', 'ssmParameterRoles', index],
+      message: `account ${account} could not launch the AMI its parameter names; add it to distribution.sharing.accounts`,
+    }];
+  });
+}
 
 /** Problems with an AMI name template: unknown placeholders and characters EC2 refuses. */
 export function nameTemplateProblems(template: string): string[] {

@@ -1,7 +1,7 @@
 /**
  * Retention: which older images of a recipe a successful bake removes. Only images this bakery made for
- * this recipe and handed over (found by its tags, never by name) are considered; the new one is never
- * removed. It runs after the new image is handed over, and never fails the bake: what it cannot check or
+ * this recipe and handed over (found by its tags, never by name) are considered, in each region that holds
+ * a new image; the new ones are never removed. It runs after the new image is handed over, and never fails the bake: what it cannot check or
  * remove is reported.
  */
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, Image } from '@aws-sdk/client-ec2';
@@ -49,47 +49,61 @@ function ageDays(image: Image, now: number): number {
   return (now - Date.parse(image.CreationDate ?? new Date(now).toISOString())) / 86_400_000;
 }
 
-/** Removes the recipe's older handed-over images the rules retire, skipping protected ones and (optionally) ones in use. */
-export async function applyRetention(build: BuildContext, imageId: string, rules: RetentionRules): Promise<RetentionReport> {
+/** The newly handed-over image of one region, whose older siblings retention considers. */
+export interface RegionImage {
+  readonly region: string;
+  readonly amiId: string;
+}
+
+/**
+ * Applies the rules in every region that holds one of the new images (each region's images are counted on
+ * their own), skipping protected images and (optionally) images in use.
+ */
+export async function applyRetention(build: BuildContext, images: readonly RegionImage[], rules: RetentionRules): Promise<RetentionReport> {
   const cleanup = new BestEffort();
   const report: RetentionReport = { deregistered: [], deletedSnapshots: [], skipped: [], failed: cleanup.leaked };
-  const recipeImages = await cleanup.lookup('the recipe\'s images', [], () => findOwnImages([
+  for (const image of images) await applyInRegion(cleanup, report, build, image, rules);
+  logger.info('Applied retention', { ...report });
+  return report;
+}
+
+async function applyInRegion(cleanup: BestEffort, report: RetentionReport, build: BuildContext, newImage: RegionImage, rules: RetentionRules) {
+  const { region } = newImage;
+  const recipeImages = await cleanup.lookup(`the recipe's images in ${region}`, [], () => findOwnImages([
     ...bakeryFilter(build.bakeryId),
     { Name: `tag:${TAG_KEYS.recipe}`, Values: [build.recipe.name] },
     { Name: `tag:${TAG_KEYS.artifact}`, Values: ['true'] },
-  ]));
-  for (const image of imagesToRetire(recipeImages, imageId, rules, Date.now())) {
-    const skip = await reasonToKeep(cleanup, image, rules.keepIfInUse ?? true);
+  ], region));
+  for (const image of imagesToRetire(recipeImages, newImage.amiId, rules, Date.now())) {
+    const skip = await reasonToKeep(cleanup, image, region, rules.keepIfInUse ?? true);
     if (skip) {
       report.skipped.push(skip);
       continue;
     }
     await cleanup.remove(image.ImageId!, async () => {
-      report.deletedSnapshots.push(...await deregisterImageAndSnapshots(image));
+      report.deletedSnapshots.push(...await deregisterImageAndSnapshots(image, region));
       report.deregistered.push(image.ImageId!);
     });
   }
-  logger.info('Applied retention', { ...report });
-  return report;
 }
 
-async function reasonToKeep(cleanup: BestEffort, image: Image, keepIfInUse: boolean): Promise<SkippedImage | undefined> {
+async function reasonToKeep(cleanup: BestEffort, image: Image, region: string, keepIfInUse: boolean): Promise<SkippedImage | undefined> {
   const imageId = image.ImageId!;
   if (isDeregistrationProtected(image)) return { imageId, reason: 'deregistration protection is on' };
   if (!keepIfInUse) return undefined;
-  const user = await cleanup.lookup(`the users of ${imageId}`, null, () => firstUser(imageId));
+  const user = await cleanup.lookup(`the users of ${imageId}`, null, () => firstUser(imageId, region));
   if (user === null) return { imageId, reason: 'could not check whether it is in use' };
   return user ? { imageId, reason: `in use by ${user} (retention.keepIfInUse)` } : undefined;
 }
 
 /** An instance or launch template that uses the image, if any. */
-async function firstUser(imageId: string): Promise<string | undefined> {
-  const { Reservations } = await ec2().send(new DescribeInstancesCommand({
+async function firstUser(imageId: string, region: string): Promise<string | undefined> {
+  const { Reservations } = await ec2(region).send(new DescribeInstancesCommand({
     Filters: [{ Name: 'image-id', Values: [imageId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
   }));
   const instance = Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
   if (instance) return `instance ${instance.InstanceId}`;
-  const { LaunchTemplateVersions } = await ec2().send(new DescribeLaunchTemplateVersionsCommand({
+  const { LaunchTemplateVersions } = await ec2(region).send(new DescribeLaunchTemplateVersionsCommand({
     Versions: ['$Latest', '$Default'],
     Filters: [{ Name: 'image-id', Values: [imageId] }],
   }));

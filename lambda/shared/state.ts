@@ -3,7 +3,7 @@
  * instead of a TypeError) when the state machine hands a step a state without them.
  */
 import { InvalidState } from './errors';
-import type { BakeState, BuildContext, PollState, ProvisionProgress } from './types';
+import type { Artifact, BakeState, BuildContext, PollState, ProvisionProgress } from './types';
 
 function missing(what: string, step: string): InvalidState {
   return new InvalidState(`the ${step} step needs ${what} in its input state; check the state machine definition`);
@@ -37,4 +37,11 @@ export function requireProvision(state: BakeState, step: string): ProvisionProgr
 export function requireImageId(state: BakeState, step: string): string {
   if (!state.imageId) throw missing('"imageId" (set by the create-image step)', step);
   return state.imageId;
+}
+
+/** The images the bake hands over: the one in the bakery's region first, then its copies in recipe order. */
+export function artifactsOf(state: BakeState, step: string): Artifact[] {
+  const build = requireBuild(state, step);
+  const home = { region: build.region, amiId: requireImageId(state, step), name: build.amiName, snapshotIds: state.snapshotIds ?? [] };
+  return [home, ...state.copies ?? []];
 }

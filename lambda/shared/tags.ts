@@ -17,6 +17,8 @@ export const TAG_KEYS = {
   sourceAmi: `${BAKERY_TAG_PREFIX}source-ami`,
   /** Set by the final cleanup on the image a bake handed over; the orphan sweeper never touches those. */
   artifact: `${BAKERY_TAG_PREFIX}artifact`,
+  /** The regions the image is copied to (space-separated), so cleanup after an abort knows where to look. */
+  copyRegions: `${BAKERY_TAG_PREFIX}copy-regions`,
   /** ISO time until which an instance kept for inspection (`keepOnFailure`) is left alone. */
   keepUntil: `${BAKERY_TAG_PREFIX}keep-until`,
 } as const;

@@ -16,6 +16,12 @@ export interface PhaseMark {
   readonly startedAt: string;
 }
 
+/** A region the image is copied to, and the KMS key that encrypts the copy there (none: that region's default EBS key). */
+export interface CopyTarget {
+  readonly region: string;
+  readonly kmsKeyId?: string;
+}
+
 /** Everything Prepare resolved once, for all later steps. */
 export interface BuildContext {
   readonly buildId: string;
@@ -34,6 +40,8 @@ export interface BuildContext {
   readonly imageTags: Record<string, string>;
   /** Tags for the temporary instance and its volumes (recipe tags + bakery tags). */
   readonly runTags: Record<string, string>;
+  /** The regions the image is copied to (`distribution.regions`), in the recipe's order; empty for none. */
+  readonly copyTargets: CopyTarget[];
 }
 
 /** A bounded poll loop: the state machine waits `seconds`, then calls the check again. */
@@ -96,6 +104,36 @@ export interface BakeState {
   readonly failure?: BakeFailure;
   /** Set by the distribute step when the recipe has retention rules. */
   readonly retention?: RetentionReport;
+  /** The copies in other regions, one per `build.copyTargets` entry, set by "Copy image to regions". */
+  readonly copies?: Artifact[];
+  /** What the distribute step published (`distribution.ssmParameter`), for the manifest and for a rollback. */
+  readonly parameters?: PublishedParameter[];
+}
+
+/** The state of one branch of "Copy image to regions": the copy of the image into one region. */
+export interface CopyState {
+  readonly build: BuildContext;
+  /** The image in the bakery's own region: the source of the copy. */
+  readonly imageId: string;
+  readonly target: CopyTarget;
+  /** The copy, once CopyImage returned its id. */
+  readonly copyId?: string;
+  /** The copy's snapshots, once it is available. */
+  readonly snapshotIds?: string[];
+  /** Whole seconds from CopyImage until the copy was available. */
+  readonly copySeconds?: number;
+  readonly poll?: PollState;
+}
+
+/** An SSM parameter the bake set to its image id. */
+export interface PublishedParameter {
+  readonly name: string;
+  readonly region: string;
+  /** The account the parameter is in (another account's, through one of `distribution.ssmParameterRoles`). */
+  readonly accountId?: string;
+  readonly roleArn?: string;
+  readonly value: string;
+  readonly version: number;
 }
 
 /** The output of the cleanup after a failure; the Fail state reads `error` and `cause`. */
@@ -107,11 +145,14 @@ export interface BakeFailure {
   readonly manifest: Manifest;
 }
 
+/** One image a bake hands over: the image in the bakery's region, or a copy in another. */
 export interface Artifact {
   readonly region: string;
   readonly amiId: string;
   readonly name: string;
   readonly snapshotIds: string[];
+  /** For a copy: whole seconds from CopyImage until it was available. */
+  readonly copySeconds?: number;
 }
 
 export interface Manifest {
@@ -128,6 +169,10 @@ export interface Manifest {
   readonly leakedResources: string[];
   /** What retention removed, and which images it left alone and why. */
   readonly retention?: RetentionReport;
+  /** SSM parameters that now hold the new image ids (`distribution.ssmParameter`). */
+  readonly parameters?: PublishedParameter[];
+  /** Where the manifest was written (`manifestBucket`), as an `s3://` URL. */
+  readonly manifestLocation?: string;
   /** Build instances left running on purpose after a failure (the recipe's `keepOnFailure`). */
   readonly keptForInspection?: string[];
   readonly error?: { phase: PhaseName; step: number | null; message: string };

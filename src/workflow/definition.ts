@@ -1,5 +1,5 @@
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, Fail, JsonPath, Pass, Result, State, Succeed, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Fail, JsonPath, Map as MapState, Pass, Result, State, Succeed, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { announce, BAKE_FAILED, BAKE_SUCCEEDED, thenEnd } from './announcements';
@@ -15,7 +15,8 @@ interface PollLoop {
   readonly check: string;
   readonly done: string;
   readonly step: StepName;
-  readonly phase: PhaseName;
+  /** The phase a failure is reported in; none inside a Map branch, whose errors the Map state catches. */
+  readonly phase?: PhaseName;
 }
 
 /**
@@ -38,7 +39,7 @@ export class BakeDefinition {
     finish.next(announceSuccess);
     const distribute = this.task('Distribute image', 'distribute', 'distribute');
     distribute.next(finish);
-    const image = this.createImage(distribute);
+    const image = this.createImage(this.copyToRegions(distribute));
     const stop = this.stopInstance(image);
     const provision = this.provision(stop);
     const launch = this.launch(provision);
@@ -81,6 +82,36 @@ export class BakeDefinition {
     return create;
   }
 
+  /**
+   * "Copy image to regions": one branch per `distribution.regions` entry, all at once. Each copies the image,
+   * waits until the copy is available and returns it as an artifact; the first branch to fail stops the others,
+   * and the failure cleanup removes every copy the build made (found by its tags in each region).
+   */
+  private copyToRegions(next: State): State {
+    const copies = new MapState(this.scope, 'CopyImageToRegions', {
+      stateName: 'Copy image to regions',
+      itemsPath: '$.build.copyTargets',
+      itemSelector: { 'build.$': '$.build', 'imageId.$': '$.imageId', 'target.$': '$$.Map.Item.Value' },
+      resultPath: '$.copies',
+    });
+    const copied = new Pass(this.scope, 'CopyReady', {
+      stateName: 'Copy ready',
+      parameters: {
+        'region.$': '$.target.region',
+        'amiId.$': '$.copyId',
+        'name.$': '$.build.amiName',
+        'snapshotIds.$': '$.snapshotIds',
+        'copySeconds.$': '$.copySeconds',
+      },
+    });
+    const copy = this.task('Copy image', 'copy-image');
+    copy.next(this.pollLoop({ wait: 'Wait for copy', check: 'Check copy', done: 'Copy available?', step: 'check-copy' }, copied));
+    copies.itemProcessor(copy);
+    copies.addCatch(this.failurePath('distribute'), { resultPath: '$.error' });
+    copies.next(next);
+    return copies;
+  }
+
   private pollLoop(loop: PollLoop, next: State): State {
     const wait = new Wait(this.scope, idOf(loop.wait), { stateName: loop.wait, time: WaitTime.secondsPath('$.poll.seconds') });
     const done = new Choice(this.scope, idOf(loop.done), { stateName: loop.done })
@@ -90,7 +121,8 @@ export class BakeDefinition {
     return wait;
   }
 
-  private task(stateName: string, step: StepName, phase: PhaseName, payload?: TaskInput): LambdaInvoke {
+  /** A step's task; with a phase, errors that are not retried go to the failure cleanup. */
+  private task(stateName: string, step: StepName, phase?: PhaseName, payload?: TaskInput): LambdaInvoke {
     const task = new LambdaInvoke(this.scope, idOf(stateName), {
       stateName,
       lambdaFunction: this.functions[step],
@@ -99,7 +131,7 @@ export class BakeDefinition {
       retryOnServiceExceptions: false,
     });
     addTransientRetries(task);
-    task.addCatch(this.failurePath(phase), { resultPath: '$.error' });
+    if (phase) task.addCatch(this.failurePath(phase), { resultPath: '$.error' });
     return task;
   }
 

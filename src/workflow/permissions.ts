@@ -32,7 +32,16 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
-    'distribute': [statements.onTaggedImages('ec2:EnableImageDeprecation'), statements.onTaggedImages('ec2:EnableImageDeregistrationProtection')],
+    'copy-image': [statements.describe('ec2:DescribeImages'), ...statements.copyImage()],
+    'check-copy': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
+    'distribute': [
+      statements.onTaggedImages('ec2:EnableImageDeprecation'),
+      statements.onTaggedImages('ec2:EnableImageDeregistrationProtection'),
+      statements.onTaggedImages('ec2:ModifyImageAttribute'),
+      statements.onTaggedSnapshots('ec2:ModifySnapshotAttribute'),
+      statements.describe('ec2:DescribeImages'),
+      ...statements.publishParameters(),
+    ],
     'finish': [
       statements.markArtifacts(),
       statements.onTaggedInstances('ec2:TerminateInstances'),
@@ -45,6 +54,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
+      ...statements.publishParameters(),
     ],
     'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.unprotectImages(), ...statements.removeImages(), statements.audit()],
     'sweep-orphans': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
@@ -96,7 +106,7 @@ class RunnerStatements {
       new PolicyStatement({
         actions: ['ec2:RunInstances'],
         resources: [
-          this.imageArn(),
+          `arn:${this.partition}:ec2:${this.region}::image/*`,
           this.ec2Arn('subnet/*'),
           this.ec2Arn('network-interface/*'),
           this.ec2Arn('security-group/*'),
@@ -129,6 +139,38 @@ class RunnerStatements {
     ];
   }
 
+  /** Copies of the bakery's images, into any region, carrying the bakery's tag from the start. */
+  public copyImage(): PolicyStatement[] {
+    return [
+      this.onTaggedImages('ec2:CopyImage'),
+      new PolicyStatement({
+        actions: ['ec2:CopyImage'],
+        resources: [this.imageArn(), this.snapshotArn()],
+        conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
+      }),
+      new PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [this.imageArn(), this.snapshotArn()],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'CopyImage' } },
+      }),
+    ];
+  }
+
+  /**
+   * `distribution.ssmParameter`: the parameter's name comes from the recipe, so any parameter of this account
+   * (in any region) may be written, read back and restored; `distribution.ssmParameterRoles` are assumed to
+   * write it in other accounts, whose roles' trust policies decide whether this function may.
+   */
+  public publishParameters(): PolicyStatement[] {
+    return [
+      new PolicyStatement({
+        actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:DeleteParameter'],
+        resources: [`arn:${this.partition}:ssm:*:${this.account}:parameter/*`],
+      }),
+      new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [`arn:${this.partition}:iam::*:role/*`] }),
+    ];
+  }
+
   public createImage(): PolicyStatement[] {
     return [
       this.onTaggedInstances('ec2:CreateImage'),
@@ -147,7 +189,7 @@ class RunnerStatements {
 
   /** Deregister images and delete snapshots this bakery made (half-made ones after a failure, or forceDeregister). */
   public removeImages(): PolicyStatement[] {
-    return [this.onTaggedImages('ec2:DeregisterImage'), this.onTagged('ec2:DeleteSnapshot', this.snapshotArn())];
+    return [this.onTaggedImages('ec2:DeregisterImage'), this.onTaggedSnapshots('ec2:DeleteSnapshot')];
   }
 
   /** Lift deregistration protection from a failed build's own image before removing it. */
@@ -187,6 +229,10 @@ class RunnerStatements {
     return this.onTagged(action, this.imageArn());
   }
 
+  public onTaggedSnapshots(action: string): PolicyStatement {
+    return this.onTagged(action, this.snapshotArn());
+  }
+
   private onTagged(action: string, resource: string): PolicyStatement {
     return new PolicyStatement({
       actions: [action],
@@ -195,13 +241,13 @@ class RunnerStatements {
     });
   }
 
-  /** Image and snapshot ARNs name no account. */
+  /** Image and snapshot ARNs name no account; any region, as copies (`distribution.regions`) live elsewhere. */
   private imageArn(): string {
-    return `arn:${this.partition}:ec2:${this.region}::image/*`;
+    return `arn:${this.partition}:ec2:*::image/*`;
   }
 
   private snapshotArn(): string {
-    return `arn:${this.partition}:ec2:${this.region}::snapshot/*`;
+    return `arn:${this.partition}:ec2:*::snapshot/*`;
   }
 
   private ec2Arn(resource: string): string {

@@ -15,6 +15,8 @@ export const STEP_NAMES = [
   'check-stopped',
   'create-image',
   'check-image',
+  'copy-image',
+  'check-copy',
   'distribute',
   'finish',
   'cleanup-failure',

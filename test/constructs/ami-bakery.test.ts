@@ -32,8 +32,8 @@ describe('AmiBakery', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
     expect(steps).toEqual([
-      'abort-cleanup', 'check-agent', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure',
-      'create-image', 'distribute', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
+      'abort-cleanup', 'check-agent', 'check-copy', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure',
+      'copy-image', 'create-image', 'distribute', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
     ]);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -155,7 +155,9 @@ describe('the bake workflow', () => {
     expect(states['Any steps left?'].Default).toBe('Stop build instance');
     expect(states['Provisioning step finished?'].Choices[0].Next).toBe('Any steps left?');
     expect(states['Instance stopped?'].Choices[0].Next).toBe('Create image');
-    expect(states['Image available?'].Choices[0].Next).toBe('Distribute image');
+    expect(states['Image available?'].Choices[0].Next).toBe('Copy image to regions');
+    expect(states['Copy image to regions']).toMatchObject({ Type: 'Map', ItemsPath: '$.build.copyTargets', ResultPath: '$.copies' });
+    expect(states['Copy image to regions'].Next).toBe('Distribute image');
     expect(states['Distribute image'].Next).toBe('Clean up build');
     expect(states['Bake succeeded'].Type).toBe('Succeed');
   });

@@ -66,14 +66,23 @@ describe('runner IAM', () => {
     for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation|ssm:List)/);
   });
 
-  test('grantEncryptionKey lets launch and create-image use a key only through EC2', () => {
+  test('grantEncryptionKey lets launch, create-image and copy-image use a key only through EC2', () => {
     const withKey = bakeryStack({}, (b, stack) => b.grantEncryptionKey(new Key(stack, 'ImagesKey')));
     const kmsStatements = allStatements(withKey.template).filter((statement) => [statement.Action].flat().includes('kms:CreateGrant'));
-    expect(kmsStatements).toHaveLength(2);
+    expect(kmsStatements).toHaveLength(3);
     for (const statement of kmsStatements) {
       expect(statement.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com' } });
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ImagesKey/), 'Arn'] });
     }
     expect(allStatements(template).some((statement) => JSON.stringify(statement.Action).includes('kms:'))).toBe(false);
+  });
+
+  test('a key of another region, for copies, is used through EC2 in that region', () => {
+    const keyArn = 'arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const withKey = bakeryStack({}, (b, stack) => b.grantEncryptionKey(Key.fromKeyArn(stack, 'SydneyKey', keyArn)));
+    const kmsStatements = allStatements(withKey.template).filter((statement) => [statement.Action].flat().includes('kms:CreateGrant'));
+    expect(kmsStatements.map((statement) => statement.Condition)).toEqual(
+      Array(3).fill({ StringEquals: { 'kms:ViaService': 'ec2.ap-southeast-2.amazonaws.com' } }));
+    expect(kmsStatements.every((statement) => statement.Resource === keyArn)).toBe(true);
   });
 });

@@ -85,7 +85,7 @@ describe('applyRetention', () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 1), olderImage(2, 2)] });
 
     // WHEN
-    const report = await applyRetention(build({ keepLatest: 2 }), IMAGE_ID, { keepLatest: 2 });
+    const report = await applyRetention(build({ keepLatest: 2 }), [{ region: 'eu-west-1', amiId: IMAGE_ID }], { keepLatest: 2 });
 
     // THEN
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, {
@@ -103,7 +103,7 @@ describe('applyRetention', () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3)] });
     ec2Mock.on(DescribeInstancesCommand).rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $fault: 'client' }));
 
-    const report = await applyRetention(build({ keepLatest: 1 }), IMAGE_ID, { keepLatest: 1 });
+    const report = await applyRetention(build({ keepLatest: 1 }), [{ region: 'eu-west-1', amiId: IMAGE_ID }], { keepLatest: 1 });
 
     expect(report.skipped).toEqual([{ imageId: olderImage(1, 0).ImageId, reason: 'could not check whether it is in use' }]);
     expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
@@ -116,7 +116,7 @@ describe('applyRetention', () => {
     ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest', '$Default'], Filters: [{ Name: 'image-id', Values: [olderImage(3, 0).ImageId!] }] })
       .resolves({ LaunchTemplateVersions: [{ LaunchTemplateName: 'web-asg' }] });
 
-    const report = await applyRetention(build({ keepLatest: 1 }), IMAGE_ID, { keepLatest: 1 });
+    const report = await applyRetention(build({ keepLatest: 1 }), [{ region: 'eu-west-1', amiId: IMAGE_ID }], { keepLatest: 1 });
 
     expect(report.deregistered).toEqual([]);
     expect(report.skipped).toEqual([
@@ -130,7 +130,7 @@ describe('applyRetention', () => {
   test('with keepIfInUse false, images in use are removed too', async () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [olderImage(1, 3)] });
 
-    const report = await applyRetention(build({ keepLatest: 1, keepIfInUse: false }), IMAGE_ID, { keepLatest: 1, keepIfInUse: false });
+    const report = await applyRetention(build({ keepLatest: 1, keepIfInUse: false }), [{ region: 'eu-west-1', amiId: IMAGE_ID }], { keepLatest: 1, keepIfInUse: false });
 
     expect(report.deregistered).toEqual([olderImage(1, 0).ImageId]);
     expect(ec2Mock).not.toHaveReceivedCommand(DescribeInstancesCommand);

@@ -92,6 +92,7 @@ export function buildContext(overrides: Partial<BuildContext> = {}): BuildContex
     amiDescription: 'web',
     imageTags: { ...IDENTITY_TAGS, [TAG_KEYS.sourceAmi]: SOURCE_AMI },
     runTags: { Name: 'cdk-ami-bakery web exec-0001', ...IDENTITY_TAGS },
+    copyTargets: [],
     ...overrides,
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * `distribution.ssmParameter`: a parameter of that name, in every region that holds the image, set to the
+ * image id there (data type `aws:ec2:image`, so launch templates can use `resolve:ssm:`), in this account and
+ * in the accounts of `distribution.ssmParameterRoles`. A failed bake puts back what the parameters held before.
+ */
+import {
+  DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, ParameterHistory, PutParameterCommand, SSMClient,
+} from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { ssm, ssmAs, sts, TemporaryCredentials } from './clients';
+import { isAwsErrorNamed, ParameterNotUpdated } from './errors';
+import { logger } from './logger';
+import type { Artifact, BuildContext, PublishedParameter } from './types';
+
+/** Where one parameter is written: a region, in this account or through a role in another. */
+export interface ParameterTarget {
+  readonly region: string;
+  readonly imageId: string;
+  readonly roleArn?: string;
+}
+
+/** Every parameter the recipe asks for: each artifact's region, in this account and through each role. */
+export function parameterTargets(build: BuildContext, artifacts: readonly Artifact[]): ParameterTarget[] {
+  if (!build.recipe.distribution?.ssmParameter) return [];
+  const roles = [undefined, ...build.recipe.distribution.ssmParameterRoles ?? []];
+  return roles.flatMap((roleArn) => artifacts.map((artifact) => ({ region: artifact.region, imageId: artifact.amiId, roleArn })));
+}
+
+/** The account id of a role ARN (`arn:aws:iam::<account>:role/<name>`). */
+export function accountOfRole(roleArn: string): string {
+  return roleArn.split(':')[4] ?? '';
+}
+
+/** Assumes each role once per invocation. */
+export class ParameterClients {
+  private readonly credentials = new Map<string, Promise<TemporaryCredentials>>();
+
+  constructor(private readonly buildId: string) {}
+
+  /** The SSM client for a target: this account's in its region, or one acting through the target's role. */
+  async for(target: Pick<ParameterTarget, 'region' | 'roleArn'>): Promise<SSMClient> {
+    if (!target.roleArn) return ssm(target.region);
+    let credentials = this.credentials.get(target.roleArn);
+    if (!credentials) {
+      credentials = this.assume(target.roleArn);
+      this.credentials.set(target.roleArn, credentials);
+    }
+    return ssmAs(target.roleArn, target.region, await credentials);
+  }
+
+  private async assume(roleArn: string): Promise<TemporaryCredentials> {
+    logger.info('Assuming role to write the SSM parameter in another account', { roleArn });
+    const { Credentials } = await sts().send(new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: `cdk-ami-bakery-${this.buildId}`.slice(0, 64).replace(/[^\w+=,.@-]/g, '-'),
+      DurationSeconds: 900,
+    }));
+    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+  }
+}
+
+/** Sets the parameter to the target's image id, then reads it back: SSM may refuse an image id it cannot see. */
+export async function publishParameter(clients: ParameterClients, name: string, target: ParameterTarget): Promise<PublishedParameter> {
+  const client = await clients.for(target);
+  const where = { name, region: target.region, roleArn: target.roleArn, imageId: target.imageId };
+  logger.info('Setting the SSM parameter to the new image', where);
+  const { Version } = await client.send(new PutParameterCommand({
+    Name: name, Value: target.imageId, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true,
+  }));
+  const { Parameter } = await client.send(new GetParameterCommand({ Name: name }));
+  if (Parameter?.Value !== target.imageId) {
+    const account = target.roleArn ? `account ${accountOfRole(target.roleArn)}` : 'this account';
+    throw new ParameterNotUpdated(`SSM did not set ${name} in ${target.region} (${account}) to ${target.imageId}: its aws:ec2:image check ` +
+      'found no such image visible there. Share the image with that account (distribution.sharing) and try again.');
+  }
+  return { name, region: target.region, value: target.imageId, version: Version ?? 0, ...roleFields(target.roleArn) };
+}
+
+function roleFields(roleArn: string | undefined): Partial<PublishedParameter> {
+  return roleArn ? { roleArn, accountId: accountOfRole(roleArn) } : {};
+}
+
+/**
+ * After a failed bake: where the parameter holds one of the build's images, puts back the newest earlier value
+ * that is not one of them, or deletes the parameter when the bake created it. Returns what it changed.
+ */
+export async function restoreParameter(clients: ParameterClients, name: string, target: ParameterTarget, buildImageIds: readonly string[]):
+Promise<string | undefined> {
+  const client = await clients.for(target);
+  const current = await currentValue(client, name);
+  if (current === undefined || !buildImageIds.includes(current)) return undefined;
+  const previous = await previousValue(client, name, buildImageIds);
+  if (previous === undefined) {
+    logger.info('Deleting the SSM parameter the failed bake created', { name, region: target.region, roleArn: target.roleArn });
+    await client.send(new DeleteParameterCommand({ Name: name }));
+    return `deleted ${name} in ${target.region}`;
+  }
+  logger.info('Putting back the SSM parameter\'s earlier value', { name, region: target.region, roleArn: target.roleArn, value: previous });
+  await client.send(new PutParameterCommand({ Name: name, Value: previous, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true }));
+  return `restored ${name} in ${target.region} to ${previous}`;
+}
+
+async function currentValue(client: SSMClient, name: string): Promise<string | undefined> {
+  try {
+    const { Parameter } = await client.send(new GetParameterCommand({ Name: name }));
+    return Parameter?.Value;
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'ParameterNotFound')) return undefined;
+    throw error;
+  }
+}
+
+/** The newest value in the parameter's history that is not one of the build's images. */
+async function previousValue(client: SSMClient, name: string, buildImageIds: readonly string[]): Promise<string | undefined> {
+  const versions: ParameterHistory[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new GetParameterHistoryCommand({ Name: name, NextToken }));
+    versions.push(...page.Parameters ?? []);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return versions
+    .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0))
+    .find((version) => version.Value !== undefined && !buildImageIds.includes(version.Value))?.Value;
+}
