@@ -5,19 +5,21 @@
  * - `step:<n>:fail` — provisioning step n (the n-th SendCommand, from 1) exits 1 with an error message;
  * - `step:<n>:hang` — provisioning step n never finishes: SSM stops it at its time limit (`TimedOut`);
  * - `api:<Operation>:throttle[:<count>]` — the first count calls (default 3) are throttled
- *   (EC2 `RequestLimitExceeded`, SSM `ThrottlingException`);
+ *   (EC2 `RequestLimitExceeded`, SSM `ThrottlingException`, S3 `SlowDown`, STS `Throttling`);
  * - `api:<Operation>:error[:<count>]` — the first count calls (default: every call) fail with a
- *   non-retryable error (EC2 `UnauthorizedOperation`, SSM `AccessDeniedException`);
+ *   non-retryable error (EC2 `UnauthorizedOperation`, SSM `AccessDeniedException`, S3 and STS `AccessDenied`);
  * - `agent:never-online` — no SSM agent ever registers;
  * - `image:fail` — CreateImage's image ends `failed` (its snapshots stay);
  * - `image:never-available` — CreateImage's image stays `pending`;
+ * - `copy:<region>:fail` — CopyImage's copies into that region end `failed` with a reason (their snapshots stay);
+ * - `copy:<region>:never-available` — CopyImage's copies into that region stay `pending`;
  * - `instance:never-stops` — a stopped instance stays `stopping`;
  * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`;
  * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
  *   (read by the local runner, not by the account).
  */
 import type { FaultHooks } from './model/context';
-import { SimulatedAwsError } from './model/errors';
+import { ServiceName, SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
 
 export type FaultRule =
@@ -26,6 +28,7 @@ export type FaultRule =
   | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
   | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops'; readonly text: string }
   | { readonly kind: 'image-fail'; readonly text: string }
+  | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
   | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string };
 
@@ -37,6 +40,8 @@ export const VALID_FAULT_FORMS = [
   'agent:never-online',
   'image:fail',
   'image:never-available',
+  'copy:<region>:fail',
+  'copy:<region>:never-available',
   'instance:never-stops',
   'capacity:<instanceType>',
   'lambda:<step>:crash',
@@ -49,6 +54,8 @@ export class FaultRuleError extends Error {
     this.name = 'FaultRuleError';
   }
 }
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function positiveInteger(rule: string, text: string, what: string): number {
   if (!/^[1-9]\d*$/.test(text)) throw new FaultRuleError(rule, `${what} must be a whole number from 1, not '${text}'`);
@@ -89,6 +96,11 @@ export function parseFaultRule(rule: string): FaultRule {
       if (text === 'image:fail') return { kind: 'image-fail', text };
       if (text === 'image:never-available') return { kind: 'image-never-available', text };
       throw new FaultRuleError(text, "the image faults are 'image:fail' and 'image:never-available'");
+    case 'copy':
+      if (parts.length === 3 && REGION_PATTERN.test(parts[1]) && (parts[2] === 'fail' || parts[2] === 'never-available')) {
+        return { kind: parts[2] === 'fail' ? 'copy-fail' : 'copy-never-available', region: parts[1], text };
+      }
+      throw new FaultRuleError(text, "expected 'copy:<region>:fail' or 'copy:<region>:never-available', e.g. 'copy:eu-west-1:fail'");
     case 'instance':
       if (text === 'instance:never-stops') return { kind: 'instance-never-stops', text };
       throw new FaultRuleError(text, "the only instance fault is 'instance:never-stops'");
@@ -145,6 +157,14 @@ export class FaultSet implements FaultHooks {
     return this.rules.some((r) => r.kind === 'image-never-available');
   }
 
+  copyFailure(region: string): string | undefined {
+    return this.rules.find((r) => r.kind === 'copy-fail' && r.region === region)?.text;
+  }
+
+  copyNeverAvailable(region: string): boolean {
+    return this.rules.some((r) => r.kind === 'copy-never-available' && r.region === region);
+  }
+
   get instanceNeverStops(): boolean {
     return this.rules.some((r) => r.kind === 'instance-never-stops');
   }
@@ -170,7 +190,7 @@ export class FaultSet implements FaultHooks {
   }
 
   /** The error an API call must fail with, if a rule says so (counts the call for throttling). */
-  apiFault(service: 'ec2' | 'ssm', operation: string): SimulatedAwsError | undefined {
+  apiFault(service: ServiceName, operation: string): SimulatedAwsError | undefined {
     for (const rule of this.rules) {
       if (rule.kind === 'error' && rule.operation === operation) {
         const seen = this.failed.get(operation) ?? 0;
@@ -187,18 +207,32 @@ export class FaultSet implements FaultHooks {
   }
 }
 
-function throttleError(service: 'ec2' | 'ssm', rule: string): SimulatedAwsError {
-  return service === 'ec2'
-    ? new SimulatedAwsError('ec2', 'RequestLimitExceeded', `Request limit exceeded. (injected by fault rule ${rule})`,
-      { httpStatusCode: 503, fault: 'client', throttling: true })
-    : new SimulatedAwsError('ssm', 'ThrottlingException', `Rate exceeded (injected by fault rule ${rule})`,
-      { httpStatusCode: 400, fault: 'client', throttling: true });
+function throttleError(service: ServiceName, rule: string): SimulatedAwsError {
+  const injected = `(injected by fault rule ${rule})`;
+  const options = { fault: 'client', throttling: true } as const;
+  switch (service) {
+    case 'ec2':
+      return new SimulatedAwsError(service, 'RequestLimitExceeded', `Request limit exceeded. ${injected}`, { ...options, httpStatusCode: 503 });
+    case 'ssm':
+      return new SimulatedAwsError(service, 'ThrottlingException', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
+    case 's3':
+      return new SimulatedAwsError(service, 'SlowDown', `Please reduce your request rate. ${injected}`, { ...options, httpStatusCode: 503 });
+    case 'sts':
+      return new SimulatedAwsError(service, 'Throttling', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
+  }
 }
 
-function hardError(service: 'ec2' | 'ssm', operation: string, rule: string): SimulatedAwsError {
-  return service === 'ec2'
-    ? new SimulatedAwsError('ec2', 'UnauthorizedOperation',
-      `You are not authorized to perform this operation: ec2:${operation} (injected by fault rule ${rule})`, { httpStatusCode: 403 })
-    : new SimulatedAwsError('ssm', 'AccessDeniedException',
-      `User is not authorized to perform: ssm:${operation} (injected by fault rule ${rule})`, { httpStatusCode: 400 });
+function hardError(service: ServiceName, operation: string, rule: string): SimulatedAwsError {
+  const injected = `(injected by fault rule ${rule})`;
+  switch (service) {
+    case 'ec2':
+      return new SimulatedAwsError(service, 'UnauthorizedOperation',
+        `You are not authorized to perform this operation: ec2:${operation} ${injected}`, { httpStatusCode: 403 });
+    case 'ssm':
+      return new SimulatedAwsError(service, 'AccessDeniedException', `User is not authorized to perform: ssm:${operation} ${injected}`, { httpStatusCode: 400 });
+    case 's3':
+      return new SimulatedAwsError(service, 'AccessDenied', `Access Denied ${injected}`, { httpStatusCode: 403 });
+    case 'sts':
+      return new SimulatedAwsError(service, 'AccessDenied', `User is not authorized to perform: sts:${operation} ${injected}`, { httpStatusCode: 403 });
+  }
 }

@@ -1,19 +1,27 @@
 /**
  * Hooks the simulated account into AWS SDK v3 clients through their own middleware stack: an
- * initialize-step middleware answers every EC2/SSM command from the model before the request is
- * serialized, signed or sent, so no credentials or network are needed and handlers are unchanged.
+ * initialize-step middleware answers every EC2, SSM, S3 and STS command from the model before the request
+ * is serialized, signed or sent, so no credentials or network are needed and handlers are unchanged.
  *
  *     const account = new SimulatedAccount({ seed: 7, faults: ['api:RunInstances:throttle'] });
  *     const detach = attachSimulator(ec2Client, account);
  *     …
  *     detach();
  *
+ * With `accountId` (e.g. for clients acting through a role in another account) the calls are answered by
+ * that peer of the account (`SimulatedAccount.addPeer`).
+ *
  * Every answer waits a short virtual latency first (`setTimeout`, faked during a bake). Errors
- * are the SDK's own exception classes (SSM's modeled ones such as `ParameterNotFound`, or the
- * service's base exception with `name`, `Code` for EC2, `$fault` and `$metadata.httpStatusCode`).
+ * are the SDK's own exception classes (modeled ones such as SSM's `ParameterNotFound` or S3's
+ * `NoSuchKey`, or the service's base exception with `name`, `Code`, `$fault` and
+ * `$metadata.httpStatusCode`). S3 object bodies come back as the SDK's streams
+ * (`await Body.transformToString()`).
  */
+import { Readable } from 'node:stream';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import * as s3 from '@aws-sdk/client-s3';
 import * as ssm from '@aws-sdk/client-ssm';
+import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedAccount } from './model/account';
 import { SimulatedAwsError, ServiceName } from './model/errors';
 
@@ -39,17 +47,29 @@ export interface SimulatorPluginOptions {
   readonly region?: string | (() => Promise<string>);
   /** Wait the virtual API latency before answering. Default true. */
   readonly latency?: boolean;
+  /**
+   * The account that answers: a peer of `account` (`account.addPeer`), for clients acting in another account.
+   * Default (or the account's own id): `account` itself.
+   */
+  readonly accountId?: string;
 }
 
 interface HandlerArgs { readonly input: object }
 interface HandlerContext { readonly clientName?: string; readonly commandName?: string }
 type Next = (args: HandlerArgs) => Promise<unknown>;
 
+const CLIENT_SERVICES: Record<string, ServiceName> = { EC2Client: 'ec2', SSMClient: 'ssm', S3Client: 's3', STSClient: 'sts' };
+
 function serviceOfClient(clientName: string | undefined): ServiceName | undefined {
-  if (clientName === 'EC2Client') return 'ec2';
-  if (clientName === 'SSMClient') return 'ssm';
-  return undefined;
+  return clientName === undefined ? undefined : CLIENT_SERVICES[clientName];
 }
+
+/** The service exception class and the modeled exceptions of each service the SDK bridge answers besides EC2. */
+const MODELED: Record<Exclude<ServiceName, 'ec2'>, { base: typeof ssm.SSMServiceException; module: Record<string, unknown> }> = {
+  ssm: { base: ssm.SSMServiceException, module: ssm as unknown as Record<string, unknown> },
+  s3: { base: s3.S3ServiceException, module: s3 as unknown as Record<string, unknown> },
+  sts: { base: sts.STSServiceException, module: sts as unknown as Record<string, unknown> },
+};
 
 interface ResponseMetadata {
   readonly httpStatusCode: number;
@@ -66,16 +86,17 @@ function metadata(httpStatusCode: number, requestId: string): ResponseMetadata {
 export function toSdkError(error: SimulatedAwsError, requestId: string): Error {
   const $metadata = metadata(error.httpStatusCode, requestId);
   let sdkError: Error;
-  if (error.service === 'ssm') {
-    const modeled = (ssm as unknown as Record<string, unknown>)[error.code];
-    sdkError = typeof modeled === 'function' && modeled.prototype instanceof ssm.SSMServiceException
-      ? new (modeled as new (options: object) => Error)({ message: error.message, $metadata })
-      : new ssm.SSMServiceException({ name: error.code, $fault: error.$fault, $metadata, message: error.message });
-  } else {
+  if (error.service === 'ec2') {
     sdkError = Object.assign(
       new EC2ServiceException({ name: error.code, $fault: error.$fault, $metadata, message: error.message }),
       { Code: error.code },
     );
+  } else {
+    const { base, module } = MODELED[error.service];
+    const modeled = module[error.code];
+    sdkError = typeof modeled === 'function' && modeled.prototype instanceof base
+      ? new (modeled as new (options: object) => Error)({ message: error.message, $metadata })
+      : Object.assign(new base({ name: error.code, $fault: error.$fault, $metadata, message: error.message }), { Code: error.code });
   }
   return Object.assign(sdkError, { $fault: error.$fault }, error.throttling ? { $retryable: { throttling: true } } : {});
 }
@@ -94,18 +115,58 @@ function virtualDelay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The initialize-step middleware that answers EC2 and SSM commands from the account. */
-export function simulatorMiddleware(account: SimulatedAccount, options: SimulatorPluginOptions = {}) {
+/** The SDK's streaming body: a Readable with `transformToString`, `transformToByteArray` and `transformToWebStream`, usable once. */
+export function sdkStreamBody(bytes: Uint8Array): Readable & {
+  transformToByteArray(): Promise<Uint8Array>;
+  transformToString(encoding?: string): Promise<string>;
+  transformToWebStream(): ReadableStream;
+} {
+  const stream = Readable.from([Buffer.from(bytes)]);
+  let transformed = false;
+  const take = (): Uint8Array => {
+    if (transformed) throw new Error('The stream has already been transformed.');
+    transformed = true;
+    return new Uint8Array(bytes);
+  };
+  return Object.assign(stream, {
+    transformToByteArray: async () => take(),
+    transformToString: async (encoding: string = 'utf-8') => {
+      const taken = take();
+      return Buffer.isEncoding(encoding) ? Buffer.from(taken).toString(encoding) : new TextDecoder(encoding).decode(taken);
+    },
+    transformToWebStream: () => {
+      take();
+      return Readable.toWeb(stream) as unknown as ReadableStream;
+    },
+  });
+}
+
+/** A copy of the model's answer as the client would return it (S3 bodies as streams). */
+function sdkOutput(service: ServiceName, result: object): Record<string, unknown> {
+  const { Body, ...rest } = result as { Body?: unknown };
+  const output: Record<string, unknown> = structuredClone(rest);
+  if (Body !== undefined) output.Body = service === 's3' && Body instanceof Uint8Array ? sdkStreamBody(Body) : structuredClone(Body);
+  return output;
+}
+
+/** The account that answers: `account` itself, or the peer `accountId` names. */
+function answeringAccount(account: SimulatedAccount, accountId: string | undefined): SimulatedAccount {
+  return accountId === undefined || accountId === account.accountId ? account : account.peer(accountId);
+}
+
+/** The initialize-step middleware that answers EC2, SSM, S3 and STS commands from the account. */
+export function simulatorMiddleware(home: SimulatedAccount, options: SimulatorPluginOptions = {}) {
   return (next: Next, context: HandlerContext) => async (args: HandlerArgs): Promise<unknown> => {
     const service = serviceOfClient(context.clientName);
     if (!service) return next(args);
+    const account = answeringAccount(home, options.accountId);
     const operation = (context.commandName ?? '').replace(/Command$/, '');
     if (options.latency !== false) await virtualDelay(account.latencyMs());
     const region = await resolveRegion(account, options.region);
     const requestId = account.ids.uuid();
     try {
       const result = account.invoke(service, operation, args.input, region) as object;
-      return { output: { ...structuredClone(result), $metadata: metadata(200, requestId) }, response: {} };
+      return { output: { ...sdkOutput(service, result), $metadata: metadata(200, requestId) }, response: {} };
     } catch (error) {
       throw error instanceof SimulatedAwsError ? toSdkError(error, requestId) : error;
     }
@@ -127,11 +188,12 @@ export function detachSimulator(client: SimulatedClient): void {
 }
 
 /**
- * Answers the client's calls from `account` from now on, in the client's configured region
- * (or the account's default region when the client has none). Attaching again replaces the
- * previous account. Returns a function that detaches it.
+ * Answers the client's calls from `account` (or its peer `options.accountId`) from now on, in the client's
+ * configured region (or the account's default region when the client has none). Attaching again replaces the
+ * previous account. Returns a function that detaches it. Throws when `accountId` names no peer of the account.
  */
 export function attachSimulator(client: SimulatedClient, account: SimulatedAccount, options: Omit<SimulatorPluginOptions, 'region'> = {}): () => void {
+  answeringAccount(account, options.accountId);
   detachSimulator(client);
   const configured = client.config.region;
   const region = typeof configured === 'string' ? configured

@@ -1,6 +1,7 @@
 /**
- * The simulated AWS account: per-region EC2 and SSM state, the call log, the faults, and the
- * leak check. `invoke` is what the SDK bridge calls for every request.
+ * The simulated AWS account: per-region EC2 and SSM state, its S3 buckets, the call log, the faults, and
+ * the leak check. `invoke` is what the SDK bridge calls for every request. Peer accounts (`addPeer`) live in
+ * the same simulated world: they share its clock, faults and timings, and see images shared with them.
  */
 import { FaultSet } from '../faults';
 import { installCatalog } from './catalog';
@@ -10,10 +11,12 @@ import { hashString, IdFactory, Prng } from './ids';
 import { isRegistered } from './images';
 import { logEvents, LogEvent } from './invocations';
 import { AccountJournal, operationsOf } from './operations';
+import { checkPeer, membershipsOf, PeerOptions, PeerTrust, SimulatedWorld } from './peers';
 import { RegionState } from './records';
+import { BucketRecord, bucketNameProblem } from './s3';
 import { snapshotExists } from './snapshots';
-import type { ParameterValidationFailure } from './ssm-parameters';
-import { regionFromJson, regionToJson, RegionStateJson } from './state';
+import { historyAfter, ParameterValidationFailure } from './ssm-parameters';
+import { decodeRecord, encodeRecord, Json, regionFromJson, regionToJson, RegionStateJson } from './state';
 import { DEFAULT_TIMINGS, Range, Timings } from './timings';
 import { volumeIsGoing } from './volumes';
 
@@ -64,6 +67,32 @@ export interface SimulatedAccountState {
   /** The random generator's state, so ids made after loading do not repeat earlier ones. */
   readonly prngState: number;
   readonly regions: RegionStateJson[];
+  /** S3 buckets and their objects (absent when the account has none). */
+  readonly buckets?: Json[];
+  /** Peer accounts (absent when there are none): how each was added and what it holds. */
+  readonly peers?: SavedPeer[];
+}
+
+/** A peer account in a saved state. */
+export interface SavedPeer {
+  readonly options: PeerOptions;
+  readonly state: SimulatedAccountState;
+}
+
+/** An object of a bucket as `SimulatedAccount.objects` lists it. */
+export interface StoredObject {
+  readonly key: string;
+  /** The body as UTF-8 text. */
+  readonly body: string;
+  readonly bytes: Uint8Array;
+  readonly contentType?: string;
+  readonly lastModified: number;
+}
+
+/** What a peer shares with the account that added it (set by `addPeer`). */
+interface PeerWiring {
+  readonly world: SimulatedWorld;
+  readonly trust: PeerTrust;
 }
 
 /** Options for an account loaded from a saved state (its id, region and randomness come from the state). */
@@ -78,18 +107,17 @@ export interface CallFilter {
 export class SimulatedAccount implements AccountJournal {
   /**
    * An account as `toState` saved it: every region's instances, volumes, images, snapshots, parameters, command
-   * invocations, launch templates and client tokens, the random generator (ids stay unique) and the latest time.
-   * Faults and timings come from `options`, as for a new account; the SendCommand count starts again from 1, so
-   * `step:<n>` fault rules count the steps of the run that loaded it.
+   * invocations, launch templates and client tokens, its S3 buckets, its peers (with what they hold), the random
+   * generator (ids stay unique) and the latest time. Faults and timings come from `options`, as for a new account;
+   * the SendCommand count starts again from 1, so `step:<n>` fault rules count the steps of the run that loaded it.
    */
   static fromState(state: SimulatedAccountState, options: LoadedAccountOptions = {}): SimulatedAccount {
     if (!state || state.version !== 1) {
       throw new Error(`unsupported simulated account state (version ${String((state as { version?: unknown } | undefined)?.version)}; expected 1)`);
     }
     const account = new SimulatedAccount({ ...options, accountId: state.accountId, region: state.defaultRegion });
-    account.prng.restore(state.prngState);
-    account.latestNow = state.latestNow;
-    for (const region of state.regions) regionFromJson(account.region(region.name), region);
+    account.load(state);
+    for (const peer of state.peers ?? []) account.addPeer(peer.state.accountId, peer.options).load(peer.state);
     return account;
   }
 
@@ -107,19 +135,112 @@ export class SimulatedAccount implements AccountJournal {
   readonly events: BusEvent[] = [];
   /** `aws:ec2:image` parameter values that failed SSM's asynchronous validation. */
   readonly parameterValidationFailures: ParameterValidationFailure[] = [];
+  /** S3 buckets by name (account-wide, not per region). */
+  readonly buckets = new Map<string, BucketRecord>();
+  /** For a peer: the account that added it, the roles that trust that account, its organization and OUs. */
+  readonly trust?: PeerTrust;
   private readonly regions = new Map<string, RegionState>();
   private readonly instanceProfiles?: ReadonlySet<string>;
+  private readonly seed: number;
+  private readonly world: SimulatedWorld;
   private commandCount = 0;
-  private latestNow = 0;
 
-  constructor(options: SimulatedAccountOptions = {}) {
+  /** `peer` is for `addPeer`: the world the new account joins and how it trusts the account that added it. */
+  constructor(options: SimulatedAccountOptions = {}, peer?: PeerWiring) {
     this.accountId = options.accountId ?? '123456789012';
     this.defaultRegion = options.region ?? 'us-east-1';
     this.faults = options.faults instanceof FaultSet ? options.faults : new FaultSet(options.faults ?? []);
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.prng = new Prng(options.seed ?? 1);
+    this.seed = options.seed ?? 1;
+    this.prng = new Prng(this.seed);
     this.ids = new IdFactory(this.prng);
     this.instanceProfiles = options.instanceProfiles ? new Set(options.instanceProfiles) : undefined;
+    this.trust = peer?.trust;
+    this.world = peer?.world ?? new SimulatedWorld();
+    this.world.accounts.set(this.accountId, this);
+  }
+
+  /**
+   * Adds another account to this account's simulated world and returns it: a full SimulatedAccount with its own
+   * regions, ids and buckets, sharing this account's clock, faults and timings. Its `roles` trust this account
+   * (STS AssumeRole from this account returns credentials for them); `organizationArn` and
+   * `organizationalUnitArns` say which organization-wide launch permissions reach it.
+   */
+  addPeer(accountId: string, options: PeerOptions = {}): SimulatedAccount {
+    checkPeer(this.world, accountId, options);
+    const trust: PeerTrust = {
+      trustedAccountId: this.accountId,
+      roles: [...options.roles ?? []],
+      organizationArn: options.organizationArn,
+      organizationalUnitArns: [...options.organizationalUnitArns ?? []],
+    };
+    return new SimulatedAccount({
+      accountId,
+      region: this.defaultRegion,
+      seed: hashString(`${this.seed}/${accountId}`),
+      faults: this.faults,
+      timings: this.timings,
+      instanceProfiles: this.instanceProfiles ? [...this.instanceProfiles] : undefined,
+    }, { world: this.world, trust });
+  }
+
+  /** Another account of this account's simulated world (a peer), or an Error naming the accounts there are. */
+  peer(accountId: string): SimulatedAccount {
+    const peer = accountId === this.accountId ? undefined : this.world.accounts.get(accountId);
+    if (!peer) {
+      const known = this.peers().map((p) => p.accountId);
+      throw new Error(`no peer account ${accountId} in the simulated world of account ${this.accountId} `
+        + `(peers: ${known.length ? known.join(', ') : 'none'}); add it with account.addPeer('${accountId}', …)`);
+    }
+    return peer;
+  }
+
+  /** The other accounts of this account's simulated world, in the order they were added. */
+  peers(): SimulatedAccount[] {
+    return [...this.world.accounts.values()].filter((account) => account !== this);
+  }
+
+  /** Creates an S3 bucket (set-up for tests and the simulator; not counted as a call). Names are unique in the world. */
+  createBucket(name: string, options: { region?: string } = {}): void {
+    const problem = bucketNameProblem(name);
+    if (problem) throw new Error(`invalid bucket name '${name}': ${problem}`);
+    const owner = this.bucketOwnerOf(name);
+    if (owner) throw new Error(`a bucket named '${name}' already exists (in account ${owner})`);
+    this.buckets.set(name, { name, region: options.region ?? this.defaultRegion, createdAt: this.now(), objects: new Map() });
+  }
+
+  /** The objects of one of the account's buckets, by key, with their bodies as text and bytes. */
+  objects(bucket: string): StoredObject[] {
+    const record = this.buckets.get(bucket);
+    if (!record) throw new Error(`account ${this.accountId} has no bucket named '${bucket}'`);
+    return [...record.objects.values()]
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((object) => {
+        const bytes = new Uint8Array(Buffer.from(object.body, 'base64'));
+        return { key: object.key, body: Buffer.from(bytes).toString('utf8'), bytes, contentType: object.contentType, lastModified: object.lastModified };
+      });
+  }
+
+  /** The account of the simulated world that owns a bucket of that name, if any. */
+  bucketOwnerOf(name: string): string | undefined {
+    return [...this.world.accounts.values()].find((account) => account.buckets.has(name))?.accountId;
+  }
+
+  /** True when `accountId` is an account of this world with a role of that name that trusts this account. */
+  canAssume(accountId: string, roleName: string): boolean {
+    const trust = accountId === this.accountId ? undefined : this.world.accounts.get(accountId)?.trust;
+    return !!trust && trust.trustedAccountId === this.accountId && (trust.roles ?? []).includes(roleName);
+  }
+
+  /** Restores regions, buckets, randomness and time from a saved state (not its peers). */
+  private load(state: SimulatedAccountState): void {
+    this.prng.restore(state.prngState);
+    this.world.advanceTo(state.latestNow);
+    for (const region of state.regions) regionFromJson(this.region(region.name), region);
+    for (const json of state.buckets ?? []) {
+      const bucket = decodeRecord<BucketRecord>(json);
+      this.buckets.set(bucket.name, bucket);
+    }
   }
 
   /** The state of a region, created with the public catalog on first use. */
@@ -139,8 +260,17 @@ export class SimulatedAccount implements AccountJournal {
     return [...this.regions.keys()];
   }
 
-  /** The account as plain JSON, to save it and carry on later with `SimulatedAccount.fromState`. */
+  /** The account as plain JSON, to save it and carry on later with `SimulatedAccount.fromState` (peers included). */
   toState(): SimulatedAccountState {
+    const peers = this.peers().filter((peer) => peer.trust?.trustedAccountId === this.accountId);
+    return {
+      ...this.ownState(),
+      ...(peers.length ? { peers: peers.map((peer) => ({ options: peerOptionsOf(peer.trust!), state: peer.ownState() })) } : {}),
+    };
+  }
+
+  /** This account's own part of a saved state (no peers). */
+  private ownState(): SimulatedAccountState {
     return {
       version: 1,
       accountId: this.accountId,
@@ -148,16 +278,16 @@ export class SimulatedAccount implements AccountJournal {
       latestNow: this.now(),
       prngState: this.prng.currentState,
       regions: [...this.regions.values()].map(regionToJson),
+      ...(this.buckets.size ? { buckets: [...this.buckets.values()].map(encodeRecord) } : {}),
     };
   }
 
   /**
-   * The account's time: the (possibly faked) clock, but never earlier than the latest time the account has
-   * seen, so an account inspected after a bake on the virtual clock still sees the bake's end state.
+   * The account's time: the (possibly faked) clock, but never earlier than the latest time any account of its
+   * world has seen, so an account inspected after a bake on the virtual clock still sees the bake's end state.
    */
   now(): number {
-    this.latestNow = Math.max(this.latestNow, Date.now());
-    return this.latestNow;
+    return this.world.now();
   }
 
   /** The context operations run in, at the current (possibly faked) time. */
@@ -166,6 +296,11 @@ export class SimulatedAccount implements AccountJournal {
       now: this.now(),
       region: this.region(regionName),
       accountId: this.accountId,
+      memberships: membershipsOf(this.trust),
+      regionNamed: (name) => this.region(name),
+      otherAccountsRegions: (name) => this.peers()
+        .map((account) => account.regions.get(name))
+        .filter((region): region is RegionState => region !== undefined),
       prng: this.prng,
       ids: this.ids,
       timings: this.timings,
@@ -186,10 +321,7 @@ export class SimulatedAccount implements AccountJournal {
       const fault = this.faults.apiFault(service, operation);
       if (fault) throw fault;
       const handler = operationsOf(service)[operation];
-      if (!handler) {
-        throw new SimulatedAwsError(service, service === 'ec2' ? 'InvalidAction' : 'UnknownOperationException',
-          `The local simulator does not implement ${service.toUpperCase()} ${operation}`);
-      }
+      if (!handler) throw unknownOperation(service, operation);
       const result = handler(this.context(regionName), input, this);
       this.calls.push({ service, operation, region: regionName, at });
       return result;
@@ -253,6 +385,7 @@ export class SimulatedAccount implements AccountJournal {
       value,
       version: (existing?.version ?? 0) + 1,
       lastModified: this.now(),
+      history: historyAfter(existing),
     });
   }
 
@@ -260,4 +393,25 @@ export class SimulatedAccount implements AccountJournal {
   logEvents(logGroupName: string, regionName: string = this.defaultRegion): LogEvent[] {
     return logEvents(this.context(regionName), logGroupName);
   }
+}
+
+/** The error a service gives for an operation the simulator does not answer. */
+function unknownOperation(service: ServiceName, operation: string): SimulatedAwsError {
+  const message = `The local simulator does not implement ${service.toUpperCase()} ${operation}`;
+  switch (service) {
+    case 'ssm':
+      return new SimulatedAwsError(service, 'UnknownOperationException', message);
+    case 's3':
+      return new SimulatedAwsError(service, 'NotImplemented', message, { httpStatusCode: 501, fault: 'server' });
+    default:
+      return new SimulatedAwsError(service, 'InvalidAction', message);
+  }
+}
+
+function peerOptionsOf(trust: PeerTrust): PeerOptions {
+  return {
+    roles: trust.roles,
+    ...(trust.organizationArn ? { organizationArn: trust.organizationArn } : {}),
+    organizationalUnitArns: trust.organizationalUnitArns,
+  };
 }

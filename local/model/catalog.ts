@@ -137,7 +137,7 @@ function addVersion(region: RegionState, family: ImageFamily, version: ImageFami
     state: new Timeline(createdAt, 'available'),
     tags: new Map(),
     imageLocation: `${family.ownerAlias ?? family.ownerId}/${version.name}`,
-    launchPermissions: new Set(['all']),
+    launchPermissions: new Map([['all', 'Group']]),
   };
   region.snapshots.set(snapshot.id, snapshot);
   region.images.set(image.id, image);

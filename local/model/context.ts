@@ -19,6 +19,10 @@ export interface FaultHooks {
   stepHangs(n: number): boolean;
   /** True when RunInstances must report no capacity for this instance type. */
   noCapacity(instanceType: string): boolean;
+  /** The rule text when CopyImage's copies into `region` must end `failed`. */
+  copyFailure(region: string): string | undefined;
+  /** True when CopyImage's copies into `region` must stay pending. */
+  copyNeverAvailable(region: string): boolean;
 }
 
 export interface OperationContext {
@@ -26,12 +30,18 @@ export interface OperationContext {
   readonly now: number;
   readonly region: RegionState;
   readonly accountId: string;
+  /** Organization and organizational unit ARNs the account belongs to (launch permissions may name them). */
+  readonly memberships: readonly string[];
   readonly prng: Prng;
   readonly ids: IdFactory;
   readonly timings: Timings;
   readonly faults: FaultHooks;
   /** Known instance profile names; undefined accepts any name. */
   readonly instanceProfiles?: ReadonlySet<string>;
+  /** This account's state in another region, created on first use (CopyImage reads its source there). */
+  regionNamed(name: string): RegionState;
+  /** The region's state in the other accounts of the simulated world (peers), where they have used it. */
+  otherAccountsRegions(name: string): RegionState[];
   /** A duration in the range, from the seeded generator. */
   pick(range: Range): number;
   /** Counts SendCommand calls that were accepted, from 1, across the account. */

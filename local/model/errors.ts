@@ -3,7 +3,7 @@
  * would throw (same `name`, `$fault` and HTTP status), so handlers cannot tell the difference.
  */
 
-export type ServiceName = 'ec2' | 'ssm';
+export type ServiceName = 'ec2' | 'ssm' | 's3' | 'sts';
 
 export interface SimulatedErrorOptions {
   readonly fault?: 'client' | 'server';
@@ -39,4 +39,14 @@ export function ec2Error(code: string, message: string, options?: SimulatedError
 /** An SSM client error (HTTP 400 unless told otherwise). */
 export function ssmError(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
   return new SimulatedAwsError('ssm', code, message, options);
+}
+
+/** An S3 client error (HTTP 400 unless told otherwise). */
+export function s3Error(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
+  return new SimulatedAwsError('s3', code, message, options);
+}
+
+/** An STS client error (HTTP 400 unless told otherwise). */
+export function stsError(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
+  return new SimulatedAwsError('sts', code, message, options);
 }

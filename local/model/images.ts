@@ -1,6 +1,6 @@
 /**
  * AMIs: DescribeImages, CreateImage (snapshots of the instance's volumes, pending → available or
- * failed), ModifyImageAttribute and DeregisterImage (which leaves the snapshots behind, as AWS does),
+ * failed) and DeregisterImage (which leaves the snapshots behind, as AWS does),
  * deprecation (Enable/DisableImageDeprecation) and deregistration protection
  * (Enable/DisableImageDeregistrationProtection).
  */
@@ -8,7 +8,7 @@ import type {
   CreateImageRequest, CreateImageResult, DeregisterImageRequest, DeregisterImageResult, DescribeImagesRequest,
   DescribeImagesResult, DisableImageDeprecationRequest, DisableImageDeprecationResult, DisableImageDeregistrationProtectionRequest,
   DisableImageDeregistrationProtectionResult, EnableImageDeprecationRequest, EnableImageDeprecationResult,
-  EnableImageDeregistrationProtectionRequest, EnableImageDeregistrationProtectionResult, Image, ModifyImageAttributeRequest,
+  EnableImageDeregistrationProtectionRequest, EnableImageDeregistrationProtectionResult, Image,
 } from '@aws-sdk/client-ec2';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
@@ -19,6 +19,9 @@ import type { ImageRecord, ImageStateName, InstanceRecord, SnapshotRecord } from
 import { deleteSnapshotIfUnused, snapshotsOfInstance } from './snapshots';
 import { tagList, tagsByResourceType, tagsFor } from './tags';
 import { Timeline } from './timeline';
+import { anyImage, imagesOfRegion, isRegistered, isVisibleTo, visibleImage } from './visibility';
+
+export { isRegistered } from './visibility';
 
 const NAME_PATTERN = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
 const MINUTE_MS = 60_000;
@@ -27,27 +30,16 @@ const YEAR_MS = 365 * DAY_MS;
 /** How long protection enabled WithCooldown outlasts DisableImageDeregistrationProtection. */
 export const DEREGISTRATION_COOLDOWN_MS = DAY_MS;
 
-/** True while the image is registered (not deregistered) at `t`. */
-export function isRegistered(image: ImageRecord, t: number): boolean {
-  return image.deregisteredAt === undefined || image.deregisteredAt > t;
-}
-
-/** True when this account may see the image: its own, public, or shared with it. */
-function isVisibleTo(ctx: OperationContext, image: ImageRecord): boolean {
-  return image.public || image.ownerId === ctx.accountId || image.launchPermissions.has(ctx.accountId);
-}
-
 /** A registered image this account can see, or EC2's error for a malformed or unknown id. */
 export function findImage(ctx: OperationContext, id: string | undefined): ImageRecord {
   if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
-  const image = ctx.region.images.get(id);
-  if (!image || !isRegistered(image, ctx.now) || !isVisibleTo(ctx, image)) {
-    throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
-  }
+  const image = visibleImage(ctx, id);
+  if (!image) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
   return image;
 }
 
-function findOwnImage(ctx: OperationContext, id: string | undefined): ImageRecord {
+/** A registered image of this account, or EC2's error (UnauthorizedOperation for others' images). */
+export function findOwnImage(ctx: OperationContext, id: string | undefined): ImageRecord {
   const image = findImage(ctx, id);
   if (image.ownerId !== ctx.accountId) {
     throw ec2Error('UnauthorizedOperation', `You are not authorized to modify image ${id}: it is owned by ${image.ownerId}.`,
@@ -93,7 +85,7 @@ function toSdkImage(ctx: OperationContext, image: ImageRecord): Image {
     Description: image.description || undefined,
     OwnerId: image.ownerId,
     ImageOwnerAlias: image.ownerAlias,
-    Public: image.public,
+    Public: image.public || image.launchPermissions.has('all'),
     State: state,
     StateReason: state === 'failed' ? { Code: image.stateReason?.code, Message: image.stateReason?.message } : undefined,
     Architecture: image.architecture,
@@ -113,6 +105,8 @@ function toSdkImage(ctx: OperationContext, image: ImageRecord): Image {
     DeprecationTime: image.deprecateAt !== undefined ? new Date(image.deprecateAt).toISOString() : undefined,
     DeregistrationProtection: deregistrationProtectionAt(image, ctx.now),
     SourceInstanceId: image.sourceInstanceId,
+    SourceImageId: image.copy?.sourceImageId,
+    SourceImageRegion: image.copy?.sourceRegion,
     BlockDeviceMappings: image.mappings.map((m) => ({
       DeviceName: m.deviceName,
       Ebs: {
@@ -143,6 +137,9 @@ const READERS: FieldReaders<Image> = {
   'virtualization-type': (i) => i.VirtualizationType,
   'creation-date': (i) => i.CreationDate,
   'block-device-mapping.snapshot-id': (i) => i.BlockDeviceMappings?.map((m) => m.Ebs?.SnapshotId),
+  'block-device-mapping.encrypted': (i) => i.BlockDeviceMappings?.map((m) => String(m.Ebs?.Encrypted)),
+  'source-image-id': (i) => i.SourceImageId,
+  'source-image-region': (i) => i.SourceImageRegion,
 };
 
 function ownerMatches(ctx: OperationContext, image: ImageRecord, owners: string[] | undefined): boolean {
@@ -156,13 +153,14 @@ export function describeImages(ctx: OperationContext, input: DescribeImagesReque
   checkFilters(input.Filters, READERS);
   for (const id of input.ImageIds ?? []) {
     if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
-    if (!ctx.region.images.has(id)) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+    const image = anyImage(ctx, id);
+    if (!image || !isVisibleTo(ctx, image)) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
   }
   const wanted = input.ImageIds?.length ? new Set(input.ImageIds) : undefined;
   // Deprecated images of other owners show only when asked for by id or with IncludeDeprecated.
   const showDeprecated = (image: ImageRecord) => !!wanted || input.IncludeDeprecated === true
     || image.ownerId === ctx.accountId || !isDeprecated(image, ctx.now);
-  const Images = [...ctx.region.images.values()]
+  const Images = imagesOfRegion(ctx)
     .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image) && showDeprecated(image))
     .filter((image) => (!wanted || wanted.has(image.id)) && ownerMatches(ctx, image, input.Owners))
     .map((image) => ({ image, sdk: toSdkImage(ctx, image) }))
@@ -171,7 +169,8 @@ export function describeImages(ctx: OperationContext, input: DescribeImagesReque
   return { Images };
 }
 
-function checkNewImageName(ctx: OperationContext, name: string | undefined): string {
+/** The name of a new image (CreateImage, CopyImage) in the context's region, or EC2's error. */
+export function checkNewImageName(ctx: OperationContext, name: string | undefined): string {
   if (!name) throw ec2Error('MissingParameter', 'The request must contain the parameter Name');
   if (!NAME_PATTERN.test(name)) {
     throw ec2Error('InvalidAMIName.Malformed',
@@ -250,30 +249,12 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
     tags: tagsFor(tags, 'image'),
     sourceInstanceId: instance.id,
     imageLocation: `${ctx.accountId}/${name}`,
-    launchPermissions: new Set(),
+    launchPermissions: new Map(),
   };
   if (!ctx.faults.imageNeverAvailable) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
   snapshots.forEach((snapshot) => ctx.region.snapshots.set(snapshot.id, snapshot));
   ctx.region.images.set(imageId, image);
   return { ImageId: imageId };
-}
-
-export function modifyImageAttribute(ctx: OperationContext, input: ModifyImageAttributeRequest): Record<string, never> {
-  const image = findOwnImage(ctx, input.ImageId);
-  if (input.ImdsSupport) {
-    if (input.ImdsSupport.Value !== 'v2.0') {
-      throw ec2Error('InvalidParameterValue', `Value (${input.ImdsSupport.Value}) for parameter ImdsSupport is invalid. Valid value: v2.0`);
-    }
-    image.imdsSupport = 'v2.0';
-  }
-  if (input.Description?.Value !== undefined) image.description = input.Description.Value;
-  for (const grant of input.LaunchPermission?.Add ?? []) {
-    image.launchPermissions.add(grant.UserId ?? grant.Group ?? grant.OrganizationArn ?? grant.OrganizationalUnitArn ?? '');
-  }
-  for (const grant of input.LaunchPermission?.Remove ?? []) {
-    image.launchPermissions.delete(grant.UserId ?? grant.Group ?? grant.OrganizationArn ?? grant.OrganizationalUnitArn ?? '');
-  }
-  return {};
 }
 
 export function deregisterImage(ctx: OperationContext, input: DeregisterImageRequest): DeregisterImageResult {

@@ -14,9 +14,9 @@ import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { checkFilters, FieldReaders, matchesFilters } from './filters';
 import { isEc2Id } from './ids';
-import { isRegistered } from './images';
 import type { LaunchTemplateRecord, LaunchTemplateVersionRecord } from './records';
 import { tagList, tagsByResourceType, tagsFor } from './tags';
+import { visibleImage } from './visibility';
 
 const NAME_PATTERN = /^[a-zA-Z0-9().\-/_]{3,128}$/;
 const MAX_VERSIONS = 10_000;
@@ -50,10 +50,7 @@ function warningFor(ctx: OperationContext, data: RequestLaunchTemplateData): Val
   if (!isEc2Id(imageId, 'ami')) {
     return { Errors: [{ Code: 'InvalidAMIID.Malformed', Message: `Invalid id: "${imageId}" (expecting "ami-...")` }] };
   }
-  const image = ctx.region.images.get(imageId);
-  const visible = image && isRegistered(image, ctx.now)
-    && (image.public || image.ownerId === ctx.accountId || image.launchPermissions.has(ctx.accountId));
-  return visible ? undefined : { Errors: [{ Code: 'InvalidAMIID.NotFound', Message: `The image id '[${imageId}]' does not exist` }] };
+  return visibleImage(ctx, imageId) ? undefined : { Errors: [{ Code: 'InvalidAMIID.NotFound', Message: `The image id '[${imageId}]' does not exist` }] };
 }
 
 function newVersion(ctx: OperationContext, versionNumber: number, data: RequestLaunchTemplateData | undefined,

@@ -7,6 +7,7 @@ import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { isEc2Id } from './ids';
 import { findImage } from './images';
+import { awsManagedEbsKeyArn } from './kms';
 import type { Architecture, ImageRecord, TagMap } from './records';
 import { tagsByResourceType } from './tags';
 import type { VolumeSpec } from './volumes';
@@ -97,8 +98,9 @@ function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { su
   };
 }
 
+/** The key of encrypted volumes that name none: the region's AWS managed EBS key. */
 function defaultKey(ctx: OperationContext): string {
-  return `arn:aws:kms:${ctx.region.name}:${ctx.accountId}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
+  return awsManagedEbsKeyArn(ctx.region.name, ctx.accountId);
 }
 
 function rootSpec(ctx: OperationContext, image: ImageRecord, override: BlockDeviceMapping | undefined): VolumeSpec {

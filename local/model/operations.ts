@@ -1,22 +1,28 @@
 /** The operations the simulated account answers, by service and operation name. */
 import type { OperationContext } from './context';
+import { copyImage } from './copies';
+import type { ServiceName } from './errors';
+import { describeImageAttribute, modifyImageAttribute } from './image-attributes';
 import {
   createImage, deregisterImage, describeImages, disableImageDeprecation, disableImageDeregistrationProtection, enableImageDeprecation,
-  enableImageDeregistrationProtection, modifyImageAttribute,
+  enableImageDeregistrationProtection,
 } from './images';
 import { describeInstances, runInstances, startInstances, stopInstances, terminateInstances } from './instances';
 import { getCommandInvocation, listCommandInvocations, sendCommand } from './invocations';
 import {
   createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate, describeLaunchTemplateVersions, modifyLaunchTemplate,
 } from './launch-templates';
+import { BucketDirectory, deleteObject, getObject, headObject, listObjectsV2, putObject } from './s3';
+import { describeSnapshotAttribute, modifySnapshotAttribute } from './snapshot-sharing';
 import { deleteSnapshot, describeSnapshots } from './snapshots';
 import { describeInstanceInformation } from './ssm-agent';
-import { getParameter, ParameterValidationFailure, putParameter } from './ssm-parameters';
+import { deleteParameter, getParameter, getParameterHistory, ParameterValidationFailure, putParameter } from './ssm-parameters';
+import { assumeRole, getCallerIdentity, RoleDirectory } from './sts';
 import { createTags, deleteTags } from './tagging';
 import { describeVolumes } from './volumes';
 
-/** Whatever the account keeps besides the regions that an operation may add to. */
-export interface AccountJournal {
+/** Whatever the account keeps besides the regions that an operation may read or add to. */
+export interface AccountJournal extends BucketDirectory, RoleDirectory {
   readonly parameterValidationFailures: ParameterValidationFailure[];
 }
 
@@ -32,7 +38,9 @@ export const EC2_OPERATIONS: Record<string, Operation> = {
   StartInstances: startInstances,
   TerminateInstances: terminateInstances,
   CreateImage: createImage,
+  CopyImage: copyImage,
   ModifyImageAttribute: modifyImageAttribute,
+  DescribeImageAttribute: describeImageAttribute,
   DeregisterImage: deregisterImage,
   EnableImageDeprecation: enableImageDeprecation,
   DisableImageDeprecation: disableImageDeprecation,
@@ -45,6 +53,8 @@ export const EC2_OPERATIONS: Record<string, Operation> = {
   DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
   DescribeSnapshots: describeSnapshots,
   DeleteSnapshot: deleteSnapshot,
+  ModifySnapshotAttribute: modifySnapshotAttribute,
+  DescribeSnapshotAttribute: describeSnapshotAttribute,
   CreateTags: createTags,
   DeleteTags: deleteTags,
   DescribeVolumes: describeVolumes,
@@ -53,20 +63,40 @@ export const EC2_OPERATIONS: Record<string, Operation> = {
 export const SSM_OPERATIONS: Record<string, Operation> = {
   GetParameter: getParameter,
   PutParameter: (ctx, input, journal) => putParameter(ctx, input, journal.parameterValidationFailures),
+  DeleteParameter: deleteParameter,
+  GetParameterHistory: getParameterHistory,
   DescribeInstanceInformation: describeInstanceInformation,
   SendCommand: sendCommand,
   GetCommandInvocation: getCommandInvocation,
   ListCommandInvocations: listCommandInvocations,
 };
 
+export const S3_OPERATIONS: Record<string, Operation> = {
+  PutObject: putObject,
+  GetObject: getObject,
+  HeadObject: headObject,
+  DeleteObject: deleteObject,
+  ListObjectsV2: listObjectsV2,
+};
+
+export const STS_OPERATIONS: Record<string, Operation> = {
+  AssumeRole: assumeRole,
+  GetCallerIdentity: getCallerIdentity,
+};
+
+const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {
+  ec2: EC2_OPERATIONS,
+  ssm: SSM_OPERATIONS,
+  s3: S3_OPERATIONS,
+  sts: STS_OPERATIONS,
+};
+
 /** The operation table of a service. */
-export function operationsOf(service: 'ec2' | 'ssm'): Record<string, Operation> {
-  return service === 'ec2' ? EC2_OPERATIONS : SSM_OPERATIONS;
+export function operationsOf(service: ServiceName): Record<string, Operation> {
+  return OPERATIONS[service];
 }
 
 /** The service that has an operation of this name, if the simulator implements it. */
-export function serviceOfOperation(operation: string): 'ec2' | 'ssm' | undefined {
-  if (operation in EC2_OPERATIONS) return 'ec2';
-  if (operation in SSM_OPERATIONS) return 'ssm';
-  return undefined;
+export function serviceOfOperation(operation: string): ServiceName | undefined {
+  return (Object.keys(OPERATIONS) as ServiceName[]).find((service) => operation in OPERATIONS[service]);
 }

@@ -62,6 +62,9 @@ export interface VolumeRecord {
   readonly tags: TagMap;
 }
 
+/** Who may create volumes from a snapshot (ModifySnapshotAttribute createVolumePermission): account ids, or `all`. */
+export type CreateVolumePermissionKind = 'UserId' | 'Group';
+
 export interface SnapshotRecord {
   readonly id: string;
   readonly ownerId: string;
@@ -74,6 +77,8 @@ export interface SnapshotRecord {
   readonly completedAt: number;
   readonly tags: TagMap;
   deletedAt?: number;
+  /** The accounts (or `all`) it is shared with, by value; DescribeSnapshotAttribute reports them, DescribeSnapshots does not. */
+  createVolumePermissions?: Map<string, CreateVolumePermissionKind>;
 }
 
 export interface ImageDeviceMapping {
@@ -83,6 +88,18 @@ export interface ImageDeviceMapping {
   readonly volumeType: string;
   readonly deleteOnTermination: boolean;
   readonly encrypted: boolean;
+}
+
+/** The kind of a launch permission: the field of the SDK's `LaunchPermission` that holds it. */
+export type LaunchPermissionKind = 'UserId' | 'Group' | 'OrganizationArn' | 'OrganizationalUnitArn';
+
+/** What a CopyImage request asked for, so a retry with the same client token gets the same image. */
+export interface ImageCopyRecord {
+  readonly sourceRegion: string;
+  readonly sourceImageId: string;
+  readonly clientToken?: string;
+  /** The request's parameters, to tell a retry from a different request with the same token. */
+  readonly fingerprint: string;
 }
 
 export interface ImageRecord {
@@ -102,7 +119,10 @@ export interface ImageRecord {
   readonly tags: TagMap;
   readonly sourceInstanceId?: string;
   readonly imageLocation: string;
-  readonly launchPermissions: Set<string>;
+  /** Launch permissions by value (an account id, `all`, an organization or OU ARN) with their kind. */
+  readonly launchPermissions: Map<string, LaunchPermissionKind>;
+  /** Set on images CopyImage made. */
+  readonly copy?: ImageCopyRecord;
   imdsSupport?: string;
   deregisteredAt?: number;
   /** EnableImageDeprecation: when the image counts as deprecated (it still launches). */
@@ -138,7 +158,8 @@ export interface LaunchTemplateRecord {
   readonly tags: TagMap;
 }
 
-export interface ParameterRecord {
+/** One version of a parameter. */
+export interface ParameterVersion {
   readonly name: string;
   readonly type: string;
   readonly dataType: string;
@@ -146,6 +167,11 @@ export interface ParameterRecord {
   readonly version: number;
   readonly lastModified: number;
   readonly description?: string;
+}
+
+export interface ParameterRecord extends ParameterVersion {
+  /** The versions before this one, oldest first (GetParameterHistory). */
+  readonly history?: ParameterVersion[];
 }
 
 /** One run of a script inside an invocation (a reboot via exit 194 starts another run). */

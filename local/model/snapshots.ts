@@ -1,4 +1,4 @@
-/** EBS snapshots: made by CreateImage, listed by DescribeSnapshots, removed by DeleteSnapshot. */
+/** EBS snapshots: made by CreateImage and CopyImage, listed by DescribeSnapshots, removed by DeleteSnapshot. */
 import type {
   DeleteSnapshotRequest, DescribeSnapshotsRequest, DescribeSnapshotsResult, Snapshot,
 } from '@aws-sdk/client-ec2';
@@ -64,7 +64,7 @@ const READERS: FieldReaders<Snapshot> = {
 };
 
 /** The account's own snapshot, or the error EC2 gives. */
-function findOwnSnapshot(ctx: OperationContext, id: string | undefined): SnapshotRecord {
+export function findOwnSnapshot(ctx: OperationContext, id: string | undefined): SnapshotRecord {
   if (!isEc2Id(id, 'snap')) throw ec2Error('InvalidSnapshotID.Malformed', `Invalid id: "${id}" (expecting "snap-...")`);
   const snapshot = ctx.region.snapshots.get(id);
   if (!snapshot || !snapshotExists(snapshot, ctx.now) || snapshot.ownerId !== ctx.accountId) {

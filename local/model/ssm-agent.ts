@@ -9,6 +9,7 @@ import type {
 import type { OperationContext } from './context';
 import { ssmError } from './errors';
 import type { InstanceRecord } from './records';
+import { anyImage } from './visibility';
 
 export type AgentStatus = 'Online' | 'ConnectionLost';
 
@@ -34,7 +35,7 @@ export function agentBackAt(instance: InstanceRecord, t: number): number | undef
 }
 
 function platformOf(ctx: OperationContext, instance: InstanceRecord): { name: string; version: string } {
-  const imageName = ctx.region.images.get(instance.imageId)?.name ?? '';
+  const imageName = anyImage(ctx, instance.imageId)?.name ?? '';
   const ubuntu = /ubuntu-\w+-(\d\d\.\d\d)/.exec(imageName);
   if (ubuntu) return { name: 'Ubuntu', version: ubuntu[1] };
   if (imageName.startsWith('al2023')) return { name: 'Amazon Linux', version: '2023' };

@@ -2,12 +2,16 @@
  * Parameter Store: the public `/aws/service/...` parameters of the catalog plus what the account
  * puts. `aws:ec2:image` values are checked like AWS does: the format at once, the existence of
  * the AMI asynchronously (PutParameter succeeds, but an unknown AMI leaves the parameter as it was).
+ * Every version is kept for GetParameterHistory; DeleteParameter removes the parameter and its history.
  */
-import type { GetParameterRequest, GetParameterResult, PutParameterRequest, PutParameterResult } from '@aws-sdk/client-ssm';
+import type {
+  DeleteParameterRequest, GetParameterHistoryRequest, GetParameterHistoryResult, GetParameterRequest, GetParameterResult, ParameterHistory,
+  PutParameterRequest, PutParameterResult,
+} from '@aws-sdk/client-ssm';
 import type { OperationContext } from './context';
 import { ssmError } from './errors';
-import { isRegistered } from './images';
-import type { ParameterRecord } from './records';
+import type { ParameterRecord, ParameterVersion } from './records';
+import { visibleImage } from './visibility';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
 
@@ -19,7 +23,7 @@ export interface ParameterValidationFailure {
   readonly region: string;
 }
 
-function arnOf(ctx: OperationContext, record: ParameterRecord): string {
+function arnOf(ctx: OperationContext, record: ParameterVersion): string {
   const owner = record.name.startsWith('/aws/') ? '' : ctx.accountId;
   const path = record.name.startsWith('/') ? record.name : `/${record.name}`;
   return `arn:aws:ssm:${ctx.region.name}:${owner}:parameter${path}`;
@@ -34,10 +38,9 @@ function parseSelector(raw: string): { name: string; version?: number } {
 export function getParameter(ctx: OperationContext, input: GetParameterRequest): GetParameterResult {
   const raw = input.Name ?? '';
   const { name, version } = parseSelector(raw.replace(/^arn:aws:ssm:[^:]*:[^:]*:parameter/, ''));
-  const record = ctx.region.parameters.get(name);
-  if (!record || (version !== undefined && version !== record.version)) {
-    throw ssmError('ParameterNotFound', `Parameter ${raw} not found.`);
-  }
+  const current = ctx.region.parameters.get(name);
+  const record = version === undefined || version === current?.version ? current : current?.history?.find((v) => v.version === version);
+  if (!record) throw ssmError('ParameterNotFound', `Parameter ${raw} not found.`);
   return {
     Parameter: {
       Name: record.name,
@@ -69,11 +72,9 @@ function checkImageValue(ctx: OperationContext, input: PutParameterRequest, fail
   if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
     throw ssmError('ValidationException', `Parameter value ${value} is not a valid AMI ID for data type aws:ec2:image.`);
   }
-  const image = ctx.region.images.get(value);
-  const visible = image && isRegistered(image, ctx.now)
-    && (image.public || image.ownerId === ctx.accountId || image.launchPermissions.has(ctx.accountId));
+  const visible = visibleImage(ctx, value) !== undefined;
   if (!visible) failures.push({ name: input.Name ?? '', value, at: ctx.now, region: ctx.region.name });
-  return !!visible;
+  return visible;
 }
 
 export function putParameter(
@@ -107,6 +108,60 @@ export function putParameter(
     version,
     lastModified: ctx.now,
     description: input.Description ?? existing?.description,
+    history: historyAfter(existing),
   });
   return { Version: version, Tier: 'Standard' };
+}
+
+/** The history a new version of the parameter keeps: every earlier version, the one it replaces last. */
+export function historyAfter(replaced: ParameterRecord | undefined): ParameterVersion[] | undefined {
+  if (!replaced) return undefined;
+  const { history, ...version } = replaced;
+  return [...history ?? [], version];
+}
+
+/** The parameter the account put (not a public one), or SSM's ParameterNotFound. */
+function ownParameter(ctx: OperationContext, name: string | undefined): ParameterRecord {
+  const record = name === undefined ? undefined : ctx.region.parameters.get(name);
+  if (!record || record.name.startsWith('/aws/')) throw ssmError('ParameterNotFound', `Parameter ${name} not found.`);
+  return record;
+}
+
+export function deleteParameter(ctx: OperationContext, input: DeleteParameterRequest): Record<string, never> {
+  const record = ownParameter(ctx, input.Name);
+  ctx.region.parameters.delete(record.name);
+  return {};
+}
+
+const HISTORY_PAGE = 50;
+
+export function getParameterHistory(ctx: OperationContext, input: GetParameterHistoryRequest): GetParameterHistoryResult {
+  const record = ownParameter(ctx, input.Name);
+  const maxResults = input.MaxResults ?? HISTORY_PAGE;
+  if (maxResults < 1 || maxResults > HISTORY_PAGE) {
+    throw ssmError('ValidationException',
+      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50`);
+  }
+  const { history, ...current } = record;
+  const versions = [...history ?? [], current];
+  const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString('utf8')) : 0;
+  if (!Number.isInteger(start) || start < 0 || start > versions.length) throw ssmError('InvalidNextToken', 'The specified token is not valid.');
+  const page = versions.slice(start, start + maxResults);
+  const next = start + page.length;
+  return {
+    Parameters: page.map((version): ParameterHistory => ({
+      Name: version.name,
+      Type: version.type as ParameterHistory['Type'],
+      Value: version.value,
+      Version: version.version,
+      LastModifiedDate: new Date(version.lastModified),
+      LastModifiedUser: `arn:aws:iam::${ctx.accountId}:user/simulated`,
+      Description: version.description,
+      DataType: version.dataType,
+      Tier: 'Standard',
+      Labels: [],
+      Policies: [],
+    })),
+    NextToken: next < versions.length ? Buffer.from(String(next), 'utf8').toString('base64') : undefined,
+  };
 }

@@ -8,6 +8,7 @@
  * region recreates it, with the same ids, when it is first used.
  */
 import { isCatalogOwner } from './catalog';
+import { kindOfValue } from './permission-items';
 import type {
   ImageRecord, InstanceRecord, InvocationRecord, LaunchTemplateRecord, ParameterRecord, RegionState, SnapshotRecord, VolumeRecord,
 } from './records';
@@ -100,7 +101,7 @@ export function regionFromJson(region: RegionState, json: RegionStateJson): void
   for (const r of json.instances ?? []) put(region.instances, decodeRecord<InstanceRecord>(r));
   for (const r of json.volumes ?? []) put(region.volumes, decodeRecord<VolumeRecord>(r));
   for (const r of json.snapshots ?? []) put(region.snapshots, decodeRecord<SnapshotRecord>(r));
-  for (const r of json.images ?? []) put(region.images, decodeRecord<ImageRecord>(r));
+  for (const r of json.images ?? []) put(region.images, withLaunchPermissionKinds(decodeRecord<ImageRecord>(r)));
   for (const r of json.launchTemplates ?? []) put(region.launchTemplates, decodeRecord<LaunchTemplateRecord>(r));
   for (const r of json.parameters ?? []) {
     const parameter = decodeRecord<ParameterRecord>(r);
@@ -111,6 +112,13 @@ export function regionFromJson(region: RegionState, json: RegionStateJson): void
     region.invocations.set(key, decodeRecord<InvocationRecord>(record));
   }
   for (const [token, value] of json.clientTokens ?? []) region.clientTokens.set(token, value);
+}
+
+/** An image saved when launch permissions were a set of values gets their kinds from the values' formats. */
+function withLaunchPermissionKinds(image: ImageRecord): ImageRecord {
+  const saved = image.launchPermissions as ImageRecord['launchPermissions'] | Set<string>;
+  if (!(saved instanceof Set)) return image;
+  return { ...image, launchPermissions: new Map([...saved].map((value) => [value, kindOfValue(value)])) };
 }
 
 function put<T extends { readonly id: string }>(map: Map<string, T>, record: T): void {

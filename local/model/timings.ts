@@ -25,6 +25,10 @@ export interface Timings {
   readonly imageBaseMs: Range;
   /** ... plus this much per GiB of the instance's volumes. */
   readonly imagePerGiBMs: Range;
+  /** CopyImage until `available`: base time ... */
+  readonly copyBaseMs: Range;
+  /** ... plus this much per GiB of the source image's snapshots. */
+  readonly copyPerGiBMs: Range;
   /** How long terminated instances stay visible in DescribeInstances. */
   readonly terminatedVisibleMs: number;
 }
@@ -40,5 +44,7 @@ export const DEFAULT_TIMINGS: Timings = {
   invocationStartMs: [1_500, 3_000],
   imageBaseMs: [90_000, 150_000],
   imagePerGiBMs: [4_000, 8_000],
+  copyBaseMs: [180_000, 360_000],
+  copyPerGiBMs: [5_000, 15_000],
   terminatedVisibleMs: 60 * 60 * 1000,
 };

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD_TAG, ec2, launch, launchInput, send, setup, ssm, START, waitForInvocation, FakeClock, onlineInstance } from './helpers';
+import {
+  BUILD_TAG, CUSTOMER_KEY_ROOT, ec2, launch, launchInput, send, setup, ssm, START, waitForInvocation, FakeClock, onlineInstance,
+} from './helpers';
 import { inventory, loadAccount, openAccount, saveAccount } from '../../local/account-state';
 import { SimulatedAccount } from '../../local/model';
 import { simulateBake } from '../../local/simulate-bake';
@@ -18,7 +20,7 @@ function stateFile(): string {
 
 /** An account with one of everything: an image (deprecated, protected, shared), a running instance, a parameter, a template. */
 function busyAccount(): { imageId: string; snapshotId: string; running: string; commandId: string } {
-  const builder = onlineInstance(account, clock);
+  const builder = onlineInstance(account, clock, CUSTOMER_KEY_ROOT);
   const commandId = send(account, builder, ['echo hello']);
   waitForInvocation(account, clock, commandId, builder);
   const { ImageId: imageId } = ec2(account, 'CreateImage', {

@@ -1,4 +1,4 @@
-import { BUILD_TAG, ec2, errorOf, launch, newestUbuntu, setup, START, FakeClock } from './helpers';
+import { BUILD_TAG, CUSTOMER_KEY_ROOT, ec2, errorOf, launch, newestUbuntu, setup, START, FakeClock } from './helpers';
 import { SimulatedAccount } from '../../local/model';
 import { describeImages } from '../../local/model/images';
 
@@ -10,9 +10,9 @@ afterEach(() => clock.uninstall());
 
 const DAY = 24 * 60 * 60_000;
 
-/** An available image of this account; returns its id. */
+/** An available image of this account (encrypted with a customer key, so it can be shared); returns its id. */
 function availableImage(name = 'web-1'): string {
-  const instanceId = launch(account);
+  const instanceId = launch(account, CUSTOMER_KEY_ROOT);
   clock.tick(30_000);
   const { ImageId } = ec2(account, 'CreateImage', { InstanceId: instanceId, Name: name, NoReboot: true });
   clock.tick(30 * 60_000);

@@ -16,6 +16,11 @@ test('rules are parsed from lists and comma-separated strings', () => {
     { kind: 'capacity', instanceType: 't3.small', text: 'capacity:t3.small' },
   ]);
   expect(parseFaults('api:GetParameterCommand:error')).toEqual([{ kind: 'error', operation: 'GetParameter', text: 'api:GetParameterCommand:error' }]);
+  expect(parseFaults('copy:eu-west-1:fail,copy:ap-southeast-2:never-available')).toEqual([
+    { kind: 'copy-fail', region: 'eu-west-1', text: 'copy:eu-west-1:fail' },
+    { kind: 'copy-never-available', region: 'ap-southeast-2', text: 'copy:ap-southeast-2:never-available' },
+  ]);
+  expect(parseFaults(['api:CopyImage:throttle', 'api:AssumeRole:error', 'api:GetObject:throttle:1']).map((r) => r.kind)).toEqual(['throttle', 'error', 'throttle']);
 });
 
 test.each([
@@ -23,6 +28,8 @@ test.each([
   ['api:LaunchRockets:error', /not an operation the simulator answers/],
   ['api:RunInstances:explode', /expected 'throttle/],
   ['agent:sleepy', /never-online/],
+  ['copy:mars:fail', /copy:<region>:fail/],
+  ['copy:eu-west-1:explode', /copy:<region>:never-available/],
   ['weather:rain', /unknown fault kind 'weather'/],
 ])('a bad rule %s names itself and the valid forms', (rule, reason) => {
   const error = errorOf(() => parseFaults([rule]));
@@ -92,4 +99,13 @@ test('capacity:<type> refuses that instance type only', () => {
   ({ account, clock } = setup({ faults: ['capacity:t3.small'] }));
   expect(errorOf(() => launch(account)).name).toBe('InsufficientInstanceCapacity');
   expect(launch(account, { InstanceType: 't3a.small' })).toMatch(/^i-/);
+});
+
+test('api faults reach S3 and STS calls with their own errors', () => {
+  ({ account, clock } = setup({ faults: ['api:GetObject:throttle:1', 'api:AssumeRole:error'] }));
+  account.createBucket('manifests');
+  expect(errorOf(() => account.invoke('s3', 'GetObject', { Bucket: 'manifests', Key: 'x' }))).toMatchObject({ name: 'SlowDown', httpStatusCode: 503 });
+  expect(errorOf(() => account.invoke('s3', 'GetObject', { Bucket: 'manifests', Key: 'x' })).name).toBe('NoSuchKey');
+  const denied = errorOf(() => account.invoke('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::210987654321:role/x', RoleSessionName: 'ab' }));
+  expect(denied).toMatchObject({ name: 'AccessDenied', httpStatusCode: 403, message: expect.stringContaining('injected') });
 });

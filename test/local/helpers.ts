@@ -7,6 +7,12 @@ export type FakeClock = ReturnType<typeof FakeTimers.install>;
 export const START = Date.parse('2025-07-01T08:00:00.000Z');
 export const UBUNTU_NOBLE_PARAM = '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
 export const BUILD_TAG = 'cdk-ami-bakery:build-id';
+/** A customer managed key: images whose snapshots use it can be shared with other accounts (the AWS managed key's cannot). */
+export const CUSTOMER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** RunInstances parameters for a root volume encrypted with CUSTOMER_KEY. */
+export const CUSTOMER_KEY_ROOT = {
+  BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 16, VolumeType: 'gp3', Encrypted: true, KmsKeyId: CUSTOMER_KEY, DeleteOnTermination: true } }],
+};
 
 /** A fresh account on a faked clock that starts at START. */
 export function setup(options: SimulatedAccountOptions = {}): { account: SimulatedAccount; clock: FakeClock } {

@@ -1,5 +1,5 @@
 import {
-  CopyImageCommand, CreateImageCommand, DescribeImagesCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, RunInstancesCommand,
+  CopySnapshotCommand, CreateImageCommand, DescribeImagesCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import FakeTimers from '@sinonjs/fake-timers';
@@ -94,6 +94,7 @@ test('the plugin form works with middlewareStack.use and an explicit region', as
   expect(described.Reservations![0].Instances![0].Placement!.AvailabilityZone).toBe('ap-southeast-2a');
   const early = await settle(client.send(new CreateImageCommand({ InstanceId: id, Name: 'web-early' }))).catch((e) => e);
   expect(early.name).toBe('IncorrectInstanceState');
-  const unsupported = await settle(client.send(new CopyImageCommand({ SourceImageId: id, SourceRegion: 'us-east-1', Name: 'x' }))).catch((e) => e);
-  expect(unsupported).toMatchObject({ name: 'InvalidAction', message: expect.stringMatching(/does not implement EC2 CopyImage/) });
+  const unsupported = await settle(client.send(new CopySnapshotCommand({ SourceSnapshotId: 'snap-0123456789abcdef0', SourceRegion: 'us-east-1' })))
+    .catch((e) => e);
+  expect(unsupported).toMatchObject({ name: 'InvalidAction', message: expect.stringMatching(/does not implement EC2 CopySnapshot/) });
 });

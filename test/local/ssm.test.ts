@@ -36,6 +36,31 @@ describe('Parameter Store', () => {
   });
 });
 
+describe('parameter history', () => {
+  test('GetParameterHistory lists every version, oldest first, in pages; name:version reads an older one', () => {
+    const name = '/bakery/web/latest';
+    for (let i = 1; i <= 3; i++) ssm(account, 'PutParameter', { Name: name, Value: `v${i}`, Type: 'String', Overwrite: true });
+    const history = ssm(account, 'GetParameterHistory', { Name: name });
+    expect(history.Parameters.map((p: any) => [p.Version, p.Value])).toEqual([[1, 'v1'], [2, 'v2'], [3, 'v3']]);
+    expect(history.NextToken).toBeUndefined();
+    const first = ssm(account, 'GetParameterHistory', { Name: name, MaxResults: 2 });
+    expect(first.Parameters.map((p: any) => p.Value)).toEqual(['v1', 'v2']);
+    expect(ssm(account, 'GetParameterHistory', { Name: name, MaxResults: 2, NextToken: first.NextToken }).Parameters.map((p: any) => p.Value)).toEqual(['v3']);
+    expect(ssm(account, 'GetParameter', { Name: `${name}:2` }).Parameter).toMatchObject({ Value: 'v2', Version: 2 });
+    expect(errorOf(() => ssm(account, 'GetParameter', { Name: `${name}:9` })).name).toBe('ParameterNotFound');
+    expect(errorOf(() => ssm(account, 'GetParameterHistory', { Name: '/missing' })).name).toBe('ParameterNotFound');
+  });
+
+  test('DeleteParameter removes the parameter and its history', () => {
+    ssm(account, 'PutParameter', { Name: '/bakery/x', Value: 'a', Type: 'String' });
+    expect(ssm(account, 'DeleteParameter', { Name: '/bakery/x' })).toEqual({});
+    expect(errorOf(() => ssm(account, 'GetParameter', { Name: '/bakery/x' })).name).toBe('ParameterNotFound');
+    expect(errorOf(() => ssm(account, 'DeleteParameter', { Name: '/bakery/x' })).name).toBe('ParameterNotFound');
+    ssm(account, 'PutParameter', { Name: '/bakery/x', Value: 'b', Type: 'String' });
+    expect(ssm(account, 'GetParameterHistory', { Name: '/bakery/x' }).Parameters.map((p: any) => [p.Version, p.Value])).toEqual([[1, 'b']]);
+  });
+});
+
 describe('Run Command', () => {
   test('SendCommand fails with InvalidInstanceId until the agent is online', () => {
     const id = launch(account);
