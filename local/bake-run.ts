@@ -163,8 +163,13 @@ export class BakeRun {
   }
 }
 
+/** Every Task state by name with its resource, also those inside Map and Parallel states. */
 function taskStates(states: Record<string, any>): [string, string][] {
-  return Object.entries(states).filter(([, state]) => state.Type === 'Task').map(([name, state]) => [name, state.Resource as string]);
+  return Object.entries(states).flatMap(([name, state]): [string, string][] => {
+    if (state.Type === 'Task') return [[name, state.Resource as string]];
+    const nested = [state.ItemProcessor ?? state.Iterator, ...state.Branches ?? []].filter(Boolean);
+    return nested.flatMap((machine: { States: Record<string, any> }) => taskStates(machine.States));
+  });
 }
 
 function failureOf(error: unknown): { name: string; cause: string } {

@@ -3,6 +3,7 @@
  * executed by aws-local-stepfunctions, every Lambda task bound to the real handler module, every AWS call
  * answered by the simulated account, all on a virtual clock.
  */
+import type { Stack } from 'aws-cdk-lib';
 import { onSimulatedAccount } from './account-session';
 import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
@@ -13,7 +14,7 @@ import { logger } from '../lambda/shared/logger';
 import { useMetricsSink } from '../lambda/shared/metrics';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
-import type { AmiBakery } from '../src';
+import type { AmiBakery, AmiBakeryProps } from '../src';
 
 export interface SimulateBakeOptions {
   /** The execution input: `{"recipe": {...}}` or `{"recipeName": "..."}`. */
@@ -30,6 +31,8 @@ export interface SimulateBakeOptions {
   readonly executionName?: string;
   /** Registers recipes on the bakery before synthesis, for `{"recipeName"}` inputs. */
   readonly configureBakery?: (bakery: AmiBakery) => void;
+  /** The bakery's props, made in its stack (e.g. a `manifestBucket`). */
+  readonly bakeryProps?: (stack: Stack) => AmiBakeryProps;
   readonly onProgress?: ProgressListener;
   /** Print the handlers' JSON logs. @default false */
   readonly verboseLogs?: boolean;
@@ -55,8 +58,8 @@ export function simulatedBakery(): SynthesizedBakery {
 
 /** Runs a whole bake in the simulator and returns its manifest, with leaks checked against the account. */
 export async function simulateBake(options: SimulateBakeOptions): Promise<SimulatedBake> {
-  const bakery = options.configureBakery
-    ? synthesizeBakery({ account: ACCOUNT, region: REGION, configure: options.configureBakery })
+  const bakery = options.configureBakery || options.bakeryProps
+    ? synthesizeBakery({ account: ACCOUNT, region: REGION, configure: options.configureBakery, props: options.bakeryProps })
     : simulatedBakery();
   SimulatedLambda.checkHandlers(bakery.functions.values());
   const account = options.account

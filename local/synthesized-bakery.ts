@@ -5,7 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { lambdaArn, resolveIntrinsics, ResolverEnvironment } from './template-resolver';
-import { AmiBakery } from '../src';
+import { AmiBakery, AmiBakeryProps } from '../src';
 
 export interface SimulatedFunction {
   readonly step: string;
@@ -35,6 +35,8 @@ export interface SynthesizeOptions {
   readonly region: string;
   /** Adds recipes (or anything else) to the bakery before synthesis. */
   readonly configure?: (bakery: AmiBakery) => void;
+  /** The bakery's props, made in its stack (e.g. a `manifestBucket` from `Bucket.fromBucketName`). */
+  readonly props?: (stack: Stack) => AmiBakeryProps;
 }
 
 interface CfnResource {
@@ -45,7 +47,7 @@ interface CfnResource {
 export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery {
   const app = new App();
   const stack = new Stack(app, 'BakerySimulator', { env: { account: options.account, region: options.region } });
-  const bakery = new AmiBakery(stack, 'Bakery');
+  const bakery = new AmiBakery(stack, 'Bakery', options.props?.(stack));
   options.configure?.(bakery);
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const env: ResolverEnvironment = { account: options.account, region: options.region, resources: template.Resources };
