@@ -38,7 +38,7 @@ export class ProgressPrinter {
     const { manifest } = bake;
     const simulated = formatDuration(bake.simulatedSeconds);
     if (bake.status === 'SUCCEEDED') {
-      const amis = manifest.artifacts.map((artifact) => `${artifact.amiId} (${artifact.name})`).join(', ');
+      const amis = manifest.artifacts.map((artifact) => `${artifact.amiId} (${artifact.name}, ${artifact.region})`).join(', ');
       this.out.write(`SUCCEEDED in ${simulated} of simulated time: ${amis}\n`);
     } else {
       this.out.write(`FAILED in ${simulated} of simulated time, in phase ${manifest.error?.phase ?? 'unknown'}\n`);

@@ -2,7 +2,8 @@
  * The orphan sweeper, run on a schedule: removes instances, images and snapshots this bakery made that no
  * running bake can still own — older than the longest a bake may run — and that were never handed out.
  * Artifacts (images the final cleanup tagged `cdk-ami-bakery:artifact`) and their snapshots are never
- * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time.
+ * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time. Images
+ * and snapshots are swept in the bakery's region and in every region its registered recipes copy to.
  *
  * Event: the schedule's event (ignored). Returns what it removed; every removal is one log line with
  * `sweeperAction`, so they can be counted in CloudWatch Logs Insights.
@@ -39,17 +40,8 @@ async function sweep(): Promise<SweepReport> {
     await act(cleanup, 'terminate', instance.InstanceId!, instance.Tags, report.terminated, () => terminateInstance(instance.InstanceId!));
   }
 
-  const images = await findOwnImages(bakery);
-  for (const image of images.filter((candidate) => isOrphanImage(candidate, isOld))) {
-    await act(cleanup, 'deregister', image.ImageId!, image.Tags, report.deregistered, () => deregisterImageAndSnapshots(image));
-  }
-  // Snapshots of every image still registered stay, including orphans it could not deregister this time.
-  const kept = new Set(images.filter((image) => !report.deregistered.includes(image.ImageId!)).flatMap(snapshotIdsOf));
-
-  const snapshots = (await findOwnSnapshots(bakery)).filter((snapshot) => !kept.has(snapshot.SnapshotId!) && isOld(snapshot.StartTime));
-  for (const snapshot of snapshots) {
-    await act(cleanup, 'delete-snapshot', snapshot.SnapshotId!, snapshot.Tags, report.deletedSnapshots, () => deleteSnapshot(snapshot.SnapshotId!));
-  }
+  await sweepImages(cleanup, report, isOld);
+  for (const region of config.copyRegions()) await sweepImages(cleanup, report, isOld, region);
 
   logger.info('Orphan sweep finished', {
     terminated: report.terminated.length,
@@ -58,6 +50,21 @@ async function sweep(): Promise<SweepReport> {
     failed: report.failed.length,
   });
   return report;
+}
+
+/** Removes the orphan images and snapshots of one region (the bakery's own, or one its recipes copy to). */
+async function sweepImages(cleanup: BestEffort, report: SweepReport, isOld: (time: Date | string | undefined) => boolean, region?: string) {
+  const bakery = bakeryFilter(config.bakeryId());
+  const images = await cleanup.lookup(`the bakery's images${region ? ` in ${region}` : ''}`, [], () => findOwnImages(bakery, region));
+  for (const image of images.filter((candidate) => isOrphanImage(candidate, isOld))) {
+    await act(cleanup, 'deregister', image.ImageId!, image.Tags, report.deregistered, () => deregisterImageAndSnapshots(image, region));
+  }
+  // Snapshots of every image still registered stay, including orphans it could not deregister this time.
+  const kept = new Set(images.filter((image) => !report.deregistered.includes(image.ImageId!)).flatMap(snapshotIdsOf));
+  const snapshots = await cleanup.lookup(`the bakery's snapshots${region ? ` in ${region}` : ''}`, [], () => findOwnSnapshots(bakery, region));
+  for (const snapshot of snapshots.filter((candidate) => !kept.has(candidate.SnapshotId!) && isOld(candidate.StartTime))) {
+    await act(cleanup, 'delete-snapshot', snapshot.SnapshotId!, snapshot.Tags, report.deletedSnapshots, () => deleteSnapshot(snapshot.SnapshotId!, region));
+  }
 }
 
 /** Removes one orphan, logs it as one countable action, and records it when done. */

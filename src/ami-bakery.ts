@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -146,6 +146,8 @@ export class AmiBakery extends Construct implements IConnectable {
         SUBNET_IDS: props.vpc ? Fn.join(',', props.vpc.selectSubnets(props.vpcSubnets).subnetIds) : '',
         SECURITY_GROUP_IDS: this.connections.securityGroups.map((group) => group.securityGroupId).join(','),
         MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
+        // The orphan sweeper also looks where registered recipes copy their images.
+        COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions().join(',') }),
         ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
       },
     });
@@ -248,6 +250,12 @@ export class AmiBakery extends Construct implements IConnectable {
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */
   public addToInstanceRolePolicy(statement: PolicyStatement): void {
     this.instanceRole.addToPrincipalPolicy(statement);
+  }
+
+  /** The regions the registered recipes copy their images to. */
+  private copyRegions(): string[] {
+    const regions = [...this.recipes.values()].flatMap((recipe) => (recipe.document.distribution?.regions ?? []) as string[]);
+    return [...new Set(regions)].sort();
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS } from './recipe-defaults';
+import { distributionProblems } from '../../src/recipe/distribution-rules';
 
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -244,94 +245,6 @@ export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {
 
 export type RecipeDocument = z.infer<typeof recipeSchema>;
 export type ProvisioningStep = RecipeDocument['steps'][number];
-
-interface FieldProblem {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
-
-type RecipeFields = Pick<z.infer<typeof recipeFieldsSchema>, 'ami' | 'distribution'>;
-type Distribution = NonNullable<RecipeFields['distribution']>;
-
-/**
- * What the fields of `distribution` and `ami` cannot do together: EC2 refuses public encrypted images,
- * other accounts cannot use the AWS managed EBS key, and a parameter in another account must point at an
- * image that account can see.
- */
-export function distributionProblems(recipe: RecipeFields): FieldProblem[] {
-  const encrypted = recipe.ami?.encrypted !== false;
-  const distribution = recipe.distribution ?? {};
-  return [
-    ...encryptionProblems(recipe, encrypted),
-    ...publicSharingProblems(distribution, encrypted),
-    ...accountSharingProblems(recipe, encrypted),
-    ...parameterProblems(distribution),
-  ];
-}
-
-function encryptionProblems(recipe: RecipeFields, encrypted: boolean): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  if (!encrypted && recipe.ami?.kmsKeyId) {
-    problems.push({ path: ['ami', 'kmsKeyId'], message: 'a KMS key only applies to an encrypted image; remove it or remove ami.encrypted: false' });
-  }
-  if (!encrypted && recipe.distribution?.kmsKeyIds) {
-    problems.push({ path: ['distribution', 'kmsKeyIds'], message: 'KMS keys only apply to encrypted copies; remove them or remove ami.encrypted: false' });
-  }
-  const regions = recipe.distribution?.regions ?? [];
-  for (const region of Object.keys(recipe.distribution?.kmsKeyIds ?? {})) {
-    if (!regions.includes(region)) {
-      problems.push({ path: ['distribution', 'kmsKeyIds', region], message: `${region} is not in distribution.regions; add it there or remove this key` });
-    }
-  }
-  return problems;
-}
-
-function publicSharingProblems(distribution: Distribution, encrypted: boolean): FieldProblem[] {
-  const sharing = distribution.sharing;
-  if (!sharing?.public) return [];
-  const path = ['distribution', 'sharing', 'public'];
-  if (sharing.allowPublic !== true) {
-    return [{ path, message: 'makes the AMI launchable by every AWS account; also set distribution.sharing.allowPublic: true if that is intended' }];
-  }
-  if (encrypted) return [{ path, message: 'EC2 cannot make an encrypted AMI public; set ami.encrypted: false to bake an unencrypted image' }];
-  return [];
-}
-
-/**
- * Other accounts can launch an encrypted AMI only with a customer managed key they may use, in every
- * region that holds a copy: the AWS managed `aws/ebs` key cannot be shared.
- */
-function accountSharingProblems(recipe: RecipeFields, encrypted: boolean): FieldProblem[] {
-  const sharing = recipe.distribution?.sharing;
-  const withAccounts = !!(sharing?.accounts ?? sharing?.organizationArns ?? sharing?.organizationalUnitArns);
-  if (!encrypted || !withAccounts) return [];
-  const fix = 'other accounts cannot use the default EBS key (aws/ebs); name a customer managed key they are granted (see the README, "Sharing")';
-  const problems: FieldProblem[] = [];
-  if (!recipe.ami?.kmsKeyId) problems.push({ path: ['ami', 'kmsKeyId'], message: `required when distribution.sharing names accounts: ${fix}` });
-  for (const region of recipe.distribution?.regions ?? []) {
-    if (!recipe.distribution?.kmsKeyIds?.[region]) {
-      problems.push({ path: ['distribution', 'kmsKeyIds', region], message: `required when distribution.sharing names accounts: ${fix}` });
-    }
-  }
-  return problems;
-}
-
-/** A parameter written in another account must point at an AMI shared with that account. */
-function parameterProblems(distribution: Distribution): FieldProblem[] {
-  const roles = distribution.ssmParameterRoles ?? [];
-  if (roles.length > 0 && !distribution.ssmParameter) {
-    return [{ path: ['distribution', 'ssmParameterRoles'], message: 'needs distribution.ssmParameter, the parameter to write in those accounts' }];
-  }
-  const sharing = distribution.sharing;
-  if (sharing?.public || sharing?.organizationArns || sharing?.organizationalUnitArns) return [];
-  return roles.flatMap((role, index) => {
-    const account = role.split(':')[4];
-    return sharing?.accounts?.includes(account) ? [] : [{
-      path: ['distribution', 'ssmParameterRoles', index],
-      message: `account ${account} could not launch the AMI its parameter names; add it to distribution.sharing.accounts`,
-    }];
-  });
-}
 
 /** Problems with an AMI name template: unknown placeholders and characters EC2 refuses. */
 export function nameTemplateProblems(template: string): string[] {

@@ -2,6 +2,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { DistributionOptions, renderDistribution } from './distribution';
+import { DistributionFields, distributionProblems } from './distribution-rules';
 import { ProvisionStep } from './provision-step';
 import { SourceImage } from './source-image';
 
@@ -68,6 +70,12 @@ export interface RecipeOptions {
    */
   readonly tags?: Record<string, string>;
   /**
+   * Encrypt the build volumes, and so the AMI's snapshots and copies. Turn it off only for an AMI you make
+   * public (`distribution.sharing.makePublic`): EC2 does not make encrypted AMIs public.
+   * @default true
+   */
+  readonly encrypted?: boolean;
+  /**
    * KMS key (id, ARN or alias) that encrypts the build volumes and so the AMI's snapshots. Let the bakery use
    * it with `AmiBakery.grantEncryptionKey()`.
    * @default - the account's default EBS encryption key
@@ -89,6 +97,11 @@ export interface RecipeOptions {
    * @default - every image is kept
    */
   readonly retention?: RetentionOptions;
+  /**
+   * Copies to other regions, sharing with other accounts, and SSM parameters that point at the new AMI.
+   * @default - the AMI stays private, in the bakery's region only
+   */
+  readonly distribution?: DistributionOptions;
   /**
    * Deregister an existing AMI of the same name made by this bakery instead of failing the bake.
    * @default false
@@ -144,6 +157,7 @@ export class Recipe extends Construct {
     this.recipeName = props.recipeName ?? id;
     validateOptions(this.recipeName, props);
     this.document = renderDocument(this.recipeName, props);
+    refuseDistributionProblems(this.recipeName, this.document);
     const value = JSON.stringify(this.document);
     if (value.length > ADVANCED_PARAMETER_LIMIT) {
       throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts onto the image (e.g. download them in a step) or start bakes with an ad hoc {"recipe": ...} input.`);
@@ -160,6 +174,27 @@ export class Recipe extends Construct {
   public startBakeInput(): string {
     return JSON.stringify({ recipeName: this.recipeName });
   }
+}
+
+/** The distribution rules the runner applies, at synth time, with the CDK names of the fields. */
+function refuseDistributionProblems(recipeName: string, document: DistributionFields): void {
+  const problems = distributionProblems(document);
+  if (problems.length === 0) return;
+  const lines = problems.map((problem) => `${cdkName(problem.path)}: ${problem.message}`);
+  throw new Error(`Recipe "${recipeName}": ${lines.join('; ')}.`);
+}
+
+const CDK_NAMES: Record<string, string> = {
+  'ami.kmsKeyId': 'kmsKeyId',
+  'ami.encrypted': 'encrypted',
+  'distribution.sharing.public': 'distribution.sharing.makePublic',
+  'distribution.ssmParameter': 'distribution.ssmParameterName',
+};
+
+function cdkName(path: readonly (string | number)[]): string {
+  const documentPath = path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.').replace(/\.\[/g, '[');
+  const prefix = Object.keys(CDK_NAMES).find((name) => documentPath === name || documentPath.startsWith(`${name}.`));
+  return prefix ? CDK_NAMES[prefix] + documentPath.slice(prefix.length) : documentPath;
 }
 
 function validateOptions(recipeName: string, props: RecipeOptions): void {
@@ -237,12 +272,14 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
       maxAgeDays: props.retention.maxAge && Math.ceil(props.retention.maxAge.toDays({ integral: false })),
       keepIfInUse: props.retention.keepIfInUse,
     }),
+    distribution: renderDistribution(props.distribution),
     keepOnFailure: props.keepOnFailure ? true : undefined,
     keepOnFailureHours: props.keepOnFailure && Math.ceil(props.keepOnFailure.toHours({ integral: false })),
     timeouts: omitUndefined({
       agentOnlineSeconds: props.agentTimeout?.toSeconds(),
       instanceStopSeconds: props.stopTimeout?.toSeconds(),
       imageAvailableSeconds: props.imageTimeout?.toSeconds(),
+      copyAvailableSeconds: props.distribution?.copyTimeout?.toSeconds(),
     }),
   });
   return document ?? {};
@@ -258,6 +295,7 @@ function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
     name: props.amiName,
     description: props.description,
     tags: props.tags,
+    encrypted: props.encrypted,
     kmsKeyId: props.kmsKeyId,
     forceDeregister: props.forceDeregister,
     deprecateAfterDays: props.deprecateAfter && Math.ceil(props.deprecateAfter.toDays({ integral: false })),

@@ -32,6 +32,16 @@ describe('bakery simulate', () => {
     expect(manifest.artifacts).toHaveLength(1);
   });
 
+  test('bakes the distributed example: one artifact and one SSM parameter per region, nothing leaked', () => {
+    const run = bakery('simulate', 'examples/recipes/web-distributed.json', '--json');
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(run.lastLine);
+    expect(manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
+    expect(manifest.artifacts.map((artifact: { region: string }) => artifact.region)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
+    expect(manifest.parameters.map((parameter: { value: string }) => parameter.value))
+      .toEqual(manifest.artifacts.map((artifact: { amiId: string }) => artifact.amiId));
+  });
+
   test('a failing step exits non-zero with a FAILED manifest naming step 2, and nothing leaked', () => {
     const run = bakery('simulate', 'examples/recipes/nginx.json', '--json', '--fault', 'step:2:fail');
     expect(run.code).toBe(1);

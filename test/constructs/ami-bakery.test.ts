@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { bakeryStack, definitionOf, launchEnvironment } from './stack';
 import { ProvisionStep, SourceImage } from '../../src';
 
@@ -79,6 +80,25 @@ describe('AmiBakery', () => {
     const environment = launchEnvironment(template);
     expect(JSON.stringify(environment.SUBNET_IDS)).toMatch(/VpcPrivateSubnet1.*VpcPrivateSubnet2/);
     expect(JSON.stringify(environment.SECURITY_GROUP_IDS)).toContain('BuildInstanceSecurityGroup');
+  });
+
+  test('the runner knows every region the registered recipes copy to, so the sweeper looks there too', () => {
+    const { template } = bakeryStack({}, (bakery) => {
+      const steps = [ProvisionStep.shell({ commands: ['true'] })];
+      bakery.addRecipe('Web', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-west-1', 'ap-southeast-2'] } });
+      bakery.addRecipe('Api', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-west-1'] } });
+    });
+    expect(launchEnvironment(template).COPY_REGIONS).toBe('ap-southeast-2,eu-west-1');
+  });
+
+  test('a manifest bucket receives the manifests: its name and prefix in the environment, put rights under the prefix only', () => {
+    const { template } = bakeryStack((stack) => ({ manifestBucket: new Bucket(stack, 'Manifests'), manifestPrefix: 'bakes/' }));
+    expect(launchEnvironment(template)).toMatchObject({ MANIFEST_BUCKET: { Ref: expect.stringMatching(/^Manifests/) }, MANIFEST_PREFIX: 'bakes/' });
+    const puts = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => [statement.Action].flat().some((action: string) => action.startsWith('s3:Put')));
+    expect(puts).toHaveLength(2);
+    for (const statement of puts) expect(JSON.stringify(statement.Resource)).toContain('/bakes/*');
   });
 
   test('stopped, timed-out and failed executions are sent to the cleanup function', () => {

@@ -36,6 +36,20 @@ const variants: Record<string, RecipeOptions> = {
     deregistrationProtection: true,
     retention: { keepLatest: 3, maxAge: Duration.days(30), keepIfInUse: false },
     imageTimeout: Duration.hours(2),
+    distribution: {
+      regions: ['eu-west-1', 'ap-southeast-2'],
+      kmsKeyIds: { 'eu-west-1': 'alias/images', 'ap-southeast-2': 'alias/images' },
+      sharing: { accounts: ['222233334444'], organizationalUnitArns: ['arn:aws:organizations::111122223333:ou/o-a1b2c3d4e5/ou-ab12-cdef3456'] },
+      ssmParameterName: '/images/everything/latest',
+      ssmParameterRoles: ['arn:aws:iam::222233334444:role/ami-parameter-writer'],
+      copyTimeout: Duration.hours(3),
+    },
+  },
+  'public': {
+    source: SourceImage.ubuntu(),
+    steps: [ProvisionStep.shell({ commands: ['true'] })],
+    encrypted: false,
+    distribution: { sharing: { makePublic: true, allowPublic: true } },
   },
 };
 
@@ -44,6 +58,33 @@ describe('recipe documents rendered by the CDK classes', () => {
     const { bakery } = bakeryStack({}, () => undefined);
     const recipe = bakery.addRecipe('Recipe', { recipeName: name.replace(/ /g, '-'), ...options });
     expect(validateRecipe(recipe.document).problems).toEqual([]);
+  });
+
+  test('distribution options render under the document\'s names', () => {
+    const { bakery } = bakeryStack({}, () => undefined);
+    const recipe = bakery.addRecipe('Recipe', variants['every option']);
+    expect(recipe.document.distribution).toMatchObject({
+      regions: ['eu-west-1', 'ap-southeast-2'],
+      sharing: { accounts: ['222233334444'] },
+      ssmParameter: '/images/everything/latest',
+    });
+    expect(recipe.document.timeouts.copyAvailableSeconds).toBe(10800);
+    const publicRecipe = bakery.addRecipe('Public', { ...variants.public, recipeName: 'public' }).document;
+    const { sharing } = publicRecipe.distribution;
+    expect([publicRecipe.ami.encrypted, sharing.public, sharing.allowPublic]).toEqual([false, true, true]);
+  });
+
+  test.each([
+    ['makePublic without allowPublic', { sharing: { makePublic: true } }, {}, /distribution\.sharing\.makePublic: makes the AMI launchable by every AWS account/],
+    ['a public encrypted image', { sharing: { makePublic: true, allowPublic: true } }, {}, /EC2 cannot make an encrypted AMI public; set ami\.encrypted: false/],
+    ['sharing without a customer key', { regions: ['eu-west-1'], sharing: { accounts: ['222233334444'] } }, {},
+      /kmsKeyId: required when distribution\.sharing names accounts.*distribution\.kmsKeyIds\.eu-west-1: required/],
+    ['a parameter role of an account the image is not shared with', { ssmParameterName: '/images/web', ssmParameterRoles: ['arn:aws:iam::222233334444:role/w'] },
+      {}, /distribution\.ssmParameterRoles\[0\]: account 222233334444 could not launch the AMI/],
+    ['a key with an unencrypted image', {}, { encrypted: false, kmsKeyId: 'alias/images' }, /kmsKeyId: a KMS key only applies to an encrypted image/],
+  ])('%s is refused at synth time, naming the field', (_name, distribution, more, message) => {
+    const { bakery } = bakeryStack({}, () => undefined);
+    expect(() => bakery.addRecipe('Recipe', { ...variants.ubuntu, ...more, distribution })).toThrow(message);
   });
 
   test('the example app synthesizes and every recipe it registers is valid', () => {

@@ -100,4 +100,32 @@ describe('sweep-orphans', () => {
 
     expect(report).toMatchObject({ terminated: ['i-0000000000000000b'], failed: ['i-0000000000000000a'] });
   });
+
+  test('also sweeps orphan images and snapshots in the regions the registered recipes copy to', async () => {
+    // GIVEN an orphan copy in eu-central-1, a region COPY_REGIONS names
+    process.env.COPY_REGIONS = 'eu-central-1';
+    ec2Mock.on(DescribeImagesCommand).callsFake(async (_input, getClient: () => EC2Client) => {
+      const region = await getClient().config.region();
+      return {
+        Images: region === 'eu-central-1' ? [{
+          ImageId: 'ami-0000000000000000c',
+          CreationDate: hoursAgo(9).toISOString(),
+          Tags: build('lost'),
+          BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0000000000000000c' } }],
+        }] : [],
+      };
+    });
+
+    // WHEN
+    const report = await handler();
+    delete process.env.COPY_REGIONS;
+
+    // THEN the copy and its snapshot are removed there
+    expect(report.deregistered).toEqual(['ami-0000000000000000c']);
+    expect(report.deletedSnapshots).toEqual([]);
+    const deregisterCalls = ec2Mock.commandCalls(DeregisterImageCommand);
+    const deregisterRegions = await Promise.all(deregisterCalls.map((call) => (call.thisValue as EC2Client).config.region()));
+    expect(deregisterRegions).toEqual(['eu-central-1']);
+    expect(ec2Mock).toHaveReceivedCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-0000000000000000c' });
+  });
 });
