@@ -6,8 +6,8 @@
  *
  * Event: `CopyState` without `copyId`. Returns: the state with `copyId` and the poll loop that waits for the copy.
  */
-import { CopyImageCommand } from '@aws-sdk/client-ec2';
 import { createHash } from 'node:crypto';
+import { CopyImageCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
 import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
 import { handleStep } from './shared/handle-step';

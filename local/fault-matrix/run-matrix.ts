@@ -18,7 +18,9 @@ export interface ScenarioResult {
 
 /** Every scenario of the matrix for the bakery the simulator synthesizes. */
 export function matrixScenarios(): Scenario[] {
-  return buildScenarios(Object.keys(simulatedBakery().definition.States));
+  const states = simulatedBakery().definition.States as Record<string, { ItemProcessor?: { States: object } }>;
+  const copyStates = Object.values(states).flatMap((state) => Object.keys(state.ItemProcessor?.States ?? {}));
+  return buildScenarios(Object.keys(states), copyStates);
 }
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {

@@ -1,7 +1,8 @@
 /**
  * The fault matrix: every AWS operation the workflow uses × {throttled 3 times, throttled past the retry
  * budget, a hard error, never ready (where there is a wait)}, a stop at every state, and a Lambda crash
- * in every runner function, each over two recipes. Each scenario says how the bake must end.
+ * in every runner function, over three recipes (one copies its image to two regions and publishes an SSM
+ * parameter). Each scenario says how the bake must end.
  */
 import type { PhaseName } from '../../lambda/shared/types';
 
@@ -27,11 +28,20 @@ interface Operation {
    * the final cleanup's calls are retried too, and when they still fail the bake fails in cleanup.
    */
   readonly outlastedIn?: PhaseName;
-  /** Recipes that never call the operation (so a fault in it changes nothing). */
+  /** Recipes that never call the operation (so a fault in it changes nothing, and its never-ready fault is skipped). */
   readonly unusedBy?: string[];
+  /**
+   * Tasks that call the operation at the same time (one per copy region): throttling must outlast all of their
+   * retries together before one of them runs out.
+   */
+  readonly parallelTasks?: number;
   /** The fault that makes the operation's wait never end, and the phase that must fail. */
   readonly neverReady?: { readonly fault: string; readonly phase: PhaseName };
 }
+
+/** The recipe that copies its image to other regions and publishes an SSM parameter. */
+const DISTRIBUTED = 'ubuntu-distributed';
+const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter'];
 
 /** Every AWS operation the workflow's handlers call. */
 export const OPERATIONS: Operation[] = [
@@ -45,6 +55,14 @@ export const OPERATIONS: Operation[] = [
   { name: 'StopInstances', failsIn: 'stop' },
   { name: 'CreateImage', failsIn: 'create-image' },
   { name: 'ModifyImageAttribute', failsIn: 'create-image' },
+  {
+    name: 'CopyImage',
+    failsIn: 'distribute',
+    unusedBy: NOT_DISTRIBUTED,
+    parallelTasks: 2,
+    neverReady: { fault: 'copy:eu-west-1:never-available', phase: 'distribute' },
+  },
+  { name: 'PutParameter', failsIn: 'distribute', unusedBy: NOT_DISTRIBUTED },
   { name: 'TerminateInstances', cleanupOnly: true, outlastedIn: 'cleanup' },
   { name: 'DescribeSnapshots', outlastedIn: 'cleanup' },
   { name: 'DeregisterImage', cleanupOnly: true },
@@ -55,7 +73,7 @@ export const OPERATIONS: Operation[] = [
 const TASK_ATTEMPTS = 7;
 
 /** Runner functions and the phase a crash in each fails the bake in (cleanup-failure crashes on a failure path). */
-const CRASHES: { step: string; phase?: PhaseName; route?: string[] }[] = [
+const CRASHES: { step: string; phase?: PhaseName; route?: string[]; onlyFor?: string }[] = [
   { step: 'prepare', phase: 'prepare' },
   { step: 'launch', phase: 'launch' },
   { step: 'check-agent', phase: 'wait-for-agent' },
@@ -65,6 +83,8 @@ const CRASHES: { step: string; phase?: PhaseName; route?: string[] }[] = [
   { step: 'check-stopped', phase: 'stop' },
   { step: 'create-image', phase: 'create-image' },
   { step: 'check-image', phase: 'create-image' },
+  { step: 'copy-image', phase: 'distribute', onlyFor: DISTRIBUTED },
+  { step: 'check-copy', phase: 'distribute', onlyFor: DISTRIBUTED },
   { step: 'distribute', phase: 'distribute' },
   { step: 'finish', phase: 'cleanup' },
   { step: 'cleanup-failure', phase: 'provision', route: ['step:1:fail'] },
@@ -102,12 +122,25 @@ export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
     instance: { types: ['t4g.small', 't4g.medium'] },
     steps: [{ shell: { commands: ['dnf install -y httpd', 'systemctl enable httpd'] } }],
   },
+  [DISTRIBUTED]: {
+    schemaVersion: 1,
+    name: DISTRIBUTED,
+    source: { ssmParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+    steps: [{ shell: { commands: ['apt-get update -y', 'apt-get install -y nginx'] } }],
+    distribution: { regions: ['eu-west-1', 'ap-southeast-2'], ssmParameter: '/images/ubuntu-distributed/latest' },
+  },
 };
 
-/** Every scenario, for the states of the given definition. */
-export function buildScenarios(stateNames: readonly string[]): Scenario[] {
-  return Object.keys(MATRIX_RECIPES).flatMap((recipe) =>
-    [...apiScenarios(recipe), ...abortScenarios(stateNames), ...crashScenarios()].map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` })));
+/**
+ * Every scenario, for the states of the given definition: `stateNames` are the top-level states, `copyStateNames`
+ * those of the per-region copy branch, which only a recipe with copies enters.
+ */
+export function buildScenarios(stateNames: readonly string[], copyStateNames: readonly string[] = []): Scenario[] {
+  return Object.keys(MATRIX_RECIPES).flatMap((recipe) => {
+    const states = recipe === DISTRIBUTED ? [...stateNames, ...copyStateNames] : stateNames;
+    return [...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe)]
+      .map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` }));
+  });
 }
 
 type RecipeLess = Omit<Scenario, 'recipe'>;
@@ -124,12 +157,12 @@ function apiScenarios(recipe: string): RecipeLess[] {
       { name: `${op.name} throttled 3 times`, faults: [`api:${op.name}:throttle:3`], expected: SUCCEEDS },
       {
         name: `${op.name} throttled past one task's retries`,
-        faults: [`api:${op.name}:throttle:${TASK_ATTEMPTS}`],
+        faults: [`api:${op.name}:throttle:${TASK_ATTEMPTS * (op.parallelTasks ?? 1)}`],
         expected: outlastedIn ? { status: 'FAILED', phase: outlastedIn } : SUCCEEDS,
       },
       { name: `${op.name} hard error`, faults: [hardError], expected: failsIn ? { status: 'FAILED', phase: failsIn } : SUCCEEDS },
     ];
-    if (op.neverReady) {
+    if (op.neverReady && used) {
       scenarios.push({ name: `${op.name} never ready`, faults: [op.neverReady.fault], expected: { status: 'FAILED', phase: op.neverReady.phase } });
     }
     return scenarios;
@@ -145,9 +178,9 @@ function abortScenarios(stateNames: readonly string[]): RecipeLess[] {
   }));
 }
 
-function crashScenarios(): RecipeLess[] {
+function crashScenarios(recipe: string): RecipeLess[] {
   return [
-    ...CRASHES.map(({ step, phase, route }) => ({
+    ...CRASHES.filter(({ onlyFor }) => !onlyFor || onlyFor === recipe).map(({ step, phase, route }) => ({
       name: `Lambda crash in ${step}`,
       faults: [...(route ?? []), `lambda:${step}:crash`],
       expected: { status: 'FAILED' as const, phase },

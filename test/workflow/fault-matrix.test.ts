@@ -3,12 +3,15 @@ import { formatResults, matrixScenarios, runScenario, ScenarioResult } from '../
 const scenarios = matrixScenarios();
 
 describe('the fault matrix', () => {
-  test('covers every operation, every state and every runner function over two recipes', () => {
+  test('covers every operation, every state and every runner function over three recipes', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(150);
     const names = scenarios.map((scenario) => scenario.name);
     expect(names).toContain('ubuntu-reboot RunInstances throttled 3 times');
     expect(names).toContain('al2023-filter stopped in "Wait for image"');
     expect(names).toContain('ubuntu-reboot Lambda crash in cleanup-failure');
+    expect(names).toContain('ubuntu-distributed CopyImage never ready');
+    expect(names).toContain('ubuntu-distributed stopped in "Wait for copy"');
+    expect(names).not.toContain('ubuntu-reboot stopped in "Wait for copy"');
     expect(new Set(names).size).toBe(names.length);
   });
 
