@@ -1,7 +1,9 @@
 /**
  * Step "Prepare build": reads the execution input, loads and validates the recipe, resolves the
  * source image, renders the AMI name and tags, and refuses a name that is already taken. It makes
- * no EC2 call before the recipe is valid.
+ * no EC2 call before the recipe is valid. With `rebuild: "whenSourceChanges"`, when the recipe's newest
+ * image was baked from the same source image and recipe, it sets `skipped` (a SKIPPED manifest) and the
+ * state machine ends the execution there, successfully.
  *
  * Event: `{ input: {"recipe": {...}} | {"recipeName": "web", "overrides"?: {...}}, executionName }`.
  * Returns: `BakeState` with `build` and the `prepare` phase.
@@ -17,6 +19,8 @@ import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
 import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import type { RecipeDocument } from './shared/recipe-schema';
+import { skippedManifest } from './shared/manifest';
+import { reasonToSkip, recipeHash } from './shared/rebuild';
 import { resolveSourceImage } from './shared/source-image';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
@@ -42,9 +46,15 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
   const build = buildContext(recipe, sourceImage, event.executionName, region);
+  const phases = [{ name: 'prepare' as const, startedAt }];
+  const skip = await reasonToSkip(recipe, build.bakeryId, build.sourceAmiId, region);
+  if (skip) {
+    logger.info('No rebuild needed', { recipe: recipe.name, reason: skip.reason });
+    return { build, phases, skipped: skippedManifest(build, { build, phases }, skip) };
+  }
   await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true, build.bakeryId);
   logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
-  return { build, phases: [{ name: 'prepare', startedAt }] };
+  return { build, phases };
 }
 
 /** The recipe document the input names: inline, or registered in SSM, with overrides merged in. */
@@ -119,7 +129,7 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     amiName,
     amiDescription: (recipe.ami?.description ?? `${recipe.name} baked by cdk-ami-bakery from ${sourceAmiId} (build ${buildId})`)
       .slice(0, MAX_DESCRIPTION_LENGTH),
-    imageTags: { ...recipe.ami?.tags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId },
+    imageTags: { ...recipe.ami?.tags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId, [TAG_KEYS.recipeHash]: recipeHash(recipe) },
     runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipe.ami?.tags, ...recipe.instance?.tags, ...identity },
     copyTargets: copyTargets(recipe, region),
   };

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -19,6 +19,7 @@ import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
 import { grantRunnerPermissions } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
+import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG } from './workflow/steps';
 
 /** Properties of an {@link AmiBakery}. */
 export interface AmiBakeryProps {
@@ -172,6 +173,9 @@ export class AmiBakery extends Construct implements IConnectable {
         includeExecutionData: false,
       },
     });
+    // The `bakery` CLI finds the state machine, and the command output of a bake, by these tags.
+    Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
+    Tags.of(this.stateMachine).add(OUTPUT_LOG_GROUP_TAG, this.commandOutputLogGroup.logGroupName);
     cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
     sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1));
     if (props.notificationTopic) this.notify(props.notificationTopic);
@@ -215,7 +219,7 @@ export class AmiBakery extends Construct implements IConnectable {
    * Registers a recipe: a bake of it starts with the input `{"recipeName": "<name>"}`.
    */
   public addRecipe(id: string, options: RecipeOptions): Recipe {
-    const recipe = new Recipe(this, id, { ...options, parameterPrefix: this.recipeParameterPrefix });
+    const recipe = new Recipe(this, id, { ...options, parameterPrefix: this.recipeParameterPrefix, stateMachine: this.stateMachine });
     if (this.recipes.has(recipe.recipeName)) {
       throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
     }

@@ -1,11 +1,12 @@
 /**
  * An example CDK app: one bakery with two recipes. In your own app, import from 'cdk-ami-bakery'.
  */
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, TimeZone } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { AmiBakery, ProvisionStep, SourceImage } from '../../src';
+import { AmiBakery, ProvisionStep, RebuildPolicy, SourceImage } from '../../src';
 
 export class BakeryStack extends Stack {
   public readonly bakery: AmiBakery;
@@ -39,6 +40,11 @@ export class BakeryStack extends Stack {
         ProvisionStep.shell({ commands: ['uname -r'], environment: { LANG: 'C.UTF-8' } }),
       ],
       amiName: 'al2023-base-{{date}}-{{buildId}}',
+      // Every Monday at 03:00 in Berlin; a week without a new Amazon Linux release bakes nothing.
+      schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
+      rebuild: RebuildPolicy.whenSourceChanges(),
+      retention: { keepLatest: 4 },
+      distribution: { regions: ['eu-central-1'], ssmParameterName: '/images/al2023-base/latest' },
     });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { isPlainObject } from './deep-merge';
 import { phaseSeconds } from './phases';
+import type { SkipReason } from './rebuild';
 import type { Artifact, BakeState, BuildContext, Manifest, PhaseName } from './types';
 
 /** What a failed bake's manifest says about the failure. */
@@ -34,6 +35,17 @@ export function succeededManifest(build: BuildContext, state: BakeState, artifac
     leakedResources,
     ...(state.parameters ? { parameters: state.parameters } : {}),
     ...(state.retention ? { retention: state.retention } : {}),
+  };
+}
+
+/** The manifest of a bake that was not needed: the recipe's newest image is still current. */
+export function skippedManifest(build: BuildContext, state: BakeState, skip: SkipReason): Manifest {
+  return {
+    status: 'SKIPPED',
+    ...fromState({ ...state, build }, build.buildId, build.recipe.name),
+    artifacts: [skip.artifact],
+    leakedResources: [],
+    skippedBecause: skip.reason,
   };
 }
 

@@ -237,6 +237,7 @@ const recipeFieldsSchema = z.strictObject({
   keepOnFailure: z.boolean({ error: 'expected true or false' }).optional(),
   keepOnFailureHours: int(1, 168, 'hours').optional(),
   distribution: distributionSchema.optional(),
+  rebuild: z.enum(['always', 'whenSourceChanges'], { error: 'expected "always" or "whenSourceChanges"' }).optional(),
 }, { error: 'expected a recipe document (a JSON object)' });
 
 export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {

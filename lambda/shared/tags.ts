@@ -15,6 +15,8 @@ export const TAG_KEYS = {
   recipe: `${BAKERY_TAG_PREFIX}recipe`,
   /** The source AMI id (images and snapshots only). */
   sourceAmi: `${BAKERY_TAG_PREFIX}source-ami`,
+  /** A hash of the recipe document the image was baked from (images and snapshots only; `rebuild: "whenSourceChanges"`). */
+  recipeHash: `${BAKERY_TAG_PREFIX}recipe-hash`,
   /** Set by the final cleanup on the image a bake handed over; the orphan sweeper never touches those. */
   artifact: `${BAKERY_TAG_PREFIX}artifact`,
   /** The regions the image is copied to (space-separated), so cleanup after an abort knows where to look. */

@@ -104,6 +104,8 @@ export interface BakeState {
   readonly failure?: BakeFailure;
   /** Set by the distribute step when the recipe has retention rules. */
   readonly retention?: RetentionReport;
+  /** Set by Prepare when the bake is not needed (`rebuild: "whenSourceChanges"`): the execution's output. */
+  readonly skipped?: Manifest;
   /** The copies in other regions, one per `build.copyTargets` entry, set by "Copy image to regions". */
   readonly copies?: Artifact[];
   /** What the distribute step published (`distribution.ssmParameter`), for the manifest and for a rollback. */
@@ -157,7 +159,7 @@ export interface Artifact {
 
 export interface Manifest {
   /** ABORTED and TIMED_OUT are only ever reported by tools that watch an execution (the CLI, the simulator). */
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  readonly status: 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   /** The bakery that ran the bake (rules on its events filter on it). */
   readonly bakeryId?: string;
   readonly buildId: string;
@@ -169,6 +171,8 @@ export interface Manifest {
   readonly leakedResources: string[];
   /** What retention removed, and which images it left alone and why. */
   readonly retention?: RetentionReport;
+  /** Why a SKIPPED bake made no image (`rebuild: "whenSourceChanges"`); its artifact is the image still current. */
+  readonly skippedBecause?: string;
   /** SSM parameters that now hold the new image ids (`distribution.ssmParameter`). */
   readonly parameters?: PublishedParameter[];
   /** Where the manifest was written (`manifestBucket`), as an `s3://` URL. */

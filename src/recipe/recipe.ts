@@ -1,10 +1,19 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DistributionOptions, renderDistribution } from './distribution';
+import { DistributionOptions } from './distribution';
 import { DistributionFields, distributionProblems } from './distribution-rules';
 import { ProvisionStep } from './provision-step';
+import { RebuildPolicy } from './rebuild-policy';
+import { renderDistribution } from './render-distribution';
+import { START_BAKE_SOURCE } from '../workflow/steps';
 import { SourceImage } from './source-image';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
@@ -103,6 +112,25 @@ export interface RecipeOptions {
    */
   readonly distribution?: DistributionOptions;
   /**
+   * Bake on a schedule (EventBridge Scheduler), e.g. `ScheduleExpression.cron({ weekDay: 'MON', hour: '3',
+   * minute: '0', timeZone: TimeZone.EUROPE_BERLIN })` or `ScheduleExpression.rate(Duration.days(7))`. Each run
+   * starts the state machine with `{"recipeName": "<name>"}`.
+   * @default - no schedule
+   */
+  readonly schedule?: ScheduleExpression;
+  /**
+   * Let EventBridge Scheduler start a scheduled bake anywhere within this window after the scheduled time.
+   * @default - off: bakes start at the scheduled time
+   */
+  readonly scheduleFlexibleWindow?: Duration;
+  /**
+   * When a bake makes a new image: always, or only when the source image or the recipe changed since the
+   * recipe's newest image (`RebuildPolicy.whenSourceChanges()`, which keeps scheduled images patched
+   * without baking the same image again).
+   * @default RebuildPolicy.always()
+   */
+  readonly rebuild?: RebuildPolicy;
+  /**
    * Deregister an existing AMI of the same name made by this bakery instead of failing the bake.
    * @default false
    */
@@ -134,7 +162,13 @@ export interface RecipeOptions {
 export interface RecipeProps extends RecipeOptions {
   /** SSM parameter path prefix under which the bakery's runner reads registered recipes. */
   readonly parameterPrefix: string;
+  /**
+   * The bakery's state machine, which schedules and per-recipe grants start.
+   * @default - no schedule and no per-recipe grants are possible
+   */
+  readonly stateMachine?: IStateMachine;
 }
+
 
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const STANDARD_PARAMETER_LIMIT = 4096;
@@ -151,6 +185,10 @@ export class Recipe extends Construct {
   public readonly document: any;
   /** The SSM parameter holding the document. */
   public readonly parameter: StringParameter;
+  /** The EventBridge Scheduler schedule that bakes the recipe, when it has a `schedule`. */
+  public readonly schedule?: Schedule;
+  private readonly stateMachine?: IStateMachine;
+  private startRule?: Rule;
 
   constructor(scope: Construct, id: string, props: RecipeProps) {
     super(scope, id);
@@ -168,6 +206,51 @@ export class Recipe extends Construct {
       description: `cdk-ami-bakery recipe ${this.recipeName}`,
       tier: value.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
+    this.stateMachine = props.stateMachine;
+    if (props.schedule) this.schedule = this.bakeOnSchedule(props.schedule, props.scheduleFlexibleWindow);
+  }
+
+  /** The `detail-type` of the events that start a bake of this recipe (see {@link grantStartBake}). */
+  public get startEventDetailType(): string {
+    return `Start Bake: ${this.recipeName}`;
+  }
+
+  /**
+   * Lets a principal start bakes of this recipe only, and nothing else: it may put an event with source
+   * `cdk-ami-bakery.start` and detail-type {@link startEventDetailType} on the default event bus, and a rule
+   * starts the state machine with `{"recipeName": "<name>"}` (the event's detail is ignored, so no overrides).
+   * IAM cannot restrict the input of `states:StartExecution`, so this is how a grant stays per recipe.
+   */
+  public grantStartBake(grantee: IGrantable): Grant {
+    const stateMachine = this.requireStateMachine('grantStartBake');
+    this.startRule ??= new Rule(this, 'StartRule', {
+      description: `cdk-ami-bakery: starts a bake of recipe ${this.recipeName}`,
+      eventPattern: { source: [START_BAKE_SOURCE], detailType: [this.startEventDetailType] },
+      targets: [new SfnStateMachine(stateMachine, { input: RuleTargetInput.fromObject({ recipeName: this.recipeName }) })],
+    });
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': START_BAKE_SOURCE, 'events:detail-type': this.startEventDetailType } },
+    });
+  }
+
+  private bakeOnSchedule(expression: ScheduleExpression, flexibleWindow: Duration | undefined): Schedule {
+    const stateMachine = this.requireStateMachine('schedule');
+    return new Schedule(this, 'Schedule', {
+      schedule: expression,
+      description: `cdk-ami-bakery: bakes recipe ${this.recipeName}`,
+      target: new StepFunctionsStartExecution(stateMachine, { input: ScheduleTargetInput.fromText(this.startBakeInput()) }),
+      timeWindow: flexibleWindow ? TimeWindow.flexible(flexibleWindow) : TimeWindow.off(),
+    });
+  }
+
+  private requireStateMachine(what: string): IStateMachine {
+    if (!this.stateMachine) {
+      throw new Error(`Recipe "${this.recipeName}": ${what} needs the bakery's state machine; add the recipe with AmiBakery.addRecipe().`);
+    }
+    return this.stateMachine;
   }
 
   /** The execution input that bakes this recipe, for the Step Functions console or a schedule. */
@@ -273,6 +356,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
       keepIfInUse: props.retention.keepIfInUse,
     }),
     distribution: renderDistribution(props.distribution),
+    rebuild: props.rebuild?._render(),
     keepOnFailure: props.keepOnFailure ? true : undefined,
     keepOnFailureHours: props.keepOnFailure && Math.ceil(props.keepOnFailure.toHours({ integral: false })),
     timeouts: omitUndefined({

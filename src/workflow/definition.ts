@@ -44,7 +44,7 @@ export class BakeDefinition {
     const provision = this.provision(stop);
     const launch = this.launch(provision);
     const prepare = this.prepare();
-    prepare.next(launch);
+    prepare.next(this.skipWhenNotNeeded(launch));
     this.startState = prepare;
   }
 
@@ -53,6 +53,13 @@ export class BakeDefinition {
       input: JsonPath.entirePayload,
       executionName: JsonPath.stringAt('$$.Execution.Name'),
     }));
+  }
+
+  /** "Rebuild needed?": a bake Prepare found unnecessary ends here, successfully, with its SKIPPED manifest as output. */
+  private skipWhenNotNeeded(next: State): State {
+    return new Choice(this.scope, 'RebuildNeeded', { stateName: 'Rebuild needed?' })
+      .when(Condition.isPresent('$.skipped'), new Succeed(this.scope, 'BakeSkipped', { stateName: 'Bake skipped', outputPath: '$.skipped' }))
+      .otherwise(next);
   }
 
   private launch(next: State): State {

@@ -38,5 +38,11 @@ export const BAKERY_TAG_PREFIX = 'cdk-ami-bakery:';
 /** The tag naming the bakery (its `bakeryId`): the runner's IAM conditions match on it. */
 export const BAKERY_TAG = `${BAKERY_TAG_PREFIX}bakery`;
 
+/** The tag on the state machine naming the log group that receives the provisioning commands' output (read by the CLI). */
+export const OUTPUT_LOG_GROUP_TAG = `${BAKERY_TAG_PREFIX}output-log-group`;
+
 /** Namespace of the CloudWatch metrics the runner writes when a bake ends (embedded metric format). */
 export const METRICS_NAMESPACE = 'cdk-ami-bakery';
+
+/** The event source of the events that start a bake of one recipe (`Recipe.grantStartBake`). */
+export const START_BAKE_SOURCE = 'cdk-ami-bakery.start';

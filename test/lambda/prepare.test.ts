@@ -61,6 +61,7 @@ describe('prepare', () => {
       [TAG_KEYS.buildId]: BUILD_ID,
       [TAG_KEYS.recipe]: 'web',
       [TAG_KEYS.sourceAmi]: SOURCE_AMI,
+      [TAG_KEYS.recipeHash]: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(state.build?.runTags).toMatchObject({ cost: 'ci', [TAG_KEYS.buildId]: BUILD_ID, Name: expect.stringContaining(BUILD_ID) });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, {
