@@ -103,6 +103,7 @@ async function removeEverything(build: BuildContext, state: BakeState, keepInsta
     imageId: state.imageId,
     keepInstanceId,
     copyRegions: (build.copyTargets ?? []).map((target) => target.region),
+    parametersRestored: true,
   });
   const left = [...unrestored, ...leaked];
   if (left.length > 0) throw new CleanupIncomplete(`could not remove ${left.join(', ')} of build ${build.buildId} yet`);

@@ -35,6 +35,8 @@ export interface PrepareEvent {
 
 /** EC2 image descriptions are at most 255 characters. */
 const MAX_DESCRIPTION_LENGTH = 255;
+/** EC2 tag values are at most 256 characters. */
+const MAX_TAG_VALUE_LENGTH = 256;
 
 export const handler = async (event: PrepareEvent, context?: LambdaContext): Promise<BakeState> =>
   handleStep('prepare', event.executionName, context, () => prepare(event));
@@ -113,7 +115,7 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     throw new UnsupportedSourceImage(`source image ${image.ImageId} is a Windows image; steps run with AWS-RunShellScript, which needs Linux`);
   }
   const bakeryId = config.bakeryId();
-  const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe) };
+  const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe), ...parameterTag(recipe) };
   const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name });
   const sourceAmiId = image.ImageId!;
   return {
@@ -146,6 +148,12 @@ function copyTargets(recipe: RecipeDocument, homeRegion: string): CopyTarget[] {
     const kmsKeyId = recipe.distribution?.kmsKeyIds?.[region];
     return kmsKeyId ? { region, kmsKeyId } : { region };
   });
+}
+
+/** The images of a bake that sets an SSM parameter name it, so cleanup after an abort can put the parameter back. */
+function parameterTag(recipe: RecipeDocument): Record<string, string> {
+  const name = recipe.distribution?.ssmParameter;
+  return name && name.length <= MAX_TAG_VALUE_LENGTH ? { [TAG_KEYS.ssmParameter]: name } : {};
 }
 
 /** Every resource of a bake with copies says where they go, so cleanup after an abort finds them. */

@@ -18,10 +18,14 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const ec2 = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}:${account}:${resource}`);
   const ec2WithoutAccount = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}::${resource}`);
   const ec2AnyRegion = (resource: string) => flatten(stack, `arn:${partition}:ec2:*::${resource}`);
-  const publishing: Record<string, string> = {
+  const writeParameters: Record<string, string> = {
     [flatten(stack, `arn:${partition}:ssm:*:${account}:parameter/*`)]:
       'distribution.ssmParameter: the recipe names the parameter that receives the new AMI id, in every region that holds a '
-      + 'copy, so neither name nor region is known at deploy time; only this account\'s parameters, and the step is the only one that writes them.',
+      + 'copy, so neither name nor region is known at deploy time; only this account\'s parameters, written by Distribute and put back '
+      + 'by the cleanups when a bake fails or is stopped.',
+  };
+  const publishing: Record<string, string> = {
+    ...writeParameters,
     [flatten(stack, `arn:${partition}:iam::*:role/*`)]:
       'distribution.ssmParameterRoles: sts:AssumeRole of the roles a recipe names in other accounts to write the parameter '
       + 'there; each such role\'s trust policy decides whether this function may assume it.',
@@ -59,6 +63,7 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const byFunction: Record<string, Record<string, string>> = {
     DistributeFunction: publishing,
     CleanupFailureFunction: publishing,
+    AbortCleanupFunction: writeParameters,
     PrepareFunction: {
       [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
         'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '

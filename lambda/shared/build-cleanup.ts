@@ -9,6 +9,8 @@ import { BestEffort } from './best-effort';
 import { ec2 } from './clients';
 import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected } from './images';
 import { findBuildInstances, isGone, terminateInstance } from './instances';
+import * as config from './config';
+import { ParameterClients, restoreParameter } from './parameters';
 import { TAG_KEYS, tagValue } from './tags';
 
 /** Ids the caller knows even if tags have not reached the resources yet. */
@@ -19,6 +21,8 @@ export interface KnownResources {
   readonly keepInstanceId?: string;
   /** The regions the build copies its image to (`distribution.regions`). */
   readonly copyRegions?: readonly string[];
+  /** The caller already put back the SSM parameters the build set (so the ssm-parameter tag is not needed). */
+  readonly parametersRestored?: boolean;
 }
 
 /** Removes the build's instances, images and snapshots; returns the ids it could not remove. */
@@ -30,13 +34,35 @@ export async function removeBuildResources(buildId: string, known: KnownResource
     await cleanup.remove(instanceId, () => terminateInstance(instanceId));
   }
   const images = await imagesToRemove(cleanup, buildId, known.imageId);
-  await removeImagesAndSnapshots(cleanup, buildId, images);
+  const byRegion: RegionImages[] = [{ images }];
   const copyRegions = new Set([...known.copyRegions ?? [], ...[...instances, ...images].flatMap((resource) => copyRegionsOf(resource.Tags))]);
   for (const region of copyRegions) {
-    const copies = await cleanup.lookup(`the build's images in ${region}`, [], () => findBuildImages(buildId, region));
-    await removeImagesAndSnapshots(cleanup, buildId, copies, region);
+    byRegion.push({ region, images: await cleanup.lookup(`the build's images in ${region}`, [], () => findBuildImages(buildId, region)) });
   }
+  if (!known.parametersRestored) await restoreTaggedParameters(cleanup, buildId, byRegion);
+  for (const { region, images: regionImages } of byRegion) await removeImagesAndSnapshots(cleanup, buildId, regionImages, region);
   return cleanup.leaked;
+}
+
+/** The build's images in one region (none: the bakery's own). */
+interface RegionImages {
+  readonly region?: string;
+  readonly images: readonly Image[];
+}
+
+/**
+ * Puts back the SSM parameter the build's images name in their ssm-parameter tag, in this account, wherever it
+ * holds one of them (the workflow's own cleanup also knows the parameters of other accounts).
+ */
+async function restoreTaggedParameters(cleanup: BestEffort, buildId: string, byRegion: readonly RegionImages[]): Promise<void> {
+  const buildImageIds = byRegion.flatMap(({ images }) => images.map((image) => image.ImageId!));
+  const clients = new ParameterClients(buildId);
+  for (const { region, images } of byRegion) {
+    const name = images.map((image) => tagValue(image.Tags, TAG_KEYS.ssmParameter)).find((value) => value);
+    if (!name) continue;
+    const target = { region: region ?? config.region(), imageId: images[0].ImageId! };
+    await cleanup.remove(`parameter ${name} in ${target.region}`, () => restoreParameter(clients, name, target, buildImageIds));
+  }
 }
 
 /** Deregisters the images (lifting protection first) and deletes their snapshots and any other snapshot of the build in the region. */

@@ -17,6 +17,11 @@ export const TAG_KEYS = {
   sourceAmi: `${BAKERY_TAG_PREFIX}source-ami`,
   /** A hash of the recipe document the image was baked from (images and snapshots only; `rebuild: "whenSourceChanges"`). */
   recipeHash: `${BAKERY_TAG_PREFIX}recipe-hash`,
+  /**
+   * The SSM parameter the bake points at its images (`distribution.ssmParameter`, when it fits in a tag), so
+   * cleanup after a stop or a timeout can put the parameter back.
+   */
+  ssmParameter: `${BAKERY_TAG_PREFIX}ssm-parameter`,
   /** Set by the final cleanup on the image a bake handed over; the orphan sweeper never touches those. */
   artifact: `${BAKERY_TAG_PREFIX}artifact`,
   /** The regions the image is copied to (space-separated), so cleanup after an abort knows where to look. */

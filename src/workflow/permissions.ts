@@ -40,7 +40,8 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
       statements.onTaggedImages('ec2:ModifyImageAttribute'),
       statements.onTaggedSnapshots('ec2:ModifySnapshotAttribute'),
       statements.describe('ec2:DescribeImages'),
-      ...statements.publishParameters(),
+      statements.writeParameters(),
+      statements.assumeParameterRoles(),
     ],
     'finish': [
       statements.markArtifacts(),
@@ -54,9 +55,16 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
-      ...statements.publishParameters(),
+      statements.writeParameters(),
+      statements.assumeParameterRoles(),
     ],
-    'abort-cleanup': [statements.onTaggedInstances('ec2:TerminateInstances'), statements.unprotectImages(), ...statements.removeImages(), statements.audit()],
+    'abort-cleanup': [
+      statements.onTaggedInstances('ec2:TerminateInstances'),
+      statements.unprotectImages(),
+      ...statements.removeImages(),
+      statements.audit(),
+      statements.writeParameters(),
+    ],
     'sweep-orphans': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
   };
   for (const [step, stepStatements] of Object.entries(byStep)) {
@@ -158,17 +166,18 @@ class RunnerStatements {
 
   /**
    * `distribution.ssmParameter`: the parameter's name comes from the recipe, so any parameter of this account
-   * (in any region) may be written, read back and restored; `distribution.ssmParameterRoles` are assumed to
-   * write it in other accounts, whose roles' trust policies decide whether this function may.
+   * (in any region) may be written, read back and restored.
    */
-  public publishParameters(): PolicyStatement[] {
-    return [
-      new PolicyStatement({
-        actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:DeleteParameter'],
-        resources: [`arn:${this.partition}:ssm:*:${this.account}:parameter/*`],
-      }),
-      new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [`arn:${this.partition}:iam::*:role/*`] }),
-    ];
+  public writeParameters(): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:DeleteParameter'],
+      resources: [`arn:${this.partition}:ssm:*:${this.account}:parameter/*`],
+    });
+  }
+
+  /** `distribution.ssmParameterRoles` are assumed to write the parameter in other accounts, whose roles' trust policies decide. */
+  public assumeParameterRoles(): PolicyStatement {
+    return new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [`arn:${this.partition}:iam::*:role/*`] });
   }
 
   public createImage(): PolicyStatement[] {

@@ -167,7 +167,8 @@ describe('the bake workflow', () => {
 
   test('runs the phases in order', () => {
     expect(definition.StartAt).toBe('Prepare build');
-    expect(states['Prepare build'].Next).toBe('Launch build instance');
+    expect(states['Prepare build'].Next).toBe('Rebuild needed?');
+    expect(states['Rebuild needed?'].Default).toBe('Launch build instance');
     expect(states['Launch build instance'].Next).toBe('Wait for SSM agent');
     expect(states['SSM agent online?'].Default).toBe('Wait for SSM agent');
     expect(states['SSM agent online?'].Choices[0].Next).toBe('Any steps left?');

@@ -170,6 +170,18 @@ describe('SSM parameters', () => {
     for (const artifact of good.manifest.artifacts) expect(parameterIn(account, NAME, artifact.region)).toBe(artifact.amiId);
   });
 
+  test('a bake stopped after it set the parameter: the cleanup that follows the stop puts the previous AMI back', async () => {
+    const document = distributed({ regions: ['eu-west-1'], ssmParameter: NAME });
+    const [good] = await bakeInARow(document, 1);
+    const stopped = await simulateBake({
+      account: good.account, input: { recipe: document }, abortAtState: 'Clean up build', startTime: new Date(START.getTime() + DAY),
+    });
+
+    expect(stopped.status).toBe('ABORTED');
+    expect(stopped.account.callCount({ operation: 'PutParameter' })).toBe(6);
+    for (const artifact of good.manifest.artifacts) expect(parameterIn(good.account, NAME, artifact.region)).toBe(artifact.amiId);
+  });
+
   test('through a role, the parameter is also written in another account the image is shared with', async () => {
     const document = distributed({
       regions: ['eu-west-1'],
