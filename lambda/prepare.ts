@@ -17,10 +17,10 @@ import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotFo
 import { handleStep } from './shared/handle-step';
 import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
-import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
-import type { RecipeDocument } from './shared/recipe-schema';
 import { skippedManifest } from './shared/manifest';
+import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
+import type { RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';

@@ -3,9 +3,11 @@
  * an optional stop ("abort") when a given state is entered, and the execution status change delivered
  * to the stack's EventBridge rules as AWS would deliver it.
  */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import './promise-polyfill';
 import { matchesPattern } from './event-pattern';
+import { ExecutionHistory } from './execution-history';
 import type { SimulatedAccount } from './model';
 import type { ProgressTracker } from './progress';
 import type { SimulatedLambda } from './simulated-lambda';
@@ -21,6 +23,8 @@ export interface BakeOutcome {
   readonly manifest: Manifest;
   /** The error and cause the execution ended with, unless it succeeded. */
   readonly error?: { readonly name: string; readonly cause: string };
+  /** The execution history, as Step Functions' GetExecutionHistory returns it. */
+  readonly history: HistoryEvent[];
 }
 
 export interface ExecutionIdentity {
@@ -39,6 +43,7 @@ const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
 export class BakeRun {
   private failure?: BakeFailure;
+  private readonly history = new ExecutionHistory();
   private lastState?: BakeState;
   private stoppedIn?: string;
 
@@ -56,13 +61,17 @@ export class BakeRun {
       overrides: { taskResourceLocalHandlers: this.localHandlers() },
       context: { Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startTime.toISOString(), Input: input as any } },
     });
-    if (abortAtState) void this.abortWhenEntered(run, abortAtState);
+    const watching = this.watch(run, abortAtState);
     const outcome = await this.outcomeOf(run.result, input, execution.name);
+    await watching;
+    this.history.end(new Date(), outcome.status === 'SUCCEEDED'
+      ? { status: 'SUCCEEDED', output: outcome.manifest }
+      : { status: outcome.status as 'FAILED' | 'ABORTED' | 'TIMED_OUT', error: outcome.error?.name ?? 'States.Runtime', cause: outcome.error?.cause ?? '' });
     if (outcome.status !== 'SUCCEEDED') await this.deliverStatusChange(outcome, execution);
-    return outcome;
+    return { ...outcome, history: this.history.events };
   }
 
-  private async outcomeOf(result: Promise<unknown>, input: unknown, buildId: string): Promise<BakeOutcome> {
+  private async outcomeOf(result: Promise<unknown>, input: unknown, buildId: string): Promise<Omit<BakeOutcome, 'history'>> {
     try {
       return { status: 'SUCCEEDED', manifest: await result as Manifest };
     } catch (error) {
@@ -113,11 +122,16 @@ export class BakeRun {
     this.tracker.observe(state);
   }
 
-  /** Stops the execution the first time it enters `stateName`, as the console's "Stop execution" would. */
-  private async abortWhenEntered(run: ReturnType<StateMachine['run']>, stateName: string): Promise<void> {
+  /**
+   * Records the execution's events and, with `abortAtState`, stops the execution the first time it enters that
+   * state, as the console's "Stop execution" would.
+   */
+  private async watch(run: ReturnType<StateMachine['run']>, abortAtState?: string): Promise<void> {
     for await (const event of run.eventLogs) {
-      if (event.type === 'StateEntered') this.stoppedIn = event.state.name;
-      if (event.type === 'StateEntered' && event.state.name === stateName) {
+      this.history.record(event);
+      if (event.type !== 'StateEntered') continue;
+      this.stoppedIn = event.state.name;
+      if (event.state.name === abortAtState) {
         run.abort();
         return;
       }
@@ -133,7 +147,7 @@ export class BakeRun {
   }
 
   /** Delivers `Step Functions Execution Status Change` to every matching rule; async invocations are retried as Lambda does. */
-  private async deliverStatusChange(outcome: BakeOutcome, execution: ExecutionIdentity): Promise<void> {
+  private async deliverStatusChange(outcome: Omit<BakeOutcome, 'history'>, execution: ExecutionIdentity): Promise<void> {
     const status = outcome.status;
     const failure = status === 'FAILED' ? { error: outcome.error?.name, cause: outcome.error?.cause } : {};
     const event = {

@@ -28,6 +28,8 @@ export interface SynthesizedBakery {
   readonly functions: Map<string, SimulatedFunction>;
   /** SSM parameters the stack creates (registered recipes), by name. */
   readonly parameters: Map<string, string>;
+  /** The state machine's tags (the bakery id and the command-output log group, as the CLI reads them). */
+  readonly tags: Record<string, string>;
 }
 
 export interface SynthesizeOptions {
@@ -58,6 +60,8 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
     rules: extractRules(template.Resources, env),
     functions: extractFunctions(template.Resources, env),
     parameters: extractParameters(template.Resources, env),
+    tags: Object.fromEntries(((resolveIntrinsics(template.Resources[machineId].Properties?.Tags ?? [], env)) as { Key: string; Value: string }[])
+      .map((tag) => [tag.Key, tag.Value])),
   };
 }
 

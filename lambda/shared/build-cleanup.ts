@@ -7,9 +7,9 @@
 import { DisableImageDeregistrationProtectionCommand, Image, Instance, Tag } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
 import { ec2 } from './clients';
+import * as config from './config';
 import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected } from './images';
 import { findBuildInstances, isGone, terminateInstance } from './instances';
-import * as config from './config';
 import { ParameterClients, restoreParameter } from './parameters';
 import { TAG_KEYS, tagValue } from './tags';
 

@@ -71,6 +71,8 @@ export interface SimulatedAccountState {
   readonly buckets?: Json[];
   /** Peer accounts (absent when there are none): how each was added and what it holds. */
   readonly peers?: SavedPeer[];
+  /** Executions of the bakery's state machine started through the simulated Step Functions (absent when none). */
+  readonly executions?: Json[];
 }
 
 /** A peer account in a saved state. */
@@ -137,6 +139,8 @@ export class SimulatedAccount implements AccountJournal {
   readonly parameterValidationFailures: ParameterValidationFailure[] = [];
   /** S3 buckets by name (account-wide, not per region). */
   readonly buckets = new Map<string, BucketRecord>();
+  /** Executions of the bakery's state machine (`local/simulated-step-functions.ts`), oldest first, as plain JSON. */
+  readonly executions: Json[] = [];
   /** For a peer: the account that added it, the roles that trust that account, its organization and OUs. */
   readonly trust?: PeerTrust;
   private readonly regions = new Map<string, RegionState>();
@@ -241,6 +245,7 @@ export class SimulatedAccount implements AccountJournal {
       const bucket = decodeRecord<BucketRecord>(json);
       this.buckets.set(bucket.name, bucket);
     }
+    this.executions.push(...state.executions ?? []);
   }
 
   /** The state of a region, created with the public catalog on first use. */
@@ -279,6 +284,7 @@ export class SimulatedAccount implements AccountJournal {
       prngState: this.prng.currentState,
       regions: [...this.regions.values()].map(regionToJson),
       ...(this.buckets.size ? { buckets: [...this.buckets.values()].map(encodeRecord) } : {}),
+      ...(this.executions.length ? { executions: this.executions } : {}),
     };
   }
 

@@ -13,8 +13,8 @@ import { DistributionFields, distributionProblems } from './distribution-rules';
 import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
-import { START_BAKE_SOURCE } from '../workflow/steps';
 import { SourceImage } from './source-image';
+import { START_BAKE_SOURCE } from '../workflow/steps';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
 export interface RetentionOptions {
