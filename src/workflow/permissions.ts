@@ -149,19 +149,7 @@ class RunnerStatements {
 
   /** Copies of the bakery's images, into any region, carrying the bakery's tag from the start. */
   public copyImage(): PolicyStatement[] {
-    return [
-      this.onTaggedImages('ec2:CopyImage'),
-      new PolicyStatement({
-        actions: ['ec2:CopyImage'],
-        resources: [this.imageArn(), this.snapshotArn()],
-        conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
-      }),
-      new PolicyStatement({
-        actions: ['ec2:CreateTags'],
-        resources: [this.imageArn(), this.snapshotArn()],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'CopyImage' } },
-      }),
-    ];
+    return this.makesImages('ec2:CopyImage', this.onTaggedImages('ec2:CopyImage'));
   }
 
   /**
@@ -181,17 +169,25 @@ class RunnerStatements {
   }
 
   public createImage(): PolicyStatement[] {
+    return this.makesImages('ec2:CreateImage', this.onTaggedInstances('ec2:CreateImage'));
+  }
+
+  /**
+   * An action that makes an image and its snapshots from one of the bakery's resources (`fromTagged`): the new
+   * image and snapshots must carry the bakery's tag in the request, and may be tagged only by that action.
+   */
+  private makesImages(action: 'ec2:CreateImage' | 'ec2:CopyImage', fromTagged: PolicyStatement): PolicyStatement[] {
     return [
-      this.onTaggedInstances('ec2:CreateImage'),
+      fromTagged,
       new PolicyStatement({
-        actions: ['ec2:CreateImage'],
+        actions: [action],
         resources: [this.imageArn(), this.snapshotArn()],
         conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
       }),
       new PolicyStatement({
         actions: ['ec2:CreateTags'],
         resources: [this.imageArn(), this.snapshotArn()],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
+        conditions: { StringEquals: { 'ec2:CreateAction': action.replace('ec2:', '') } },
       }),
     ];
   }
