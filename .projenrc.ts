@@ -48,13 +48,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The simulator's virtual clock: fakes Date and timers so a 6-minute bake runs in a second.
     '@sinonjs/fake-timers',
     '@types/sinonjs__fake-timers',
-    // Handler tests: mocked SDK v3 clients and jest matchers for them.
+    // Handler tests, and the CLI tests' AWS (preloaded into the CLI's process): mocked SDK v3 clients and jest matchers.
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     // AWS Solutions checks over the example stack, with a written reason for every suppression.
     'cdk-nag',
     // Evaluates the synthesized runner policies as IAM would (tag conditions, PassRole) without an account.
     '@cloud-copilot/iam-simulate',
+    // The `bakery` CLI. All of these are bundled into bin/bakery.js, so the published package gains no dependency.
+    // Commands, options, --help and usage errors (14: the last major that runs on Node.js 20).
+    'commander@^14',
+    // Colours in the CLI's output, off when stdout is not a terminal or NO_COLOR is set.
+    'picocolors',
+    // Starts, follows, lists and stops bakes (executions of the bakery's state machine), and finds that state machine by its tag.
+    '@aws-sdk/client-sfn',
+    // `bakery logs`: the provisioning commands' full output from the bakery's command-output log group.
+    '@aws-sdk/client-cloudwatch-logs',
   ],
 
   // Every test mirrors a source folder; handlers and the simulator are tested from source.
@@ -71,7 +80,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handlers' libraries are devDependencies: esbuild bundles them, the published package never loads them.
     devdirs: ['test', 'projenrc', ...nonJsiiDirs],
   },
-  gitignore: ['/assets/', '/cdk.out/', '*.bakery-state.json'],
+  gitignore: ['/assets/', '/bin/', '/cdk.out/', '*.bakery-state.json'],
+  // bin/ holds the bundled CLI (made at build time); its one entry is declared below.
+  autoDetectBin: false,
   npmignoreEnabled: true,
 });
 
@@ -97,6 +108,15 @@ const bundleHandlers = project.addTask('bundle:lambda', {
 project.preCompileTask.spawn(bundleHandlers);
 project.testTask.prependSpawn(bundleHandlers);
 
+// The `bakery` CLI ships as the package's bin: one esbuild bundle with everything but the peer dependencies,
+// so installing the package installs no dependency for it (`npx bakery ...`).
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle the bakery CLI with esbuild into bin/bakery.js',
+  exec: 'node scripts/bundle-cli.mjs',
+});
+project.preCompileTask.spawn(bundleCli);
+project.addBins({ bakery: 'bin/bakery.js' });
+
 // `npm run --silent bakery -- <command>` runs the CLI from a checkout; `npm run demo` bakes the
 // example recipe in the simulator. Both bundle the handlers first when they are missing or stale.
 project.package.setScript('bakery', 'node scripts/bundle-handlers.mjs --if-stale && tsx cli/bakery.ts');
@@ -113,6 +133,6 @@ project.addTask('fault-matrix', {
 });
 
 project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');
-project.npmignore?.include('/assets/');
+project.npmignore?.include('/assets/', '/bin/');
 
 project.synth();

@@ -1,55 +1,68 @@
 #!/usr/bin/env node
 /**
- * `bakery`: bake, simulate and validate AMI recipes.
+ * `bakery`: start, follow and inspect bakes in AWS; simulate and validate AMI recipes locally.
  */
 import './warnings';
-import { runSimulate } from './commands/simulate';
-import { runValidate } from './commands/validate';
+import { CommanderError } from 'commander';
+import { describeFailure, oneLine } from './errors';
+import { createProgram } from './program';
+import { processTerminal, Terminal } from './terminal';
 
-const USAGE = `Usage: bakery <command> [options]
-
-Commands:
-  simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
-      Bake the recipe in the local AWS simulator: the real state machine and handlers, a simulated
-      account, virtual time. Prints each phase live, then the manifest. Exit code 0 only on success.
-      Fault rules: step:<n>:fail, step:<n>:hang, api:<Operation>:throttle[:<count>],
-      api:<Operation>:error[:<count>], agent:never-online, image:fail, image:never-available,
-      instance:never-stops, capacity:<instanceType>, lambda:<step>:crash
-      --state FILE keeps the simulated account between runs: it is loaded from FILE when FILE exists
-      (else a new account is made; --seed then seeds it) and saved to FILE after the bake, so the
-      next bake sees this one's AMIs, snapshots and parameters (name it *.bakery-state.json).
-  simulate --state FILE --inventory
-      Print what the saved account holds as one JSON line: {"images", "snapshots", "instances",
-      "parameters"}, the public base images and /aws/service/ parameters left out.
-  validate <recipe.json>
-      Check a recipe document against the schema and print every problem. Exit code 1 when invalid.
-  help
-      Show this text.
-`;
-
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  simulate: runSimulate,
-  validate: runValidate,
-};
+/** Commander's own outcomes that are not errors. */
+const NOT_ERRORS = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
-    return command ? 0 : 2;
-  }
-  const run = COMMANDS[command];
-  if (!run) {
-    process.stderr.write(`bakery: unknown command "${command}"\n\n${USAGE}`);
+  const terminal = processTerminal();
+  let exitCode = 0;
+  const program = createProgram(terminal, (code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
     return 2;
   }
-  return run(args);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderError(terminal, error, argv, program.commands.map((command) => command.name()));
+    return report(terminal, error, argv.includes('--debug'));
+  }
+}
+
+function commanderError(terminal: Terminal, error: CommanderError, argv: string[], commands: string[]): number {
+  if (NOT_ERRORS.includes(error.code)) return error.exitCode;
+  const command = argv.find((arg) => commands.includes(arg));
+  const hint = error.code === 'commander.unknownCommand'
+    ? 'bakery --help lists the commands'
+    : `bakery ${command ? `${command} ` : ''}--help shows the usage`;
+  terminal.err.write(`${terminal.errColors.red('bakery:')} ${oneLine(error.message.replace(/^error: /, ''))}\nhint: ${hint}\n`);
+  return 2;
+}
+
+function report(terminal: Terminal, error: unknown, debug: boolean): number {
+  const { message, hint, exitCode } = describeFailure(error);
+  terminal.err.write(`${terminal.errColors.red('bakery:')} ${message}\nhint: ${hint}\n`);
+  if (debug) {
+    for (let current: unknown = error; current instanceof Error; current = current.cause) terminal.err.write(`${current.stack}\n`);
+  }
+  return exitCode;
+}
+
+// Output piped into a command that stopped reading (`bakery logs ... | head`) ends the CLI quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: Error) => {
-    process.stderr.write(`bakery: ${error.message}\n`);
-    process.exitCode = 2;
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bakery: ${(error as Error)?.message ?? error}\n`);
+    process.exitCode = 1;
   },
 );

@@ -1,6 +1,6 @@
 /**
- * Prints a bake's progress as it happens: one line per phase (its simulated start time and outcome),
- * one per provisioning step, then a summary.
+ * Prints a bake's progress as it happens: one line per phase (its start time and outcome), one per
+ * provisioning step, then a summary. Used for simulated bakes and, through `print`, for bakes followed in AWS.
  */
 import type { ProgressEvent } from '../local/progress';
 import type { SimulatedBake } from '../local/simulate-bake';
@@ -30,7 +30,7 @@ export class ProgressPrinter {
       const { result } = event;
       this.out.write(`           step ${result.step}/${event.count} ${result.kind.padEnd(6)} ${result.status} (exit ${result.exitCode}) ${result.seconds} s\n`);
     } else {
-      this.closePhase(at, event.manifest.status === 'SUCCEEDED' ? 'ok' : 'FAILED');
+      this.closePhase(at, event.manifest.status === 'SUCCEEDED' || event.manifest.status === 'SKIPPED' ? 'ok' : event.manifest.status);
     }
   }
 

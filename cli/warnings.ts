@@ -1,7 +1,8 @@
 /**
  * The AWS SDK warns on every start when Node.js is older than the versions it will support next year.
- * The CLI never sends a request to AWS with the SDK in simulate and validate, so that notice is noise;
- * every other warning still shows. Imported first, before any SDK client is made.
+ * That notice is about the SDK's future releases, not about anything the person running `bakery` asked
+ * for, so it is noise in the CLI's output; every other warning still shows. Imported first, before any
+ * SDK client is made.
  */
 function hideRuntimeVersionWarnings(): void {
   const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;

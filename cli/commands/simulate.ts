@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { inventory, openAccount, saveAccount } from '../../local/account-state';
 import { simulateBake } from '../../local/simulate-bake';
 import { ProgressPrinter } from '../progress-printer';
@@ -6,24 +5,21 @@ import { readRecipeFile } from '../recipe-file';
 
 const FORMS = 'bakery simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE] | bakery simulate --state FILE --inventory';
 
+export interface SimulateOptions {
+  readonly json?: boolean;
+  readonly fault: string[];
+  readonly seed?: string;
+  readonly verbose?: boolean;
+  readonly state?: string;
+  readonly inventory?: boolean;
+}
+
 /**
  * `bakery simulate <recipe.json>`: a whole bake in the local simulator; exit code 0 only when it succeeded.
  * With `--state FILE` the account is loaded from the file (when it exists) and saved back after the bake;
  * `--state FILE --inventory` prints what that account holds as one JSON line.
  */
-export async function runSimulate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      fault: { type: 'string', multiple: true, default: [] },
-      seed: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      state: { type: 'string' },
-      inventory: { type: 'boolean', default: false },
-    },
-  });
+export async function runSimulate(positionals: string[], values: SimulateOptions): Promise<number> {
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   if (values.inventory) {
     if (values.state === undefined) throw new Error(`--inventory needs --state FILE: ${FORMS}`);

@@ -2,9 +2,8 @@ import { validateRecipeText } from '../../lambda/shared/validate-recipe';
 import { readRecipeFile } from '../recipe-file';
 
 /** `bakery validate <recipe.json>`: every problem, one per line; exit code 1 when invalid. */
-export async function runValidate(args: string[]): Promise<number> {
-  if (args.length !== 1) throw new Error('validate takes one recipe file: bakery validate <recipe.json>');
-  const { path, text } = readRecipeFile(args[0]);
+export async function runValidate(file: string): Promise<number> {
+  const { path, text } = readRecipeFile(file);
   const result = validateRecipeText(text);
   if (result.valid) {
     process.stdout.write(`${path}: valid recipe "${result.recipe.name}" (${result.recipe.steps.length} step(s))\n`);

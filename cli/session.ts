@@ -1,0 +1,85 @@
+/**
+ * What a command runs with: the global options, the terminal, and the AWS services (made on first use,
+ * so `--help`, `validate` and `simulate` never touch AWS), and the bakery they talk to.
+ */
+import { AwsOptions } from './aws/clients';
+import { LogsApi, SdkLogs } from './aws/logs';
+import { simulatedServices } from './aws/simulated';
+import { SdkStepFunctions, StepFunctionsApi } from './aws/step-functions';
+import { checkBuildId } from './bake/build-input';
+import { UsageError } from './errors';
+import { Bakery, checkStateMachineArn, executionArnOf, findBakery, regionOfArn } from './find-bakery';
+import type { Terminal } from './terminal';
+
+export interface GlobalOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly stateMachine?: string;
+  readonly bakery?: string;
+  readonly json?: boolean;
+  readonly debug?: boolean;
+  /** A simulated account file: the commands talk to the local simulator instead of AWS. */
+  readonly simulate?: string;
+  /** Virtual seconds per real second when playing simulated bakes back. */
+  readonly speed?: number;
+}
+
+interface Services {
+  readonly stepFunctions: StepFunctionsApi;
+  readonly logs: LogsApi;
+}
+
+export class Session {
+  private services?: Promise<Services>;
+  private found?: Promise<Bakery>;
+  private regionHint?: string;
+
+  constructor(readonly options: GlobalOptions, readonly terminal: Terminal) {
+    if (options.stateMachine) checkStateMachineArn(options.stateMachine);
+  }
+
+  public get json(): boolean {
+    return this.options.json === true;
+  }
+
+  public async stepFunctions(): Promise<StepFunctionsApi> {
+    return (await this.aws()).stepFunctions;
+  }
+
+  public async logs(): Promise<LogsApi> {
+    return (await this.aws()).logs;
+  }
+
+  /** The bakery's state machine (found once). */
+  public bakery(): Promise<Bakery> {
+    this.found ??= this.stepFunctions().then((sfn) => findBakery(sfn, this.options));
+    return this.found;
+  }
+
+  /** The execution ARN of a build id (an execution ARN is taken as it is, and needs no bakery lookup). */
+  public async executionArn(buildId: string): Promise<string> {
+    if (buildId.startsWith('arn:')) {
+      if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:[^:\s]+$/.test(buildId)) {
+        throw new UsageError(`"${buildId}" is not an execution ARN`, 'pass a build id (the execution name), as bakery list shows them');
+      }
+      this.regionHint ??= regionOfArn(buildId);
+      // The execution's own state machine, unless one was named.
+      const [, partition, , region, accountId, , stateMachine] = buildId.split(':');
+      this.found ??= Promise.resolve({ stateMachineArn: `arn:${partition}:states:${region}:${accountId}:stateMachine:${stateMachine}`, name: stateMachine });
+      return buildId;
+    }
+    return executionArnOf((await this.bakery()).stateMachineArn, checkBuildId(buildId));
+  }
+
+  /** The AWS services, made on first use: the SDK's, or the simulator's with --simulate. */
+  private aws(): Promise<Services> {
+    this.services ??= this.options.simulate !== undefined
+      ? simulatedServices(this.options.simulate, this.options.speed ?? 30)
+      : Promise.resolve(this.awsOptions()).then((options) => ({ stepFunctions: new SdkStepFunctions(options), logs: new SdkLogs(options) }));
+    return this.services;
+  }
+
+  private awsOptions(): AwsOptions {
+    return { region: this.options.region ?? regionOfArn(this.options.stateMachine) ?? this.regionHint, profile: this.options.profile };
+  }
+}

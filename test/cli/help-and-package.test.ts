@@ -1,0 +1,72 @@
+/**
+ * Every command explains itself with --help (options, the global options, examples); usage errors are one
+ * line and a hint with exit code 2; and the bundle that ships as the package's `bin` runs on its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bakeryOffline, cliEnvironment, ROOT } from './fixtures/run-bakery';
+
+const COMMANDS: Record<string, string[]> = {
+  build: ['--follow', '--override <path=value>', '--name <buildId>', '$ bakery build nginx --follow'],
+  list: ['--recipe <name>', '--limit <n>', '$ bakery list --recipe nginx --limit 5'],
+  status: ['<buildId>', '--follow', '$ bakery status nginx-20261125101500-1a2b'],
+  logs: ['<buildId>', '--step <n>', '$ bakery logs nginx-20261125101500-1a2b --step 2'],
+  simulate: ['--fault <rule>', '--state <file>', '--inventory', 'step:<n>:fail', '$ bakery simulate examples/recipes/nginx.json'],
+  validate: ['<recipe.json>', '$ bakery validate examples/recipes/nginx.json'],
+};
+
+describe('--help', () => {
+  test.each(Object.entries(COMMANDS))('bakery %s --help: usage, options, global options, examples', (command, expected) => {
+    const run = bakeryOffline(command, '--help');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: bakery ${command} `));
+    for (const text of expected) expect(run.stdout).toContain(text);
+    for (const global of ['--region <region>', '--profile <name>', '--state-machine <arn>', '--bakery <bakeryId>', '--json', '--debug']) {
+      expect(run.stdout).toContain(global);
+    }
+    expect(run.stdout).toMatch(/Examples?:/);
+  });
+
+  test('bakery --help lists every command; bakery alone prints it and exits 2', () => {
+    const help = bakeryOffline('--help');
+    expect(help.code).toBe(0);
+    for (const command of Object.keys(COMMANDS)) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(help.stdout).toContain('--state-machine <arn>');
+    const bare = bakeryOffline();
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe(help.stdout);
+  });
+
+  test('usage errors: one line, a hint, exit code 2', () => {
+    const unknown = bakeryOffline('buld', 'nginx');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("bakery: unknown command 'buld' (Did you mean build?)\nhint: bakery --help lists the commands\n");
+    const limit = bakeryOffline('list', '--limit', '0');
+    expect(limit.code).toBe(2);
+    expect(limit.stderr).toBe("bakery: option '-l, --limit <n>' argument '0' is invalid. expected a whole number from 1.\nhint: bakery list --help shows the usage\n");
+    const missing = bakeryOffline('logs');
+    expect(missing.stderr).toBe("bakery: missing required argument 'buildId'\nhint: bakery logs --help shows the usage\n");
+  });
+});
+
+describe('the packaged bin', () => {
+  test('scripts/bundle-cli.mjs bundles the CLI into one file that runs without the sources', () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'bakery-bin-')), 'bakery.js');
+    const bundled = spawnSync(process.execPath, ['scripts/bundle-cli.mjs', '--outfile', outfile], { cwd: ROOT, encoding: 'utf8' });
+    expect(bundled.stderr).toBe('');
+    expect(bundled.status).toBe(0);
+
+    const help = spawnSync(outfile, ['build', '--help'], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: bakery build [options] <recipe>');
+    const validate = spawnSync(process.execPath, [outfile, 'validate', 'examples/recipes/nginx.json'], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
+    expect(validate.stdout).toBe('examples/recipes/nginx.json: valid recipe "nginx" (3 step(s))\n');
+    // Without credentials the first AWS call fails with one line and a hint, not a stack trace.
+    const noRegion = spawnSync(process.execPath, [outfile, 'list'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: tmpdir(), AWS_EC2_METADATA_DISABLED: 'true' }, encoding: 'utf8' });
+    expect(noRegion.status).toBe(1);
+    expect(noRegion.stderr).toMatch(/^bakery: (no AWS region set|no AWS credentials found.*)\nhint: /);
+  });
+});
