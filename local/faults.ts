@@ -219,6 +219,8 @@ function throttleError(service: ServiceName, rule: string): SimulatedAwsError {
       return new SimulatedAwsError(service, 'SlowDown', `Please reduce your request rate. ${injected}`, { ...options, httpStatusCode: 503 });
     case 'sts':
       return new SimulatedAwsError(service, 'Throttling', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
+    case 'logs':
+      return new SimulatedAwsError(service, 'ThrottlingException', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
   }
 }
 
@@ -234,5 +236,7 @@ function hardError(service: ServiceName, operation: string, rule: string): Simul
       return new SimulatedAwsError(service, 'AccessDenied', `Access Denied ${injected}`, { httpStatusCode: 403 });
     case 'sts':
       return new SimulatedAwsError(service, 'AccessDenied', `User is not authorized to perform: sts:${operation} ${injected}`, { httpStatusCode: 403 });
+    case 'logs':
+      return new SimulatedAwsError(service, 'AccessDeniedException', `User is not authorized to perform: logs:${operation} ${injected}`, { httpStatusCode: 400 });
   }
 }

@@ -18,6 +18,7 @@
  * (`await Body.transformToString()`).
  */
 import { Readable } from 'node:stream';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import * as s3 from '@aws-sdk/client-s3';
 import * as ssm from '@aws-sdk/client-ssm';
@@ -58,7 +59,9 @@ interface HandlerArgs { readonly input: object }
 interface HandlerContext { readonly clientName?: string; readonly commandName?: string }
 type Next = (args: HandlerArgs) => Promise<unknown>;
 
-const CLIENT_SERVICES: Record<string, ServiceName> = { EC2Client: 'ec2', SSMClient: 'ssm', S3Client: 's3', STSClient: 'sts' };
+const CLIENT_SERVICES: Record<string, ServiceName> = {
+  EC2Client: 'ec2', SSMClient: 'ssm', S3Client: 's3', STSClient: 'sts', CloudWatchLogsClient: 'logs',
+};
 
 function serviceOfClient(clientName: string | undefined): ServiceName | undefined {
   return clientName === undefined ? undefined : CLIENT_SERVICES[clientName];
@@ -69,6 +72,7 @@ const MODELED: Record<Exclude<ServiceName, 'ec2'>, { base: typeof ssm.SSMService
   ssm: { base: ssm.SSMServiceException, module: ssm as unknown as Record<string, unknown> },
   s3: { base: s3.S3ServiceException, module: s3 as unknown as Record<string, unknown> },
   sts: { base: sts.STSServiceException, module: sts as unknown as Record<string, unknown> },
+  logs: { base: logs.CloudWatchLogsServiceException, module: logs as unknown as Record<string, unknown> },
 };
 
 interface ResponseMetadata {

@@ -185,8 +185,15 @@ export class SimulatedStepFunctions {
     throw new SfnError('ValidationException', `cannot stop simulated execution ${record.name}: ${state}`);
   }
 
+  /** A log line shows once the playback of the execution that wrote it has reached it. */
+  private isPlayed(timestamp: number): boolean {
+    const writer = this.records().find((record) => record.startDate <= timestamp && timestamp <= record.stopDate);
+    return !writer || timestamp <= this.playedUntil(writer);
+  }
+
   private logEvents(input: { logGroupName: string; logStreamName: string; nextToken?: string }): object {
-    const events = this.account.logEvents(input.logGroupName).filter((event) => event.logStreamName === input.logStreamName);
+    const events = this.account.logEvents(input.logGroupName)
+      .filter((event) => event.logStreamName === input.logStreamName && this.isPlayed(event.timestamp));
     if (events.length === 0 && !this.account.logEvents(input.logGroupName).length) {
       throw new SfnError('ResourceNotFoundException', `The specified log group does not exist: ${input.logGroupName}`);
     }

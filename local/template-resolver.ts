@@ -50,6 +50,8 @@ function resolveRef(logicalId: string, env: ResolverEnvironment): string {
   };
   if (pseudo[logicalId]) return pseudo[logicalId];
   if (!env.resources[logicalId]) throw new Error(`simulator: Ref to unknown resource ${logicalId}`);
+  // Ref of a state machine is its ARN; other resources' Ref is their name, here the logical id.
+  if (env.resources[logicalId].Type === 'AWS::StepFunctions::StateMachine') return `arn:aws:states:${env.region}:${env.account}:stateMachine:${logicalId}`;
   return logicalId;
 }
 

@@ -3,7 +3,7 @@
  * would throw (same `name`, `$fault` and HTTP status), so handlers cannot tell the difference.
  */
 
-export type ServiceName = 'ec2' | 'ssm' | 's3' | 'sts';
+export type ServiceName = 'ec2' | 'ssm' | 's3' | 'sts' | 'logs';
 
 export interface SimulatedErrorOptions {
   readonly fault?: 'client' | 'server';
@@ -44,6 +44,11 @@ export function ssmError(code: string, message: string, options?: SimulatedError
 /** An S3 client error (HTTP 400 unless told otherwise). */
 export function s3Error(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
   return new SimulatedAwsError('s3', code, message, options);
+}
+
+/** A CloudWatch Logs client error (HTTP 400 unless told otherwise). */
+export function logsError(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
+  return new SimulatedAwsError('logs', code, message, options);
 }
 
 /** An STS client error (HTTP 400 unless told otherwise). */

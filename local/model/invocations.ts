@@ -219,9 +219,10 @@ export function getCommandInvocation(ctx: OperationContext, input: GetCommandInv
     ExecutionEndDateTime: view.endedAt !== undefined ? new Date(view.endedAt).toISOString() : '',
     Status: view.status as GetCommandInvocationResult['Status'],
     StatusDetails: view.statusDetails,
-    StandardOutputContent: joined(view.output, 'stdout', STDOUT_LIMIT),
+    // SSM fills the inline output only once the plugin has ended; while it runs, the output is in CloudWatch Logs only.
+    StandardOutputContent: view.endedAt !== undefined ? joined(view.output, 'stdout', STDOUT_LIMIT) : '',
     StandardOutputUrl: '',
-    StandardErrorContent: joined(view.output, 'stderr', STDERR_LIMIT),
+    StandardErrorContent: view.endedAt !== undefined ? joined(view.output, 'stderr', STDERR_LIMIT) : '',
     StandardErrorUrl: '',
     CloudWatchOutputConfig: record.logGroupName
       ? { CloudWatchLogGroupName: record.logGroupName, CloudWatchOutputEnabled: true }

@@ -12,6 +12,7 @@ import { getCommandInvocation, listCommandInvocations, sendCommand } from './inv
 import {
   createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate, describeLaunchTemplateVersions, modifyLaunchTemplate,
 } from './launch-templates';
+import { getLogEvents } from './log-events';
 import { BucketDirectory, deleteObject, getObject, headObject, listObjectsV2, putObject } from './s3';
 import { describeSnapshotAttribute, modifySnapshotAttribute } from './snapshot-sharing';
 import { deleteSnapshot, describeSnapshots } from './snapshots';
@@ -84,11 +85,16 @@ export const STS_OPERATIONS: Record<string, Operation> = {
   GetCallerIdentity: getCallerIdentity,
 };
 
+export const LOGS_OPERATIONS: Record<string, Operation> = {
+  GetLogEvents: getLogEvents,
+};
+
 const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {
   ec2: EC2_OPERATIONS,
   ssm: SSM_OPERATIONS,
   s3: S3_OPERATIONS,
   sts: STS_OPERATIONS,
+  logs: LOGS_OPERATIONS,
 };
 
 /** The operation table of a service. */
