@@ -4,7 +4,7 @@
  *
  * Event: `BakeState` with `provision.commandId`, `stepStartedAt` and `poll`. Returns: on Success the
  * state with the step's result recorded, `provision.index` advanced and `poll.done`; while the
- * command runs, the next poll. Throws `ProvisioningStepFailed` (with the exit code and the last 20
+ * command runs, the next poll and `provision.outputTail`, the latest lines it wrote to the log group. Throws `ProvisioningStepFailed` (with the exit code and the last 20
  * lines of output) when the command ends otherwise, `StepTimedOut` when the budget is spent.
  */
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
@@ -12,6 +12,7 @@ import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
 import { handleStep } from './shared/handle-step';
+import { liveOutputTail } from './shared/live-output';
 import { LambdaContext, logger } from './shared/logger';
 import { inlineOutputTruncated, outputTail, TAIL_LINES } from './shared/output-tail';
 import { secondsSince } from './shared/phases';
@@ -50,7 +51,8 @@ async function checkStep(state: BakeState): Promise<BakeState> {
       `(status ${status}, command ${provision.commandId}); raise its timeoutSeconds if it needs longer`,
     );
   }
-  return { ...state, poll: nextPoll(poll) };
+  const latestLines = await liveOutputTail(config.outputLogGroup(), provision.commandId, requireInstanceId(state, 'check-step'));
+  return { ...state, provision: { ...provision, ...(latestLines ? { outputTail: latestLines } : {}) }, poll: nextPoll(poll) };
 }
 
 /** The command's invocation on the instance; right after SendCommand SSM may not know it yet (Pending). */
@@ -66,7 +68,8 @@ async function commandInvocation(commandId: string, instanceId: string): Promise
 /** Progress after a successful step: its result recorded and the next step selected. */
 function recordSuccess(provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): ProvisionProgress {
   const result = { step: provision.index + 1, kind: stepKind(step), status: 'Success', exitCode: invocation.ResponseCode ?? 0, seconds };
-  return { ...provision, index: provision.index + 1, results: [...provision.results, result] };
+  const { outputTail: _finished, ...rest } = provision;
+  return { ...rest, index: provision.index + 1, results: [...provision.results, result] };
 }
 
 /** The error for a step that ended without success, with its output tail and where the full output is. */

@@ -152,6 +152,8 @@ export class AmiBakery extends Construct implements IConnectable {
         ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
       },
     });
+    // The check of a running step reads its latest output lines for people watching the bake.
+    this.commandOutputLogGroup.grant(functions['check-step'], 'logs:GetLogEvents');
     if (props.manifestBucket) {
       for (const step of ['finish', 'cleanup-failure'] as const) props.manifestBucket.grantPut(functions[step], `${props.manifestPrefix ?? 'manifests/'}*`);
     }

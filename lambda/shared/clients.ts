@@ -8,6 +8,7 @@
  * clients through `onEveryClient`, which reaches the clients made so far and every one made later;
  * handlers never know about it.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -19,7 +20,7 @@ import { STSClient } from '@aws-sdk/client-sts';
  */
 const config = { maxAttempts: 1 };
 
-export type AwsClient = EC2Client | SSMClient | S3Client | STSClient;
+export type AwsClient = EC2Client | SSMClient | S3Client | STSClient | CloudWatchLogsClient;
 
 /** What a client is for: its region (none: the bakery's own) and, for another account, the role it acts as. */
 export interface ClientScope {
@@ -42,6 +43,7 @@ export const clients = {
   ssm: new SSMClient(config),
   s3: new S3Client(config),
   sts: new STSClient(config),
+  logs: new CloudWatchLogsClient(config),
 } as const;
 
 const made: { client: AwsClient; scope: ClientScope }[] = Object.values(clients).map((client) => ({ client, scope: {} }));
@@ -90,6 +92,11 @@ export function ssmAs(roleArn: string, region: string, credentials: TemporaryCre
 /** The shared S3 client. */
 export function s3(): S3Client {
   return clients.s3;
+}
+
+/** The shared CloudWatch Logs client. */
+export function logs(): CloudWatchLogsClient {
+  return clients.logs;
 }
 
 /** The shared STS client. */

@@ -63,6 +63,8 @@ export interface ProvisionProgress {
   readonly index: number;
   readonly count: number;
   readonly commandId?: string;
+  /** The running step's latest output lines (from the command-output log group), for people watching the bake. */
+  readonly outputTail?: string[];
   /** Outcomes of finished steps, shown by the CLI and kept in the manifest. */
   readonly results: StepResult[];
 }

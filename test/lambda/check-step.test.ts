@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -5,6 +6,7 @@ import { advanceSeconds, awsError, bakeState, freezeTime, INSTANCE_ID, pollState
 import { handler } from '../../lambda/check-step';
 
 const ssmMock = mockClient(SSMClient);
+const logsMock = mockClient(CloudWatchLogsClient);
 
 /** The state while step `index` (from 0) runs as command cmd-1, sent at T0. */
 function runningState(index = 0, poll = pollState({ seconds: 5, budgetSeconds: 2100 })) {
@@ -23,6 +25,8 @@ function numberedLines(count: number, prefix = 'line'): string {
 
 beforeEach(() => {
   ssmMock.reset();
+  logsMock.reset();
+  logsMock.on(GetLogEventsCommand).rejects(awsError('ResourceNotFoundException', 'The specified log stream does not exist.'));
   setEnv();
   freezeTime();
 });
@@ -30,6 +34,26 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('check-step', () => {
+  test('while the command runs, the state carries its latest output lines from the log group, stdout and stderr in time order', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StandardOutputContent: '' });
+    const stream = (name: string) => `cmd-1/${INSTANCE_ID}/aws-runShellScript/${name}`;
+    logsMock.on(GetLogEventsCommand, { logStreamName: stream('stdout') })
+      .resolves({ events: [{ timestamp: 1, message: 'Reading package lists...' }, { timestamp: 3, message: 'Setting up nginx' }] });
+    logsMock.on(GetLogEventsCommand, { logStreamName: stream('stderr') }).resolves({ events: [{ timestamp: 2, message: 'debconf: falling back' }] });
+
+    const result = await handler(runningState());
+
+    expect(logsMock).toHaveReceivedCommandWith(GetLogEventsCommand, { logGroupName: '/cdk-ami-bakery/bakery-test/output', startFromHead: false });
+    expect(result.provision?.outputTail).toEqual(['Reading package lists...', 'debconf: falling back', 'Setting up nginx']);
+  });
+
+  test('no stream yet, or logs that cannot be read, mean no tail and never a failed step', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress' });
+    expect((await handler(runningState())).provision?.outputTail).toEqual([]);
+    logsMock.on(GetLogEventsCommand).rejects(awsError('AccessDeniedException'));
+    expect((await handler(runningState())).provision?.outputTail).toEqual([]);
+  });
+
   test('InvocationDoesNotExist right after SendCommand counts as pending', async () => {
     ssmMock.on(GetCommandInvocationCommand).rejects(awsError('InvocationDoesNotExist'));
 

@@ -1,0 +1,48 @@
+/**
+ * The running step's latest output lines, for people watching a bake (the CLI, the console's state output).
+ * SSM fills a command's inline output only once it has ended; while it runs, the agent streams it to the
+ * command-output log group, to `<commandId>/<instanceId>/aws-runShellScript/stdout` and `/stderr`. Reading it
+ * never fails a step: without the stream yet (or any error) there is simply no tail.
+ */
+import { GetLogEventsCommand, OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { logs } from './clients';
+import { describeError } from './errors';
+import { logger } from './logger';
+import { MAX_TAIL_CHARACTERS } from './output-tail';
+
+/** Lines of live output a check keeps in the state. */
+export const LIVE_TAIL_LINES = 10;
+
+/** The last lines the command has written so far (standard output and error, in time order). */
+export async function liveOutputTail(logGroupName: string | undefined, commandId: string, instanceId: string): Promise<string[] | undefined> {
+  if (!logGroupName) return undefined;
+  const streams = ['stdout', 'stderr'].map((stream) => `${commandId}/${instanceId}/aws-runShellScript/${stream}`);
+  const events = (await Promise.all(streams.map((stream) => latestEvents(logGroupName, stream)))).flat();
+  const lines = events
+    .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
+    .flatMap((event) => (event.message ?? '').replace(/\s+$/, '').split(/\r?\n/))
+    .slice(-LIVE_TAIL_LINES);
+  return capped(lines);
+}
+
+async function latestEvents(logGroupName: string, logStreamName: string): Promise<OutputLogEvent[]> {
+  try {
+    const { events } = await logs().send(new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: false, limit: LIVE_TAIL_LINES }));
+    return events ?? [];
+  } catch (error) {
+    if ((error as Error)?.name !== 'ResourceNotFoundException') logger.warn('Could not read the step\'s live output', { error: describeError(error) });
+    return [];
+  }
+}
+
+/** Keeps the state small: the newest lines that fit in `MAX_TAIL_CHARACTERS`. */
+function capped(lines: string[]): string[] {
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of [...lines].reverse()) {
+    size += line.length + 1;
+    if (size > MAX_TAIL_CHARACTERS) break;
+    kept.unshift(line);
+  }
+  return kept;
+}
