@@ -37,7 +37,9 @@ export class ProgressPrinter {
   public summary(bake: SimulatedBake): void {
     const { manifest } = bake;
     const simulated = formatDuration(bake.simulatedSeconds);
-    if (bake.status === 'SUCCEEDED') {
+    if (manifest.status === 'SKIPPED') {
+      this.out.write(`SKIPPED after ${simulated} of simulated time, nothing launched: ${manifest.skippedBecause ?? 'no rebuild needed'}\n`);
+    } else if (bake.status === 'SUCCEEDED') {
       const amis = manifest.artifacts.map((artifact) => `${artifact.amiId} (${artifact.name}, ${artifact.region})`).join(', ');
       this.out.write(`SUCCEEDED in ${simulated} of simulated time: ${amis}\n`);
     } else {

@@ -55,6 +55,26 @@ describe('bakery simulate --state', () => {
     expect(JSON.parse(readFileSync(state, 'utf8')).version).toBe(1);
   });
 
+  test('rebuild whenSourceChanges: the second bake from the same source and recipe is SKIPPED and launches nothing; a changed recipe bakes', () => {
+    const state = stateFile();
+    const document = { ...JSON.parse(readFileSync(join(ROOT, 'examples/recipes/nginx.json'), 'utf8')), rebuild: 'whenSourceChanges' };
+    const recipePath = join(mkdtempSync(join(tmpdir(), 'bakery-cli-rebuild-')), 'nginx.json');
+    writeFileSync(recipePath, JSON.stringify(document));
+    const first = JSON.parse(bakery('simulate', recipePath, '--json', '--state', state).lastLine);
+
+    const again = bakery('simulate', recipePath, '--state', state, '--json');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^SKIPPED after .*nothing launched: the newest image of recipe "nginx", ami-/m);
+    expect(JSON.parse(again.lastLine)).toMatchObject({ status: 'SKIPPED', artifacts: [{ amiId: first.artifacts[0].amiId }] });
+    const afterSkip = JSON.parse(bakery('simulate', '--state', state, '--inventory').lastLine);
+    expect(afterSkip.instances).toHaveLength(1);
+
+    writeFileSync(recipePath, JSON.stringify({ ...document, ami: { ...document.ami, tags: { ...document.ami.tags, patched: 'yes' } } }));
+    const changed = JSON.parse(bakery('simulate', recipePath, '--json', '--state', state).lastLine);
+    expect(changed.status).toBe('SUCCEEDED');
+    expect(changed.artifacts[0].amiId).not.toBe(first.artifacts[0].amiId);
+  });
+
   test('--inventory prints one JSON line with the documented fields; the public catalog is left out', () => {
     const state = stateFile();
     expect(bakery('simulate', 'examples/recipes/nginx.json', '--json', '--state', state, '--fault', 'step:2:fail').code).toBe(1);
