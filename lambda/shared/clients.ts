@@ -48,6 +48,8 @@ export const clients = {
 
 const made: { client: AwsClient; scope: ClientScope }[] = Object.values(clients).map((client) => ({ client, scope: {} }));
 const regional = new Map<string, AwsClient>();
+/** Clients acting through a role, by region and role, with the access key they were made with. */
+const assumed = new Map<string, { readonly client: SSMClient; readonly accessKeyId: string }>();
 const hooks = new Set<ClientHook>();
 
 /**
@@ -65,10 +67,15 @@ function remember<C extends AwsClient>(key: string, create: () => C, scope: Clie
   if (!client) {
     client = create();
     regional.set(key, client);
-    made.push({ client, scope });
-    hooks.forEach((hook) => hook(client!, scope));
+    announce(client, scope);
   }
   return client;
+}
+
+/** Keeps a new client and tells the hooks about it. */
+function announce(client: AwsClient, scope: ClientScope): void {
+  made.push({ client, scope });
+  hooks.forEach((hook) => hook(client, scope));
 }
 
 /** The EC2 client of a region (the bakery's own when none is named). */
@@ -83,10 +90,24 @@ export function ssm(region?: string): SSMClient {
   return remember(`ssm:${region}`, () => new SSMClient({ ...config, region }), { region });
 }
 
-/** An SSM client in a region of another account, acting with credentials of a role assumed there. */
+/**
+ * An SSM client in a region of another account, acting with credentials of a role assumed there. New credentials
+ * (a later bake's) replace the client kept for that role and region, so a warm Lambda keeps one per pair.
+ */
 export function ssmAs(roleArn: string, region: string, credentials: TemporaryCredentials): SSMClient {
-  const key = `ssm:${region}:${roleArn}:${credentials.accessKeyId}`;
-  return remember(key, () => new SSMClient({ ...config, region, credentials }), { region, roleArn });
+  const key = `ssm:${region}:${roleArn}`;
+  const kept = assumed.get(key);
+  if (kept?.accessKeyId === credentials.accessKeyId) return kept.client;
+  if (kept) forget(kept.client);
+  const client = new SSMClient({ ...config, region, credentials });
+  assumed.set(key, { client, accessKeyId: credentials.accessKeyId });
+  announce(client, { region, roleArn });
+  return client;
+}
+
+function forget(client: AwsClient): void {
+  const index = made.findIndex((entry) => entry.client === client);
+  if (index >= 0) made.splice(index, 1);
 }
 
 /** The shared S3 client. */
