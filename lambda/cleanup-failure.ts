@@ -112,7 +112,9 @@ async function removeEverything(build: BuildContext, state: BakeState, keepInsta
 /** Where `distribution.ssmParameter` already names one of the build's images, the value it had before; returns what it could not restore. */
 async function restoreParameters(build: BuildContext, state: BakeState): Promise<string[]> {
   const name = build.recipe.distribution?.ssmParameter;
-  if (!name || !state.imageId) return [];
+  // Only Distribute writes parameters, after every copy is made (`state.copies` set): a bake that failed earlier wrote none.
+  const mayHaveWritten = state.copies !== undefined && (state.failedPhase === 'distribute' || state.failedPhase === 'cleanup');
+  if (!name || !state.imageId || !mayHaveWritten) return [];
   const artifacts = [{ region: build.region, amiId: state.imageId, name: build.amiName, snapshotIds: [] }, ...state.copies ?? []];
   const buildImageIds = artifacts.map((artifact) => artifact.amiId);
   const clients = new ParameterClients(build.buildId);

@@ -11,7 +11,7 @@ import { CopyImageCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
 import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
 import { handleStep } from './shared/handle-step';
-import { findOwnImageByName } from './shared/images';
+import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
@@ -36,18 +36,24 @@ async function copyImage(state: CopyState): Promise<CopyState> {
 }
 
 /**
- * The copy this build already made in the region (an earlier attempt of this step), if any. An image of the
- * same name that another build made stops the bake: it would be replaced by nothing, and EC2 refuses the name.
+ * The copy this build already made in the region (an earlier attempt of this step), if any. An older image of
+ * the same name is replaced when the recipe says `ami.forceDeregister` and this bakery made it (as in the
+ * bakery's own region); any other stops the bake, as EC2 would refuse the name.
  */
 async function thisBuildsCopy(build: BuildContext, region: string): Promise<string | undefined> {
   const existing = await findOwnImageByName(build.amiName, region);
   if (!existing) return undefined;
-  if (tagValue(existing.Tags, TAG_KEYS.buildId) !== build.buildId) {
-    throw new AmiNameInUse(`an image named "${build.amiName}" already exists in ${region} (${existing.ImageId}), so the copy cannot take ` +
-      'that name. Put {{timestamp}} or {{buildId}} in ami.name, or deregister that image in that region.');
+  if (tagValue(existing.Tags, TAG_KEYS.buildId) === build.buildId) {
+    logger.info('Reusing the copy this build already made', { region, copyId: existing.ImageId });
+    return existing.ImageId!;
   }
-  logger.info('Reusing the copy this build already made', { region, copyId: existing.ImageId });
-  return existing.ImageId!;
+  if (build.recipe.ami?.forceDeregister === true && tagValue(existing.Tags, TAG_KEYS.bakery) === build.bakeryId) {
+    logger.info('Replacing an older image of the same name (ami.forceDeregister)', { region, imageId: existing.ImageId });
+    await deregisterImageAndSnapshots(existing, region);
+    return undefined;
+  }
+  throw new AmiNameInUse(`an image named "${build.amiName}" already exists in ${region} (${existing.ImageId}), so the copy cannot take ` +
+    'that name. Put {{timestamp}} or {{buildId}} in ami.name, or deregister that image in that region.');
 }
 
 async function startCopy(build: BuildContext, imageId: string, target: CopyTarget): Promise<string> {

@@ -11,7 +11,7 @@ import { EnableImageDeprecationCommand, EnableImageDeregistrationProtectionComma
 import { ec2 } from './shared/clients';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
-import { ParameterClients, parameterTargets, publishParameter } from './shared/parameters';
+import { confirmParameters, ParameterClients, parameterTargets, writeParameter } from './shared/parameters';
 import { enterPhase } from './shared/phases';
 import { shareImage } from './shared/sharing';
 import { artifactsOf, requireBuild } from './shared/state';
@@ -57,7 +57,8 @@ async function publishParameters(build: BuildContext, artifacts: readonly Artifa
   const name = build.recipe.distribution?.ssmParameter;
   if (!name) return [];
   const clients = new ParameterClients(build.buildId);
-  const published: PublishedParameter[] = [];
-  for (const target of parameterTargets(build, artifacts)) published.push(await publishParameter(clients, name, target));
-  return published;
+  const written: PublishedParameter[] = [];
+  for (const target of parameterTargets(build, artifacts)) written.push(await writeParameter(clients, name, target));
+  await confirmParameters(clients, written);
+  return written;
 }

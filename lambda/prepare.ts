@@ -54,7 +54,9 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
     logger.info('No rebuild needed', { recipe: recipe.name, reason: skip.reason });
     return { build, phases, skipped: skippedManifest(build, { build, phases }, skip) };
   }
-  await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true, build.bakeryId);
+  for (const copyRegion of [undefined, ...build.copyTargets.map((target) => target.region)]) {
+    await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true, build.bakeryId, copyRegion);
+  }
   logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
   return { build, phases };
 }
@@ -163,18 +165,20 @@ function copyRegionsTag(recipe: RecipeDocument): Record<string, string> {
 }
 
 /**
- * Refuses an AMI name this account already uses, before anything is launched. `forceDeregister` replaces
- * only an image this bakery made: the runner may not deregister anything else.
+ * Refuses an AMI name this account already uses, in the bakery's region or a copy region (none: the bakery's
+ * own), before anything is launched. `forceDeregister` replaces only an image this bakery made: the runner may
+ * not deregister anything else.
  */
-async function refuseNameInUse(amiName: string, forceDeregister: boolean, bakeryId: string): Promise<void> {
-  logger.info('Checking that the AMI name is free', { amiName });
-  const existing = await findOwnImageByName(amiName);
+async function refuseNameInUse(amiName: string, forceDeregister: boolean, bakeryId: string, region?: string): Promise<void> {
+  logger.info('Checking that the AMI name is free', { amiName, region });
+  const existing = await findOwnImageByName(amiName, region);
   if (!existing) return;
   const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === bakeryId;
   if (forceDeregister && madeHere) return;
+  const where = region ? `in ${region}` : 'in this account and region';
   throw new AmiNameInUse(forceDeregister
-    ? `an image named "${amiName}" already exists (${existing.ImageId}) and this bakery did not make it, so ami.forceDeregister ` +
+    ? `an image named "${amiName}" already exists ${where} (${existing.ImageId}) and this bakery did not make it, so ami.forceDeregister ` +
       'cannot replace it. Choose another ami.name, or deregister that image yourself.'
-    : `an image named "${amiName}" already exists in this account and region (${existing.ImageId}). ` +
+    : `an image named "${amiName}" already exists ${where} (${existing.ImageId}). ` +
       'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace an image this bakery made.');
 }

@@ -1,12 +1,13 @@
 /**
  * The copy of each manifest in S3 (`manifestBucket` on the construct): `<prefix><recipe>/<build id>.json`,
- * so a recipe's bakes list in order under one prefix. Writing it never fails a bake that made its images:
- * throttling and server errors are retried by the state machine, anything else is logged.
+ * so a recipe's bakes list in order under one prefix. Writing it never fails a bake: a failed step would
+ * send a bake that made and handed over its images to the failure cleanup, which removes them. A write that
+ * fails is logged, and the manifest stays in the execution's output and the bake event.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './clients';
 import * as config from './config';
-import { describeError, toTransient, TransientAwsError } from './errors';
+import { describeError } from './errors';
 import { logger } from './logger';
 import type { Manifest } from './types';
 
@@ -32,8 +33,6 @@ export async function storeManifest(manifest: Manifest): Promise<string | undefi
     logger.info('Wrote the manifest', { url });
     return url;
   } catch (error) {
-    const thrown = toTransient(error);
-    if (thrown instanceof TransientAwsError) throw thrown;
     logger.error('Could not write the manifest to the manifest bucket; the execution output still has it', { url, error: describeError(error) });
     return undefined;
   }

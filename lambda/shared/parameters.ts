@@ -59,21 +59,53 @@ export class ParameterClients {
   }
 }
 
-/** Sets the parameter to the target's image id, then reads it back: SSM may refuse an image id it cannot see. */
-export async function publishParameter(clients: ParameterClients, name: string, target: ParameterTarget): Promise<PublishedParameter> {
+/** How long Distribute waits for SSM to store the new values: it checks `aws:ec2:image` values asynchronously. */
+export const CONFIRM_SECONDS = 30;
+const CONFIRM_INTERVAL_MS = 2_000;
+
+/** Sets the parameter to the target's image id; SSM stores the new version once its image check passes. */
+export async function writeParameter(clients: ParameterClients, name: string, target: ParameterTarget): Promise<PublishedParameter> {
   const client = await clients.for(target);
-  const where = { name, region: target.region, roleArn: target.roleArn, imageId: target.imageId };
-  logger.info('Setting the SSM parameter to the new image', where);
+  logger.info('Setting the SSM parameter to the new image', { name, region: target.region, roleArn: target.roleArn, imageId: target.imageId });
   const { Version } = await client.send(new PutParameterCommand({
     Name: name, Value: target.imageId, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true,
   }));
-  const { Parameter } = await client.send(new GetParameterCommand({ Name: name }));
-  if (Parameter?.Value !== target.imageId) {
-    const account = target.roleArn ? `account ${accountOfRole(target.roleArn)}` : 'this account';
-    throw new ParameterNotUpdated(`SSM did not set ${name} in ${target.region} (${account}) to ${target.imageId}: its aws:ec2:image check ` +
-      'found no such image visible there. Share the image with that account (distribution.sharing) and try again.');
-  }
   return { name, region: target.region, value: target.imageId, version: Version ?? 0, ...roleFields(target.roleArn) };
+}
+
+/**
+ * Waits (at most `CONFIRM_SECONDS` in all) until every written parameter holds its new version. SSM drops a
+ * value whose image it cannot see; that ends the step with `ParameterNotUpdated`, and the failure cleanup puts
+ * the parameters back.
+ */
+export async function confirmParameters(clients: ParameterClients, written: readonly PublishedParameter[]): Promise<void> {
+  const deadline = Date.now() + CONFIRM_SECONDS * 1000;
+  let pending = [...written];
+  for (;;) {
+    const stored = await Promise.all(pending.map((parameter) => isStored(clients, parameter)));
+    pending = pending.filter((_, index) => !stored[index]);
+    if (pending.length === 0) return;
+    if (Date.now() >= deadline) throw notStored(pending[0]);
+    await new Promise((resolve) => setTimeout(resolve, CONFIRM_INTERVAL_MS));
+  }
+}
+
+async function isStored(clients: ParameterClients, parameter: PublishedParameter): Promise<boolean> {
+  const client = await clients.for(parameter);
+  try {
+    const { Parameter } = await client.send(new GetParameterCommand({ Name: parameter.name }));
+    return Parameter?.Value === parameter.value && (Parameter.Version ?? 0) >= parameter.version;
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'ParameterNotFound')) return false;
+    throw error;
+  }
+}
+
+function notStored(parameter: PublishedParameter): ParameterNotUpdated {
+  const account = parameter.accountId ? `account ${parameter.accountId}` : 'this account';
+  return new ParameterNotUpdated(`SSM did not store ${parameter.value} in ${parameter.name} in ${parameter.region} (${account}) within ` +
+    `${CONFIRM_SECONDS} s: its aws:ec2:image check found no such image visible there. Share the image with that account ` +
+    '(distribution.sharing), or check that the parameter is not a text parameter (its data type cannot change).');
 }
 
 function roleFields(roleArn: string | undefined): Partial<PublishedParameter> {

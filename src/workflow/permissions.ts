@@ -32,7 +32,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
-    'copy-image': [statements.describe('ec2:DescribeImages'), ...statements.copyImage()],
+    'copy-image': [statements.describe('ec2:DescribeImages'), ...statements.copyImage(), ...statements.removeImages()],
     'check-copy': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'distribute': [
       statements.onTaggedImages('ec2:EnableImageDeprecation'),

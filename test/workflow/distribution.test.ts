@@ -91,6 +91,20 @@ describe('copies to other regions', () => {
     expect(bake.manifest.leakedResources.filter((id) => !id.startsWith('i-') && !id.startsWith('vol-'))).toEqual([]);
   });
 
+  test('a fixed name with forceDeregister replaces the older image in every region; without it, the clash is refused in Prepare', async () => {
+    const fixed = (force: boolean) => distributed({ regions: ['eu-west-1'] }, { ami: { name: 'web-fixed', forceDeregister: force } });
+    const bakes = await bakeInARow(fixed(true), 2);
+
+    expect(bakes.map((bake) => bake.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    for (const artifact of bakes[1].manifest.artifacts) {
+      expect(imagesIn(bakes[0].account, artifact.region).map((image) => image.ImageId)).toEqual([artifact.amiId]);
+      expect(snapshotsIn(bakes[0].account, artifact.region).map((snapshot) => snapshot.SnapshotId)).toEqual(artifact.snapshotIds);
+    }
+    bakes[0].account.invoke('ec2', 'DeregisterImage', { ImageId: bakes[1].manifest.artifacts[0].amiId });
+    const clash = await simulateBake({ account: bakes[0].account, input: { recipe: fixed(false) }, startTime: new Date(START.getTime() + 3 * DAY) });
+    expect(clash.manifest.error).toMatchObject({ phase: 'prepare', message: expect.stringContaining('already exists in eu-west-1') });
+  });
+
   test('retention applies in every region: the older bake\'s copies and their snapshots go', async () => {
     const bakes = await bakeInARow(distributed({ regions: ['eu-west-1'] }, { retention: { keepLatest: 1 } }), 2);
 
@@ -198,6 +212,27 @@ describe('SSM parameters', () => {
     expect(bake.status).toBe('SUCCEEDED');
     for (const artifact of bake.manifest.artifacts) expect(parameterIn(peer, NAME, artifact.region)).toBe(artifact.amiId);
     expect(bake.manifest.parameters?.filter((parameter) => parameter.accountId === PEER)).toHaveLength(2);
+  });
+});
+
+describe('SSM parameters that SSM refuses', () => {
+  test('a parameter in an account that cannot see the image fails the bake, and every parameter it set is put back', async () => {
+    const document = distributed({
+      kmsKeyIds: {},
+      sharing: { organizationalUnitArns: [OU_ARN] },
+      ssmParameter: '/images/web/latest',
+      ssmParameterRoles: [`arn:aws:iam::${PEER}:role/ami-parameter-writer`],
+    }, { ami: { name: 'web-{{timestamp}}', kmsKeyId: key(HOME) } });
+    const account = new SimulatedAccount({ region: HOME, accountId: '123456789012' });
+    account.addPeer(PEER, { roles: ['ami-parameter-writer'] });
+
+    const [bake] = await bakeInARow(document, 1, { account });
+
+    expect(bake.status).toBe('FAILED');
+    expect(bake.error?.name).toBe('ParameterNotUpdated');
+    expect(bake.manifest.error?.message).toContain(`(account ${PEER})`);
+    expect(parameterIn(account, '/images/web/latest', HOME)).toBeUndefined();
+    expect(bake.manifest.leakedResources).toEqual([]);
   });
 });
 
