@@ -83,7 +83,8 @@ describe('on a terminal', () => {
     });
 
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] provision · step 2 of 3 · \d\d:\d\d:\d\d · \S/);
+    // The bake started at 10:15:00 on the world's clock, which reads 12:05:00 when the CLI starts.
+    expect(run.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] provision · step 2 of 3 · 01:50:\d\d · \S/);
     expect(run.stdout).toContain('  │ Created symlink nginx.service');
     expect(run.stdout).toContain('\u001b[?25l');
     expect(run.stdout).toContain('SUCCEEDED in 4 min 32 s');
