@@ -10,6 +10,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import { runScript } from './commands';
 import type { OperationContext } from './context';
+import type { S3Reader } from './documents/s3-reader';
 import { ssmError } from './errors';
 import type { InstanceRecord, InvocationRecord, OutputLine, ScriptRun } from './records';
 import { checkSendCommand, CheckedCommand } from './send-command-input';
@@ -95,6 +96,7 @@ function planInvocation(
     commandId,
     instanceId: instance.id,
     documentName: command.documentName,
+    pluginName: command.pluginName,
     comment: command.comment,
     sentAt: ctx.now,
     visibleAt: ctx.now + ctx.pick(ctx.timings.invocationVisibleMs),
@@ -110,8 +112,8 @@ function planInvocation(
   return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults) };
 }
 
-export function sendCommand(ctx: OperationContext, input: SendCommandRequest): SendCommandResult {
-  const command = checkSendCommand(ctx, input);
+export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3: S3Reader): SendCommandResult {
+  const command = checkSendCommand(ctx, input, s3);
   const commandNumber = ctx.nextCommandNumber();
   const failRule = ctx.faults.stepFailure(commandNumber);
   const hangs = ctx.faults.stepHangs(commandNumber);
@@ -180,6 +182,11 @@ export function viewInvocation(ctx: OperationContext, record: InvocationRecord, 
   };
 }
 
+/** The plugin an invocation reports (records saved before plugins were kept ran a shell document). */
+function pluginOf(record: InvocationRecord): string {
+  return record.pluginName ?? (record.documentName === 'AWS-RunPowerShellScript' ? 'aws:runPowerShellScript' : 'aws:runShellScript');
+}
+
 function joined(lines: OutputLine[], stream: 'stdout' | 'stderr', limit: number): string {
   const text = lines.filter((l) => l.stream === stream).map((l) => `${l.text}\n`).join('');
   return text.slice(0, limit);
@@ -202,7 +209,7 @@ function findVisible(ctx: OperationContext, commandId: string | undefined, insta
 export function getCommandInvocation(ctx: OperationContext, input: GetCommandInvocationRequest): GetCommandInvocationResult {
   const record = findVisible(ctx, input.CommandId, input.InstanceId);
   const view = viewInvocation(ctx, record, ctx.now);
-  const pluginName = record.documentName === 'AWS-RunPowerShellScript' ? 'aws:runPowerShellScript' : 'aws:runShellScript';
+  const pluginName = pluginOf(record);
   if (input.PluginName !== undefined && input.PluginName !== pluginName) {
     throw ssmError('InvalidPluginName', `The plugin name ${input.PluginName} is not valid for ${record.documentName}.`);
   }
@@ -246,7 +253,7 @@ function listEntry(ctx: OperationContext, record: InvocationRecord, details: boo
     StandardOutputUrl: '',
     StandardErrorUrl: '',
     CommandPlugins: details ? [{
-      Name: record.documentName === 'AWS-RunPowerShellScript' ? 'aws:runPowerShellScript' : 'aws:runShellScript',
+      Name: pluginOf(record),
       Status: view.status as 'Success',
       StatusDetails: view.statusDetails,
       ResponseCode: view.responseCode,
@@ -282,7 +289,7 @@ export function logEvents(ctx: OperationContext, logGroupName: string): LogEvent
   for (const record of ctx.region.invocations.values()) {
     if (record.logGroupName !== logGroupName) continue;
     const view = viewInvocation(ctx, record, ctx.now);
-    const plugin = record.documentName === 'AWS-RunPowerShellScript' ? 'aws-runPowerShellScript' : 'aws-runShellScript';
+    const plugin = pluginOf(record).replace(':', '-');
     for (const line of view.output) {
       events.push({ logStreamName: `${record.commandId}/${record.instanceId}/${plugin}/${line.stream}`, timestamp: line.at, message: line.text });
     }

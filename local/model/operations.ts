@@ -1,6 +1,8 @@
 /** The operations the simulated account answers, by service and operation name. */
 import type { OperationContext } from './context';
 import { copyImage } from './copies';
+import { createDocument, describeDocument } from './documents/account-documents';
+import { s3Reader } from './documents/s3-reader';
 import type { ServiceName } from './errors';
 import { describeImageAttribute, modifyImageAttribute } from './image-attributes';
 import {
@@ -67,7 +69,9 @@ export const SSM_OPERATIONS: Record<string, Operation> = {
   DeleteParameter: deleteParameter,
   GetParameterHistory: getParameterHistory,
   DescribeInstanceInformation: describeInstanceInformation,
-  SendCommand: sendCommand,
+  SendCommand: (ctx, input, journal) => sendCommand(ctx, input, s3Reader(journal, ctx.accountId)),
+  CreateDocument: createDocument,
+  DescribeDocument: describeDocument,
   GetCommandInvocation: getCommandInvocation,
   ListCommandInvocations: listCommandInvocations,
 };

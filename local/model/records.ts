@@ -2,6 +2,7 @@
  * The resources one region of the simulated account holds. Records keep timestamps and
  * timelines; the operations derive the states AWS would report from them at call time.
  */
+import type { DocumentRecord } from './documents/records';
 import { Timeline } from './timeline';
 
 export type InstanceStateName = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
@@ -191,6 +192,8 @@ export interface InvocationRecord {
   readonly commandId: string;
   readonly instanceId: string;
   readonly documentName: string;
+  /** The plugin whose status GetCommandInvocation reports (absent in states saved before it was kept). */
+  readonly pluginName?: string;
   readonly comment?: string;
   readonly sentAt: number;
   readonly visibleAt: number;
@@ -219,6 +222,8 @@ export class RegionState {
   readonly clientTokens = new Map<string, { readonly fingerprint: string; readonly reservationId: string }>();
   /** Launch templates by id. */
   readonly launchTemplates = new Map<string, LaunchTemplateRecord>();
+  /** The account's own SSM documents by name (the AWS ones come from the bundled catalog). */
+  readonly documents = new Map<string, DocumentRecord>();
   readonly defaultVpcId: string;
   readonly defaultSubnetId: string;
   readonly defaultSecurityGroupId: string;

@@ -8,6 +8,7 @@
  * region recreates it, with the same ids, when it is first used.
  */
 import { isCatalogOwner } from './catalog';
+import type { DocumentRecord } from './documents/records';
 import { kindOfValue } from './permission-items';
 import type {
   ImageRecord, InstanceRecord, InvocationRecord, LaunchTemplateRecord, ParameterRecord, RegionState, SnapshotRecord, VolumeRecord,
@@ -27,6 +28,8 @@ export interface RegionStateJson {
   readonly parameters: Json[];
   readonly invocations: Json[];
   readonly launchTemplates: Json[];
+  /** Absent in states saved before documents were kept. */
+  readonly documents?: Json[];
   readonly clientTokens: [string, { fingerprint: string; reservationId: string }][];
 }
 
@@ -92,6 +95,7 @@ export function regionToJson(region: RegionState): RegionStateJson {
     parameters: [...region.parameters.values()].filter((p) => !isPublicParameter(p.name)).map(encodeRecord),
     invocations: [...region.invocations.entries()].map(([key, record]) => [key, encodeRecord(record)]),
     launchTemplates: [...region.launchTemplates.values()].map(encodeRecord),
+    documents: [...region.documents.values()].map(encodeRecord),
     clientTokens: [...region.clientTokens].map(([token, v]) => [token, { fingerprint: v.fingerprint, reservationId: v.reservationId }]),
   };
 }
@@ -103,6 +107,10 @@ export function regionFromJson(region: RegionState, json: RegionStateJson): void
   for (const r of json.snapshots ?? []) put(region.snapshots, decodeRecord<SnapshotRecord>(r));
   for (const r of json.images ?? []) put(region.images, withLaunchPermissionKinds(decodeRecord<ImageRecord>(r)));
   for (const r of json.launchTemplates ?? []) put(region.launchTemplates, decodeRecord<LaunchTemplateRecord>(r));
+  for (const r of json.documents ?? []) {
+    const document = decodeRecord<DocumentRecord>(r);
+    region.documents.set(document.name, document);
+  }
   for (const r of json.parameters ?? []) {
     const parameter = decodeRecord<ParameterRecord>(r);
     region.parameters.set(parameter.name, parameter);

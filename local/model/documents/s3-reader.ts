@@ -1,0 +1,32 @@
+/** What the agent's downloads (aws:downloadContent and the documents built on it) see of the simulated S3. */
+import type { BucketDirectory } from '../s3';
+
+export interface S3Reader {
+  /** Undefined when the object at an S3 https URL exists and the account may read it, else why not. */
+  objectProblem(url: string): string | undefined;
+}
+
+/** `https://s3.amazonaws.com/bucket/key`, `https://s3.<region>.amazonaws.com/bucket/key` or `https://bucket.s3[.<region>].amazonaws.com/key`. */
+export function parseS3Url(url: string): { bucket: string; key: string } | undefined {
+  const pathStyle = /^https:\/\/s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com\/([^/]+)\/(.+)$/.exec(url);
+  if (pathStyle) return { bucket: pathStyle[1], key: decodeURIComponent(pathStyle[2]) };
+  const virtualHost = /^https:\/\/([^/]+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com\/(.+)$/.exec(url);
+  return virtualHost ? { bucket: virtualHost[1], key: decodeURIComponent(virtualHost[2]) } : undefined;
+}
+
+export function s3Reader(directory: BucketDirectory, accountId: string): S3Reader {
+  return {
+    objectProblem(url) {
+      const location = parseS3Url(url);
+      if (!location) return `${url} is not an S3 URL`;
+      const bucket = directory.buckets.get(location.bucket);
+      if (!bucket) {
+        return directory.bucketOwnerOf(location.bucket) && directory.bucketOwnerOf(location.bucket) !== accountId
+          ? `Access Denied for s3://${location.bucket}/${location.key}` : `The specified bucket does not exist: ${location.bucket}`;
+      }
+      const folder = location.key.endsWith('/');
+      const found = folder ? [...bucket.objects.keys()].some((key) => key.startsWith(location.key)) : bucket.objects.has(location.key);
+      return found ? undefined : `The specified key does not exist: s3://${location.bucket}/${location.key}`;
+    },
+  };
+}
