@@ -19,7 +19,7 @@ import { secondsSince } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import type { ProvisioningStep } from './shared/recipe-schema';
 import { requireBuild, requireInstanceId, requirePoll, requireProvision } from './shared/state';
-import { stepKind, stepLabel } from './shared/step-script';
+import { stepKind, stepLabel, validExitCodes } from './shared/step-script';
 import type { BakeState, ProvisionProgress } from './shared/types';
 
 /** Invocation statuses of a command that has not ended yet. */
@@ -41,7 +41,7 @@ async function checkStep(state: BakeState): Promise<BakeState> {
   const status = invocation.Status ?? 'Pending';
   const seconds = secondsSince(state.stepStartedAt ?? poll.startedAt);
   logger.info('Checked provisioning step', { step: provision.index + 1, commandId: provision.commandId, status, details: invocation.StatusDetails });
-  if (status === 'Success') {
+  if (endedWithValidExitCode(step, invocation)) {
     return { ...state, provision: recordSuccess(provision, step, invocation, seconds), poll: finishPoll(poll) };
   }
   if (!RUNNING_STATUSES.includes(status)) throw stepFailed(provision, step, invocation, seconds);
@@ -65,11 +65,26 @@ async function commandInvocation(commandId: string, instanceId: string): Promise
   }
 }
 
+/**
+ * True when the command ran to its end with an exit code the step accepts (`validExitCodes`, default [0]):
+ * SSM says Success for 0 and Failed for any other code, and either may be what the step expects.
+ */
+function endedWithValidExitCode(step: ProvisioningStep, invocation: Invocation): boolean {
+  if (invocation.Status !== 'Success' && invocation.Status !== 'Failed') return false;
+  return validExitCodes(step).includes(invocation.ResponseCode ?? (invocation.Status === 'Success' ? 0 : -1));
+}
+
 /** Progress after a successful step: its result recorded and the next step selected. */
 function recordSuccess(provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): ProvisionProgress {
   const result = { step: provision.index + 1, kind: stepKind(step), status: 'Success', exitCode: invocation.ResponseCode ?? 0, seconds };
   const { outputTail: _finished, ...rest } = provision;
   return { ...rest, index: provision.index + 1, results: [...provision.results, result] };
+}
+
+/** Says which exit codes the step accepts, when they are not just the usual 0. */
+function exitCodeNote(step: ProvisioningStep): string {
+  const valid = validExitCodes(step);
+  return valid.length === 1 && valid[0] === 0 ? '' : `, which is not one of its validExitCodes [${valid.join(', ')}]`;
 }
 
 /** The error for a step that ended without success, with its output tail and where the full output is. */
@@ -83,7 +98,8 @@ function stepFailed(provision: ProvisionProgress, step: ProvisioningStep, invoca
   ].filter((note) => note.length > 0);
   return new ProvisioningStepFailed(
     `step ${provision.index + 1} of ${provision.count} (${stepLabel(step)}) ended ${invocation.Status} ` +
-    `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s.\n` +
+    `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s` +
+    `${exitCodeNote(step)}.\n` +
     `Last ${TAIL_LINES} lines of output:\n${outputTail(stdout, stderr) || '(no output)'}` +
     (notes.length > 0 ? `\n${notes.join('\n')}` : ''),
   );

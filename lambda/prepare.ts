@@ -13,6 +13,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { deepMerge, isPlainObject } from './shared/deep-merge';
+import { documentStepProblems } from './shared/documents/document-step-checks';
 import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { findOwnImageByName } from './shared/images';
@@ -48,6 +49,7 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
   const build = buildContext(recipe, sourceImage, event.executionName, region);
+  await refuseStepProblems(recipe, build);
   const phases = [{ name: 'prepare' as const, startedAt }];
   const skip = await reasonToSkip(recipe, build.bakeryId, build.sourceAmiId, region);
   if (skip) {
@@ -137,6 +139,12 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipe.ami?.tags, ...recipe.instance?.tags, ...identity },
     copyTargets: copyTargets(recipe, region),
   };
+}
+
+/** Refuses steps that SSM would refuse or that cannot run here (documents, parameters, platform), before anything is launched. */
+async function refuseStepProblems(recipe: RecipeDocument, build: BuildContext): Promise<void> {
+  const problems = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
+  if (problems.length > 0) throw new InvalidRecipe(problems);
 }
 
 /** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */

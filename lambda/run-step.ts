@@ -1,7 +1,8 @@
 /**
  * Step "Start provisioning step": sends the current recipe step to the build instance with SSM Run
- * Command (AWS-RunShellScript). A reboot step is a script that exits 194 once, which makes the SSM
- * agent reboot the instance and run it again. The full output goes to CloudWatch Logs.
+ * Command: shell and reboot steps with AWS-RunShellScript, document steps with their own document. A
+ * reboot step is a script that exits 194 once, which makes the SSM agent reboot the instance and run it
+ * again. The full output goes to CloudWatch Logs.
  *
  * The task is idempotent: a retried call (e.g. after a timeout that hid a successful SendCommand) finds
  * the invocation already sent for this build and step on the instance, by its comment, and reuses it
@@ -18,7 +19,8 @@ import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
 import { requireBuild, requireInstanceId, requireProvision } from './shared/state';
-import { StepScript, stepKind, stepScript } from './shared/step-script';
+import { StepCommand, stepCommand } from './shared/step-command';
+import { stepKind } from './shared/step-script';
 import type { BakeState } from './shared/types';
 
 /** Time SSM has to deliver the command to the agent (the run limit is the script's executionTimeout). */
@@ -29,9 +31,6 @@ export const STEP_GRACE_SECONDS = 300;
 
 /** SSM accepts comments of at most 100 characters. */
 const MAX_COMMENT_LENGTH = 100;
-
-/** The document every step runs with. */
-const DOCUMENT_NAME = 'AWS-RunShellScript';
 
 /** Invocation status details meaning the script never started, so sending it again still runs it only once. */
 const NEVER_RAN = ['Delivery Timed Out', 'Undeliverable'];
@@ -46,23 +45,23 @@ async function runStep(state: BakeState): Promise<BakeState> {
   const step = build.recipe.steps[provision.index];
   if (!step) throw new InvalidState(`run-step: no step ${provision.index + 1}; the recipe has ${build.recipe.steps.length}`);
   const stepNumber = provision.index + 1;
-  const script = stepScript(step, build.buildId, stepNumber);
+  const command = stepCommand(step, build.buildId, stepNumber);
   const comment = stepComment(build.buildId, stepNumber);
-  const earlier = await findSentInvocation(instanceId, comment);
+  const earlier = await findSentInvocation(instanceId, comment, command.documentName);
   let commandId: string;
   if (earlier) {
     commandId = earlier.CommandId!;
     logger.info('Reusing the command an earlier attempt already sent for this step', { step: stepNumber, commandId, status: earlier.Status });
   } else {
-    logger.info('Sending provisioning step', { step: stepNumber, count: provision.count, kind: stepKind(step), instanceId });
-    commandId = await sendCommand(instanceId, script, comment);
+    logger.info('Sending provisioning step', { step: stepNumber, count: provision.count, kind: stepKind(step), document: command.documentName, instanceId });
+    commandId = await sendCommand(instanceId, command, comment);
     logger.info('Sent provisioning step', { step: stepNumber, commandId });
   }
   return {
     ...state,
     provision: { ...provision, commandId },
     stepStartedAt: new Date().toISOString(),
-    poll: startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: script.timeoutSeconds + STEP_GRACE_SECONDS }),
+    poll: startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS }),
   };
 }
 
@@ -79,22 +78,22 @@ export function stepComment(buildId: string, stepNumber: number): string {
 }
 
 /**
- * The newest AWS-RunShellScript invocation on the instance whose comment is exactly `comment` (so step 1
- * never matches step 10), leaving out those whose script never started (undeliverable, delivery timed out).
+ * The newest invocation of `documentName` on the instance whose comment is exactly `comment` (so step 1 never
+ * matches step 10), leaving out those that never started (undeliverable, delivery timed out).
  */
-export async function findSentInvocation(instanceId: string, comment: string): Promise<CommandInvocation | undefined> {
+export async function findSentInvocation(instanceId: string, comment: string, documentName: string): Promise<CommandInvocation | undefined> {
   const matches: CommandInvocation[] = [];
   let nextToken: string | undefined;
   do {
     const page = await ssm().send(new ListCommandInvocationsCommand({
       InstanceId: instanceId,
-      Filters: [{ key: 'DocumentName', value: DOCUMENT_NAME }],
+      Filters: [{ key: 'DocumentName', value: documentName }],
       MaxResults: 50,
       NextToken: nextToken,
     }));
     matches.push(...(page.CommandInvocations ?? []).filter((invocation) => invocation.CommandId
       && invocation.Comment?.trim() === comment
-      && (invocation.DocumentName === undefined || invocation.DocumentName === DOCUMENT_NAME)
+      && (invocation.DocumentName === undefined || invocation.DocumentName === documentName)
       && !NEVER_RAN.includes(invocation.StatusDetails ?? '')
       && !NEVER_RAN.includes(invocation.Status ?? '')));
     nextToken = page.NextToken;
@@ -106,24 +105,21 @@ function requestedAt(invocation: CommandInvocation): number {
   return invocation.RequestedDateTime ? new Date(invocation.RequestedDateTime).getTime() : 0;
 }
 
-/** Sends a script to the instance; returns the command id. */
-async function sendCommand(instanceId: string, script: StepScript, comment: string): Promise<string> {
-  const { Command } = await ssm().send(new SendCommandCommand(sendCommandInput(instanceId, script, comment)));
+/** Sends a step's command to the instance; returns the command id. */
+async function sendCommand(instanceId: string, command: StepCommand, comment: string): Promise<string> {
+  const { Command } = await ssm().send(new SendCommandCommand(sendCommandInput(instanceId, command, comment)));
   if (!Command?.CommandId) throw new Error('SendCommand returned no command id');
   return Command.CommandId;
 }
 
-/** The SendCommand request for a script. */
-export function sendCommandInput(instanceId: string, script: StepScript, comment: string): SendCommandCommandInput {
+/** The SendCommand request for a step's command. */
+export function sendCommandInput(instanceId: string, command: StepCommand, comment: string): SendCommandCommandInput {
   const logGroup = config.outputLogGroup();
   return {
-    DocumentName: DOCUMENT_NAME,
+    DocumentName: command.documentName,
+    ...(command.documentVersion ? { DocumentVersion: command.documentVersion } : {}),
     InstanceIds: [instanceId],
-    Parameters: {
-      commands: script.commands,
-      ...(script.workingDirectory ? { workingDirectory: [script.workingDirectory] } : {}),
-      executionTimeout: [String(script.timeoutSeconds)],
-    },
+    Parameters: command.parameters,
     TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
     Comment: comment.slice(0, MAX_COMMENT_LENGTH),
     ...(logGroup ? { CloudWatchOutputConfig: { CloudWatchLogGroupName: logGroup, CloudWatchOutputEnabled: true } } : {}),

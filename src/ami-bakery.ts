@@ -12,12 +12,13 @@ import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { bakeMetric } from './private/bake-metrics';
+import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { Recipe, RecipeOptions } from './recipe/recipe';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
-import { grantRunnerPermissions } from './workflow/permissions';
+import { grantCommandDocuments, grantRunnerPermissions, RunnerScope } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
 import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG } from './workflow/steps';
 
@@ -115,6 +116,9 @@ export class AmiBakery extends Construct implements IConnectable {
   /** The alarm on failed bakes, when `alarmOnFailure` is set. */
   public readonly failureAlarm?: Alarm;
   private readonly recipes = new Map<string, Recipe>();
+  /** SSM documents beyond the AWS ones the bakery knows that registered recipes run. */
+  private readonly commandDocuments = new Set<string>();
+  private readonly runnerScope: RunnerScope;
   private readonly functions: StepFunctions;
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
@@ -149,6 +153,8 @@ export class AmiBakery extends Construct implements IConnectable {
         MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
         // The orphan sweeper also looks where registered recipes copy their images.
         COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions().join(',') }),
+        // Prepare runs no SSM document beyond the AWS ones it knows but those the registered recipes name.
+        COMMAND_DOCUMENTS: Lazy.string({ produce: () => [...this.commandDocuments].join(',') }),
         ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
       },
     });
@@ -157,12 +163,13 @@ export class AmiBakery extends Construct implements IConnectable {
     if (props.manifestBucket) {
       for (const step of ['finish', 'cleanup-failure'] as const) props.manifestBucket.grantPut(functions[step], `${props.manifestPrefix ?? 'manifests/'}*`);
     }
-    grantRunnerPermissions(functions, {
+    this.runnerScope = {
       stack: Stack.of(this),
       bakeryId: this.bakeryId,
       instanceRole: this.instanceRole,
       recipeParameterPrefix: this.recipeParameterPrefix,
-    });
+    };
+    grantRunnerPermissions(functions, this.runnerScope);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
@@ -226,6 +233,7 @@ export class AmiBakery extends Construct implements IConnectable {
       throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
     }
     this.recipes.set(recipe.recipeName, recipe);
+    this.allowCommandDocuments(recipe);
     return recipe;
   }
 
@@ -256,6 +264,15 @@ export class AmiBakery extends Construct implements IConnectable {
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */
   public addToInstanceRolePolicy(statement: PolicyStatement): void {
     this.instanceRole.addToPrincipalPolicy(statement);
+  }
+
+  /** Lets the runner describe and run the SSM documents the recipe names that the bakery does not know already. */
+  private allowCommandDocuments(recipe: Recipe): void {
+    const steps = recipe.document.steps as { document?: { name: string } }[];
+    const added = steps.flatMap((step) => (step.document ? [step.document.name] : []))
+      .filter((name) => !(name in AWS_DOCUMENTS) && !this.commandDocuments.has(name));
+    added.forEach((name) => this.commandDocuments.add(name));
+    grantCommandDocuments(this.functions, this.runnerScope, [...new Set(added)]);
   }
 
   /** The regions the registered recipes copy their images to. */

@@ -15,6 +15,7 @@
  * | `MANIFEST_BUCKET` | finish, cleanup-failure | S3 bucket that receives a copy of every manifest (optional) |
  * | `MANIFEST_PREFIX` | finish, cleanup-failure | key prefix of those manifests (default `manifests/`) |
  * | `COPY_REGIONS` | sweep-orphans | comma list of the regions the registered recipes copy to |
+ * | `COMMAND_DOCUMENTS` | prepare | comma list of the SSM documents beyond the bundled catalog that registered recipes run |
  * | `BAKERY_STEP` | logger | the step name shown in every log line |
  */
 import { MissingConfiguration } from './errors';
@@ -45,6 +46,7 @@ export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');
 export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_IDS');
 export const outputLogGroup = (): string | undefined => optionalEnv('OUTPUT_LOG_GROUP');
 export const copyRegions = (): string[] => listEnv('COPY_REGIONS');
+export const commandDocuments = (): string[] => listEnv('COMMAND_DOCUMENTS');
 export const manifestBucket = (): string | undefined => optionalEnv('MANIFEST_BUCKET');
 export const manifestPrefix = (): string => process.env.MANIFEST_PREFIX ?? 'manifests/';
 

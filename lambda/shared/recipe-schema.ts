@@ -5,9 +5,12 @@
  * Field names are a public contract: add fields freely, never rename them.
  */
 import { z } from 'zod';
+import { definitionProblems } from './documents/definition-checks';
 import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS } from './recipe-defaults';
+import { int, noControl, prose, text } from './schema-fields';
+import { stepSchema } from './step-schema';
+import { AWS_DOCUMENTS } from '../../src/recipe/aws-documents';
 import { distributionProblems } from '../../src/recipe/distribution-rules';
-
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -15,7 +18,6 @@ const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const SSM_PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
@@ -26,43 +28,6 @@ const RESERVED_PARAMETER_PREFIX = /^\/?(aws|ssm)/i;
 /** Characters EC2 accepts in an image name, outside of placeholders. */
 const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-/** C0 and C1 control characters and DEL: never wanted in names, tags, ids or paths. */
-const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
-/** The same, except tab and newline, which scripts and descriptions may use. */
-const CONTROL_CHAR_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-/** `U+0007` for the first control character of a string the pattern matches. */
-function firstControl(value: string, pattern: RegExp): string {
-  const found = pattern.exec(value)?.[0] ?? '';
-  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * Refuses control characters: all of them, or all but tab and newline for `multiLine` text such as
- * shell commands (a stray carriage return or escape sequence there is a copy-paste accident or worse).
- */
-const noControl = (schema: z.ZodString, multiLine = false) => {
-  const pattern = multiLine ? CONTROL_CHAR_IN_TEXT : CONTROL_CHAR;
-  const allowed = multiLine ? ' other than tab and newline' : '';
-  return schema.superRefine((value, ctx) => {
-    if (pattern.test(value)) {
-      ctx.addIssue({ code: 'custom', message: `must not contain control characters${allowed} (found ${firstControl(value, pattern)})` });
-    }
-  });
-};
-
-const text = (what: string, max: number) =>
-  noControl(z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` }).max(max, { error: `must be at most ${max} characters` }));
-
-/** Free text such as a description: tab and newline allowed, other control characters not. */
-const prose = (max: number) =>
-  noControl(z.string({ error: 'expected a string' }).max(max, { error: `must be at most ${max} characters` }), true);
-
-const int = (min: number, max: number, unit: string) =>
-  z.number({ error: `expected a whole number of ${unit}` })
-    .int({ error: `expected a whole number of ${unit}` })
-    .min(min, { error: `must be between ${min} and ${max} ${unit}` })
-    .max(max, { error: `must be between ${min} and ${max} ${unit}` });
 
 const idList = (pattern: RegExp, example: string) =>
   z.array(z.string().regex(pattern, { error: `expected an id like ${example}` }), { error: 'expected an array of ids' })
@@ -118,35 +83,6 @@ const instanceSchema = z.strictObject({
   securityGroupIds: idList(SECURITY_GROUP_ID, 'sg-0123456789abcdef0').optional(),
   rootVolume: rootVolumeSchema.optional(),
   tags: tagsSchema.optional(),
-});
-
-const shellSchema = z.strictObject({
-  name: text('a step name', 64).optional(),
-  commands: z.array(noControl(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), true), {
-    error: 'expected a non-empty array of strings',
-  }).min(1, { error: 'expected a non-empty array of strings' }).max(500, { error: 'at most 500 commands per step' }),
-  timeoutSeconds: int(1, 172800, 'seconds').optional(),
-  workingDirectory: text('a directory path', 1024).optional(),
-  environment: z.record(
-    z.string().regex(ENV_NAME, { error: 'environment variable names must match [A-Za-z_][A-Za-z0-9_]*' })
-      .max(256, { error: 'environment variable names must be at most 256 characters' }),
-    noControl(z.string({ error: 'environment values must be strings' }).max(4096, { error: 'environment values must be at most 4096 characters' }), true),
-    { error: 'expected an object of variable names to string values' },
-  ).optional(),
-});
-
-const rebootSchema = z.strictObject({
-  name: text('a step name', 64).optional(),
-}, { error: 'expected an object, e.g. {}' });
-
-const stepSchema = z.strictObject({
-  shell: shellSchema.optional(),
-  reboot: rebootSchema.optional(),
-}, { error: 'expected a step object: {"shell": {...}} or {"reboot": {}}' }).superRefine((step, ctx) => {
-  const kinds = (['shell', 'reboot'] as const).filter((key) => step[key] !== undefined);
-  if (kinds.length !== 1) {
-    ctx.addIssue({ code: 'custom', message: kinds.length === 0 ? 'expected one of "shell" or "reboot"' : 'a step is either "shell" or "reboot", not both' });
-  }
 });
 
 const amiNameSchema = z.string({ error: 'expected a name template' })
@@ -242,10 +178,17 @@ const recipeFieldsSchema = z.strictObject({
 
 export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {
   for (const problem of distributionProblems(recipe)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  for (const [index, step] of recipe.steps.entries()) {
+    const known = step.document && AWS_DOCUMENTS[step.document.name];
+    if (!known || !step.document) continue;
+    for (const problem of definitionProblems(known, step.document)) {
+      ctx.addIssue({ code: 'custom', path: ['steps', index, 'document', ...problem.path], message: problem.message });
+    }
+  }
 });
 
 export type RecipeDocument = z.infer<typeof recipeSchema>;
-export type ProvisioningStep = RecipeDocument['steps'][number];
+export type { ProvisioningStep } from './step-schema';
 
 /** Problems with an AMI name template: unknown placeholders and characters EC2 refuses. */
 export function nameTemplateProblems(template: string): string[] {

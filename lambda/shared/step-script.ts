@@ -1,10 +1,12 @@
 /**
- * How a recipe step becomes an AWS-RunShellScript invocation: its commands, working directory and
- * run time limit, and the words that describe it in messages.
+ * What a recipe step is called in messages, how long it may run and which exit codes count as success,
+ * and how a shell or reboot step becomes an AWS-RunShellScript script.
  */
+import { documentTimeoutSeconds } from './documents/document-timeout';
 import { rebootCommands } from './reboot-script';
 import { DEFAULT_STEP_TIMEOUT_SECONDS } from './recipe-defaults';
-import type { ProvisioningStep } from './recipe-schema';
+import { STEP_KINDS, StepKind } from './step-schema';
+import type { ProvisioningStep } from './step-schema';
 
 /** Longest a reboot step may run: the reboot and the agent's return. */
 export const REBOOT_STEP_TIMEOUT_SECONDS = 900;
@@ -15,20 +17,28 @@ export interface StepScript {
   readonly timeoutSeconds: number;
 }
 
-/** `shell` or `reboot`. */
-export function stepKind(step: ProvisioningStep): 'shell' | 'reboot' {
-  return step.reboot ? 'reboot' : 'shell';
+/** The step's kind: the one kind key it has. */
+export function stepKind(step: ProvisioningStep): StepKind {
+  return STEP_KINDS.find((kind) => step[kind] !== undefined) ?? 'shell';
 }
 
-/** `shell`, or `shell: install nginx` when the step has a name. */
+/** `shell`, `shell: install nginx` when the step has a name, `document: AWS-RunPatchBaseline`. */
 export function stepLabel(step: ProvisioningStep): string {
-  const name = step.shell?.name ?? step.reboot?.name;
-  return name ? `${stepKind(step)}: ${name}` : stepKind(step);
+  const kind = stepKind(step);
+  const name = step[kind]?.name;
+  return name ? `${kind}: ${name}` : kind;
 }
 
-/** The run time limit of a step. */
+/** The exit codes that count as success (Packer's `valid_exit_codes`). */
+export function validExitCodes(step: ProvisioningStep): readonly number[] {
+  return (step.shell ?? step.document)?.validExitCodes ?? [0];
+}
+
+/** The run time limit of a step: its own, a document's timeout parameter as given or by default, else the bakery's default. */
 export function stepTimeoutSeconds(step: ProvisioningStep): number {
-  return step.reboot ? REBOOT_STEP_TIMEOUT_SECONDS : step.shell?.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+  if (step.reboot) return REBOOT_STEP_TIMEOUT_SECONDS;
+  if (step.document) return step.document.timeoutSeconds ?? documentTimeoutSeconds(step.document) ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+  return step.shell?.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
 }
 
 /** A value in single quotes for a POSIX shell: `it's` becomes `'it'\''s'`. */

@@ -6,6 +6,7 @@
  */
 import type { RecipeDocument } from './recipe-schema';
 import type { RetentionReport } from './retention';
+import type { StepKind } from './step-schema';
 import type { PhaseName } from '../../src/workflow/steps';
 
 export type { PhaseName };
@@ -72,7 +73,7 @@ export interface ProvisionProgress {
 export interface StepResult {
   /** Counted from 1, as people count. */
   readonly step: number;
-  readonly kind: 'shell' | 'reboot';
+  readonly kind: StepKind;
   readonly status: string;
   readonly exitCode: number;
   readonly seconds: number;

@@ -3,6 +3,7 @@ import { IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StepFunctions } from './definition';
 import { BAKERY_TAG, BAKERY_TAG_PREFIX, StepName } from './steps';
+import { AWS_DOCUMENTS } from '../recipe/aws-documents';
 
 /** What the runner's permissions are scoped to. */
 export interface RunnerScope {
@@ -73,6 +74,18 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
   }
 }
 
+/**
+ * Lets Prepare describe, and the step that sends commands run, SSM documents beyond the AWS ones the bakery
+ * knows: those the registered recipes name. Prepare refuses any other (the `COMMAND_DOCUMENTS` it is given).
+ */
+export function grantCommandDocuments(functions: StepFunctions, scope: RunnerScope, documents: readonly string[]): void {
+  if (documents.length === 0) return;
+  const statements = new RunnerStatements(scope);
+  const resources = documents.map((document) => statements.documentArn(document));
+  functions['run-step'].addToRolePolicy(new PolicyStatement({ actions: ['ssm:SendCommand'], resources }));
+  functions.prepare.addToRolePolicy(new PolicyStatement({ actions: ['ssm:DescribeDocument'], resources }));
+}
+
 class RunnerStatements {
   private readonly region: string;
   private readonly account: string;
@@ -133,11 +146,12 @@ class RunnerStatements {
     ];
   }
 
+  /** SendCommand with the AWS documents the bakery knows, on the bakery's instances only. */
   public sendCommand(): PolicyStatement[] {
     return [
       new PolicyStatement({
         actions: ['ssm:SendCommand'],
-        resources: [`arn:${this.partition}:ssm:${this.region}::document/AWS-RunShellScript`],
+        resources: Object.keys(AWS_DOCUMENTS).map((name) => `arn:${this.partition}:ssm:${this.region}::document/${name}`),
       }),
       new PolicyStatement({
         actions: ['ssm:SendCommand'],
@@ -145,6 +159,11 @@ class RunnerStatements {
         conditions: { StringEquals: { [`ssm:resourceTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
       }),
     ];
+  }
+
+  /** The ARN of a document a recipe names: this account's by name, or another's by its ARN. */
+  public documentArn(nameOrArn: string): string {
+    return nameOrArn.startsWith('arn:') ? nameOrArn : `arn:${this.partition}:ssm:${this.region}:${this.scope.stack.account}:document/${nameOrArn}`;
   }
 
   /** Copies of the bakery's images, into any region, carrying the bakery's tag from the start. */

@@ -217,13 +217,15 @@ describe('runner IAM, evaluated', () => {
 
     // AWS-owned documents' ARNs name no account, which the simulator's resource-type data does not accept:
     // evaluate these without its input validation.
-    test('only the AWS-RunShellScript document', () => {
+    test('only the AWS documents the bakery knows, and no document of the account no recipe names', () => {
       const whoMayRun = (resource: string) => RUNNERS
         .filter((runner) => runUnsafeSimulation(simulation(runner, { action, resource }), { simulationMode: 'Strict' }) === 'Allowed')
         .map((runner) => runner.step);
       expect(whoMayRun(shellScript)).toEqual(['run-step']);
-      expect(whoMayRun(`arn:aws:ssm:${REGION}::document/AWS-RunPowerShellScript`)).toEqual([]);
+      expect(whoMayRun(`arn:aws:ssm:${REGION}::document/AWS-RunPatchBaseline`)).toEqual(['run-step']);
+      expect(whoMayRun(`arn:aws:ssm:${REGION}::document/AWS-RunInspecChecks`)).toEqual([]);
       expect(whoMayRun(`arn:aws:ssm:${REGION}:${ACCOUNT}:document/AWS-RunShellScript`)).toEqual([]);
+      expect(whoMayRun(`arn:aws:ssm:${REGION}:${ACCOUNT}:document/Team-Harden`)).toEqual([]);
     });
   });
 

@@ -91,7 +91,7 @@ describe('prepare', () => {
       message: [
         'source: missing: set exactly one of amiId, ssmParameter or filter',
         'steps[0].shell.commands: expected a non-empty array of strings',
-        'steps[1]: a step is either "shell" or "reboot", not both',
+        'steps[1]: a step has exactly one kind; this one has "shell" and "reboot"',
       ].join('\n'),
     });
     expect(ec2Mock.calls()).toHaveLength(0);

@@ -1,0 +1,4 @@
+/** The `document` step's fields, as the schema declares them. */
+import type { ProvisioningStep } from '../step-schema';
+
+export type DocumentStep = NonNullable<ProvisioningStep['document']>;
