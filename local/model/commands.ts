@@ -20,6 +20,8 @@
  *     touch /var/lib/cdk-ami-bakery/reboot-<id>
  *     exit 194
  */
+import { Effect, fileCommand } from './file-commands';
+import type { SimulatedFilesystem } from './filesystem';
 import type { Prng } from './ids';
 import { parseScript, Node, Word } from './shell-parser';
 
@@ -40,28 +42,22 @@ class ExitSignal {
   constructor(readonly code: number) {}
 }
 
-interface Effect {
-  readonly status: number;
-  readonly ms: number;
-  readonly out: string[];
-  readonly err?: string[];
-}
-
 const PACKAGE_MANAGERS = ['apt-get', 'apt', 'dnf', 'yum'];
 const WRAPPERS = ['sudo', 'env', 'nohup', 'time', 'command', 'exec'];
 
 /** Runs a script against an instance's filesystem (which it updates) and reports what happened. */
-export function runScript(script: string, files: Set<string>, prng: Prng): ScriptResult {
-  const shell = new SimulatedShell(files, prng);
-  let exitCode: number;
-  try {
-    exitCode = shell.runList(parseScript(script));
-  } catch (signal) {
-    if (!(signal instanceof ExitSignal)) throw signal;
-    exitCode = signal.code;
-  }
+export function runScript(script: string, fs: SimulatedFilesystem, prng: Prng): ScriptResult {
+  const shell = new SimulatedShell(fs, prng);
+  const exitCode = shell.runScript(script);
   return { exitCode, durationMs: shell.elapsed, lines: shell.lines };
 }
+
+/** Commands every simulated image has (`command -v` finds them); package installs add others under /usr/bin. */
+const BASE_TOOLS = ['bash', 'sh', 'tar', 'gzip', 'sha256sum', 'install', 'cp', 'chmod', 'chown', 'curl', 'python3', 'systemctl', 'find', 'grep'];
+/** Where `command -v` looks for what packages installed. */
+const BIN_DIRECTORIES = ['/usr/bin', '/usr/local/bin', '/bin'];
+/** Programs a package installs besides the one named after it. */
+const PACKAGE_PROGRAMS: Record<string, string[]> = { 'ansible': ['ansible', 'ansible-playbook'], 'ansible-core': ['ansible', 'ansible-playbook'] };
 
 class SimulatedShell {
   elapsed = 0;
@@ -71,7 +67,17 @@ class SimulatedShell {
   /** Set when the last status came from a place `set -e` ignores (left of `&&`/`||`, a condition). */
   private exempt = false;
 
-  constructor(private readonly files: Set<string>, private readonly prng: Prng) {}
+  constructor(private readonly fs: SimulatedFilesystem, private readonly prng: Prng) {}
+
+  /** Runs a whole script; `exit N` ends it with N. */
+  runScript(script: string): number {
+    try {
+      return this.runList(parseScript(script));
+    } catch (signal) {
+      if (!(signal instanceof ExitSignal)) throw signal;
+      return signal.code;
+    }
+  }
 
   runList(nodes: Node[]): number {
     let status = 0;
@@ -128,13 +134,38 @@ class SimulatedShell {
   private simple(words: Word[], text: string, showOutput: boolean): number {
     const { args, targets } = stripRedirections(stripPrefixes(words.map((w) => w.value)));
     this.emit('stdout', `+ ${text}`);
-    targets.forEach((target) => this.addFile(target));
-    const effect = this.interpret(args, targets.length > 0);
-    const step = effect.ms / Math.max(1, effect.out.length + 1);
-    effect.out.forEach((line, i) => showOutput && this.emit('stdout', line, step * (i + 1)));
-    effect.err?.forEach((line) => this.emit('stderr', line, step));
+    const before = this.lines.length;
+    const effect = this.interpret(args);
+    const stdoutTo = targets.filter((target) => target.fd !== 2);
+    const stderrTo = targets.filter((target) => target.fd !== 1);
+    let out = effect.out;
+    let err = effect.err ?? [];
+    if (stdoutTo.some((target) => target.path === '&2')) [out, err] = [[], [...err, ...out]];
+    else if (stderrTo.some((target) => target.path === '&1')) [out, err] = [[...out, ...err], []];
+    out = this.redirect(out, stdoutTo);
+    err = this.redirect(err, stderrTo);
+    if (stdoutTo.length > 0 || !showOutput) this.dropSince(before, 'stdout');
+    const step = effect.ms / Math.max(1, out.length + 1);
+    if (showOutput) out.forEach((line, i) => this.emit('stdout', line, step * (i + 1)));
+    err.forEach((line) => this.emit('stderr', line, step));
     this.elapsed += Math.round(effect.ms);
     return effect.status;
+  }
+
+  /** Removes the lines of `stream` a script run by path printed since `index` (its output went elsewhere). */
+  private dropSince(index: number, stream: 'stdout' | 'stderr'): void {
+    const kept = this.lines.slice(index).filter((line) => line.stream !== stream);
+    this.lines.splice(index, this.lines.length - index, ...kept);
+  }
+
+  /** Writes `lines` to the redirections' files and returns nothing, or returns them when there is no redirection. */
+  private redirect(lines: string[], targets: Redirection[]): string[] {
+    if (targets.length === 0) return lines;
+    for (const target of targets.filter((candidate) => candidate.path !== '/dev/null' && !candidate.path.startsWith('&'))) {
+      const kept = target.append ? this.fs.read(target.path)?.toString('utf8') ?? '' : '';
+      this.fs.writeFile(target.path, Buffer.from(kept + lines.map((line) => `${line}\n`).join(''), 'utf8'));
+    }
+    return [];
   }
 
   private emit(stream: 'stdout' | 'stderr', text: string, offsetMs = 0): void {
@@ -145,30 +176,29 @@ class SimulatedShell {
     return this.prng.int(minSeconds * 1000, maxSeconds * 1000);
   }
 
-  private interpret(args: string[], redirected: boolean): Effect {
+  private interpret(args: string[]): Effect {
     const [name = '', ...rest] = args;
     if (name === '') return { status: 0, ms: 0, out: [] };
+    const onFiles = fileCommand(name, rest, this.fs);
+    if (onFiles) return onFiles;
+    if (name.includes('/')) return this.runFile(name);
+    if ((name === 'bash' || name === 'sh') && rest[0] !== undefined && !rest[0].startsWith('-')) return this.runFile(rest[0]);
     switch (name) {
       case 'exit': throw new ExitSignal(rest[0] !== undefined ? exitStatus(rest[0]) : this.lastStatus);
       case 'true': case ':': return { status: 0, ms: 5, out: [] };
       case 'false': return { status: 1, ms: 5, out: [] };
       case 'set': return this.set(rest);
-      case 'echo': return { status: 0, ms: 20, out: redirected ? [] : [echoText(rest)] };
-      case 'printf': return { status: 0, ms: 20, out: redirected ? [] : printfText(rest) };
+      case 'echo': return { status: 0, ms: 20, out: [echoText(rest)] };
+      case 'printf': return { status: 0, ms: 20, out: printfText(rest) };
       case 'sleep': return { status: 0, ms: sleepSeconds(rest[0]) * 1000, out: [] };
       case 'test': case '[': case '[[': return { status: this.test(rest.filter((a) => a !== ']' && a !== ']]')) ? 0 : 1, ms: 5, out: [] };
-      case 'touch': rest.filter(isPath).forEach((p) => this.addFile(p)); return { status: 0, ms: 10, out: [] };
-      case 'mkdir': rest.filter(isPath).forEach((p) => this.addDirectory(p)); return { status: 0, ms: 10, out: [] };
-      case 'rm': rest.filter(isPath).forEach((p) => this.remove(p)); return { status: 0, ms: 10, out: [] };
-      case 'cp': case 'mv': case 'install': case 'ln': return this.copy(rest);
-      case 'tee': rest.filter(isPath).forEach((p) => this.addFile(p)); return { status: 0, ms: 10, out: [] };
-      case 'cd': return { status: 0, ms: 5, out: [] };
-      case 'cat': return this.cat(rest);
       case 'curl': case 'wget': return this.download(rest);
+      case 'command': return this.commandLookup(rest);
+      case 'ansible-playbook': return this.ansiblePlaybook(rest);
       case 'systemctl': return systemctl(rest, this.ms(0.5, 1.5));
       default:
         if (PACKAGE_MANAGERS.includes(name)) return this.packages(name, rest);
-        if (name === 'pip' || name === 'pip3' || name === 'npm' || name === 'snap') return { status: 0, ms: this.ms(10, 20), out: [`Successfully installed ${rest.filter((a) => !a.startsWith('-')).slice(1).join(' ')}`.trim()] };
+        if (name === 'pip' || name === 'pip3' || name === 'npm' || name === 'snap') return this.languagePackages(rest);
         return { status: 0, ms: this.ms(1.5, 2.5), out: [] };
     }
   }
@@ -190,8 +220,9 @@ class SimulatedShell {
     if (args.length === 1) return args[0] !== '';
     const [op, operand] = args;
     if (args.length === 2) {
-      if (op === '-f' || op === '-e' || op === '-s' || op === '-r' || op === '-x') return this.files.has(normalize(operand));
-      if (op === '-d') return this.files.has(normalize(operand) + '/');
+      if (op === '-f' || op === '-s' || op === '-r' || op === '-x') return this.fs.isFile(operand);
+      if (op === '-e') return this.fs.exists(operand);
+      if (op === '-d') return this.fs.isDirectory(operand);
       if (op === '-z') return operand === '';
       if (op === '-n') return operand !== '';
       return false;
@@ -202,43 +233,63 @@ class SimulatedShell {
     return true;
   }
 
-  private addFile(path: string): void {
-    if (path === '/dev/null' || path.startsWith('&')) return;
-    const file = normalize(path);
-    this.addDirectory(file.slice(0, file.lastIndexOf('/')) || '/');
-    this.files.add(file);
+  /**
+   * Runs a file by its path (or as `bash FILE`): a shell script the filesystem holds runs in this shell's
+   * simulation, its `exit N` ending only it; another interpreter's script, or one whose contents are not
+   * known, takes a few seconds and succeeds.
+   */
+  private runFile(path: string): Effect {
+    if (!this.fs.isFile(path)) return { status: 127, ms: 5, out: [], err: [`bash: ${path}: No such file or directory`] };
+    const text = this.fs.read(path)?.toString('utf8');
+    const shebang = /^#!\s*(\S+)/.exec(text ?? '')?.[1] ?? '';
+    if (text === undefined || (shebang !== '' && !/\/(ba|da|z)?sh$|env$/.test(shebang))) return { status: 0, ms: this.ms(1, 3), out: [] };
+    const nested = new SimulatedShell(this.fs, this.prng);
+    nested.elapsed = this.elapsed;
+    const cwd = this.fs.cwd;
+    const status = nested.runScript(text);
+    this.fs.cwd = cwd;
+    this.lines.push(...nested.lines);
+    return { status, ms: nested.elapsed - this.elapsed, out: [] };
   }
 
-  private addDirectory(path: string): void {
-    let dir = normalize(path);
-    while (dir && dir !== '/') {
-      this.files.add(dir + '/');
-      dir = dir.slice(0, dir.lastIndexOf('/'));
+  /** `command -v NAME`: found among the image's own tools or what packages installed. */
+  private commandLookup(args: string[]): Effect {
+    const name = args.filter((arg) => !arg.startsWith('-'))[0] ?? '';
+    const path = BIN_DIRECTORIES.map((dir) => `${dir}/${name}`).find((candidate) => this.fs.isFile(candidate));
+    if (BASE_TOOLS.includes(name)) return { status: 0, ms: 5, out: [`/usr/bin/${name}`] };
+    return path ? { status: 0, ms: 5, out: [path] } : { status: 1, ms: 5, out: [] };
+  }
+
+  /** Records the programs a package installs, so `command -v` finds them. */
+  private installed(packages: string[], directory = '/usr/bin'): void {
+    for (const name of packages) (PACKAGE_PROGRAMS[name] ?? [name]).forEach((program) => this.fs.writeFile(`${directory}/${program}`));
+  }
+
+  private languagePackages(args: string[]): Effect {
+    const names = args.filter((arg) => !arg.startsWith('-')).slice(1);
+    if (args[0] === 'install') this.installed(names, '/usr/local/bin');
+    return { status: 0, ms: this.ms(10, 20), out: [`Successfully installed ${names.join(' ')}`.trim()] };
+  }
+
+  /** `ansible-playbook ... PLAYBOOK`: needs Ansible installed and the playbook present; plays it on localhost. */
+  private ansiblePlaybook(args: string[]): Effect {
+    if (this.commandLookup(['ansible-playbook']).status !== 0) return { status: 127, ms: 5, out: [], err: ['ansible-playbook: command not found'] };
+    const playbook = args.filter((arg, i) => /\.ya?ml$/.test(arg) && !['-i', '-e', '--extra-vars', '--inventory'].includes(args[i - 1]))[0];
+    if (!playbook || !this.fs.isFile(playbook)) {
+      return { status: 1, ms: 1500, out: [], err: [`ERROR! the playbook: ${playbook ?? '(none)'} could not be found`] };
     }
-  }
-
-  private remove(path: string): void {
-    const target = normalize(path);
-    for (const file of [...this.files]) {
-      if (file === target || file === target + '/' || file.startsWith(target + '/')) this.files.delete(file);
-    }
-  }
-
-  private copy(args: string[]): Effect {
-    const paths = args.filter(isPath);
-    if (paths.length >= 2) this.addFile(paths[paths.length - 1]);
-    return { status: 0, ms: 50, out: [] };
-  }
-
-  private cat(args: string[]): Effect {
-    const missing = args.filter(isPath).filter((p) => p.startsWith('/') && !this.files.has(normalize(p)) && !p.startsWith('/etc/') && !p.startsWith('/proc/'));
-    if (missing.length) return { status: 1, ms: 10, out: [], err: missing.map((p) => `cat: ${p}: No such file or directory`) };
-    return { status: 0, ms: 10, out: [] };
+    const tasks = this.prng.int(3, 8);
+    return {
+      status: 0,
+      ms: this.ms(20, 60),
+      out: ['PLAY [localhost] ***', 'TASK [Gathering Facts] ***', 'ok: [localhost]', ...Array.from({ length: tasks }, (_, i) => `changed: [localhost] => task ${i + 1}`),
+        'PLAY RECAP ***', `localhost : ok=${tasks + 1} changed=${tasks} unreachable=0 failed=0 skipped=0`],
+    };
   }
 
   private download(args: string[]): Effect {
     const outIndex = args.findIndex((a) => a === '-o' || a === '-O' || a === '--output');
-    if (outIndex >= 0 && args[outIndex + 1]) this.addFile(args[outIndex + 1]);
+    if (outIndex >= 0 && args[outIndex + 1]) this.fs.writeFile(args[outIndex + 1]);
     return { status: 0, ms: this.ms(0.5, 1.5), out: [] };
   }
 
@@ -250,6 +301,7 @@ class SimulatedShell {
       return { status: 0, ms: this.ms(8, 12), out: debian ? APT_UPDATE : DNF_UPDATE };
     }
     if (action === 'install' || action === 'reinstall') {
+      this.installed(names);
       const out = debian
         ? ['Reading package lists...', 'Building dependency tree...', 'Reading state information...',
           'The following NEW packages will be installed:', `  ${names.join(' ')}`,
@@ -289,6 +341,7 @@ const DNF_UPDATE = ['Amazon Linux 2023 repository                    41 MB/s |  
 function stripPrefixes(args: string[]): string[] {
   let rest = args;
   for (;;) {
+    if (rest[0] === 'command' && (rest[1] === '-v' || rest[1] === '-V')) return rest;
     if (rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0])) rest = rest.slice(1);
     else if (rest.length && WRAPPERS.includes(rest[0])) rest = rest.slice(1).filter((a, i) => i > 0 || !a.startsWith('-'));
     else if (rest[0] === 'export' || rest[0] === 'readonly') return [];
@@ -296,17 +349,26 @@ function stripPrefixes(args: string[]): string[] {
   }
 }
 
-/** Removes redirections from the arguments and returns the files they write to. */
-function stripRedirections(args: string[]): { args: string[]; targets: string[] } {
+/** Where a command's output goes: `>` / `1>` (1), `2>` (2) or `&>` (both), replacing or appending. */
+interface Redirection {
+  readonly fd: 1 | 2 | 'both';
+  readonly path: string;
+  readonly append: boolean;
+}
+
+const REDIRECT = /^(\d?|&)(>>?)(.*)$/;
+
+/** Removes redirections from the arguments and returns where they send output. */
+function stripRedirections(args: string[]): { args: string[]; targets: Redirection[] } {
   const kept: string[] = [];
-  const targets: string[] = [];
+  const targets: Redirection[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const inline = /^(?:\d?>>?|&>>?)(.+)$/.exec(arg);
-    if (/^(?:\d?>>?|&>>?)$/.test(arg)) {
-      if (args[i + 1] !== undefined) targets.push(args[++i]);
-    } else if (inline) {
-      if (!inline[1].startsWith('&')) targets.push(inline[1]);
+    const redirect = REDIRECT.exec(arg);
+    if (redirect) {
+      const path = redirect[3] !== '' ? redirect[3] : args[++i];
+      const fd = redirect[1] === '&' ? 'both' : redirect[1] === '2' ? 2 : 1;
+      if (path !== undefined) targets.push({ fd, path, append: redirect[2] === '>>' });
     } else if (/^\d?<$/.test(arg)) {
       i++;
     } else if (!/^\d?</.test(arg)) {
@@ -320,15 +382,6 @@ function stripRedirections(args: string[]): { args: string[]; targets: string[] 
 function exitStatus(arg: string): number {
   const n = Number.parseInt(arg, 10);
   return Number.isNaN(n) ? 2 : ((n % 256) + 256) % 256;
-}
-
-function isPath(arg: string): boolean {
-  return !arg.startsWith('-');
-}
-
-function normalize(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  return trimmed === '' ? '/' : trimmed;
 }
 
 function echoText(args: string[]): string {

@@ -154,6 +154,7 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     volumes: new Map(),
     agentDelayMs: ctx.pick(ctx.timings.agentOnlineMs),
     files: new Set(),
+    contents: new Map(),
   };
   instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
   createVolumes(ctx, instance, launch.volumes, tagsFor(launch.tags, 'volume'));

@@ -12,6 +12,7 @@ import { runScript } from './commands';
 import type { OperationContext } from './context';
 import type { S3Reader } from './documents/s3-reader';
 import { ssmError } from './errors';
+import { instanceFilesystem } from './filesystem';
 import type { InstanceRecord, InvocationRecord, OutputLine, ScriptRun } from './records';
 import { checkSendCommand, CheckedCommand } from './send-command-input';
 import { agentBackAt, agentStatusAt } from './ssm-agent';
@@ -50,7 +51,18 @@ interface CommandFaults {
   readonly hangs?: boolean;
 }
 
-function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, faults: CommandFaults): Outcome {
+/** Files a document's downloads bring, by the path they land at. */
+type DownloadedFiles = readonly { readonly path: string; readonly body: Buffer }[];
+
+/** What `aws:downloadContent` fetches for a command, read from the simulated S3 when it is sent. */
+function fetchDownloads(command: CheckedCommand, s3: S3Reader): DownloadedFiles {
+  return command.downloads.flatMap((download) => s3.download(download.url)
+    .map((file) => ({ path: `${download.destination.replace(/\/+$/, '')}/${file.path}`, body: file.body })));
+}
+
+function runWithReboots(
+  ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, faults: CommandFaults, downloads: DownloadedFiles,
+): Outcome {
   const { failRule, hangs } = faults;
   const deadline = startAt + command.executionTimeoutSeconds * 1000;
   const rebootCode = instance.platform === 'windows' ? 3010 : 194;
@@ -58,7 +70,9 @@ function runWithReboots(ctx: OperationContext, instance: InstanceRecord, command
   const output: OutputLine[] = [];
   let runStart = startAt;
   for (;;) {
-    const result = runScript(command.script, instance.files, ctx.prng);
+    const fs = instanceFilesystem(instance);
+    downloads.forEach((file) => fs.writeFile(file.path, file.body));
+    const result = runScript(command.script, fs, ctx.prng);
     const lines = result.lines.map((l) => ({ at: runStart + l.atMs, stream: l.stream, text: l.text }));
     let exitCode = result.exitCode;
     let end = hangs ? Number.POSITIVE_INFINITY : runStart + result.durationMs;
@@ -91,6 +105,7 @@ function planInvocation(
   command: CheckedCommand,
   commandId: string,
   faults: CommandFaults,
+  downloads: DownloadedFiles,
 ): InvocationRecord {
   const base = {
     commandId,
@@ -109,7 +124,7 @@ function planInvocation(
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
     return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'Delivery Timed Out', responseCode: -1 };
   }
-  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults) };
+  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults, downloads) };
 }
 
 export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3: S3Reader): SendCommandResult {
@@ -119,7 +134,7 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const hangs = ctx.faults.stepHangs(commandNumber);
   const commandId = ctx.ids.uuid();
   for (const instance of command.instances) {
-    const record = planInvocation(ctx, instance, command, commandId, { failRule, hangs });
+    const record = planInvocation(ctx, instance, command, commandId, { failRule, hangs }, fetchDownloads(command, s3));
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }
   const result: Command = {

@@ -108,10 +108,17 @@ function headOf(object: S3ObjectRecord): HeadObjectOutput {
   };
 }
 
-/** GetObject's answer, with the body as bytes (the SDK bridge turns it into the SDK's stream). */
+/** GetObject's answer, with the body as bytes (the SDK bridge turns it into the SDK's stream); `Range: bytes=a-b` reads part of it. */
 export function getObject(_ctx: OperationContext, input: GetObjectRequest, directory: BucketDirectory): HeadObjectOutput & { Body: Uint8Array } {
   const object = objectOf(bucketOf(directory, input.Bucket), input.Key);
-  return { ...headOf(object), Body: new Uint8Array(Buffer.from(object.body, 'base64')) };
+  const bytes = Buffer.from(object.body, 'base64');
+  if (input.Range === undefined) return { ...headOf(object), Body: new Uint8Array(bytes) };
+  const range = /^bytes=(\d+)-(\d*)$/.exec(input.Range);
+  const start = Number(range?.[1] ?? 0);
+  if (!range || start >= bytes.length) throw s3Error('InvalidRange', 'The requested range is not satisfiable', { httpStatusCode: 416 });
+  const end = Math.min(bytes.length - 1, range[2] === '' ? bytes.length - 1 : Number(range[2]));
+  const part = bytes.subarray(start, end + 1);
+  return { ...headOf(object), ContentLength: part.length, ContentRange: `bytes ${start}-${end}/${bytes.length}`, Body: new Uint8Array(part) } as HeadObjectOutput & { Body: Uint8Array };
 }
 
 export function headObject(_ctx: OperationContext, input: HeadObjectRequest, directory: BucketDirectory): HeadObjectOutput {

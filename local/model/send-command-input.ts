@@ -1,6 +1,7 @@
 /** Checks a SendCommand request the way SSM does and reduces it to what the model needs. */
 import type { SendCommandRequest } from '@aws-sdk/client-ssm';
 import type { OperationContext } from './context';
+import type { Download } from './documents/aws-document-scripts';
 import { runnableDocument } from './documents/command-documents';
 import type { S3Reader } from './documents/s3-reader';
 import { ssmError } from './errors';
@@ -13,6 +14,8 @@ export interface CheckedCommand {
   readonly pluginName: string;
   readonly instances: InstanceRecord[];
   readonly script: string;
+  /** What the document downloads onto the instance before its script runs. */
+  readonly downloads: readonly Download[];
   readonly parameters: Record<string, string[]>;
   readonly executionTimeoutSeconds: number;
   readonly deliveryTimeoutSeconds: number;
@@ -52,6 +55,7 @@ export function checkSendCommand(ctx: OperationContext, input: SendCommandReques
     pluginName: document.pluginName,
     instances: checkInstances(ctx, input.InstanceIds),
     script: document.script,
+    downloads: document.downloads ?? [],
     parameters,
     executionTimeoutSeconds: document.executionTimeoutSeconds,
     deliveryTimeoutSeconds: delivery,

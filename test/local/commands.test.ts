@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { runScript } from '../../local/model/commands';
+import { SimulatedFilesystem } from '../../local/model/filesystem';
 import { Prng } from '../../local/model/ids';
 
 function run(script: string, files = new Set<string>()) {
-  const result = runScript(script, files, new Prng(7));
+  const result = runScript(script, new SimulatedFilesystem(files, new Map()), new Prng(7));
   const stdout = result.lines.filter((l) => l.stream === 'stdout').map((l) => l.text);
   const stderr = result.lines.filter((l) => l.stream === 'stderr').map((l) => l.text);
   return { ...result, stdout, stderr, files };
@@ -57,4 +59,86 @@ test('here-documents and loops do not break the script', () => {
 test('the same seed gives the same run', () => {
   const script = 'apt-get update\napt-get install -y nginx';
   expect(run(script)).toEqual(run(script));
+});
+
+describe('files with contents', () => {
+  /** A filesystem holding `files` (path → text). */
+  function holding(files: Record<string, string>): SimulatedFilesystem {
+    const fs = new SimulatedFilesystem(new Set(), new Map());
+    for (const [path, text] of Object.entries(files)) fs.writeFile(path, Buffer.from(text));
+    return fs;
+  }
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const runOn = (fs: SimulatedFilesystem, script: string) => runScript(script, fs, new Prng(7));
+
+  test('echo and printf write what they print, cat prints it back, and >&2 sends it to standard error', () => {
+    const fs = holding({});
+    const result = runOn(fs, "echo 'port = 80' > /etc/app.conf\nprintf '%s\\n' 'user = www' >> /etc/app.conf\ncat /etc/app.conf\necho oops >&2");
+
+    expect(fs.read('/etc/app.conf')?.toString()).toBe('port = 80\nuser = www\n');
+    expect(result.lines.filter((line) => line.stream === 'stdout').map((line) => line.text)).toContain('user = www');
+    expect(result.lines.filter((line) => line.stream === 'stderr').map((line) => line.text)).toEqual(['oops']);
+  });
+
+  test('sha256sum --check passes for the right contents, and names a changed or missing file', () => {
+    const fs = holding({ '/stage/a.txt': 'alpha', '/stage/sub/b.txt': 'beta' });
+    fs.writeFile('/stage/SUMS', Buffer.from(`${sha256('alpha')}  a.txt\n${sha256('beta')}  sub/b.txt\n`));
+
+    expect(runOn(fs, 'set -e\ncd /stage\nsha256sum --check --quiet SUMS').exitCode).toBe(0);
+    fs.writeFile('/stage/sub/b.txt', Buffer.from('tampered'));
+    fs.remove('/stage/a.txt');
+    const bad = runOn(fs, 'set -e\ncd /stage\nsha256sum --check --quiet SUMS\necho unreachable');
+
+    expect(bad.exitCode).toBe(1);
+    const text = bad.lines.map((line) => line.text);
+    expect(text).toEqual(expect.arrayContaining(['a.txt: FAILED open or read', 'sub/b.txt: FAILED', 'sha256sum: WARNING: 2 computed checksums did NOT match']));
+    expect(text).not.toContain('unreachable');
+  });
+
+  test('cd to a missing directory fails; relative paths follow the working directory', () => {
+    const fs = holding({ '/opt/app/run.sh': 'exit 0' });
+
+    expect(runOn(fs, 'set -e\ncd /nowhere\necho after').exitCode).toBe(1);
+    expect(runOn(fs, 'cd /opt/app\ntest -f run.sh && test -f ../app/run.sh').exitCode).toBe(0);
+  });
+
+  test('install -D makes directories and copies the contents; install without -D needs them; cp -R dir/. copies a tree', () => {
+    const fs = holding({ '/stage/nginx.conf': 'worker_processes 2;', '/stage/site/index.html': '<h1>hi</h1>', '/stage/site/css/a.css': 'body{}' });
+
+    expect(runOn(fs, 'install -D -o root -g root -m 0644 /stage/nginx.conf /etc/nginx/nginx.conf').exitCode).toBe(0);
+    expect(fs.read('/etc/nginx/nginx.conf')?.toString()).toBe('worker_processes 2;');
+    expect(runOn(fs, 'install -m 0644 /stage/nginx.conf /srv/missing/nginx.conf').exitCode).toBe(1);
+    expect(runOn(fs, 'mkdir -p /var/www\ncp -R /stage/site/. /var/www/\nchmod -R 0644 /var/www').exitCode).toBe(0);
+    expect(fs.read('/var/www/css/a.css')?.toString()).toBe('body{}');
+    expect(runOn(fs, 'chown root:root /var/nothing').exitCode).toBe(1);
+  });
+
+  test('a script file runs by its path or with bash; its exit code is the command\'s, and exit ends only the script', () => {
+    const fs = holding({
+      '/stage/setup.sh': '#!/bin/bash\nset -e\ntouch /etc/configured\nexit 3\n',
+      '/stage/plain.sh': 'mkdir -p /opt/plain\necho plain ran\n',
+      '/stage/tool.py': '#!/usr/bin/env python3\nimport sys\nsys.exit(1)\n',
+    });
+
+    expect(runOn(fs, '/stage/setup.sh --fast\necho after').exitCode).toBe(0);
+    expect(runOn(fs, 'set -e\n/stage/setup.sh\necho unreachable').exitCode).toBe(3);
+    expect(fs.isFile('/etc/configured')).toBe(true);
+    const plain = runOn(fs, 'bash /stage/plain.sh');
+    expect(plain.lines.map((line) => line.text)).toContain('plain ran');
+    expect(fs.isDirectory('/opt/plain')).toBe(true);
+    expect(runOn(fs, '/stage/tool.py').exitCode).toBe(0);
+    expect(runOn(fs, '/stage/missing.sh').exitCode).toBe(127);
+  });
+
+  test('command -v finds what packages installed; ansible-playbook needs Ansible and the playbook', () => {
+    const fs = holding({ '/stage/ansible/site.yml': '- hosts: all' });
+
+    expect(runOn(fs, 'command -v ansible-playbook').exitCode).toBe(1);
+    expect(runOn(fs, 'ansible-playbook -i localhost, -c local site.yml').exitCode).toBe(127);
+    expect(runOn(fs, 'apt-get install -y ansible\ncommand -v ansible-playbook').exitCode).toBe(0);
+    expect(runOn(fs, 'cd /stage/ansible\nansible-playbook -i localhost, -c local missing.yml').exitCode).toBe(1);
+    const played = runOn(fs, 'cd /stage/ansible\nansible-playbook -i localhost, -c local -e @/stage/vars.json site.yml');
+    expect(played.exitCode).toBe(0);
+    expect(played.lines.map((line) => line.text)).toContain('PLAY RECAP ***');
+  });
 });

@@ -7,10 +7,17 @@ import type { S3Reader } from './s3-reader';
 
 export type Parameters = Record<string, string[]>;
 
+/** A download `aws:downloadContent` makes before the script runs (again after each reboot). */
+export interface Download {
+  readonly url: string;
+  readonly destination: string;
+}
+
 /** The script a document runs, and the plugin whose status GetCommandInvocation reports. */
 export interface DocumentScript {
   readonly pluginName: string;
   readonly script: string;
+  readonly downloads?: readonly Download[];
 }
 
 type ScriptBuilder = (parameters: Parameters, s3: S3Reader) => DocumentScript;

@@ -4,7 +4,7 @@
  * the simulated shell, its plugin's name, and its run time limit.
  */
 import { documentName } from './account-documents';
-import { AWS_DOCUMENT_SCRIPTS, DocumentScript, Parameters } from './aws-document-scripts';
+import { AWS_DOCUMENT_SCRIPTS, DocumentScript, Download, Parameters } from './aws-document-scripts';
 import type { DeclaredParameter, DocumentRecord } from './records';
 import type { S3Reader } from './s3-reader';
 import { AWS_DOCUMENTS } from '../../../src/recipe/aws-documents';
@@ -25,8 +25,8 @@ export function runnableDocument(ctx: OperationContext, name: string, parameters
     checkParameters(known.parameters as Record<string, DeclaredParameter>, parameters);
     const timeout = known.timeoutParameter;
     const given = timeout ? parameters[timeout.name]?.[0] ?? known.parameters[timeout.name]?.default : undefined;
-    const seconds = Number(given ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS);
-    return { documentName: name, ...AWS_DOCUMENT_SCRIPTS[name](parameters, s3), executionTimeoutSeconds: seconds || DEFAULT_EXECUTION_TIMEOUT_SECONDS };
+    const seconds = Number(given ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
+    return { documentName: name, ...AWS_DOCUMENT_SCRIPTS[name](parameters, s3), executionTimeoutSeconds: seconds };
   }
   const record = ctx.region.documents.get(documentName(name, ctx.accountId));
   if (!record || record.documentType !== 'Command') throw ssmError('InvalidDocument', `Document with name ${name} does not exist.`);
@@ -56,12 +56,20 @@ function checkParameters(declared: Record<string, DeclaredParameter>, given: Par
   if (missing) invalid(`Parameter "${missing}" is required.`);
 }
 
-/** `{{ name }}` in a document's inputs, replaced by the parameter's value (a list joined by lines) or its default. */
-function interpolate(text: string, record: DocumentRecord, parameters: Parameters): string {
-  return text.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name: string) => {
-    const values = parameters[name] ?? defaultValues(record.content.parameters?.[name]);
-    return values ? values.join('\n') : whole;
-  });
+/**
+ * A document's inputs with `{{ name }}` replaced by the parameter's value or default: a string that is just
+ * one placeholder of a list parameter becomes the list; inside other text, a list's values join by lines.
+ */
+function interpolate(value: unknown, record: DocumentRecord, parameters: Parameters): unknown {
+  if (Array.isArray(value)) return value.map((item) => interpolate(item, record, parameters));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, interpolate(inner, record, parameters)]));
+  }
+  if (typeof value !== 'string') return value;
+  const valuesOf = (name: string) => parameters[name] ?? defaultValues(record.content.parameters?.[name]);
+  const whole = /^\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}$/.exec(value);
+  if (whole && record.content.parameters?.[whole[1]]?.type === 'StringList') return valuesOf(whole[1]) ?? value;
+  return value.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (text, name: string) => valuesOf(name)?.join('\n') ?? text);
 }
 
 function defaultValues(parameter: DeclaredParameter | undefined): string[] | undefined {
@@ -72,20 +80,22 @@ function defaultValues(parameter: DeclaredParameter | undefined): string[] | und
 /** The account's own document: its Linux shell steps in order, after its downloads, which fail when the object is missing. */
 function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S3Reader): DocumentScript {
   const lines: string[] = [];
+  const downloads: Download[] = [];
   let pluginName = 'aws:runShellScript';
   for (const step of record.content.mainSteps ?? []) {
     const only = step.precondition?.StringEquals?.[1];
     if (only && only !== 'Linux') continue;
-    const inputs = JSON.parse(interpolate(JSON.stringify(step.inputs ?? {}), record, parameters)) as Record<string, unknown>;
+    const inputs = interpolate(step.inputs ?? {}, record, parameters) as Record<string, unknown>;
     if (step.action === 'aws:downloadContent') {
-      const path = String((JSON.parse(String(inputs.sourceInfo ?? '{}')) as { path?: unknown }).path ?? '');
-      const problem = s3.objectProblem(path);
-      if (problem) lines.push(`echo 'Failed to download content: ${problem.replace(/'/g, '')}' >&2`, 'exit 1');
+      const url = String((JSON.parse(String(inputs.sourceInfo ?? '{}')) as { path?: unknown }).path ?? '');
+      const problem = s3.objectProblem(url);
+      if (problem) return { pluginName: step.name, script: [`echo 'Failed to download content: ${problem.replace(/'/g, '')}' >&2`, 'exit 1'].join('\n') };
+      downloads.push({ url, destination: String(inputs.destinationPath ?? '.') });
     } else if (step.action === 'aws:runShellScript') {
       const run = inputs.runCommand;
       lines.push(...(Array.isArray(run) ? run.map(String) : String(run ?? '').split('\n')));
       pluginName = step.name;
     }
   }
-  return { pluginName, script: lines.join('\n') };
+  return { pluginName, script: lines.join('\n'), downloads };
 }

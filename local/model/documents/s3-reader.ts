@@ -4,6 +4,11 @@ import type { BucketDirectory } from '../s3';
 export interface S3Reader {
   /** Undefined when the object at an S3 https URL exists and the account may read it, else why not. */
   objectProblem(url: string): string | undefined;
+  /**
+   * What downloading the URL brings, as `aws:downloadContent` lays it out: a file by its name, or every object
+   * under a folder URL (ending with `/`) by its path below it. Call after `objectProblem` said nothing.
+   */
+  download(url: string): { path: string; body: Buffer }[];
 }
 
 /** `https://s3.amazonaws.com/bucket/key`, `https://s3.<region>.amazonaws.com/bucket/key` or `https://bucket.s3[.<region>].amazonaws.com/key`. */
@@ -27,6 +32,18 @@ export function s3Reader(directory: BucketDirectory, accountId: string): S3Reade
       const folder = location.key.endsWith('/');
       const found = folder ? [...bucket.objects.keys()].some((key) => key.startsWith(location.key)) : bucket.objects.has(location.key);
       return found ? undefined : `The specified key does not exist: s3://${location.bucket}/${location.key}`;
+    },
+    download(url) {
+      const location = parseS3Url(url);
+      const bucket = location && directory.buckets.get(location.bucket);
+      if (!location || !bucket) return [];
+      const folder = location.key.endsWith('/');
+      return [...bucket.objects.values()]
+        .filter((object) => (folder ? object.key.startsWith(location.key) && !object.key.endsWith('/') : object.key === location.key))
+        .map((object) => ({
+          path: folder ? object.key.slice(location.key.length) : object.key.split('/').pop()!,
+          body: Buffer.from(object.body, 'base64'),
+        }));
     },
   };
 }

@@ -1,0 +1,97 @@
+/**
+ * A simulated instance's filesystem: which files and directories exist (directories end with `/`), the
+ * contents of the files whose bytes matter (downloads, files scripts write), and the shell's working
+ * directory. Contents are kept as base64 so a saved account stays plain JSON.
+ */
+import { createHash } from 'node:crypto';
+import type { InstanceRecord } from './records';
+
+/** The filesystem of an instance; one saved before contents were kept gets an empty contents map. */
+export function instanceFilesystem(instance: InstanceRecord): SimulatedFilesystem {
+  instance.contents ??= new Map();
+  return new SimulatedFilesystem(instance.files, instance.contents);
+}
+
+export class SimulatedFilesystem {
+  /** The shell's working directory; each command starts in `/`, as the agent's scripts do in their own. */
+  cwd = '/';
+
+  constructor(readonly paths: Set<string>, readonly contents: Map<string, string>) {}
+
+  /** `path` as an absolute, normalised path (`.`, `..` and repeated slashes resolved) from the working directory. */
+  resolve(path: string): string {
+    const parts: string[] = [];
+    for (const part of (path.startsWith('/') ? path : `${this.cwd}/${path}`).split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '' && part !== '.') parts.push(part);
+    }
+    return `/${parts.join('/')}`;
+  }
+
+  isFile(path: string): boolean {
+    return this.paths.has(this.resolve(path));
+  }
+
+  isDirectory(path: string): boolean {
+    const resolved = this.resolve(path);
+    return resolved === '/' || this.paths.has(`${resolved}/`);
+  }
+
+  exists(path: string): boolean {
+    return this.isFile(path) || this.isDirectory(path);
+  }
+
+  /** Creates a file (and its directories); with `body`, its contents. */
+  writeFile(path: string, body?: Buffer): void {
+    const file = this.resolve(path);
+    this.makeDirectory(file.slice(0, file.lastIndexOf('/')) || '/');
+    this.paths.add(file);
+    if (body) this.contents.set(file, body.toString('base64'));
+    else this.contents.delete(file);
+  }
+
+  makeDirectory(path: string): void {
+    let dir = this.resolve(path);
+    while (dir !== '/') {
+      this.paths.add(`${dir}/`);
+      dir = dir.slice(0, dir.lastIndexOf('/')) || '/';
+    }
+  }
+
+  /** The bytes of a file whose contents are known. */
+  read(path: string): Buffer | undefined {
+    const body = this.contents.get(this.resolve(path));
+    return body === undefined ? undefined : Buffer.from(body, 'base64');
+  }
+
+  /** The SHA-256 of a file, in hex: of its known contents, else of no bytes (a file a command made without writing it). */
+  sha256(path: string): string {
+    return createHash('sha256').update(this.read(path) ?? Buffer.alloc(0)).digest('hex');
+  }
+
+  remove(path: string): void {
+    const target = this.resolve(path);
+    for (const entry of [...this.paths]) {
+      if (entry === target || entry === `${target}/` || entry.startsWith(`${target}/`)) {
+        this.paths.delete(entry);
+        this.contents.delete(entry);
+      }
+    }
+  }
+
+  /** Copies a file, or a directory's whole tree, to `to`. */
+  copy(from: string, to: string): void {
+    const source = this.resolve(from);
+    const target = this.resolve(to);
+    if (!this.isDirectory(source)) {
+      this.writeFile(target, this.read(source));
+      return;
+    }
+    this.makeDirectory(target);
+    for (const entry of [...this.paths].filter((path) => path.startsWith(`${source}/`))) {
+      const relative = entry.slice(source.length + 1);
+      if (entry.endsWith('/')) this.makeDirectory(`${target}/${relative}`);
+      else this.writeFile(`${target}/${relative}`, this.read(entry));
+    }
+  }
+}
