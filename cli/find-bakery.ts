@@ -5,7 +5,8 @@
 import type { StepFunctionsApi } from './aws/step-functions';
 import { mapLimit } from './concurrency';
 import { CliError, UsageError } from './errors';
-import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG } from '../src/workflow/steps';
+import { parseStagingLocation, StagingLocation } from '../src/staging/staging-location';
+import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface Bakery {
   readonly stateMachineArn: string;
@@ -67,6 +68,17 @@ export async function outputLogGroupOf(sfn: StepFunctionsApi, bakery: Bakery): P
       'deploy a newer version of cdk-ami-bakery, which tags the state machine with its command-output log group');
   }
   return group;
+}
+
+/** The staging location named by the state machine's tag, where a recipe's files are uploaded. */
+export async function stagingLocationOf(sfn: StepFunctionsApi, bakery: Bakery): Promise<StagingLocation> {
+  const tags = bakery.tags ?? await sfn.tagsOf(bakery.stateMachineArn);
+  const location = parseStagingLocation(tags[STAGING_LOCATION_TAG] ?? '');
+  if (!location) {
+    throw new CliError(`state machine ${bakery.name} has no ${STAGING_LOCATION_TAG} tag, so the recipe's files have nowhere to go`,
+      'deploy a newer version of cdk-ami-bakery, which stages script, file and ansible sources');
+  }
+  return location;
 }
 
 /** The execution ARN of a build id on a state machine; a full execution ARN is taken as it is. */

@@ -2,8 +2,12 @@
  * Prints a bake's progress as it happens: one line per phase (its start time and outcome), one per
  * provisioning step, then a summary. Used for simulated bakes and, through `print`, for bakes followed in AWS.
  */
+import { STEP_KINDS } from '../lambda/shared/step-schema';
 import type { ProgressEvent } from '../local/progress';
 import type { SimulatedBake } from '../local/simulate-bake';
+
+/** Step kinds line up in one column. */
+const KIND_WIDTH = Math.max(...STEP_KINDS.map((kind) => kind.length));
 
 interface Writable {
   write(text: string): unknown;
@@ -28,7 +32,7 @@ export class ProgressPrinter {
       this.openPhase = { name: event.phase, at, detail: event.detail };
     } else if (event.kind === 'step') {
       const { result } = event;
-      this.out.write(`           step ${result.step}/${event.count} ${result.kind.padEnd(6)} ${result.status} (exit ${result.exitCode}) ${result.seconds} s\n`);
+      this.out.write(`           step ${result.step}/${event.count} ${result.kind.padEnd(KIND_WIDTH)} ${result.status} (exit ${result.exitCode}) ${result.seconds} s\n`);
     } else {
       this.closePhase(at, event.manifest.status === 'SUCCEEDED' || event.manifest.status === 'SKIPPED' ? 'ok' : event.manifest.status);
     }

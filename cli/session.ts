@@ -4,12 +4,15 @@
  */
 import { AwsOptions } from './aws/clients';
 import { LogsApi, SdkLogs } from './aws/logs';
+import type { AwsServices } from './aws/services';
 import { simulatedServices } from './aws/simulated';
+import { SdkStaging } from './aws/staging';
 import { SdkStepFunctions, StepFunctionsApi } from './aws/step-functions';
 import { checkBuildId } from './bake/build-input';
 import { UsageError } from './errors';
 import { Bakery, checkStateMachineArn, executionArnOf, findBakery, regionOfArn } from './find-bakery';
 import type { Terminal } from './terminal';
+import type { ObjectStore } from '../src/staging/local-sources';
 
 export interface GlobalOptions {
   readonly region?: string;
@@ -24,13 +27,8 @@ export interface GlobalOptions {
   readonly speed?: number;
 }
 
-interface Services {
-  readonly stepFunctions: StepFunctionsApi;
-  readonly logs: LogsApi;
-}
-
 export class Session {
-  private services?: Promise<Services>;
+  private services?: Promise<AwsServices>;
   private found?: Promise<Bakery>;
   private regionHint?: string;
 
@@ -48,6 +46,10 @@ export class Session {
 
   public async logs(): Promise<LogsApi> {
     return (await this.aws()).logs;
+  }
+
+  public async staging(bucket: string): Promise<ObjectStore> {
+    return (await this.aws()).staging(bucket);
   }
 
   /** The bakery's state machine (found once). */
@@ -72,10 +74,14 @@ export class Session {
   }
 
   /** The AWS services, made on first use: the SDK's, or the simulator's with --simulate. */
-  private aws(): Promise<Services> {
+  private aws(): Promise<AwsServices> {
     this.services ??= this.options.simulate !== undefined
       ? simulatedServices(this.options.simulate, this.options.speed ?? 30)
-      : Promise.resolve(this.awsOptions()).then((options) => ({ stepFunctions: new SdkStepFunctions(options), logs: new SdkLogs(options) }));
+      : Promise.resolve(this.awsOptions()).then((options) => ({
+        stepFunctions: new SdkStepFunctions(options),
+        logs: new SdkLogs(options),
+        staging: (bucket: string) => new SdkStaging(bucket, options),
+      }));
     return this.services;
   }
 

@@ -23,6 +23,7 @@ import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
 import type { RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
+import { stagedSourceChecks } from './shared/staging/source-checks';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
@@ -48,8 +49,7 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
   const recipe = validRecipe(await recipeDocument(event.input));
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
-  const build = buildContext(recipe, sourceImage, event.executionName, region);
-  await refuseStepProblems(recipe, build);
+  const build = await withCheckedSteps(recipe, buildContext(recipe, sourceImage, event.executionName, region));
   const phases = [{ name: 'prepare' as const, startedAt }];
   const skip = await reasonToSkip(recipe, build.bakeryId, build.sourceAmiId, region);
   if (skip) {
@@ -141,10 +141,20 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
   };
 }
 
-/** Refuses steps that SSM would refuse or that cannot run here (documents, parameters, platform), before anything is launched. */
-async function refuseStepProblems(recipe: RecipeDocument, build: BuildContext): Promise<void> {
-  const problems = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
+/**
+ * Refuses steps that SSM would refuse or that cannot run here (documents, parameters, platform, sources that
+ * are not staged), before anything is launched; notes which scripts have a `#!` line.
+ */
+async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext): Promise<BuildContext> {
+  const documents = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
+  const staged = usesStagedFiles(recipe) ? await stagedSourceChecks(recipe, config.stagingLocation()) : { problems: [], scriptsWithShebang: [] };
+  const problems = [...documents, ...staged.problems];
   if (problems.length > 0) throw new InvalidRecipe(problems);
+  return staged.scriptsWithShebang.length > 0 ? { ...build, scriptsWithShebang: staged.scriptsWithShebang } : build;
+}
+
+function usesStagedFiles(recipe: RecipeDocument): boolean {
+  return recipe.steps.some((step) => step.script ?? step.file ?? step.ansible);
 }
 
 /** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */

@@ -45,7 +45,7 @@ async function runStep(state: BakeState): Promise<BakeState> {
   const step = build.recipe.steps[provision.index];
   if (!step) throw new InvalidState(`run-step: no step ${provision.index + 1}; the recipe has ${build.recipe.steps.length}`);
   const stepNumber = provision.index + 1;
-  const command = stepCommand(step, build.buildId, stepNumber);
+  const command = stepCommand(build, provision.index);
   const comment = stepComment(build.buildId, stepNumber);
   const earlier = await findSentInvocation(instanceId, comment, command.documentName);
   let commandId: string;

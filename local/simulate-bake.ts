@@ -15,6 +15,9 @@ import { useMetricsSink } from '../lambda/shared/metrics';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import type { AmiBakery, AmiBakeryProps } from '../src';
+import { localSourceProblems, ObjectStore, stageLocalSources } from '../src/staging/local-sources';
+import { parseStagingLocation } from '../src/staging/staging-location';
+import { STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
   /** The execution input: `{"recipe": {...}}` or `{"recipeName": "..."}`. */
@@ -38,6 +41,12 @@ export interface SimulateBakeOptions {
   readonly verboseLogs?: boolean;
   /** Stop the execution (as the console's "Stop execution" does) when it first enters this state. */
   readonly abortAtState?: string;
+  /**
+   * The folder local sources of an inline recipe (`script`, `file`, `ansible`) are relative to: they are staged
+   * into the simulated staging bucket, as `bakery build` stages them into the real one.
+   * @default - local sources are left as they are (Prepare refuses them)
+   */
+  readonly stageFrom?: string;
 }
 
 export interface SimulatedBake extends BakeOutcome {
@@ -64,9 +73,10 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   SimulatedLambda.checkHandlers(bakery.functions.values());
   const account = options.account
     ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], region: REGION, accountId: ACCOUNT });
-  seedStackParameters(account, bakery);
+  seedStackResources(account, bakery);
+  const input = options.stageFrom === undefined ? options.input : await stageInput(options.input, options.stageFrom, bakery, account);
   const startTime = options.startTime ?? new Date(Math.max(Date.now(), account.now()));
-  const executionName = options.executionName ?? defaultExecutionName(options.input, startTime);
+  const executionName = options.executionName ?? defaultExecutionName(input, startTime);
   refuseRepeatedExecutionName(account, executionName);
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
@@ -75,12 +85,27 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const execution = { name: executionName, arn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${executionName}`, startTime, region: REGION, account: ACCOUNT };
   const restoreSink = useMetricsSink((line) => account.metrics.push(JSON.parse(line)));
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
-    const outcome = await run.execute(options.input, execution, options.abortAtState);
+    const outcome = await run.execute(input, execution, options.abortAtState);
     const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
     tracker.finished(manifest);
     return { ...outcome, manifest };
   }).finally(() => useMetricsSink(restoreSink));
   return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
+}
+
+/** The input with its recipe's local sources staged into the account's staging bucket; a missing source is an error naming it. */
+async function stageInput(input: unknown, baseDirectory: string, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
+  const recipe = (input as { recipe?: unknown })?.recipe;
+  if (recipe === undefined) return input;
+  const problems = localSourceProblems(recipe, baseDirectory);
+  if (problems.length > 0) throw new Error(`the recipe's files cannot be staged: ${problems.join('; ')}`);
+  const location = parseStagingLocation(bakery.tags[STAGING_LOCATION_TAG] ?? '');
+  if (!location) throw new Error('simulator: the synthesized bakery has no staging location tag');
+  const store: ObjectStore = {
+    has: async (key) => account.objects(location.bucket).some((object) => object.key === key),
+    put: async (key, body) => { account.invoke('s3', 'PutObject', { Bucket: location.bucket, Key: key, Body: body }); },
+  };
+  return { ...(input as object), recipe: await stageLocalSources(recipe, baseDirectory, location, store) };
 }
 
 /** Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. */
@@ -107,9 +132,11 @@ function refuseRepeatedExecutionName(account: SimulatedAccount, name: string): v
   executionNames.set(account, used);
 }
 
-/** The registered recipes of the synthesized stack exist in the account as the deployed stack would make them. */
-function seedStackParameters(account: SimulatedAccount, bakery: SynthesizedBakery): void {
+/** What the synthesized stack deploys exists in the account as the deployed stack would make it: registered recipes, the staging bucket and the staged-files document. */
+function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery): void {
   for (const [name, value] of bakery.parameters) account.putParameter(name, value);
+  for (const bucket of bakery.buckets) if (!account.hasBucket(bucket)) account.createBucket(bucket);
+  for (const [name, content] of bakery.documents) account.deployDocument(name, content);
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {

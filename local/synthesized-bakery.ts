@@ -4,6 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { DocumentContent } from './model/documents/records';
 import { lambdaArn, resolveIntrinsics, ResolverEnvironment } from './template-resolver';
 import { AmiBakery, AmiBakeryProps } from '../src';
 
@@ -28,6 +29,10 @@ export interface SynthesizedBakery {
   readonly functions: Map<string, SimulatedFunction>;
   /** SSM parameters the stack creates (registered recipes), by name. */
   readonly parameters: Map<string, string>;
+  /** Buckets the stack creates (the staging bucket), by name. */
+  readonly buckets: string[];
+  /** SSM documents the stack creates (the staged-files document), by name. */
+  readonly documents: Map<string, DocumentContent>;
   /** The state machine's tags (the bakery id and the command-output log group, as the CLI reads them). */
   readonly tags: Record<string, string>;
 }
@@ -60,6 +65,8 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
     rules: extractRules(template.Resources, env),
     functions: extractFunctions(template.Resources, env),
     parameters: extractParameters(template.Resources, env),
+    buckets: resourcesOfType(template.Resources, 'AWS::S3::Bucket').map(([logicalId]) => resolveIntrinsics({ Ref: logicalId }, env) as string),
+    documents: extractDocuments(template.Resources, env),
     tags: Object.fromEntries(((resolveIntrinsics(template.Resources[machineId].Properties?.Tags ?? [], env)) as { Key: string; Value: string }[])
       .map((tag) => [tag.Key, tag.Value])),
   };
@@ -93,6 +100,13 @@ function extractRules(resources: Record<string, CfnResource>, env: ResolverEnvir
       const properties = resolveIntrinsics(resource.Properties, env) as { EventPattern: Record<string, unknown>; Targets: { Arn: string }[] };
       return { pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
     });
+}
+
+function extractDocuments(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, DocumentContent> {
+  return new Map(resourcesOfType(resources, 'AWS::SSM::Document').map(([, resource]) => {
+    const properties = resolveIntrinsics(resource.Properties, env) as { Name: string; Content: DocumentContent };
+    return [properties.Name, properties.Content];
+  }));
 }
 
 function extractParameters(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, string> {

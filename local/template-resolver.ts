@@ -52,7 +52,13 @@ function resolveRef(logicalId: string, env: ResolverEnvironment): string {
   if (!env.resources[logicalId]) throw new Error(`simulator: Ref to unknown resource ${logicalId}`);
   // Ref of a state machine is its ARN; other resources' Ref is their name, here the logical id.
   if (env.resources[logicalId].Type === 'AWS::StepFunctions::StateMachine') return `arn:aws:states:${env.region}:${env.account}:stateMachine:${logicalId}`;
+  if (env.resources[logicalId].Type === 'AWS::S3::Bucket') return bucketName(logicalId, env);
   return logicalId;
+}
+
+/** A bucket's name: bucket names are lower case and unique across accounts, so the account is part of it. */
+export function bucketName(logicalId: string, env: ResolverEnvironment): string {
+  return `${logicalId.toLowerCase()}-${env.account}`.slice(0, 63);
 }
 
 function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEnvironment): string {
@@ -64,6 +70,7 @@ function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEn
     case 'AWS::IAM::Role': return `arn:aws:iam::${env.account}:role/${logicalId}`;
     case 'AWS::IAM::InstanceProfile': return `arn:aws:iam::${env.account}:instance-profile/${logicalId}`;
     case 'AWS::Logs::LogGroup': return `arn:aws:logs:${env.region}:${env.account}:log-group:${logicalId}:*`;
+    case 'AWS::S3::Bucket': return `arn:aws:s3:::${bucketName(logicalId, env)}`;
     default: return `arn:aws:simulated:${env.region}:${env.account}:${logicalId}`;
   }
 }

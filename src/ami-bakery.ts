@@ -14,13 +14,14 @@ import { Construct } from 'constructs';
 import { bakeMetric } from './private/bake-metrics';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
 import { grantCommandDocuments, grantRunnerPermissions, RunnerScope } from './workflow/permissions';
 import { createStepFunctions } from './workflow/step-functions';
-import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG } from './workflow/steps';
+import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from './workflow/steps';
 
 /** Properties of an {@link AmiBakery}. */
 export interface AmiBakeryProps {
@@ -78,6 +79,12 @@ export interface AmiBakeryProps {
    */
   readonly alarmOnFailure?: boolean;
   /**
+   * How long files staged for `script`, `file` and `ansible` steps stay in the staging bucket. A bake reads
+   * them only while it runs; `bakery build` stages them again when they are gone.
+   * @default Duration.days(30)
+   */
+  readonly stagingExpiration?: Duration;
+  /**
    * A bucket that receives a copy of every bake's manifest (succeeded or failed) as
    * `<manifestPrefix><recipe>/<build id>.json`. The runner may only put objects under that prefix.
    * @default - the manifest is the execution's output and the detail of the bake events only
@@ -115,6 +122,11 @@ export class AmiBakery extends Construct implements IConnectable {
   public readonly recipeParameterPrefix: string;
   /** The alarm on failed bakes, when `alarmOnFailure` is set. */
   public readonly failureAlarm?: Alarm;
+  /**
+   * The bucket that stages the files of `script`, `file` and `ansible` steps, under `staging/`, for build
+   * instances to download; `bakery build` uploads there.
+   */
+  public readonly stagingBucket: IBucket;
   private readonly recipes = new Map<string, Recipe>();
   /** SSM documents beyond the AWS ones the bakery knows that registered recipes run. */
   private readonly commandDocuments = new Set<string>();
@@ -136,6 +148,13 @@ export class AmiBakery extends Construct implements IConnectable {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     this.grantCommandOutput();
+    const staging = createStaging(this, {
+      bakeryId: this.bakeryId,
+      instanceRole: this.instanceRole,
+      removalPolicy,
+      expiration: props.stagingExpiration ?? Duration.days(30),
+    });
+    this.stagingBucket = staging.bucket;
     this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     this.connections = this.buildConnections(props);
 
@@ -155,6 +174,8 @@ export class AmiBakery extends Construct implements IConnectable {
         COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions().join(',') }),
         // Prepare runs no SSM document beyond the AWS ones it knows but those the registered recipes name.
         COMMAND_DOCUMENTS: Lazy.string({ produce: () => [...this.commandDocuments].join(',') }),
+        STAGING_LOCATION: staging.location,
+        STAGED_FILES_DOCUMENT: staging.documentName,
         ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
       },
     });
@@ -170,6 +191,9 @@ export class AmiBakery extends Construct implements IConnectable {
       recipeParameterPrefix: this.recipeParameterPrefix,
     };
     grantRunnerPermissions(functions, this.runnerScope);
+    grantCommandDocuments(functions, this.runnerScope, [staging.documentName], { describe: false });
+    // Prepare reads each staged layout's SHA256SUMS, and a script's first bytes.
+    grantStagedRead(staging.bucket, functions.prepare);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
@@ -185,6 +209,7 @@ export class AmiBakery extends Construct implements IConnectable {
     // The `bakery` CLI finds the state machine, and the command output of a bake, by these tags.
     Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
     Tags.of(this.stateMachine).add(OUTPUT_LOG_GROUP_TAG, this.commandOutputLogGroup.logGroupName);
+    Tags.of(this.stateMachine).add(STAGING_LOCATION_TAG, staging.location);
     cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
     sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1));
     if (props.notificationTopic) this.notify(props.notificationTopic);

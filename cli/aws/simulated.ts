@@ -4,14 +4,16 @@
  * keeps it) and is played back at `speed` times real time, so following it looks as it does against AWS.
  * The account is saved after every started bake, so later commands list it, show it and read its output.
  */
-import { LogsApi, SdkLogs } from './logs';
+import { SdkLogs } from './logs';
+import type { AwsServices } from './services';
 import { SdkStepFunctions, StepFunctionsApi } from './step-functions';
+import type { ObjectStore } from '../../src/staging/local-sources';
 import { UsageError } from '../errors';
 
 /** Where the simulated bakery is: its own region, with credentials that are never sent anywhere. */
 const SIMULATED = { region: 'us-east-1' };
 
-export async function simulatedServices(file: string, speed: number): Promise<{ stepFunctions: StepFunctionsApi; logs: LogsApi }> {
+export async function simulatedServices(file: string, speed: number): Promise<AwsServices> {
   // Loaded only here: the simulator synthesizes the construct.
   const [{ openAccount, saveAccount }, { SimulatedStepFunctions }] = await Promise.all([
     import('../../local/account-state'),
@@ -42,5 +44,13 @@ export async function simulatedServices(file: string, speed: number): Promise<{ 
     listExecutions: (arn, maxResults, nextToken) => sdkStepFunctions.listExecutions(arn, maxResults, nextToken),
     stopExecution: (arn, cause) => sdkStepFunctions.stopExecution(arn, cause),
   };
-  return { stepFunctions, logs };
+  const staging = (bucket: string): ObjectStore => ({
+    has: async (key) => account.hasBucket(bucket) && account.objects(bucket).some((object) => object.key === key),
+    put: async (key, body) => {
+      // The deployed stack made the staging bucket; a new simulated account makes it on first use.
+      if (!account.hasBucket(bucket)) account.createBucket(bucket);
+      account.invoke('s3', 'PutObject', { Bucket: bucket, Key: key, Body: body });
+    },
+  });
+  return { stepFunctions, logs, staging };
 }

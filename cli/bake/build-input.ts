@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { deepMerge } from '../../lambda/shared/deep-merge';
 import { validateRecipe, validateRecipeText } from '../../lambda/shared/validate-recipe';
+import { localSourceProblems } from '../../src/staging/local-sources';
 import { CliError, UsageError } from '../errors';
 import { readRecipeFile } from '../recipe-file';
 import { parseOverrides } from './overrides';
@@ -33,6 +35,8 @@ export function buildInput(argument: string, overrideAssignments: readonly strin
   const { path, text } = readRecipeFile(argument);
   const checked = validateRecipeText(text);
   if (!checked.valid) throw invalid(path, checked.problems, '');
+  const missing = localSourceProblems(checked.recipe, dirname(path));
+  if (missing.length > 0) throw invalid(path, missing, '');
   if (overrides) {
     const merged = validateRecipe(deepMerge(checked.recipe, overrides));
     if (!merged.valid) throw invalid(path, merged.problems, ' with the --override values');

@@ -3,6 +3,9 @@
  * has checked the recipe (so an unknown recipe is reported at once), then prints the build id and the
  * console link; with --follow it shows the bake live and ends with its manifest.
  */
+import { dirname } from 'node:path';
+import { localSources, stageLocalSources } from '../../src/staging/local-sources';
+import { formatStagingLocation } from '../../src/staging/staging-location';
 import { buildInput, checkBuildId, newBuildId } from '../bake/build-input';
 import { ExecutionView } from '../bake/execution-view';
 import { followBake } from '../bake/follow';
@@ -11,6 +14,7 @@ import { consoleUrl } from '../bake/format';
 import { Outcome, outcomeOf } from '../bake/outcome';
 import { prepareError } from '../bake/prepare-errors';
 import { summaryLines } from '../bake/summary';
+import { stagingLocationOf } from '../find-bakery';
 import type { Session } from '../session';
 import { leave, reportFollowResult } from './follow-result';
 
@@ -26,11 +30,12 @@ export interface BuildOptions {
 const PREPARE_WAIT_MS = 30_000;
 
 export async function runBuild(session: Session, recipeArgument: string, options: BuildOptions): Promise<number> {
-  const { input, recipe } = buildInput(recipeArgument, options.override);
+  const { input, recipe, file } = buildInput(recipeArgument, options.override);
   const buildId = options.name === undefined ? newBuildId(recipe) : checkBuildId(options.name);
   const sfn = await session.stepFunctions();
   const bakery = await session.bakery();
-  const started = await sfn.startExecution(bakery.stateMachineArn, buildId, input);
+  const staged = file === undefined ? input : await withStagedFiles(session, input, file);
+  const started = await sfn.startExecution(bakery.stateMachineArn, buildId, staged);
   const info: StartInfo = {
     buildId,
     executionArn: started.arn,
@@ -46,6 +51,16 @@ export async function runBuild(session: Session, recipeArgument: string, options
     return reportFollowResult(session, info, output, result);
   }
   return startedOnly(session, info, Math.min(options.interval * 1000, 1000));
+}
+
+/** The input with the recipe's local files uploaded to the bakery's staging location and named there by URI. */
+async function withStagedFiles(session: Session, input: Record<string, unknown>, file: string): Promise<Record<string, unknown>> {
+  const sources = localSources(input.recipe, dirname(file));
+  if (sources.length === 0) return input;
+  const location = await stagingLocationOf(await session.stepFunctions(), await session.bakery());
+  const recipe = await stageLocalSources(input.recipe, dirname(file), location, await session.staging(location.bucket));
+  if (!session.json) session.terminal.err.write(`Staged ${sources.map((source) => source.given).join(', ')} in ${formatStagingLocation(location)}\n`);
+  return { ...input, recipe };
 }
 
 /** Waits until Prepare has checked the recipe (or the bake ended), then says where the bake is. */

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { inventory, openAccount, saveAccount } from '../../local/account-state';
 import { simulateBake } from '../../local/simulate-bake';
 import { ProgressPrinter } from '../progress-printer';
@@ -42,6 +43,8 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
     seed,
     onProgress: (event) => printer.print(event),
     verboseLogs: values.verbose,
+    // Scripts, files and Ansible folders the recipe names are staged into the simulated bucket, as bakery build does.
+    stageFrom: dirname(path),
   });
   if (values.state !== undefined) saveAccount(bake.account, values.state);
   printer.summary(bake);

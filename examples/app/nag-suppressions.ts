@@ -30,6 +30,11 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       'distribution.ssmParameterRoles: sts:AssumeRole of the roles a recipe names in other accounts to write the parameter '
       + 'there; each such role\'s trust policy decides whether this function may assume it.',
   };
+  const stagedFiles: Record<string, string> = {
+    [`IAM5[Resource::${flatten(stack, bakery.stagingBucket.arnForObjects('staging/*'))}]`]:
+      's3:GetObject only, on the staging prefix: each staged layout is keyed by the SHA-256 of its contents, so the keys '
+      + 'are not known at deploy time. test/constructs/iam-simulation.test.ts proves nothing else of any bucket is readable.',
+  };
   const steps = bakery.node.findAll().filter((child): child is LambdaFunction => child instanceof LambdaFunction);
 
   acknowledge(bakery.instanceRole, {
@@ -39,6 +44,12 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
     [`IAM5[Resource::${flatten(stack, `arn:${partition}:logs:${region}:${account}:log-group:*`)}]`]:
       'logs:DescribeLogGroups only, which lists groups and so is authorized on log-group:*; the SSM agent calls it before '
       + 'it streams command output. Writing is limited to the command output log group.',
+    ...stagedFiles,
+  });
+  acknowledge(bakery.stagingBucket, {
+    S1: 'The staging bucket holds build inputs keyed by their SHA-256 and expiring by lifecycle rule; every read is by a '
+      + 'build instance through SSM (in the command output) or by Prepare (in its log), and uploads come from bakery build, '
+      + 'so server access logs would add a second bucket and record nothing those logs do not.',
   });
 
   // Wildcard resources step roles share; each role is acknowledged for those its own policy grants.
@@ -65,6 +76,7 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
     CleanupFailureFunction: publishing,
     AbortCleanupFunction: writeParameters,
     PrepareFunction: {
+      ...Object.fromEntries(Object.entries(stagedFiles).map(([finding, reason]) => [finding.replace(/^IAM5\[Resource::|\]$/g, ''), reason])),
       [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
         'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '
         + '.amazonLinux2023()); the recipe picks which one at run time.',

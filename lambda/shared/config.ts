@@ -16,9 +16,12 @@
  * | `MANIFEST_PREFIX` | finish, cleanup-failure | key prefix of those manifests (default `manifests/`) |
  * | `COPY_REGIONS` | sweep-orphans | comma list of the regions the registered recipes copy to |
  * | `COMMAND_DOCUMENTS` | prepare | comma list of the SSM documents beyond the bundled catalog that registered recipes run |
+ * | `STAGING_LOCATION` | prepare, run-step | `s3://<bucket>/staging/`: where the files of script, file and ansible steps are staged |
+ * | `STAGED_FILES_DOCUMENT` | run-step | the bakery's SSM document that downloads staged files, checks them and runs a step with them |
  * | `BAKERY_STEP` | logger | the step name shown in every log line |
  */
 import { MissingConfiguration } from './errors';
+import { parseStagingLocation, StagingLocation } from '../../src/staging/staging-location';
 
 /** The value of a required variable; throws `MissingConfiguration` naming it when unset or blank. */
 export function requiredEnv(name: string): string {
@@ -47,6 +50,14 @@ export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_I
 export const outputLogGroup = (): string | undefined => optionalEnv('OUTPUT_LOG_GROUP');
 export const copyRegions = (): string[] => listEnv('COPY_REGIONS');
 export const commandDocuments = (): string[] => listEnv('COMMAND_DOCUMENTS');
+export const stagedFilesDocument = (): string => requiredEnv('STAGED_FILES_DOCUMENT');
+
+/** The bakery's staging location. */
+export function stagingLocation(): StagingLocation {
+  const location = parseStagingLocation(requiredEnv('STAGING_LOCATION'));
+  if (!location) throw new MissingConfiguration('environment variable STAGING_LOCATION must be an s3://<bucket>/<prefix>/ URI');
+  return location;
+}
 export const manifestBucket = (): string | undefined => optionalEnv('MANIFEST_BUCKET');
 export const manifestPrefix = (): string => process.env.MANIFEST_PREFIX ?? 'manifests/';
 

@@ -1,11 +1,14 @@
 /**
  * How a recipe step becomes one SSM Run Command: the document, its parameters, and how long the step
  * may run. Shell and reboot steps run a script with AWS-RunShellScript; a document step runs its own
- * document with the parameters it gives.
+ * document with the parameters it gives; script, file and ansible steps run the bakery's staged-files
+ * document, which downloads and checks their files first.
  */
+import * as config from './config';
 import { documentParameters } from './documents/document-timeout';
-import type { ProvisioningStep } from './step-schema';
+import { stagedCommandParameters } from './staging/staged-command';
 import { stepScript, stepTimeoutSeconds } from './step-script';
+import type { BuildContext } from './types';
 
 /** The document shell and reboot steps run with. */
 export const SHELL_DOCUMENT = 'AWS-RunShellScript';
@@ -18,17 +21,22 @@ export interface StepCommand {
   readonly timeoutSeconds: number;
 }
 
-/** The command for step `stepNumber` (counted from 1) of a build. */
-export function stepCommand(step: ProvisioningStep, buildId: string, stepNumber: number): StepCommand {
+/** The command for step `index` (counted from 0) of a build. */
+export function stepCommand(build: BuildContext, index: number): StepCommand {
+  const step = build.recipe.steps[index];
+  const timeoutSeconds = stepTimeoutSeconds(step);
+  if (step.script || step.file || step.ansible) {
+    return { documentName: config.stagedFilesDocument(), parameters: stagedCommandParameters(build, index, timeoutSeconds), timeoutSeconds };
+  }
   if (step.document) {
     return {
       documentName: step.document.name,
       ...(step.document.documentVersion ? { documentVersion: step.document.documentVersion } : {}),
       parameters: documentParameters(step.document),
-      timeoutSeconds: stepTimeoutSeconds(step),
+      timeoutSeconds,
     };
   }
-  const script = stepScript(step, buildId, stepNumber);
+  const script = stepScript(step, build.buildId, index + 1);
   return {
     documentName: SHELL_DOCUMENT,
     parameters: {

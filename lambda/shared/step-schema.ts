@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { environmentSchema, int, noControl, text } from './schema-fields';
 
 /** The step kinds, in the order messages list them. */
-export const STEP_KINDS = ['shell', 'reboot', 'document'] as const;
+export const STEP_KINDS = ['shell', 'reboot', 'document', 'script', 'file', 'ansible'] as const;
 export type StepKind = typeof STEP_KINDS[number];
 
 /** SSM document names (AWS-owned or the account's own) and the ARN of a document another account shares. */
@@ -70,12 +70,64 @@ const documentSchema = z.strictObject({
   ...runFields,
 }, { error: 'expected an object such as {"name": "AWS-RunPatchBaseline", "parameters": {"Operation": ["Install"]}}' });
 
+/** Where a file comes from: a path relative to the recipe file (staged by the CLI), or its s3:// URI in the staging location. */
+const source = (what: string) => text(`a ${what} path relative to the recipe file, or an s3:// URI`, 1024);
+/** An absolute path on Linux (`/etc/app.conf`) or Windows (`C:\\app\\app.conf`). */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/])/;
+/** `user`, `user:group`, or numeric ids. */
+const OWNER = /^([a-z_][a-z0-9_.-]*\$?|\d+)(:([a-z_][a-z0-9_.-]*\$?|\d+))?$/;
+const PLAYBOOK = /^(?!\/)(?!.*\.\.)[A-Za-z0-9_.\/-]+\.ya?ml$/;
+
+const scriptSchema = z.strictObject({
+  name: stepName,
+  source: source('script file').refine((path) => !/[\\/]$/.test(path), {
+    error: 'a script is one file, and this source is a folder (it ends with "/"); name the script, or upload the folder with a "file" step',
+  }),
+  args: z.array(noControl(z.string({ error: 'expected a string' }).max(4096, { error: 'an argument must be at most 4096 characters' })), {
+    error: 'expected an array of strings, e.g. ["--fast"]',
+  }).max(100, { error: 'at most 100 arguments' }).optional(),
+  environment: environmentSchema.optional(),
+  workingDirectory: text('a directory path', 1024).optional(),
+  ...runFields,
+});
+
+const fileSchema = z.strictObject({
+  name: stepName,
+  source: source('file or folder ("files/site/" for a folder)'),
+  destination: text('an absolute path on the instance', 1024)
+    .refine((path) => ABSOLUTE_PATH.test(path), { error: 'must be an absolute path on the instance, such as /etc/nginx/nginx.conf' }),
+  owner: z.string({ error: 'expected an owner such as "root" or "www-data:www-data"' })
+    .regex(OWNER, { error: 'expected an owner such as "root" or "www-data:www-data"' }).optional(),
+  mode: z.string({ error: 'expected an octal mode in quotes, such as "0644"' })
+    .regex(/^[0-7]{3,4}$/, { error: 'expected an octal mode in quotes, such as "0644"' }).optional(),
+  ...runFields,
+});
+
+const ansibleSchema = z.strictObject({
+  name: stepName,
+  source: source('folder ("ansible/")').refine((path) => /[\\/]$/.test(path), {
+    error: 'expected the folder that holds the playbook, ending with "/", such as "ansible/"',
+  }),
+  playbook: z.string({ error: 'expected the playbook\'s path inside the folder, such as "site.yml"' })
+    .regex(PLAYBOOK, { error: 'expected the playbook\'s path inside the folder, such as "site.yml" (a .yml or .yaml file, no "..")' }),
+  extraVars: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'variable names are letters, digits and "_", not starting with a digit' }),
+    z.union([noControl(z.string().max(4096, { error: 'must be at most 4096 characters' }), true), z.number(), z.boolean()],
+      { error: 'expected a string, number or boolean' }),
+    { error: 'expected an object of variable names to values, e.g. {"env": "prod"}' },
+  ).optional(),
+  ...runFields,
+});
+
 const kindList = STEP_KINDS.map((kind) => `"${kind}"`).join(', ');
 
 export const stepSchema = z.strictObject({
   shell: shellSchema.optional(),
   reboot: rebootSchema.optional(),
   document: documentSchema.optional(),
+  script: scriptSchema.optional(),
+  file: fileSchema.optional(),
+  ansible: ansibleSchema.optional(),
 }, { error: `expected a step object with one of ${kindList}, e.g. {"shell": {"commands": ["..."]}}` }).superRefine((step, ctx) => {
   const kinds = STEP_KINDS.filter((key) => step[key] !== undefined);
   if (kinds.length === 0) ctx.addIssue({ code: 'custom', message: `expected one of ${kindList}` });

@@ -29,16 +29,26 @@ export function stepLabel(step: ProvisioningStep): string {
   return name ? `${kind}: ${name}` : kind;
 }
 
+/** The fields every kind but `reboot` has. */
+function runFields(step: ProvisioningStep): RunFields {
+  return step.reboot ? {} : (step[stepKind(step)] as RunFields | undefined) ?? {};
+}
+
+interface RunFields {
+  readonly timeoutSeconds?: number;
+  readonly validExitCodes?: number[];
+}
+
 /** The exit codes that count as success (Packer's `valid_exit_codes`). */
 export function validExitCodes(step: ProvisioningStep): readonly number[] {
-  return (step.shell ?? step.document)?.validExitCodes ?? [0];
+  return runFields(step).validExitCodes ?? [0];
 }
 
 /** The run time limit of a step: its own, a document's timeout parameter as given or by default, else the bakery's default. */
 export function stepTimeoutSeconds(step: ProvisioningStep): number {
   if (step.reboot) return REBOOT_STEP_TIMEOUT_SECONDS;
   if (step.document) return step.document.timeoutSeconds ?? documentTimeoutSeconds(step.document) ?? DEFAULT_STEP_TIMEOUT_SECONDS;
-  return step.shell?.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+  return runFields(step).timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
 }
 
 /** A value in single quotes for a POSIX shell: `it's` becomes `'it'\''s'`. */

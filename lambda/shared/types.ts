@@ -43,6 +43,8 @@ export interface BuildContext {
   readonly runTags: Record<string, string>;
   /** The regions the image is copied to (`distribution.regions`), in the recipe's order; empty for none. */
   readonly copyTargets: CopyTarget[];
+  /** Indexes of the `script` steps whose file starts with `#!` (run by its interpreter; the others run with bash). */
+  readonly scriptsWithShebang?: number[];
 }
 
 /** A bounded poll loop: the state machine waits `seconds`, then calls the check again. */

@@ -6,6 +6,7 @@
 import { FaultSet } from '../faults';
 import { installCatalog } from './catalog';
 import type { OperationContext } from './context';
+import type { DocumentContent } from './documents/records';
 import { SimulatedAwsError, ServiceName } from './errors';
 import { hashString, IdFactory, Prng } from './ids';
 import { isRegistered } from './images';
@@ -213,6 +214,11 @@ export class SimulatedAccount implements AccountJournal {
     this.buckets.set(name, { name, region: options.region ?? this.defaultRegion, createdAt: this.now(), objects: new Map() });
   }
 
+  /** True when this account has a bucket of that name. */
+  hasBucket(name: string): boolean {
+    return this.buckets.has(name);
+  }
+
   /** The objects of one of the account's buckets, by key, with their bodies as text and bytes. */
   objects(bucket: string): StoredObject[] {
     const record = this.buckets.get(bucket);
@@ -381,6 +387,12 @@ export class SimulatedAccount implements AccountJournal {
   }
 
   /** Stores a parameter directly (set-up for tests and the simulator; not counted as a call). */
+  /** An SSM document as a deployed stack makes it (CloudFormation's `NewVersion` update replaces its content). */
+  deployDocument(name: string, content: DocumentContent, options: { region?: string } = {}): void {
+    const region = this.region(options.region);
+    region.documents.set(name, { name, documentType: 'Command', content, createdAt: region.documents.get(name)?.createdAt ?? this.now(), ownerId: this.accountId });
+  }
+
   putParameter(name: string, value: string, options: { region?: string; dataType?: string; type?: string } = {}): void {
     const region = this.region(options.region);
     const existing = region.parameters.get(name);

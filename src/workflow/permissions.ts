@@ -75,15 +75,18 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
 }
 
 /**
- * Lets Prepare describe, and the step that sends commands run, SSM documents beyond the AWS ones the bakery
- * knows: those the registered recipes name. Prepare refuses any other (the `COMMAND_DOCUMENTS` it is given).
+ * Lets the step that sends commands run SSM documents beyond the AWS ones the bakery knows (those the registered
+ * recipes name, and the bakery's own staged-files document), and Prepare describe them unless `describe` is
+ * false. Prepare refuses any other document a recipe names (the `COMMAND_DOCUMENTS` it is given).
  */
-export function grantCommandDocuments(functions: StepFunctions, scope: RunnerScope, documents: readonly string[]): void {
+export function grantCommandDocuments(
+  functions: StepFunctions, scope: RunnerScope, documents: readonly string[], options = { describe: true },
+): void {
   if (documents.length === 0) return;
   const statements = new RunnerStatements(scope);
   const resources = documents.map((document) => statements.documentArn(document));
   functions['run-step'].addToRolePolicy(new PolicyStatement({ actions: ['ssm:SendCommand'], resources }));
-  functions.prepare.addToRolePolicy(new PolicyStatement({ actions: ['ssm:DescribeDocument'], resources }));
+  if (options.describe) functions.prepare.addToRolePolicy(new PolicyStatement({ actions: ['ssm:DescribeDocument'], resources }));
 }
 
 class RunnerStatements {

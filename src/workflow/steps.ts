@@ -41,6 +41,9 @@ export const BAKERY_TAG = `${BAKERY_TAG_PREFIX}bakery`;
 /** The tag on the state machine naming the log group that receives the provisioning commands' output (read by the CLI). */
 export const OUTPUT_LOG_GROUP_TAG = `${BAKERY_TAG_PREFIX}output-log-group`;
 
+/** The tag on the state machine naming the staging location (`s3://<bucket>/staging/`), where the CLI uploads a recipe's files. */
+export const STAGING_LOCATION_TAG = `${BAKERY_TAG_PREFIX}staging-location`;
+
 /** Namespace of the CloudWatch metrics the runner writes when a bake ends (embedded metric format). */
 export const METRICS_NAMESPACE = 'cdk-ami-bakery';
 

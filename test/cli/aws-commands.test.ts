@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stateMachineArn } from './fixtures/aws-world';
-import { account } from './fixtures/run-bakery';
-import { bakeryTags, bakeryWorld, LOG_GROUP, SM_ARN, STATE_MACHINE } from './fixtures/worlds';
+import { account, ROOT } from './fixtures/run-bakery';
+import { bakeryTags, bakeryWorld, LOG_GROUP, SM_ARN, STAGING_BUCKET, STATE_MACHINE } from './fixtures/worlds';
 
 const FAST = ['--interval', '0.01'];
 
@@ -35,14 +35,14 @@ describe('bakery build --follow', () => {
     }
     expect(run.stdout).toContain('step 1/3 started: shell: install nginx');
     expect(run.stdout).toContain('step 2/3 started: shell: enable nginx');
-    expect(run.stdout).toContain('step 3/3 shell  Success (exit 0) 20 s');
+    expect(run.stdout).toContain('step 3/3 shell    Success (exit 0) 20 s');
     // Every line of output once, in order, although the checks return overlapping tails.
     const output = run.stdout.split('\n').filter((line) => line.startsWith('           | ')).map((line) => line.slice(13));
     expect(output).toEqual([
       'Reading package lists...', 'Building dependency tree...', 'Setting up nginx (1.24.0-2ubuntu7) ...',
       'Created symlink nginx.service', 'nginx: configuration file /etc/nginx/nginx.conf test is successful', 'hello from step 3',
     ]);
-    expect(run.stdout.indexOf('| Setting up nginx')).toBeLessThan(run.stdout.indexOf('step 1/3 shell  Success'));
+    expect(run.stdout.indexOf('| Setting up nginx')).toBeLessThan(run.stdout.indexOf('step 1/3 shell    Success'));
     expect(run.stdout).toContain('SUCCEEDED in 4 min 32 s: ami-0f1e2d3c4b5a69788 (nginx-20261125101500, us-east-1)');
     const manifest = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1));
     expect(manifest).toMatchObject({ status: 'SUCCEEDED', buildId: 'nginx-b1', recipe: 'nginx', leakedResources: [] });
@@ -148,6 +148,41 @@ describe('bakery build', () => {
     const started = aws.run('build', 'nginx', '--json', ...FAST, '--name', 'nginx-b5');
     expect(started.code).toBe(0);
     expect(jsonLines(started.stdout)).toEqual([expect.objectContaining({ buildId: 'nginx-b5', recipe: 'nginx', status: 'RUNNING', consoleUrl: expect.any(String) })]);
+  });
+
+  test('a recipe with files: they are staged once in the bakery\'s staging location and the bake names them by s3:// URI', () => {
+    const aws = account(bakeryWorld());
+    const recipe = join(ROOT, 'examples/recipes/web-files/recipe.json');
+
+    const first = aws.run('build', recipe, ...FAST, '--name', 'files-1');
+    const puts = aws.calls('PutObject').length;
+    const again = aws.run('build', recipe, ...FAST, '--name', 'files-2');
+
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`Staged scripts/install-nginx.sh, files/nginx.conf, files/site/, ansible/, scripts/check-site.sh in s3://${STAGING_BUCKET}/staging/\n`);
+    const steps = JSON.parse(aws.calls('StartExecution')[0].input.input).recipe.steps;
+    const uri = (name: string) => new RegExp(`^s3://${STAGING_BUCKET}/staging/[0-9a-f]{64}/${name}$`);
+    expect(steps.map((step: any) => (step.script ?? step.file ?? step.ansible)?.source).filter(Boolean)).toEqual([
+      expect.stringMatching(uri('install-nginx\\.sh')), expect.stringMatching(uri('nginx\\.conf')), expect.stringMatching(uri('site/')),
+      expect.stringMatching(uri('ansible/')), expect.stringMatching(uri('check-site\\.sh')),
+    ]);
+    expect(aws.calls('PutObject').map((call) => call.input.Key)).toContainEqual(expect.stringMatching(/^staging\/[0-9a-f]{64}\/ansible\/roles\/hardening\/tasks\/main\.yml$/));
+    expect(puts).toBe(11);
+    expect(again.code).toBe(0);
+    expect(aws.calls('PutObject')).toHaveLength(puts);
+  });
+
+  test('a recipe naming a file that is not there is refused before any call', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bakery-build-'));
+    const file = join(dir, 'files.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, name: 'files', source: { amiId: 'ami-0123456789abcdef0' }, steps: [{ script: { source: 'setup.sh' } }] }));
+    const aws = account(bakeryWorld());
+
+    const run = aws.run('build', file);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`steps[0].script.source: setup.sh does not exist (looked for ${join(dir, 'setup.sh')}); paths are relative to the recipe file`);
+    expect(aws.calls()).toEqual([]);
   });
 
   test('usage errors: a bad --override, a bad --name; exit code 2', () => {

@@ -42,7 +42,7 @@ describe('AmiBakery', () => {
     }
   });
 
-  test('the instance profile role holds only AmazonSSMManagedInstanceCore, plus writing its command output', () => {
+  test('the instance profile role holds only AmazonSSMManagedInstanceCore, plus writing its command output and reading staged files', () => {
     const { template } = bakeryStack();
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } },
@@ -54,7 +54,7 @@ describe('AmiBakery', () => {
     const instancePolicies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
     const actions = instancePolicies.flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket']);
   });
 
   test('users can add statements to the instance role', () => {

@@ -239,3 +239,27 @@ describe('runner IAM, evaluated', () => {
     expect(await whoMay({ action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:any` })).toEqual([]);
   });
 });
+
+describe('the build instances\' role, evaluated', () => {
+  const resources = template.toJSON().Resources;
+  const resolve = (value: unknown) => resolveIntrinsics(value, { account: ACCOUNT, region: REGION, resources }) as any;
+  const roleName = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('BakeryInstanceRole'))!;
+  const bucket: string = resolve({ Ref: Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('BakeryStaging'))! });
+  // Its inline policies; its one managed policy, AmazonSSMManagedInstanceCore, grants nothing in S3.
+  const instance: Runner = {
+    step: 'build-instance',
+    roleName,
+    logGroupName: '',
+    policies: Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleName))
+      .map(([name, policy]) => ({ name, policy: resolve(policy.Properties.PolicyDocument) })),
+  };
+
+  test('reads objects under the staging prefix, and nothing else of any bucket; writes none', async () => {
+    expect(await decide(instance, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/staging/${'a'.repeat(64)}/nginx.conf` })).toBe('Allowed');
+    expect(await decide(instance, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/manifests/web.json` })).toBe('ImplicitlyDenied');
+    expect(await decide(instance, { action: 's3:GetObject', resource: `arn:aws:s3:::other-bucket/staging/${'a'.repeat(64)}/nginx.conf` })).toBe('ImplicitlyDenied');
+    expect(await decide(instance, { action: 's3:PutObject', resource: `arn:aws:s3:::${bucket}/staging/${'a'.repeat(64)}/nginx.conf` })).toBe('ImplicitlyDenied');
+    expect(await decide(instance, { action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/staging/${'a'.repeat(64)}/nginx.conf` })).toBe('ImplicitlyDenied');
+  });
+});

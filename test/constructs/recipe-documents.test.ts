@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
@@ -7,6 +7,7 @@ import { bakeryStack } from './stack';
 import { BakeryStack } from '../../examples/app/bakery-stack';
 import { validateRecipe, validateRecipeText } from '../../lambda/shared/validate-recipe';
 import { ProvisionStep, RecipeOptions, SourceImage } from '../../src';
+import { localSourceProblems } from '../../src/staging/local-sources';
 
 /** Every document the CDK classes can render, one option at a time. */
 const variants: Record<string, RecipeOptions> = {
@@ -94,9 +95,14 @@ describe('recipe documents rendered by the CDK classes', () => {
     for (const parameter of parameters) expect(validateRecipeText(parameter.Properties.Value).problems).toEqual([]);
   });
 
-  test.each(readdirSync(join(__dirname, '../../examples/recipes')))('examples/recipes/%s is valid', (file) => {
-    const text = readFileSync(join(__dirname, '../../examples/recipes', file), 'utf8');
-    expect(validateRecipeText(text).problems).toEqual([]);
+  // A recipe is a .json file, or a folder whose recipe.json names files beside it.
+  const examples = readdirSync(join(__dirname, '../../examples/recipes'), { withFileTypes: true })
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/recipe.json` : entry.name));
+  test.each(examples)('examples/recipes/%s is valid, and the files it names are there', (file) => {
+    const path = join(__dirname, '../../examples/recipes', file);
+    const checked = validateRecipeText(readFileSync(path, 'utf8'));
+    expect(checked.problems).toEqual([]);
+    expect(localSourceProblems(JSON.parse(readFileSync(path, 'utf8')), dirname(path))).toEqual([]);
   });
 });
 
