@@ -137,6 +137,7 @@ function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery
   for (const [name, value] of bakery.parameters) account.putParameter(name, value);
   for (const bucket of bakery.buckets) if (!account.hasBucket(bucket)) account.createBucket(bucket);
   for (const [name, content] of bakery.documents) account.deployDocument(name, content);
+  for (const object of bakery.deployedObjects) account.invoke('s3', 'PutObject', { Bucket: object.bucket, Key: object.key, Body: object.body });
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {

@@ -2,6 +2,8 @@
  * Synthesizes the real `AmiBakery` construct and extracts what the simulator runs: the state machine
  * definition, each runner function's step and environment, and the registered recipes' SSM parameters.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { DocumentContent } from './model/documents/records';
@@ -33,6 +35,8 @@ export interface SynthesizedBakery {
   readonly buckets: string[];
   /** SSM documents the stack creates (the staged-files document), by name. */
   readonly documents: Map<string, DocumentContent>;
+  /** Objects the stack's bucket deployments copy into its buckets (the files CDK recipes stage). */
+  readonly deployedObjects: DeployedObject[];
   /** The state machine's tags (the bakery id and the command-output log group, as the CLI reads them). */
   readonly tags: Record<string, string>;
 }
@@ -46,6 +50,12 @@ export interface SynthesizeOptions {
   readonly props?: (stack: Stack) => AmiBakeryProps;
 }
 
+export interface DeployedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: Buffer;
+}
+
 interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
@@ -56,7 +66,8 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
   const stack = new Stack(app, 'BakerySimulator', { env: { account: options.account, region: options.region } });
   const bakery = new AmiBakery(stack, 'Bakery', options.props?.(stack));
   options.configure?.(bakery);
-  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const env: ResolverEnvironment = { account: options.account, region: options.region, resources: template.Resources };
   const [machineId] = resourcesOfType(template.Resources, 'AWS::StepFunctions::StateMachine')[0];
   return {
@@ -67,6 +78,7 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
     parameters: extractParameters(template.Resources, env),
     buckets: resourcesOfType(template.Resources, 'AWS::S3::Bucket').map(([logicalId]) => resolveIntrinsics({ Ref: logicalId }, env) as string),
     documents: extractDocuments(template.Resources, env),
+    deployedObjects: extractDeployedObjects(template.Resources, env, assembly.directory, stack.stackName),
     tags: Object.fromEntries(((resolveIntrinsics(template.Resources[machineId].Properties?.Tags ?? [], env)) as { Key: string; Value: string }[])
       .map((tag) => [tag.Key, tag.Value])),
   };
@@ -107,6 +119,49 @@ function extractDocuments(resources: Record<string, CfnResource>, env: ResolverE
     const properties = resolveIntrinsics(resource.Properties, env) as { Name: string; Content: DocumentContent };
     return [properties.Name, properties.Content];
   }));
+}
+
+/**
+ * What each `BucketDeployment` (Custom::CDKBucketDeployment) copies when the stack deploys: the files of its
+ * source assets, as the cloud assembly holds them, under the destination prefix.
+ */
+function extractDeployedObjects(
+  resources: Record<string, CfnResource>, env: ResolverEnvironment, directory: string, stackName: string,
+): DeployedObject[] {
+  const deployments = resourcesOfType(resources, 'Custom::CDKBucketDeployment');
+  if (deployments.length === 0) return [];
+  const manifest = JSON.parse(readFileSync(join(directory, `${stackName}.assets.json`), 'utf8')) as AssetManifest;
+  return deployments.flatMap(([, resource]) => {
+    const properties = resolveIntrinsics(resource.Properties, env) as BucketDeploymentProperties;
+    return properties.SourceObjectKeys.flatMap((objectKey) => {
+      const asset = Object.values(manifest.files)
+        .find((file) => Object.values(file.destinations).some((destination) => destination.objectKey === objectKey));
+      if (!asset || asset.source.packaging !== 'zip') {
+        throw new Error(`simulator: bucket deployment source ${objectKey} is not a folder asset of the assembly`);
+      }
+      const root = join(directory, asset.source.path);
+      return filesBelow(root).map((relative) => ({
+        bucket: properties.DestinationBucketName,
+        key: `${properties.DestinationBucketKeyPrefix ?? ''}${relative}`,
+        body: readFileSync(join(root, relative)),
+      }));
+    });
+  });
+}
+
+interface BucketDeploymentProperties {
+  readonly SourceObjectKeys: string[];
+  readonly DestinationBucketName: string;
+  readonly DestinationBucketKeyPrefix?: string;
+}
+
+interface AssetManifest {
+  readonly files: Record<string, { source: { path: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }>;
+}
+
+function filesBelow(folder: string, prefix = ''): string[] {
+  return readdirSync(join(folder, prefix), { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? filesBelow(folder, `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`]));
 }
 
 function extractParameters(resources: Record<string, CfnResource>, env: ResolverEnvironment): Map<string, string> {

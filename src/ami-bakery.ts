@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { bakeMetric } from './private/bake-metrics';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
@@ -253,7 +254,12 @@ export class AmiBakery extends Construct implements IConnectable {
    * Registers a recipe: a bake of it starts with the input `{"recipeName": "<name>"}`.
    */
   public addRecipe(id: string, options: RecipeOptions): Recipe {
-    const recipe = new Recipe(this, id, { ...options, parameterPrefix: this.recipeParameterPrefix, stateMachine: this.stateMachine });
+    const recipe = new Recipe(this, id, {
+      ...options,
+      parameterPrefix: this.recipeParameterPrefix,
+      stateMachine: this.stateMachine,
+      stagingBucket: this.stagingBucket,
+    });
     if (this.recipes.has(recipe.recipeName)) {
       throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
     }
@@ -284,6 +290,18 @@ export class AmiBakery extends Construct implements IConnectable {
       conditions: { StringEquals: { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` } },
     });
     for (const step of ['launch', 'create-image', 'copy-image'] as const) this.functions[step].addToRolePolicy(statement);
+  }
+
+  /**
+   * Lets a principal stage recipe files: what `bakery build recipe.json` uploads for `script`, `file` and
+   * `ansible` steps (objects under `staging/` of the staging bucket, tagged to expire), and nothing else.
+   */
+  public grantStageFiles(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
+      resourceArns: [this.stagingBucket.arnForObjects(`${STAGING_PREFIX}*`)],
+    });
   }
 
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */

@@ -5,6 +5,7 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AwsOptions, awsFailure, clientConfig } from './clients';
 import type { ObjectStore } from '../../src/staging/local-sources';
+import { EXPIRES_TAG } from '../../src/staging/staging-location';
 
 export class SdkStaging implements ObjectStore {
   /** The SDK client (the simulator attaches itself to it). */
@@ -26,7 +27,8 @@ export class SdkStaging implements ObjectStore {
 
   public async put(key: string, body: Buffer): Promise<void> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+      // Tagged so the staging bucket's lifecycle rule removes it after the bakery's stagingExpiration.
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, Tagging: `${encodeURIComponent(EXPIRES_TAG)}=true` }));
     } catch (error) {
       throw awsFailure(`PutObject s3://${this.bucket}/${key}`, error, this.options);
     }

@@ -1,6 +1,7 @@
 /**
- * An example CDK app: one bakery with two recipes. In your own app, import from 'cdk-ami-bakery'.
+ * An example CDK app: one bakery with three recipes. In your own app, import from 'cdk-ami-bakery'.
  */
+import { join } from 'node:path';
 import { Duration, Stack, StackProps, TimeZone } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -45,6 +46,21 @@ export class BakeryStack extends Stack {
       rebuild: RebuildPolicy.whenSourceChanges(),
       retention: { keepLatest: 4 },
       distribution: { regions: ['eu-central-1'], ssmParameterName: '/images/al2023-base/latest' },
+    });
+
+    // Scripts, files and a playbook beside the app: they deploy with the stack into the bakery's staging bucket.
+    const files = (path: string) => join(__dirname, '../recipes/web-files', path);
+    this.bakery.addRecipe('WebFiles', {
+      recipeName: 'web-files',
+      source: SourceImage.ubuntu('24.04', 'amd64'),
+      steps: [
+        ProvisionStep.document({ name: 'AWS-RunPatchBaseline', parameters: { Operation: ['Install'] } }),
+        ProvisionStep.script({ name: 'install nginx', source: files('scripts/install-nginx.sh'), timeout: Duration.minutes(20) }),
+        ProvisionStep.file({ source: files('files/nginx.conf'), destination: '/etc/nginx/nginx.conf', owner: 'root:root', mode: '0644' }),
+        ProvisionStep.file({ source: files('files/site/'), destination: '/var/www/html', owner: 'www-data:www-data' }),
+        ProvisionStep.ansible({ source: files('ansible/'), playbook: 'site.yml', extraVars: { env: 'prod' } }),
+      ],
+      amiName: 'web-files-{{timestamp}}',
     });
   }
 }

@@ -121,9 +121,35 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       ])),
   });
 
+  acknowledgeBucketDeployment(stack, bakery);
+
   acknowledge(bakery.stateMachine, {
     SF2: 'X-Ray is opt-in (AmiBakeryProps.tracing) and this example leaves it off: every state transition is in the '
       + 'state machine\'s CloudWatch log (LogLevel.ALL) and every step in its own Lambda log group, which is how a bake is followed.',
+  });
+}
+
+/**
+ * The handler aws-cdk-lib's BucketDeployment adds once per stack when a recipe ships files: it copies the recipes'
+ * staged layouts from the CDK assets bucket into the staging bucket at deploy time.
+ */
+function acknowledgeBucketDeployment(stack: Stack, bakery: AmiBakery): void {
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) return;
+  const { partition, region, account } = stack;
+  const copies = 'aws-cdk-lib\'s BucketDeployment copies the recipes\' staged files from the CDK assets bucket into the staging bucket when the '
+    + 'stack deploys; CDK writes its policy. The bakery sets prune: false and retainOnDelete: true, so it never deletes what it copied.';
+  acknowledge(handler, {
+    [`IAM4[Policy::${flatten(stack, `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`)}]`]:
+      'The BucketDeployment handler\'s role writes only its own CloudWatch logs with the basic execution policy.',
+    'IAM5[Action::s3:GetObject*]': copies,
+    'IAM5[Action::s3:GetBucket*]': copies,
+    'IAM5[Action::s3:List*]': copies,
+    'IAM5[Action::s3:DeleteObject*]': copies,
+    'IAM5[Action::s3:Abort*]': copies,
+    [`IAM5[Resource::${flatten(stack, `arn:${partition}:s3:::cdk-hnb659fds-assets-${account}-${region}/*`)}]`]: copies,
+    [`IAM5[Resource::${flatten(stack, bakery.stagingBucket.arnForObjects('*'))}]`]: copies,
+    'L1': 'The BucketDeployment handler\'s runtime is the one the installed aws-cdk-lib chooses; upgrading aws-cdk-lib updates it.',
   });
 }
 

@@ -63,6 +63,81 @@ export interface DocumentStepOptions {
   readonly validExitCodes?: number[];
 }
 
+/** What every step that runs on the instance may set besides its own fields. */
+export interface StepRunOptions {
+  /**
+   * A short name shown in progress output and failure causes.
+   * @default - no name; the step is known by its kind and number
+   */
+  readonly name?: string;
+  /**
+   * How long the step may run before it fails the bake.
+   * @default Duration.hours(1)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Exit codes that count as success (Packer's `valid_exit_codes`).
+   * @default [0]
+   */
+  readonly validExitCodes?: number[];
+}
+
+/** Options for {@link ProvisionStep.script}. */
+export interface ScriptStepOptions extends StepRunOptions {
+  /**
+   * The script file: a path on this machine (relative to the CDK app's directory), shipped with the stack, or
+   * an s3:// URI in the bakery's staging location. It runs by its `#!` line, or with bash when it has none;
+   * exit 194 reboots the instance and runs it again.
+   */
+  readonly source: string;
+  /**
+   * Arguments passed to the script.
+   * @default - none
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables set for the script. Do not put secrets here: the recipe is readable by whoever can read the state machine.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Directory the script runs in.
+   * @default - the folder the step's files were downloaded to
+   */
+  readonly workingDirectory?: string;
+}
+
+/** Options for {@link ProvisionStep.file}. */
+export interface FileStepOptions extends StepRunOptions {
+  /** The file, or a whole folder when it ends with `/`: a path on this machine (relative to the CDK app's directory), shipped with the stack. */
+  readonly source: string;
+  /** Where it goes on the instance: an absolute path (for a folder, the folder its files go into). */
+  readonly destination: string;
+  /**
+   * Owner of the file (or of every file of the folder): `user` or `user:group`.
+   * @default - root
+   */
+  readonly owner?: string;
+  /**
+   * Octal mode of the file (or of every file of the folder), such as `0644`.
+   * @default '0644' for a file; a folder's files keep theirs
+   */
+  readonly mode?: string;
+}
+
+/** Options for {@link ProvisionStep.ansible}. */
+export interface AnsibleStepOptions extends StepRunOptions {
+  /** The folder that holds the playbook and its roles, ending with `/`: a path on this machine, shipped with the stack. */
+  readonly source: string;
+  /** The playbook's path inside the folder, such as `site.yml`. */
+  readonly playbook: string;
+  /**
+   * Variables passed to the playbook (`--extra-vars`).
+   * @default - none
+   */
+  readonly extraVars?: Record<string, string>;
+}
+
 /**
  * One provisioning step, run on the build instance through SSM Run Command.
  */
@@ -94,6 +169,39 @@ export abstract class ProvisionStep {
     return new RenderedStep({ document });
   }
 
+  /**
+   * Run a script file on the build instance (Packer's shell provisioner with `script`). A local file is shipped
+   * with the stack to the bakery's staging bucket; the instance downloads it through SSM and checks its SHA-256.
+   */
+  public static script(options: ScriptStepOptions): ProvisionStep {
+    return new RenderedStep({
+      script: withRunFields({
+        source: options.source,
+        args: options.args && [...options.args],
+        environment: options.environment && { ...options.environment },
+        workingDirectory: options.workingDirectory,
+      }, options),
+    });
+  }
+
+  /** Upload a file, or a folder when `source` ends with `/` (Packer's file provisioner, upload direction). */
+  public static file(options: FileStepOptions): ProvisionStep {
+    return new RenderedStep({
+      file: withRunFields({ source: options.source, destination: options.destination, owner: options.owner, mode: options.mode }, options),
+    });
+  }
+
+  /** Upload a folder and play its playbook on the instance itself (Packer's ansible-local); Ansible is installed when the image has none. */
+  public static ansible(options: AnsibleStepOptions): ProvisionStep {
+    return new RenderedStep({
+      ansible: withRunFields({
+        source: options.source,
+        playbook: options.playbook,
+        extraVars: options.extraVars && { ...options.extraVars },
+      }, options),
+    });
+  }
+
   /** Reboot the build instance (for a new kernel, say); the next step runs once the SSM agent is back. */
   public static reboot(name?: string): ProvisionStep {
     return new RenderedStep({ reboot: name === undefined ? {} : { name } });
@@ -116,4 +224,15 @@ class RenderedStep extends ProvisionStep {
   public _render(): Record<string, unknown> {
     return this.step;
   }
+}
+
+/** The step's fields with the common ones, leaving out what is not set. */
+function withRunFields(fields: Record<string, unknown>, options: StepRunOptions): Record<string, unknown> {
+  const all: Record<string, unknown> = {
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...fields,
+    timeoutSeconds: options.timeout?.toSeconds(),
+    validExitCodes: options.validExitCodes && [...options.validExitCodes],
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
 }

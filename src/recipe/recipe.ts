@@ -3,6 +3,7 @@ import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -14,6 +15,8 @@ import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
 import { SourceImage } from './source-image';
+import { localSources } from '../staging/local-sources';
+import { stageRecipeFiles } from '../staging/staged-assets';
 import { START_BAKE_SOURCE } from '../workflow/steps';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
@@ -167,8 +170,12 @@ export interface RecipeProps extends RecipeOptions {
    * @default - no schedule and no per-recipe grants are possible
    */
   readonly stateMachine?: IStateMachine;
+  /**
+   * The bakery's staging bucket, which receives the files that `script`, `file` and `ansible` steps name by local path.
+   * @default - steps may name files only by s3:// URI in a staging location
+   */
+  readonly stagingBucket?: IBucket;
 }
-
 
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const STANDARD_PARAMETER_LIMIT = 4096;
@@ -194,7 +201,7 @@ export class Recipe extends Construct {
     super(scope, id);
     this.recipeName = props.recipeName ?? id;
     validateOptions(this.recipeName, props);
-    this.document = renderDocument(this.recipeName, props);
+    this.document = withStagedFiles(this, this.recipeName, renderDocument(this.recipeName, props), props.stagingBucket);
     refuseDistributionProblems(this.recipeName, this.document);
     const value = JSON.stringify(this.document);
     if (value.length > ADVANCED_PARAMETER_LIMIT) {
@@ -340,6 +347,15 @@ function checkArchitectures(recipeName: string, props: RecipeOptions): void {
     throw new Error(`Recipe "${recipeName}": instance type ${instanceType} is ${typeArchitecture} but the source image is ${imageArchitecture}; `
       + `use an ${imageArchitecture} type such as ${EXAMPLE_TYPES[imageArchitecture]}, or an ${typeArchitecture} source image.`);
   }
+}
+
+/** The document with the files its steps name by local path staged in the bakery's bucket when the stack deploys. */
+function withStagedFiles(scope: Construct, recipeName: string, document: Record<string, unknown>, bucket?: IBucket): Record<string, unknown> {
+  if (!bucket) {
+    if (localSources(document, process.cwd()).length === 0) return document;
+    throw new Error(`Recipe "${recipeName}": steps name local files, which need the bakery's staging bucket; add the recipe with AmiBakery.addRecipe().`);
+  }
+  return stageRecipeFiles(scope, recipeName, document, bucket);
 }
 
 function renderDocument(recipeName: string, props: RecipeOptions): Record<string, unknown> {

@@ -7,6 +7,9 @@
 /** Key prefix of everything staged in the bakery's staging bucket. */
 export const STAGING_PREFIX = 'staging/';
 
+/** The object tag that makes a staged file expire (what `bakery build` uploads; a CDK recipe's files stay). */
+export const EXPIRES_TAG = 'cdk-ami-bakery:expires';
+
 /** Where the instance keeps what a step downloads (the image keeps it: only the step's own files). */
 export const STAGING_DIRECTORY = '/var/lib/cdk-ami-bakery/staging';
 

@@ -9,7 +9,7 @@ import { IGrantable, IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { formatStagingLocation, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
+import { EXPIRES_TAG, formatStagingLocation, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
 
 export interface StagingProps {
   readonly bakeryId: string;
@@ -35,7 +35,8 @@ export function createStaging(scope: Construct, props: StagingProps): Staging {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     removalPolicy: props.removalPolicy,
-    lifecycleRules: [{ prefix: STAGING_PREFIX, expiration: props.expiration }],
+    // What bakery build uploads is tagged to expire; what a CDK recipe ships stays while its stack does.
+    lifecycleRules: [{ prefix: STAGING_PREFIX, tagFilters: { [EXPIRES_TAG]: 'true' }, expiration: props.expiration }],
   });
   grantStagedRead(bucket, props.instanceRole);
   // aws:downloadContent lists a folder's objects before it downloads them.

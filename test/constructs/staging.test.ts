@@ -2,19 +2,23 @@
  * What the bakery deploys for steps that bring files: a private staging bucket whose staged files expire,
  * its own SSM document that downloads and runs them, and the settings that tell the runner and the CLI.
  */
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { User } from 'aws-cdk-lib/aws-iam';
 import { allStatements, bakeryStack, launchEnvironment } from './stack';
+import { validateRecipe } from '../../lambda/shared/validate-recipe';
+import { ProvisionStep, SourceImage } from '../../src';
 
 describe('staging', () => {
   const { template, bakery, stack } = bakeryStack({ stagingExpiration: Duration.days(7) });
   const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
 
-  test('the staging bucket is private, encrypted, SSL-only, and its staged files expire', () => {
+  test('the staging bucket is private, encrypted, SSL-only, and the files bakery build stages expire', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [{ Prefix: 'staging/', ExpirationInDays: 7, Status: 'Enabled' }] },
+      LifecycleConfiguration: { Rules: [{ Prefix: 'staging/', TagFilters: [{ Key: 'cdk-ami-bakery:expires', Value: 'true' }], ExpirationInDays: 7, Status: 'Enabled' }] },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -47,5 +51,43 @@ describe('staging', () => {
     const sendStaged = allStatements(template).filter((statement) => [statement.Action].flat().includes('ssm:SendCommand')
       && JSON.stringify(statement.Resource).includes(`document/cdk-ami-bakery-${bakery.bakeryId}-staged-files`));
     expect(sendStaged).toHaveLength(1);
+  });
+});
+
+describe('CDK recipes with files', () => {
+  const EXAMPLE_DIR = join(__dirname, '../../examples/recipes/web-files');
+  const steps = () => [
+    ProvisionStep.script({ source: join(EXAMPLE_DIR, 'scripts/install-nginx.sh'), args: ['--fast'], timeout: Duration.minutes(20) }),
+    ProvisionStep.file({ source: join(EXAMPLE_DIR, 'files/site/'), destination: '/var/www/html', owner: 'www-data' }),
+    ProvisionStep.ansible({ source: join(EXAMPLE_DIR, 'ansible/'), playbook: 'site.yml', extraVars: { env: 'prod' } }),
+  ];
+
+  test('ship their files with the stack into the staging bucket, and the registered document names them there', () => {
+    const { template, bakery, stack } = bakeryStack({}, (b) => b.addRecipe('Web', { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: steps() }));
+    const document = (bakery.node.findChild('Web') as any).document;
+    const bucket = stack.resolve(bakery.stagingBucket.bucketName);
+
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: bucket, DestinationBucketKeyPrefix: 'staging/', Prune: false, RetainOnDelete: true,
+    });
+    const sources = document.steps.map((step: any) => stack.resolve((step.script ?? step.file ?? step.ansible).source));
+    const staged = (entry: string) => ({ 'Fn::Join': ['', ['s3://', bucket, expect.stringMatching(new RegExp(`^/staging/[0-9a-f]{64}/${entry}$`))]] });
+    expect(sources).toEqual([staged('install-nginx\\.sh'), staged('site/'), staged('ansible/')]);
+    expect(document.steps[0].script).toMatchObject({ args: ['--fast'], timeoutSeconds: 1200 });
+    expect(validateRecipe(document).problems).toEqual([]);
+  });
+
+  test('a file that is not there fails synthesis, naming it', () => {
+    expect(() => bakeryStack({}, (b) => b.addRecipe('Web', {
+      source: SourceImage.fromAmiId('ami-0123456789abcdef0'),
+      steps: [ProvisionStep.file({ source: join(EXAMPLE_DIR, 'files/nope.conf'), destination: '/etc/nope.conf' })],
+    }))).toThrow(/^Recipe "Web": steps\[0\]\.file\.source: .*files\/nope\.conf does not exist/);
+  });
+
+  test('grantStageFiles lets a principal put and read staged objects only', () => {
+    const { template } = bakeryStack({}, (b, stack) => b.grantStageFiles(new User(stack, 'Ci')));
+    const granted = allStatements(template).filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
+    expect(granted).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'] })]);
+    expect(JSON.stringify(granted[0].Resource)).toContain('/staging/*');
   });
 });

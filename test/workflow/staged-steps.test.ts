@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { recipe } from './recipes';
 import { SimulatedAccount } from '../../local/model';
 import { simulateBake, simulatedBakery } from '../../local/simulate-bake';
+import { ProvisionStep, SourceImage } from '../../src';
 import { ObjectStore, stageLocalSources } from '../../src/staging/local-sources';
 import { parseStagingLocation } from '../../src/staging/staging-location';
 import { STAGING_LOCATION_TAG } from '../../src/workflow/steps';
@@ -93,6 +94,29 @@ describe('script, file and ansible steps', () => {
     expect(bake.manifest.steps.map((step) => [step.step, step.status, step.exitCode])).toEqual([[1, 'Success', 0], [2, 'Success', 3]]);
     expect(bake.manifest.error?.message).toMatch(/^step 3 of 3 \(script\) ended Failed \(Failed\) with exit code 3/);
     expect([...account.region().instances.values()][0].reboots).toHaveLength(1);
+  });
+});
+
+describe('a CDK recipe with files', () => {
+  test('its files deploy with the stack into the staging bucket, and a bake of the registered recipe uses them', async () => {
+    const bake = await simulateBake({
+      input: { recipeName: 'web' },
+      configureBakery: (bakery) => bakery.addRecipe('Web', {
+        recipeName: 'web',
+        source: SourceImage.fromSsmParameter('/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id'),
+        steps: [
+          ProvisionStep.script({ source: join(EXAMPLE_DIR, 'scripts/install-nginx.sh') }),
+          ProvisionStep.file({ source: join(EXAMPLE_DIR, 'files/nginx.conf'), destination: '/etc/nginx/nginx.conf', mode: '0640' }),
+          ProvisionStep.file({ source: join(EXAMPLE_DIR, 'files/site/'), destination: '/var/www/html', owner: 'www-data' }),
+          ProvisionStep.ansible({ source: join(EXAMPLE_DIR, 'ansible/'), playbook: 'site.yml', extraVars: { env: 'prod' } }),
+        ],
+      }),
+    });
+
+    expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
+    expect(bake.manifest.steps.map((step) => [step.kind, step.status])).toEqual([['script', 'Success'], ['file', 'Success'], ['file', 'Success'], ['ansible', 'Success']]);
+    expect(fileOn(bake, '/etc/nginx/nginx.conf')).toBe(readFileSync(join(EXAMPLE_DIR, 'files/nginx.conf'), 'utf8'));
+    expect(fileOn(bake, '/var/www/html/index.html')).toBe(readFileSync(join(EXAMPLE_DIR, 'files/site/index.html'), 'utf8'));
   });
 });
 
