@@ -199,8 +199,8 @@ the saved account holds as one JSON line: {"images", "snapshots", "instances", "
 
 Fault rules:
   step:<n>:fail, step:<n>:hang, api:<Operation>:throttle[:<count>], api:<Operation>:error[:<count>],
-  agent:never-online, image:fail, image:never-available, instance:never-stops, capacity:<instanceType>,
-  lambda:<step>:crash
+  agent:never-online, image:fail, image:never-available, instance:never-stops, download:fail,
+  capacity:<instanceType>, lambda:<step>:crash
 
 Examples:
   $ bakery simulate examples/recipes/nginx.json

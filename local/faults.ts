@@ -14,6 +14,8 @@
  * - `copy:<region>:fail` — CopyImage's copies into that region end `failed` with a reason (their snapshots stay);
  * - `copy:<region>:never-available` — CopyImage's copies into that region stay `pending`;
  * - `instance:never-stops` — a stopped instance stays `stopping`;
+ * - `download:fail` — every `aws:downloadContent` (a script, file or ansible step, AWS-ApplyAnsiblePlaybooks)
+ *   fails as an unreachable S3 would, so the step fails with the URL named;
  * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`;
  * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
  *   (read by the local runner, not by the account).
@@ -26,7 +28,7 @@ export type FaultRule =
   | { readonly kind: 'step-fail' | 'step-hang'; readonly step: number; readonly text: string }
   | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
   | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
-  | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops'; readonly text: string }
+  | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops' | 'download-fail'; readonly text: string }
   | { readonly kind: 'image-fail'; readonly text: string }
   | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
@@ -43,6 +45,7 @@ export const VALID_FAULT_FORMS = [
   'copy:<region>:fail',
   'copy:<region>:never-available',
   'instance:never-stops',
+  'download:fail',
   'capacity:<instanceType>',
   'lambda:<step>:crash',
 ];
@@ -104,6 +107,9 @@ export function parseFaultRule(rule: string): FaultRule {
     case 'instance':
       if (text === 'instance:never-stops') return { kind: 'instance-never-stops', text };
       throw new FaultRuleError(text, "the only instance fault is 'instance:never-stops'");
+    case 'download':
+      if (text === 'download:fail') return { kind: 'download-fail', text };
+      throw new FaultRuleError(text, "the only download fault is 'download:fail'");
     case 'lambda':
       if (parts.length === 3 && parts[2] === 'crash' && /^[a-z][a-z-]*$/.test(parts[1])) return { kind: 'lambda-crash', step: parts[1], text };
       throw new FaultRuleError(text, "expected 'lambda:<step>:crash', e.g. 'lambda:launch:crash'");
@@ -163,6 +169,10 @@ export class FaultSet implements FaultHooks {
 
   copyNeverAvailable(region: string): boolean {
     return this.rules.some((r) => r.kind === 'copy-never-available' && r.region === region);
+  }
+
+  get downloadFailure(): string | undefined {
+    return this.rules.find((r) => r.kind === 'download-fail')?.text;
   }
 
   get instanceNeverStops(): boolean {

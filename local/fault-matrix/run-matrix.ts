@@ -3,7 +3,8 @@
  * a failure must name the expected phase, and the simulated account must hold nothing the bake made and
  * did not hand over.
  */
-import { buildScenarios, MATRIX_RECIPES, Scenario } from './scenarios';
+import { join } from 'node:path';
+import { buildScenarios, MATRIX_FILES_DIR, MATRIX_RECIPES, Scenario } from './scenarios';
 import { simulatedBakery, simulateBake } from '../simulate-bake';
 
 export interface ScenarioResult {
@@ -26,6 +27,7 @@ export function matrixScenarios(): Scenario[] {
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const bake = await simulateBake({
     input: { recipe: MATRIX_RECIPES[scenario.recipe] },
+    stageFrom: join(__dirname, '../..', MATRIX_FILES_DIR),
     faults: scenario.faults,
     abortAtState: scenario.abortAtState,
     seed: 7,

@@ -1,8 +1,9 @@
 /**
  * The fault matrix: every AWS operation the workflow uses × {throttled 3 times, throttled past the retry
  * budget, a hard error, never ready (where there is a wait)}, a stop at every state, and a Lambda crash
- * in every runner function, over three recipes (one copies its image to two regions and publishes an SSM
- * parameter). Each scenario says how the bake must end.
+ * in every runner function, over four recipes (one copies its image to two regions and publishes an SSM
+ * parameter; one runs a document and brings a script, a file and a playbook). Each scenario says how the
+ * bake must end.
  */
 import type { PhaseName } from '../../lambda/shared/types';
 
@@ -41,11 +42,18 @@ interface Operation {
 
 /** The recipe that copies its image to other regions and publishes an SSM parameter. */
 const DISTRIBUTED = 'ubuntu-distributed';
-const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter'];
+/** The recipe whose steps bring files (staged from `MATRIX_FILES_DIR`) and run an SSM document. */
+const FILES = 'ubuntu-files';
+const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter', FILES];
+
+/** The folder the files recipe's sources are relative to. */
+export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
 
 /** Every AWS operation the workflow's handlers call. */
 export const OPERATIONS: Operation[] = [
   { name: 'GetParameter', failsIn: 'prepare', unusedBy: ['al2023-filter'] },
+  // Prepare reads each staged layout's SHA256SUMS and a script's first bytes.
+  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED] },
   { name: 'DescribeImages', failsIn: 'prepare', neverReady: { fault: 'image:never-available', phase: 'create-image' } },
   { name: 'RunInstances', failsIn: 'launch' },
   { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },
@@ -129,6 +137,26 @@ export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
     steps: [{ shell: { commands: ['apt-get update -y', 'apt-get install -y nginx'] } }],
     distribution: { regions: ['eu-west-1', 'ap-southeast-2'], ssmParameter: '/images/ubuntu-distributed/latest' },
   },
+  [FILES]: {
+    schemaVersion: 1,
+    name: FILES,
+    source: { ssmParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+    steps: [
+      { document: { name: 'AWS-RunPatchBaseline', parameters: { Operation: ['Install'] } } },
+      { script: { source: 'scripts/install-nginx.sh' } },
+      { file: { source: 'files/nginx.conf', destination: '/etc/nginx/nginx.conf', mode: '0644' } },
+      { ansible: { source: 'ansible/', playbook: 'site.yml', extraVars: { env: 'prod' } } },
+    ],
+  },
+};
+
+/** Faults that only a recipe's own steps can meet. */
+const RECIPE_SCENARIOS: Record<string, RecipeLess[]> = {
+  [FILES]: [
+    { name: 'every download fails', faults: ['download:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+    { name: 'the file step fails', faults: ['step:3:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+    { name: 'the document step hangs', faults: ['step:1:hang'], expected: { status: 'FAILED', phase: 'provision' } },
+  ],
 };
 
 /**
@@ -138,7 +166,7 @@ export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
 export function buildScenarios(stateNames: readonly string[], copyStateNames: readonly string[] = []): Scenario[] {
   return Object.keys(MATRIX_RECIPES).flatMap((recipe) => {
     const states = recipe === DISTRIBUTED ? [...stateNames, ...copyStateNames] : stateNames;
-    return [...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe)]
+    return [...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe), ...(RECIPE_SCENARIOS[recipe] ?? [])]
       .map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` }));
   });
 }

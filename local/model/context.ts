@@ -11,6 +11,8 @@ export interface FaultHooks {
   readonly imageFailure: string | undefined;
   /** True when CreateImage's image must stay pending. */
   readonly imageNeverAvailable: boolean;
+  /** The rule text when every download of a document (`aws:downloadContent`) must fail. */
+  readonly downloadFailure: string | undefined;
   /** True when a stopping instance must never reach `stopped`. */
   readonly instanceNeverStops: boolean;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */

@@ -69,7 +69,7 @@ export const SSM_OPERATIONS: Record<string, Operation> = {
   DeleteParameter: deleteParameter,
   GetParameterHistory: getParameterHistory,
   DescribeInstanceInformation: describeInstanceInformation,
-  SendCommand: (ctx, input, journal) => sendCommand(ctx, input, s3Reader(journal, ctx.accountId)),
+  SendCommand: (ctx, input, journal) => sendCommand(ctx, input, s3Reader(journal, ctx.accountId, ctx.faults.downloadFailure)),
   CreateDocument: createDocument,
   DescribeDocument: describeDocument,
   GetCommandInvocation: getCommandInvocation,

@@ -3,8 +3,8 @@ import { formatResults, matrixScenarios, runScenario, ScenarioResult } from '../
 const scenarios = matrixScenarios();
 
 describe('the fault matrix', () => {
-  test('covers every operation, every state and every runner function over three recipes', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(150);
+  test('covers every operation, every state and every runner function over four recipes', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(400);
     const names = scenarios.map((scenario) => scenario.name);
     expect(names).toContain('ubuntu-reboot RunInstances throttled 3 times');
     expect(names).toContain('al2023-filter stopped in "Wait for image"');
@@ -12,6 +12,8 @@ describe('the fault matrix', () => {
     expect(names).toContain('ubuntu-distributed CopyImage never ready');
     expect(names).toContain('ubuntu-distributed stopped in "Wait for copy"');
     expect(names).not.toContain('ubuntu-reboot stopped in "Wait for copy"');
+    expect(names).toContain('ubuntu-files every download fails');
+    expect(names).toContain('ubuntu-files GetObject hard error');
     expect(new Set(names).size).toBe(names.length);
   });
 

@@ -19,9 +19,11 @@ export function parseS3Url(url: string): { bucket: string; key: string } | undef
   return virtualHost ? { bucket: virtualHost[1], key: decodeURIComponent(virtualHost[2]) } : undefined;
 }
 
-export function s3Reader(directory: BucketDirectory, accountId: string): S3Reader {
+/** The simulated S3 as the agent sees it; with `failRule`, no download gets through (fault rule `download:fail`). */
+export function s3Reader(directory: BucketDirectory, accountId: string, failRule?: string): S3Reader {
   return {
     objectProblem(url) {
+      if (failRule) return `could not reach ${url}: connection timed out (injected by fault rule ${failRule})`;
       const location = parseS3Url(url);
       if (!location) return `${url} is not an S3 URL`;
       const bucket = directory.buckets.get(location.bucket);
