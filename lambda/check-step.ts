@@ -14,6 +14,7 @@ import { InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } f
 import { handleStep } from './shared/handle-step';
 import { liveOutputTail } from './shared/live-output';
 import { LambdaContext, logger } from './shared/logger';
+import { outputPlugin } from './shared/output-streams';
 import { inlineOutputTruncated, outputTail, TAIL_LINES } from './shared/output-tail';
 import { secondsSince } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
@@ -51,7 +52,7 @@ async function checkStep(state: BakeState): Promise<BakeState> {
       `(status ${status}, command ${provision.commandId}); raise its timeoutSeconds if it needs longer`,
     );
   }
-  const latestLines = await liveOutputTail(config.outputLogGroup(), provision.commandId, requireInstanceId(state, 'check-step'));
+  const latestLines = await liveOutputTail(config.outputLogGroup(), provision.commandId, requireInstanceId(state, 'check-step'), outputPlugin(step));
   return { ...state, provision: { ...provision, ...(latestLines ? { outputTail: latestLines } : {}) }, poll: nextPoll(poll) };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The CloudWatch Logs calls the CLI makes: every event of one log stream, oldest first. SSM Run Command
- * writes a command's output to `<commandId>/<instanceId>/aws-runShellScript/stdout` and `.../stderr`.
+ * writes a command's output to `<commandId>/<instanceId>/<plugin>/stdout` and `.../stderr`.
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsOptions, awsFailure, clientConfig } from './clients';

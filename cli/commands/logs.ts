@@ -1,9 +1,10 @@
 /**
  * `bakery logs <buildId> [--step n]`: the whole output of the build's provisioning commands. The command
  * ids come from the execution history (what "Start provisioning step" returned); SSM Run Command wrote each
- * command's output to `<commandId>/<instanceId>/aws-runShellScript/stdout` and `.../stderr` in the log
- * group named by the state machine's `cdk-ami-bakery:output-log-group` tag.
+ * command's output to `<commandId>/<instanceId>/<plugin>/stdout` and `.../stderr` (see `output-streams.ts`)
+ * in the log group named by the state machine's `cdk-ami-bakery:output-log-group` tag.
  */
+import { outputPlugin, outputStream } from '../../lambda/shared/output-streams';
 import type { LogLine } from '../aws/logs';
 import { ExecutionView, StepCommand } from '../bake/execution-view';
 import { CliError } from '../errors';
@@ -27,7 +28,8 @@ export async function runLogs(session: Session, buildId: string, options: LogsOp
   if (commands.length === 0) throw noCommands(buildId, options.step, view);
   const { out, err, colors } = session.terminal;
   for (const command of commands) {
-    const lines = await commandOutput(session, logGroup, command);
+    const plugin = outputPlugin(view.state?.build?.recipe.steps[command.step - 1]) ?? 'aws-runShellScript';
+    const lines = await commandOutput(session, logGroup, command, plugin);
     if (session.json) {
       for (const line of lines) out.write(`${JSON.stringify({ step: command.step, commandId: command.commandId, ...line })}\n`);
       continue;
@@ -44,9 +46,9 @@ export async function runLogs(session: Session, buildId: string, options: LogsOp
 }
 
 /** Standard output and error of one command, in time order (standard output first at the same instant). */
-async function commandOutput(session: Session, logGroup: string, command: StepCommand): Promise<(LogLine & { stream: string })[]> {
+async function commandOutput(session: Session, logGroup: string, command: StepCommand, plugin: string): Promise<(LogLine & { stream: string })[]> {
   const streams = await Promise.all(STREAMS.map(async (stream) => {
-    const events = await (await session.logs()).streamEvents(logGroup, `${command.commandId}/${command.instanceId}/aws-runShellScript/${stream}`);
+    const events = await (await session.logs()).streamEvents(logGroup, outputStream(command.commandId, command.instanceId, plugin, stream));
     return (events ?? []).map((event) => ({ ...event, stream }));
   }));
   return streams.flat().map((line, order) => ({ line, order }))

@@ -1,22 +1,25 @@
 /**
  * The running step's latest output lines, for people watching a bake (the CLI, the console's state output).
  * SSM fills a command's inline output only once it has ended; while it runs, the agent streams it to the
- * command-output log group, to `<commandId>/<instanceId>/aws-runShellScript/stdout` and `/stderr`. Reading it
- * never fails a step: without the stream yet (or any error) there is simply no tail.
+ * command-output log group (see `output-streams.ts`). Reading it never fails a step: without the stream yet
+ * (or any error), or for a document whose plugin the bakery does not know, there is simply no tail.
  */
 import { GetLogEventsCommand, OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { logs } from './clients';
 import { describeError } from './errors';
 import { logger } from './logger';
+import { outputStream } from './output-streams';
 import { MAX_TAIL_CHARACTERS } from './output-tail';
 
 /** Lines of live output a check keeps in the state. */
 export const LIVE_TAIL_LINES = 10;
 
 /** The last lines the command has written so far (standard output and error, in time order). */
-export async function liveOutputTail(logGroupName: string | undefined, commandId: string, instanceId: string): Promise<string[] | undefined> {
-  if (!logGroupName) return undefined;
-  const streams = ['stdout', 'stderr'].map((stream) => `${commandId}/${instanceId}/aws-runShellScript/${stream}`);
+export async function liveOutputTail(
+  logGroupName: string | undefined, commandId: string, instanceId: string, plugin: string | undefined,
+): Promise<string[] | undefined> {
+  if (!logGroupName || !plugin) return undefined;
+  const streams = (['stdout', 'stderr'] as const).map((stream) => outputStream(commandId, instanceId, plugin, stream));
   const events = (await Promise.all(streams.map((stream) => latestEvents(logGroupName, stream)))).flat();
   const lines = events
     .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))

@@ -9,7 +9,7 @@ import { IGrantable, IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EXPIRES_TAG, formatStagingLocation, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
+import { EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
 
 export interface StagingProps {
   readonly bakeryId: string;
@@ -88,7 +88,7 @@ function stagedFilesDocument(bucketName: string, region: string): Record<string,
       },
       {
         action: 'aws:runShellScript',
-        name: 'runStep',
+        name: STAGED_RUN_STEP,
         precondition: { StringEquals: ['platformType', 'Linux'] },
         inputs: { runCommand: '{{ commands }}', timeoutSeconds: '{{ executionTimeout }}' },
       },

@@ -47,6 +47,23 @@ describe('check-step', () => {
     expect(result.provision?.outputTail).toEqual(['Reading package lists...', 'debconf: falling back', 'Setting up nginx']);
   });
 
+  test('the live tail of a script step is read from its staged-files document\'s step; a document the bakery does not know has none', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StandardOutputContent: '' });
+    logsMock.on(GetLogEventsCommand, { logStreamName: `cmd-1/${INSTANCE_ID}/runStep/stdout` }).resolves({ events: [{ timestamp: 1, message: 'installing' }] });
+    const withStep = (step: object) => {
+      const state = runningState();
+      return { ...state, build: { ...state.build!, recipe: { ...state.build!.recipe, steps: [step as any] } } };
+    };
+
+    const script = await handler(withStep({ script: { source: `s3://b/staging/${'a'.repeat(64)}/x.sh` } }));
+    logsMock.resetHistory();
+    const document = await handler(withStep({ document: { name: 'Team-Harden' } }));
+
+    expect(script.provision?.outputTail).toEqual(['installing']);
+    expect(document.provision?.outputTail).toBeUndefined();
+    expect(logsMock.calls()).toHaveLength(0);
+  });
+
   test('no stream yet, or logs that cannot be read, mean no tail and never a failed step', async () => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress' });
     expect((await handler(runningState())).provision?.outputTail).toEqual([]);
