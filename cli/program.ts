@@ -200,7 +200,7 @@ the saved account holds as one JSON line: {"images", "snapshots", "instances", "
 Fault rules:
   step:<n>:fail, step:<n>:hang, api:<Operation>:throttle[:<count>], api:<Operation>:error[:<count>],
   agent:never-online, image:fail, image:never-available, instance:never-stops, download:fail,
-  capacity:<instanceType>, lambda:<step>:crash
+  capacity:<instanceType>, capacity:spot, lambda:<step>:crash
 
 Examples:
   $ bakery simulate examples/recipes/nginx.json

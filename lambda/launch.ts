@@ -3,7 +3,9 @@
  * allowed instance type in each allowed subnet until one has capacity. The instance requires
  * IMDSv2, has an encrypted root volume, and carries the build's tags (so do its volumes). In subnets the
  * recipe or the bakery names it never gets a public IP address (it reaches SSM through NAT or VPC
- * endpoints), whatever the subnet's auto-assign setting.
+ * endpoints), whatever the subnet's auto-assign setting. With `instance.spot` it asks for a one-time Spot
+ * instance in every placement first, then, unless `instance.spotFallback` is false, On-Demand; the
+ * recipe's `instance.userData` runs at first boot, as Packer's `user_data` does.
  *
  * Event: `BakeState` after prepare. Returns: the state with `instanceId`, `instanceType`, the
  * `launch` and `wait-for-agent` phases, and the poll loop that waits for the SSM agent.
@@ -25,10 +27,14 @@ import type { BakeState, BuildContext } from './shared/types';
 /** EC2 errors meaning "not this type here, try another": the bake moves on to the next choice. */
 export const CAPACITY_ERRORS = ['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded'];
 
-/** One instance type in one subnet (undefined: the default VPC picks). */
+/** What Spot answers when it has no capacity or price for a request: the next choice, or On-Demand, is tried. */
+export const SPOT_CAPACITY_ERRORS = ['SpotMaxPriceTooLow', 'MaxSpotInstanceCountExceeded', 'InsufficientCapacity'];
+
+/** One instance type in one subnet (undefined: the default VPC picks), as Spot or On-Demand. */
 export interface Placement {
   readonly instanceType: string;
   readonly subnetId?: string;
+  readonly spot?: boolean;
 }
 
 export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
@@ -37,12 +43,13 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 async function launch(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'launch');
   const phases = enterPhase(state.phases, 'launch');
-  const { instanceId, instanceType } = await runFirstAvailable(build, placements(build));
+  const { instanceId, instanceType, spot } = await runFirstAvailable(build, placements(build));
   return {
     ...state,
     phases: enterPhase(phases, 'wait-for-agent'),
     instanceId,
     instanceType,
+    ...(spot ? { spot } : {}),
     poll: startPoll({
       firstSeconds: 10,
       maxSeconds: 30,
@@ -51,34 +58,41 @@ async function launch(state: BakeState): Promise<BakeState> {
   };
 }
 
-/** Every type in the recipe's order, each in every subnet (the recipe's, else the bakery's). */
-function placements(build: BuildContext): Placement[] {
+/**
+ * Every type in the recipe's order, each in every subnet (the recipe's, else the bakery's); with `spot`, all of
+ * them as Spot first, then as On-Demand unless `spotFallback` is false.
+ */
+export function placements(build: BuildContext): Placement[] {
   const types = build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture);
   const subnets: (string | undefined)[] = build.recipe.instance?.subnetIds ?? config.defaultSubnetIds();
   const subnetChoices = subnets.length > 0 ? subnets : [undefined];
-  return types.flatMap((instanceType) => subnetChoices.map((subnetId) => ({ instanceType, subnetId })));
+  const onDemand = types.flatMap((instanceType) => subnetChoices.map((subnetId) => ({ instanceType, subnetId })));
+  if (build.recipe.instance?.spot !== true) return onDemand;
+  const spot = onDemand.map((placement) => ({ ...placement, spot: true }));
+  return build.recipe.instance.spotFallback === false ? spot : [...spot, ...onDemand];
 }
 
 /** Launches in the first placement with capacity; throws `NoCapacity` listing every attempt. */
-async function runFirstAvailable(build: BuildContext, choices: Placement[]): Promise<{ instanceId: string; instanceType: string }> {
+async function runFirstAvailable(build: BuildContext, choices: Placement[]): Promise<{ instanceId: string; instanceType: string; spot?: boolean }> {
   const attempts: string[] = [];
   for (const placement of choices) {
     try {
-      return { instanceId: await runInstance(build, placement), instanceType: placement.instanceType };
+      return { instanceId: await runInstance(build, placement), instanceType: placement.instanceType, spot: placement.spot };
     } catch (error) {
-      if (!isAwsErrorNamed(error, ...CAPACITY_ERRORS)) throw error;
+      if (!isAwsErrorNamed(error, ...CAPACITY_ERRORS, ...(placement.spot ? SPOT_CAPACITY_ERRORS : []))) throw error;
       logger.warn('No capacity, trying the next choice', { ...placement, error: error.name });
       attempts.push(`${describePlacement(placement)}: ${error.name} (${error.message})`);
     }
   }
   throw new NoCapacity(
     `could not launch the build instance with any allowed instance type and subnet. Tried:\n${attempts.map((line) => `- ${line}`).join('\n')}\n` +
-    'Add instance types to instance.types, or subnets in other Availability Zones to instance.subnetIds.',
+    'Add instance types to instance.types, or subnets in other Availability Zones to instance.subnetIds' +
+    `${build.recipe.instance?.spot && build.recipe.instance.spotFallback === false ? ', or let Spot fall back to On-Demand (instance.spotFallback)' : ''}.`,
   );
 }
 
 function describePlacement(placement: Placement): string {
-  return `${placement.instanceType} in ${placement.subnetId ?? 'the default subnet'}`;
+  return `${placement.spot ? 'Spot ' : ''}${placement.instanceType} in ${placement.subnetId ?? 'the default subnet'}`;
 }
 
 /** One RunInstances call; returns the instance id. */
@@ -105,6 +119,8 @@ export function runInstancesInput(build: BuildContext, placement: Placement): Ru
     IamInstanceProfile: { Name: config.instanceProfileName() },
     ...networkInput(placement.subnetId, securityGroupIds),
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+    ...(placement.spot ? { InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } } : {}),
+    ...(build.recipe.instance?.userData ? { UserData: Buffer.from(build.recipe.instance.userData, 'utf8').toString('base64') } : {}),
     BlockDeviceMappings: [{
       DeviceName: build.rootDeviceName,
       Ebs: {
@@ -150,5 +166,6 @@ function networkInput(subnetId: string | undefined, securityGroupIds: string[]):
  * characters, as EC2 requires.
  */
 export function clientToken(buildId: string, placement: Placement): string {
-  return createHash('sha256').update([buildId, placement.instanceType, placement.subnetId ?? ''].join('\n')).digest('hex').slice(0, 64);
+  const parts = [buildId, placement.instanceType, placement.subnetId ?? '', ...(placement.spot ? ['spot'] : [])];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 64);
 }

@@ -17,6 +17,7 @@
  * - `download:fail` — every `aws:downloadContent` (a script, file or ansible step, AWS-ApplyAnsiblePlaybooks)
  *   fails as an unreachable S3 would, so the step fails with the URL named;
  * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`;
+ * - `capacity:spot` — every Spot request fails with `InsufficientInstanceCapacity` (On-Demand still launches);
  * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
  *   (read by the local runner, not by the account).
  */
@@ -32,7 +33,8 @@ export type FaultRule =
   | { readonly kind: 'image-fail'; readonly text: string }
   | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
-  | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string };
+  | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string }
+  | { readonly kind: 'spot-capacity'; readonly text: string };
 
 export const VALID_FAULT_FORMS = [
   'step:<n>:fail',
@@ -47,6 +49,7 @@ export const VALID_FAULT_FORMS = [
   'instance:never-stops',
   'download:fail',
   'capacity:<instanceType>',
+  'capacity:spot',
   'lambda:<step>:crash',
 ];
 
@@ -114,6 +117,7 @@ export function parseFaultRule(rule: string): FaultRule {
       if (parts.length === 3 && parts[2] === 'crash' && /^[a-z][a-z-]*$/.test(parts[1])) return { kind: 'lambda-crash', step: parts[1], text };
       throw new FaultRuleError(text, "expected 'lambda:<step>:crash', e.g. 'lambda:launch:crash'");
     case 'capacity':
+      if (text === 'capacity:spot') return { kind: 'spot-capacity', text };
       if (parts.length === 2 && /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
       throw new FaultRuleError(text, "expected 'capacity:<instanceType>', e.g. 'capacity:t3.small'");
     default:
@@ -173,6 +177,10 @@ export class FaultSet implements FaultHooks {
 
   get downloadFailure(): string | undefined {
     return this.rules.find((r) => r.kind === 'download-fail')?.text;
+  }
+
+  get noSpotCapacity(): boolean {
+    return this.rules.some((r) => r.kind === 'spot-capacity');
   }
 
   get instanceNeverStops(): boolean {

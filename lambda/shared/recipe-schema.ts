@@ -28,6 +28,8 @@ const RESERVED_PARAMETER_PREFIX = /^\/?(aws|ssm)/i;
 /** Characters EC2 accepts in an image name, outside of placeholders. */
 const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+/** EC2 takes user data of at most 16 KB before base64 encoding. */
+const MAX_USER_DATA_BYTES = 16384;
 
 const idList = (pattern: RegExp, example: string) =>
   z.array(z.string().regex(pattern, { error: `expected an id like ${example}` }), { error: 'expected an array of ids' })
@@ -83,6 +85,15 @@ const instanceSchema = z.strictObject({
   securityGroupIds: idList(SECURITY_GROUP_ID, 'sg-0123456789abcdef0').optional(),
   rootVolume: rootVolumeSchema.optional(),
   tags: tagsSchema.optional(),
+  spot: z.boolean({ error: 'expected true or false' }).optional(),
+  spotFallback: z.boolean({ error: 'expected true or false' }).optional(),
+  userData: prose(65536).refine((script) => Buffer.byteLength(script, 'utf8') <= MAX_USER_DATA_BYTES, {
+    error: `must be at most ${MAX_USER_DATA_BYTES} bytes, EC2's limit before base64; download larger scripts in a step instead`,
+  }).optional(),
+}).superRefine((instance, ctx) => {
+  if (instance.spotFallback !== undefined && instance.spot !== true) {
+    ctx.addIssue({ code: 'custom', path: ['spotFallback'], message: 'applies to spot launches only; set "spot": true, or leave spotFallback out' });
+  }
 });
 
 const amiNameSchema = z.string({ error: 'expected a name template' })

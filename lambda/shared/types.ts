@@ -96,6 +96,8 @@ export interface BakeState {
   readonly phases: PhaseMark[];
   readonly instanceId?: string;
   readonly instanceType?: string;
+  /** True when the build instance is a Spot instance (`instance.spot`, and Spot had capacity). */
+  readonly spot?: boolean;
   readonly provision?: ProvisionProgress;
   readonly imageId?: string;
   readonly snapshotIds?: string[];

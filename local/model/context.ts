@@ -15,6 +15,8 @@ export interface FaultHooks {
   readonly downloadFailure: string | undefined;
   /** True when a stopping instance must never reach `stopped`. */
   readonly instanceNeverStops: boolean;
+  /** True when Spot has no capacity for any request (`capacity:spot`). */
+  readonly noSpotCapacity: boolean;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
   stepFailure(n: number): string | undefined;
   /** True when provisioning step `n` must never finish. */

@@ -7,8 +7,10 @@ import type {
   Reservation, RunInstancesRequest, StartInstancesRequest, StartInstancesResult, StopInstancesRequest,
   StopInstancesResult, TerminateInstancesRequest, TerminateInstancesResult,
 } from '@aws-sdk/client-ec2';
+import { runScript } from './commands';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
+import { instanceFilesystem } from './filesystem';
 import { checkFilters, FieldReaders, matchesFilters } from './filters';
 import { isEc2Id } from './ids';
 import { launchInputFingerprint, resolveLaunch } from './launch';
@@ -68,6 +70,7 @@ export function toSdkInstance(ctx: OperationContext, instance: InstanceRecord): 
     LaunchTime: new Date(instance.lastLaunchAt),
     Placement: { AvailabilityZone: instance.availabilityZone, Tenancy: 'default', GroupName: '' },
     Architecture: instance.architecture,
+    ...(instance.lifecycle ? { InstanceLifecycle: instance.lifecycle } : {}),
     Platform: instance.platform === 'windows' ? 'windows' as Instance['Platform'] : undefined,
     PlatformDetails: instance.platform === 'windows' ? 'Windows' : 'Linux/UNIX',
     RootDeviceName: instance.rootDeviceName,
@@ -155,11 +158,26 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     agentDelayMs: ctx.pick(ctx.timings.agentOnlineMs),
     files: new Set(),
     contents: new Map(),
+    ...(launch.spot ? { lifecycle: 'spot' as const } : {}),
   };
   instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
+  runUserData(ctx, instance, launch.userData);
   createVolumes(ctx, instance, launch.volumes, tagsFor(launch.tags, 'volume'));
   ctx.region.instances.set(id, instance);
   return instance;
+}
+
+/**
+ * cloud-init runs user data that is a script (`#!`) once, at first boot: its changes are on the instance before
+ * any step, and its output in /var/log/cloud-init-output.log. Other user data (`#cloud-config`) is kept as it is.
+ */
+function runUserData(ctx: OperationContext, instance: InstanceRecord, userData: string | undefined): void {
+  if (userData === undefined) return;
+  const fs = instanceFilesystem(instance);
+  fs.writeFile('/var/lib/cloud/instance/user-data.txt', Buffer.from(userData, 'utf8'));
+  if (!userData.startsWith('#!')) return;
+  const result = runScript(userData, fs, ctx.prng);
+  fs.writeFile('/var/log/cloud-init-output.log', Buffer.from(result.lines.map((line) => `${line.text}\n`).join(''), 'utf8'));
 }
 
 export function runInstances(ctx: OperationContext, input: RunInstancesRequest): Reservation {

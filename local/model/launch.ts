@@ -24,7 +24,14 @@ export interface ResolvedLaunch {
   readonly securityGroupIds: string[];
   readonly volumes: VolumeSpec[];
   readonly tags: Map<string, TagMap>;
+  /** True for a one-time Spot request (`InstanceMarketOptions`). */
+  readonly spot: boolean;
+  /** The user data, decoded. */
+  readonly userData?: string;
 }
+
+/** EC2's limit on user data, before base64 encoding. */
+const MAX_USER_DATA_BYTES = 16384;
 
 /** The CPU architecture of an instance type: Graviton families (t4g, m7g, c6gn, a1, …) are arm64. */
 export function architectureOfType(instanceType: string): Architecture {
@@ -43,12 +50,35 @@ function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, 
       `The architecture '${arch}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. `
       + 'Specify an instance type and an AMI that have matching architectures, and try again.');
   }
+  if (isSpot(input) && ctx.faults.noSpotCapacity) {
+    throw ec2Error('InsufficientInstanceCapacity', 'There is no Spot capacity available that matches your request.', { httpStatusCode: 500, fault: 'server' });
+  }
   if (ctx.faults.noCapacity(type)) {
     throw ec2Error('InsufficientInstanceCapacity',
       `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${ctx.region.name}a). `
       + 'Our system will be working on provisioning additional capacity.', { httpStatusCode: 500, fault: 'server' });
   }
   return type;
+}
+
+/** A Spot request: a one-time request is what an image build wants; anything else EC2 refuses as it would. */
+function isSpot(input: RunInstancesRequest): boolean {
+  const market = input.InstanceMarketOptions;
+  if (!market) return false;
+  if (market.MarketType !== 'spot') throw ec2Error('InvalidParameterValue', `Invalid value '${market.MarketType}' for MarketType.`);
+  const options = market.SpotOptions ?? {};
+  if (options.SpotInstanceType === 'persistent' && (options.InstanceInterruptionBehavior ?? 'terminate') === 'terminate') {
+    throw ec2Error('InvalidParameterCombination', 'A persistent Spot request cannot terminate on interruption; choose stop or hibernate.');
+  }
+  return true;
+}
+
+/** The decoded user data; EC2 refuses more than 16 KB. */
+function resolveUserData(input: RunInstancesRequest): string | undefined {
+  if (input.UserData === undefined) return undefined;
+  const bytes = Buffer.from(input.UserData, 'base64');
+  if (bytes.length > MAX_USER_DATA_BYTES) throw ec2Error('InvalidParameterValue', `User data is limited to ${MAX_USER_DATA_BYTES} bytes.`);
+  return bytes.toString('utf8');
 }
 
 function resolveProfile(ctx: OperationContext, input: RunInstancesRequest): ResolvedLaunch['instanceProfile'] {
@@ -178,6 +208,8 @@ export function resolveLaunch(ctx: OperationContext, input: RunInstancesRequest)
     ...resolveNetwork(ctx, input),
     volumes: resolveVolumes(ctx, input, image),
     tags: tagsByResourceType(input.TagSpecifications, LAUNCH_TAG_TYPES, 'RunInstances'),
+    spot: isSpot(input),
+    userData: resolveUserData(input),
   };
 }
 

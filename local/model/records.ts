@@ -45,6 +45,8 @@ export interface InstanceRecord {
   readonly agentDelayMs: number;
   /** Files and directories scripts created (the simulated shell's whole filesystem). */
   readonly files: Set<string>;
+  /** `spot` for an instance a Spot request launched. */
+  readonly lifecycle?: 'spot';
   /** The contents of the files whose bytes are known (downloads, files scripts wrote), base64, by path. */
   contents?: Map<string, string>;
   lastLaunchAt: number;

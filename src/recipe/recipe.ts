@@ -56,6 +56,22 @@ export interface RecipeOptions {
    */
   readonly instanceTypes?: string[];
   /**
+   * Launch the build instance as a one-time Spot instance, at a fraction of the On-Demand price.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * With `spot`, launch On-Demand when Spot has no capacity for any allowed type and subnet.
+   * @default true
+   */
+  readonly spotFallback?: boolean;
+  /**
+   * A script the build instance runs at first boot (EC2 user data, as Packer's `user_data`), before any step;
+   * the bakery encodes it. At most 16 KB.
+   * @default - none
+   */
+  readonly userData?: string;
+  /**
    * Size of the root volume, and so of the AMI's root snapshot.
    * @default - the source image's size
    */
@@ -311,6 +327,9 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
       throw new Error(`Recipe "${recipeName}": keepOnFailure must be between 1 hour and 7 days (got ${props.keepOnFailure.toHumanString()}).`);
     }
   }
+  if (props.spotFallback !== undefined && props.spot !== true) {
+    throw new Error(`Recipe "${recipeName}": spotFallback applies to Spot launches only; set spot: true, or leave spotFallback out.`);
+  }
   if (props.rootVolumeSize !== undefined && !Token.isUnresolved(props.rootVolumeSize)
     && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
     throw new Error(`Recipe "${recipeName}": rootVolumeSize must be a whole number of GiB between 1 and 16384 (got ${props.rootVolumeSize}).`);
@@ -387,7 +406,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
 
 function renderInstance(props: RecipeOptions): Record<string, unknown> | undefined {
   const rootVolume = omitUndefined({ sizeGiB: props.rootVolumeSize, type: props.rootVolumeType });
-  return omitUndefined({ types: props.instanceTypes, rootVolume });
+  return omitUndefined({ types: props.instanceTypes, rootVolume, spot: props.spot, spotFallback: props.spotFallback, userData: props.userData });
 }
 
 function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {

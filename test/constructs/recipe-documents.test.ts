@@ -16,6 +16,13 @@ const variants: Record<string, RecipeOptions> = {
   'filter': { source: SourceImage.fromFilter({ owners: ['099720109477'], name: 'ubuntu/images/*24.04*', architecture: 'arm64' }), steps: [ProvisionStep.shell({ commands: ['true'] })] },
   'ubuntu': { source: SourceImage.ubuntu(), steps: [ProvisionStep.shell({ commands: ['true'] })] },
   'amazon linux': { source: SourceImage.amazonLinux2023('arm64'), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'spot and user data': {
+    source: SourceImage.ubuntu(),
+    steps: [ProvisionStep.document({ name: 'AWS-UpdateSSMAgent' }), ProvisionStep.shell({ commands: ['test -f /etc/x'], validExitCodes: [0, 1] })],
+    spot: true,
+    spotFallback: false,
+    userData: '#!/bin/bash\ntouch /etc/x',
+  },
   'every option': {
     source: SourceImage.ubuntu('22.04'),
     steps: [

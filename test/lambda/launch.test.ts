@@ -179,6 +179,36 @@ describe('launch', () => {
     expect(clientToken('x'.repeat(80), { instanceType: 't3.small' }).length).toBeLessThanOrEqual(64);
   });
 
+  test('with spot: one-time Spot requests in every choice first, then On-Demand; user data is base64-encoded', async () => {
+    // GIVEN
+    ec2Mock.on(RunInstancesCommand)
+      .rejectsOnce(awsError('InsufficientInstanceCapacity', 'There is no Spot capacity available that matches your request.', 'server'))
+      .rejectsOnce(awsError('SpotMaxPriceTooLow', 'Your Spot request price is lower than the minimum required Spot request fulfillment price.'))
+      .resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
+    const state = stateWithInstance({ types: ['t3.small', 't3a.small'], spot: true, userData: '#!/bin/bash\necho hi' });
+
+    // WHEN
+    const result = await handler(state);
+
+    // THEN
+    const inputs = ec2Mock.commandCalls(RunInstancesCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => [input.InstanceType, input.InstanceMarketOptions?.MarketType ?? 'on-demand'])).toEqual([
+      ['t3.small', 'spot'], ['t3a.small', 'spot'], ['t3.small', 'on-demand'],
+    ]);
+    expect(inputs[0].InstanceMarketOptions).toEqual({ MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } });
+    expect(Buffer.from(inputs[2].UserData!, 'base64').toString()).toBe('#!/bin/bash\necho hi');
+    expect(new Set(inputs.map((input) => input.ClientToken)).size).toBe(3);
+    expect(result).toMatchObject({ instanceId: INSTANCE_ID, instanceType: 't3.small' });
+    expect(result.spot).toBeUndefined();
+  });
+
+  test('with spot and spotFallback false, only Spot is tried', async () => {
+    ec2Mock.on(RunInstancesCommand).rejects(awsError('InsufficientInstanceCapacity', 'There is no Spot capacity available that matches your request.', 'server'));
+
+    await expect(handler(stateWithInstance({ spot: true, spotFallback: false }))).rejects.toMatchObject({ name: 'NoCapacity' });
+    expect(ec2Mock.commandCalls(RunInstancesCommand).every((call) => call.args[0].input.InstanceMarketOptions?.MarketType === 'spot')).toBe(true);
+  });
+
   test('a state without a build throws InvalidState and launches nothing', async () => {
     await expect(handler({ phases: [] })).rejects.toMatchObject({ name: 'InvalidState' });
     expect(ec2Mock.calls()).toHaveLength(0);

@@ -1,0 +1,38 @@
+/**
+ * `instance.spot` and `instance.userData` in the simulator: a Spot build instance, On-Demand when Spot has no
+ * capacity (unless the recipe says not to), and user data that runs at first boot, before any step.
+ */
+import { recipe } from './recipes';
+import { simulateBake } from '../../local/simulate-bake';
+
+const USER_DATA = '#!/bin/bash\nmkdir -p /etc/baked\necho from-user-data > /etc/baked/marker\n';
+
+describe('Spot build instances', () => {
+  test('a Spot instance bakes the image, and user data has run before the first step', async () => {
+    const bake = await simulateBake({
+      input: { recipe: recipe({ instance: { spot: true, userData: USER_DATA }, steps: [{ shell: { commands: ['test -f /etc/baked/marker'] } }] }) },
+    });
+
+    expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
+    const [instance] = bake.account.region().instances.values();
+    expect(instance.lifecycle).toBe('spot');
+    expect(Buffer.from(instance.contents!.get('/etc/baked/marker')!, 'base64').toString()).toBe('from-user-data\n');
+  });
+
+  test('without Spot capacity the build falls back to On-Demand', async () => {
+    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true } }) }, faults: ['capacity:spot'] });
+
+    expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
+    const [instance] = bake.account.region().instances.values();
+    expect(instance.lifecycle).toBeUndefined();
+    expect(bake.account.callCount('RunInstances')).toBe(2);
+  });
+
+  test('with spotFallback false, no Spot capacity fails the launch, naming what was tried and the fix', async () => {
+    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true, spotFallback: false } }) }, faults: ['capacity:spot'] });
+
+    expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'launch' }, leakedResources: [] });
+    expect(bake.manifest.error?.message).toContain('- Spot t3.small in the default subnet: InsufficientInstanceCapacity (There is no Spot capacity available that matches your request.)');
+    expect(bake.manifest.error?.message).toContain('or let Spot fall back to On-Demand (instance.spotFallback)');
+  });
+});
