@@ -27,6 +27,7 @@ import { stagedSourceChecks } from './shared/staging/source-checks';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
+import { stagedKindOf } from '../src/staging/staging-location';
 
 export interface PrepareEvent {
   /** The execution input. */
@@ -154,7 +155,7 @@ async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext): Pr
 }
 
 function usesStagedFiles(recipe: RecipeDocument): boolean {
-  return recipe.steps.some((step) => step.script ?? step.file ?? step.ansible);
+  return recipe.steps.some((step) => stagedKindOf(step) !== undefined);
 }
 
 /** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */

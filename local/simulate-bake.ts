@@ -9,13 +9,14 @@ import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
 import { ProgressListener, ProgressTracker } from './progress';
 import { SimulatedLambda } from './simulated-lambda';
+import { simulatedObjectStore } from './staging-store';
 import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
 import { logger } from '../lambda/shared/logger';
 import { useMetricsSink } from '../lambda/shared/metrics';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import type { AmiBakery, AmiBakeryProps } from '../src';
-import { localSourceProblems, ObjectStore, stageLocalSources } from '../src/staging/local-sources';
+import { localSourceProblems, stageLocalSources } from '../src/staging/local-sources';
 import { parseStagingLocation } from '../src/staging/staging-location';
 import { STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
@@ -101,11 +102,7 @@ async function stageInput(input: unknown, baseDirectory: string, bakery: Synthes
   if (problems.length > 0) throw new Error(`the recipe's files cannot be staged: ${problems.join('; ')}`);
   const location = parseStagingLocation(bakery.tags[STAGING_LOCATION_TAG] ?? '');
   if (!location) throw new Error('simulator: the synthesized bakery has no staging location tag');
-  const store: ObjectStore = {
-    has: async (key) => account.objects(location.bucket).some((object) => object.key === key),
-    put: async (key, body) => { account.invoke('s3', 'PutObject', { Bucket: location.bucket, Key: key, Body: body }); },
-  };
-  return { ...(input as object), recipe: await stageLocalSources(recipe, baseDirectory, location, store) };
+  return { ...(input as object), recipe: await stageLocalSources(recipe, baseDirectory, location, simulatedObjectStore(account, location.bucket)) };
 }
 
 /** Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. */

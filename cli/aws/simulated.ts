@@ -7,7 +7,6 @@
 import { SdkLogs } from './logs';
 import type { AwsServices } from './services';
 import { SdkStepFunctions, StepFunctionsApi } from './step-functions';
-import type { ObjectStore } from '../../src/staging/local-sources';
 import { UsageError } from '../errors';
 
 /** Where the simulated bakery is: its own region, with credentials that are never sent anywhere. */
@@ -15,9 +14,10 @@ const SIMULATED = { region: 'us-east-1' };
 
 export async function simulatedServices(file: string, speed: number): Promise<AwsServices> {
   // Loaded only here: the simulator synthesizes the construct.
-  const [{ openAccount, saveAccount }, { SimulatedStepFunctions }] = await Promise.all([
+  const [{ openAccount, saveAccount }, { SimulatedStepFunctions }, { simulatedObjectStore }] = await Promise.all([
     import('../../local/account-state'),
     import('../../local/simulated-step-functions'),
+    import('../../local/staging-store'),
   ]);
   let account;
   try {
@@ -44,13 +44,5 @@ export async function simulatedServices(file: string, speed: number): Promise<Aw
     listExecutions: (arn, maxResults, nextToken) => sdkStepFunctions.listExecutions(arn, maxResults, nextToken),
     stopExecution: (arn, cause) => sdkStepFunctions.stopExecution(arn, cause),
   };
-  const staging = (bucket: string): ObjectStore => ({
-    has: async (key) => account.hasBucket(bucket) && account.objects(bucket).some((object) => object.key === key),
-    put: async (key, body) => {
-      // The deployed stack made the staging bucket; a new simulated account makes it on first use.
-      if (!account.hasBucket(bucket)) account.createBucket(bucket);
-      account.invoke('s3', 'PutObject', { Bucket: bucket, Key: key, Body: body });
-    },
-  });
-  return { stepFunctions, logs, staging };
+  return { stepFunctions, logs, staging: (bucket) => simulatedObjectStore(account, bucket) };
 }

@@ -4,12 +4,12 @@
  * step name of a schema 2.2 document (the staged-files document's `runStep`).
  */
 import type { ProvisioningStep } from './step-schema';
-import { STAGED_RUN_STEP } from '../../src/staging/staging-location';
+import { STAGED_RUN_STEP, stagedKindOf } from '../../src/staging/staging-location';
 
 /** The plugin part of a step's output streams; undefined for documents whose plugins the bakery does not know. */
 export function outputPlugin(step: ProvisioningStep | undefined): string | undefined {
   if (!step) return undefined;
-  if (step.script ?? step.file ?? step.ansible) return STAGED_RUN_STEP;
+  if (stagedKindOf(step)) return STAGED_RUN_STEP;
   if (step.document && step.document.name !== 'AWS-RunShellScript') return undefined;
   return 'aws-runShellScript';
 }

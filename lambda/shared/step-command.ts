@@ -9,6 +9,7 @@ import { documentParameters } from './documents/document-timeout';
 import { stagedCommandParameters } from './staging/staged-command';
 import { stepScript, stepTimeoutSeconds } from './step-script';
 import type { BuildContext } from './types';
+import { stagedKindOf } from '../../src/staging/staging-location';
 
 /** The document shell and reboot steps run with. */
 export const SHELL_DOCUMENT = 'AWS-RunShellScript';
@@ -25,7 +26,7 @@ export interface StepCommand {
 export function stepCommand(build: BuildContext, index: number): StepCommand {
   const step = build.recipe.steps[index];
   const timeoutSeconds = stepTimeoutSeconds(step);
-  if (step.script || step.file || step.ansible) {
+  if (stagedKindOf(step)) {
     return { documentName: config.stagedFilesDocument(), parameters: stagedCommandParameters(build, index, timeoutSeconds), timeoutSeconds };
   }
   if (step.document) {

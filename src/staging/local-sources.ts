@@ -7,11 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { stageLocalPath, StagedLayout } from './staged-layout';
-import { StagingLocation, stagedSourceUri } from './staging-location';
-
-/** The kinds of step that bring files, and the field that names them. */
-const STAGED_KINDS = ['script', 'file', 'ansible'] as const;
-type StagedKind = typeof STAGED_KINDS[number];
+import { STAGED_STEP_KINDS, StagedStepKind, StagingLocation, stagedSourceUri } from './staging-location';
 
 interface StepWithSource {
   readonly source?: unknown;
@@ -20,7 +16,7 @@ interface StepWithSource {
 
 export interface LocalSource {
   readonly index: number;
-  readonly kind: StagedKind;
+  readonly kind: StagedStepKind;
   /** The source as the document gives it. */
   readonly given: string;
   /** The path on this machine. */
@@ -37,7 +33,7 @@ export interface ObjectStore {
 export function localSources(document: unknown, baseDirectory: string): LocalSource[] {
   const steps = (document as { steps?: unknown })?.steps;
   if (!Array.isArray(steps)) return [];
-  return steps.flatMap((step: Record<string, StepWithSource | undefined>, index) => STAGED_KINDS.flatMap((kind) => {
+  return steps.flatMap((step: Record<string, StepWithSource | undefined>, index) => STAGED_STEP_KINDS.flatMap((kind) => {
     const given = step?.[kind]?.source;
     if (typeof given !== 'string' || given.startsWith('s3://')) return [];
     return [{ index, kind, given, path: isAbsolute(given) ? given : join(baseDirectory, given) }];

@@ -4,6 +4,15 @@
  * simulator share it with the constructs.
  */
 
+/** The step kinds that bring files, which are staged and downloaded. */
+export const STAGED_STEP_KINDS = ['script', 'file', 'ansible'] as const;
+export type StagedStepKind = typeof STAGED_STEP_KINDS[number];
+
+/** The kind of a recipe step that brings files; undefined for any other step. */
+export function stagedKindOf(step: object | undefined): StagedStepKind | undefined {
+  return STAGED_STEP_KINDS.find((kind) => (step as Record<string, unknown> | undefined)?.[kind] !== undefined);
+}
+
 /** Key prefix of everything staged in the bakery's staging bucket. */
 export const STAGING_PREFIX = 'staging/';
 

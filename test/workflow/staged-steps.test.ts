@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { recipe } from './recipes';
 import { SimulatedAccount } from '../../local/model';
 import { simulateBake, simulatedBakery } from '../../local/simulate-bake';
+import { simulatedObjectStore } from '../../local/staging-store';
 import { ProvisionStep, SourceImage } from '../../src';
-import { ObjectStore, stageLocalSources } from '../../src/staging/local-sources';
+import { stageLocalSources } from '../../src/staging/local-sources';
 import { parseStagingLocation } from '../../src/staging/staging-location';
 import { STAGING_LOCATION_TAG } from '../../src/workflow/steps';
 
@@ -22,12 +23,7 @@ function example(): Record<string, unknown> {
 
 /** An account whose staging bucket already holds the recipe's files; returns the recipe naming them by URI. */
 async function stagedIn(account: SimulatedAccount, document: unknown): Promise<any> {
-  account.createBucket(LOCATION.bucket);
-  const store: ObjectStore = {
-    has: async (key) => account.objects(LOCATION.bucket).some((object) => object.key === key),
-    put: async (key, body) => { account.invoke('s3', 'PutObject', { Bucket: LOCATION.bucket, Key: key, Body: body }); },
-  };
-  return stageLocalSources(document, EXAMPLE_DIR, LOCATION, store);
+  return stageLocalSources(document, EXAMPLE_DIR, LOCATION, simulatedObjectStore(account, LOCATION.bucket));
 }
 
 function fileOn(bake: { account: SimulatedAccount }, path: string): string | undefined {

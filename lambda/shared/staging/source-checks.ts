@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
-  formatStagingLocation, layoutPrefix, parseStagedSource, StagedSource, StagingLocation,
+  formatStagingLocation, layoutPrefix, parseStagedSource, StagedSource, StagedStepKind, stagedKindOf, StagingLocation,
 } from '../../../src/staging/staging-location';
 import { s3 } from '../clients';
 import { isAwsErrorNamed } from '../errors';
@@ -19,13 +19,11 @@ export interface SourceCheck {
   readonly scriptsWithShebang: number[];
 }
 
-type StagedKind = 'script' | 'file' | 'ansible';
-
 export async function stagedSourceChecks(recipe: RecipeDocument, location: StagingLocation): Promise<SourceCheck> {
   const problems: string[] = [];
   const scriptsWithShebang: number[] = [];
   for (const [index, step] of recipe.steps.entries()) {
-    const kind = stagedKind(step);
+    const kind = stagedKindOf(step);
     if (!kind) continue;
     const found = await checkOne(step, kind, `steps[${index}].${kind}`, location);
     problems.push(...found.problems);
@@ -34,16 +32,12 @@ export async function stagedSourceChecks(recipe: RecipeDocument, location: Stagi
   return { problems, scriptsWithShebang };
 }
 
-function stagedKind(step: ProvisioningStep): StagedKind | undefined {
-  return step.script ? 'script' : step.file ? 'file' : step.ansible ? 'ansible' : undefined;
-}
-
 interface OneCheck {
   readonly problems: string[];
   readonly shebang?: boolean;
 }
 
-async function checkOne(step: ProvisioningStep, kind: StagedKind, path: string, location: StagingLocation): Promise<OneCheck> {
+async function checkOne(step: ProvisioningStep, kind: StagedStepKind, path: string, location: StagingLocation): Promise<OneCheck> {
   const uri = step[kind]!.source;
   const where = formatStagingLocation(location);
   if (!uri.startsWith('s3://')) {
@@ -66,7 +60,7 @@ async function checkOne(step: ProvisioningStep, kind: StagedKind, path: string, 
   return { problems, shebang: await startsWithShebang(source) };
 }
 
-function entryProblems(kind: StagedKind, source: StagedSource, listed: string[], path: string): string[] {
+function entryProblems(kind: StagedStepKind, source: StagedSource, listed: string[], path: string): string[] {
   const present = source.folder ? listed.some((file) => file.startsWith(source.entry)) : listed.includes(source.entry);
   if (!present) return [`${path}: the staged layout holds no ${source.entry}`];
   if (kind === 'script' && source.folder) return [`${path}: a script is one file, and ${source.entry} is a folder`];

@@ -4,7 +4,7 @@
  * checks SHA256SUMS against the key's hash and every file against SHA256SUMS before it installs the file,
  * runs the script or applies the playbook. A missing or changed file fails the step with its path named.
  */
-import { layoutPrefix, parseStagedSource, s3HttpsUrl, STAGING_DIRECTORY, StagedSource } from '../../../src/staging/staging-location';
+import { layoutPrefix, parseStagedSource, s3HttpsUrl, STAGING_DIRECTORY, StagedSource, stagedKindOf } from '../../../src/staging/staging-location';
 import * as config from '../config';
 import { InvalidState } from '../errors';
 import type { ProvisioningStep } from '../step-schema';
@@ -18,8 +18,8 @@ type AnsibleStep = NonNullable<ProvisioningStep['ansible']>;
 /** The document's parameters for step `index` of the build, which Prepare checked is a staged step. */
 export function stagedCommandParameters(build: BuildContext, index: number, timeoutSeconds: number): Record<string, string[]> {
   const step = build.recipe.steps[index];
-  const body = step.script ?? step.file ?? step.ansible;
-  const source = body && parseStagedSource(body.source, config.stagingLocation());
+  const kind = stagedKindOf(step);
+  const source = kind && parseStagedSource(step[kind]!.source, config.stagingLocation());
   if (!source) throw new InvalidState(`run-step: step ${index + 1} has no source in the staging location; Prepare should have refused it`);
   const directory = `${STAGING_DIRECTORY}/${source.hash}`;
   return {
