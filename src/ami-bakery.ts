@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { bakeMetric } from './private/bake-metrics';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { stepsIn } from './recipe/step-lists';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
@@ -311,8 +312,7 @@ export class AmiBakery extends Construct implements IConnectable {
 
   /** Lets the runner describe and run the SSM documents the recipe names that the bakery does not know already. */
   private allowCommandDocuments(recipe: Recipe): void {
-    const steps = recipe.document.steps as { document?: { name: string } }[];
-    const added = steps.flatMap((step) => (step.document ? [step.document.name] : []))
+    const added = stepsIn<{ document?: { name: string } }>(recipe.document).flatMap(({ step }) => (step.document ? [step.document.name] : []))
       .filter((name) => !(name in AWS_DOCUMENTS) && !this.commandDocuments.has(name));
     added.forEach((name) => this.commandDocuments.add(name));
     grantCommandDocuments(this.functions, this.runnerScope, [...new Set(added)]);

@@ -10,14 +10,17 @@ export const REBOOT_MARKER_DIR = '/var/lib/cdk-ami-bakery';
 /** The exit code that makes the SSM agent reboot and re-run the script (Linux). */
 export const REBOOT_EXIT_CODE = 194;
 
-/** The marker path for a step; characters that need shell quoting are replaced in the build id. */
-export function rebootMarkerPath(buildId: string, stepNumber: number): string {
+/**
+ * The marker path for a step (`3` for provisioning step 3, `tests-1` for the first test: a test instance starts
+ * from the image, which holds the provisioning steps' markers); characters that need shell quoting are replaced in the build id.
+ */
+export function rebootMarkerPath(buildId: string, stepNumber: number | string): string {
   const safeBuildId = buildId.replace(/[^A-Za-z0-9._-]/g, '_');
   return `${REBOOT_MARKER_DIR}/reboot-${safeBuildId}-${stepNumber}`;
 }
 
-/** The commands (one per element) for reboot step `stepNumber` (counted from 1) of a build. */
-export function rebootCommands(buildId: string, stepNumber: number): string[] {
+/** The commands (one per element) for reboot step `stepNumber` (counted from 1, or a marker id as above) of a build. */
+export function rebootCommands(buildId: string, stepNumber: number | string): string[] {
   const marker = rebootMarkerPath(buildId, stepNumber);
   return [
     `if [ -f ${marker} ]; then exit 0; fi`,

@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { definitionProblems } from './documents/definition-checks';
 import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS } from './recipe-defaults';
 import { int, noControl, prose, text } from './schema-fields';
-import { stepSchema } from './step-schema';
+import { type ProvisioningStep, stepSchema } from './step-schema';
 import { AWS_DOCUMENTS } from '../../src/recipe/aws-documents';
 import { distributionProblems } from '../../src/recipe/distribution-rules';
+import { stepsIn } from '../../src/recipe/step-lists';
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -78,9 +79,11 @@ const rootVolumeSchema = z.strictObject({
   throughputMiBps: int(125, 2000, 'MiB/s').optional(),
 });
 
+const instanceTypes = z.array(z.string().regex(INSTANCE_TYPE, { error: 'expected an instance type like t3.small' }), { error: 'expected an array of instance types' })
+  .min(1, { error: 'expected at least one instance type, e.g. ["t3.small"]' }).max(10, { error: 'at most 10 instance types' });
+
 const instanceSchema = z.strictObject({
-  types: z.array(z.string().regex(INSTANCE_TYPE, { error: 'expected an instance type like t3.small' }), { error: 'expected an array of instance types' })
-    .min(1, { error: 'expected at least one instance type, e.g. ["t3.small"]' }).max(10, { error: 'at most 10 instance types' }).optional(),
+  types: instanceTypes.optional(),
   subnetIds: idList(SUBNET_ID, 'subnet-0123456789abcdef0').optional(),
   securityGroupIds: idList(SECURITY_GROUP_ID, 'sg-0123456789abcdef0').optional(),
   rootVolume: rootVolumeSchema.optional(),
@@ -95,6 +98,16 @@ const instanceSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['spotFallback'], message: 'applies to spot launches only; set "spot": true, or leave spotFallback out' });
   }
 });
+
+/** The instance the `tests` run on, launched from the new image. */
+const testInstanceSchema = z.strictObject({
+  types: instanceTypes.optional(),
+}, { error: 'expected an object such as {"types": ["t3.small"]}' });
+
+/** A list of steps: the provisioning steps, the tests, or the steps run after a failure. */
+const stepList = (what: string, max: number) => z.array(stepSchema, { error: `expected a non-empty array of ${what}` })
+  .min(1, { error: `expected a non-empty array of ${what}; leave the field out for none` })
+  .max(max, { error: `at most ${max} ${what}` });
 
 const amiNameSchema = z.string({ error: 'expected a name template' })
   .min(3, { error: 'must be at least 3 characters' })
@@ -178,6 +191,10 @@ const recipeFieldsSchema = z.strictObject({
   steps: z.array(stepSchema, { error: 'expected a non-empty array of steps' })
     .min(1, { error: 'expected a non-empty array of steps' })
     .max(100, { error: 'at most 100 steps' }),
+  tests: stepList('test steps', 50).optional(),
+  testInstance: testInstanceSchema.optional(),
+  keepUntestedImage: z.boolean({ error: 'expected true or false' }).optional(),
+  onFailure: stepList('steps to run after a failure', 20).optional(),
   ami: amiSchema.optional(),
   timeouts: timeoutsSchema.optional(),
   retention: retentionSchema.optional(),
@@ -189,11 +206,16 @@ const recipeFieldsSchema = z.strictObject({
 
 export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {
   for (const problem of distributionProblems(recipe)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-  for (const [index, step] of recipe.steps.entries()) {
+  for (const { list, index, step } of stepsIn<ProvisioningStep>(recipe)) {
     const known = step.document && AWS_DOCUMENTS[step.document.name];
     if (!known || !step.document) continue;
     for (const problem of definitionProblems(known, step.document)) {
-      ctx.addIssue({ code: 'custom', path: ['steps', index, 'document', ...problem.path], message: problem.message });
+      ctx.addIssue({ code: 'custom', path: [list, index, 'document', ...problem.path], message: problem.message });
+    }
+  }
+  for (const field of ['testInstance', 'keepUntestedImage'] as const) {
+    if (recipe[field] !== undefined && !recipe.tests) {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'applies to recipes with tests; add "tests": [steps...], or leave this field out' });
     }
   }
 });

@@ -7,8 +7,10 @@
 import * as config from './config';
 import { documentParameters } from './documents/document-timeout';
 import { stagedCommandParameters } from './staging/staged-command';
+import type { ProvisioningStep } from './step-schema';
 import { stepScript, stepTimeoutSeconds } from './step-script';
 import type { BuildContext } from './types';
+import type { StepAt } from '../../src/recipe/step-lists';
 import { stagedKindOf } from '../../src/staging/staging-location';
 
 /** The document shell and reboot steps run with. */
@@ -22,12 +24,12 @@ export interface StepCommand {
   readonly timeoutSeconds: number;
 }
 
-/** The command for step `index` (counted from 0) of a build. */
-export function stepCommand(build: BuildContext, index: number): StepCommand {
-  const step = build.recipe.steps[index];
+/** The command for one step of a build: a provisioning step, a test or a step run after a failure. */
+export function stepCommand(build: BuildContext, at: StepAt<ProvisioningStep>): StepCommand {
+  const { step, index } = at;
   const timeoutSeconds = stepTimeoutSeconds(step);
   if (stagedKindOf(step)) {
-    return { documentName: config.stagedFilesDocument(), parameters: stagedCommandParameters(build, index, timeoutSeconds), timeoutSeconds };
+    return { documentName: config.stagedFilesDocument(), parameters: stagedCommandParameters(build, at, timeoutSeconds), timeoutSeconds };
   }
   if (step.document) {
     return {
@@ -37,7 +39,7 @@ export function stepCommand(build: BuildContext, index: number): StepCommand {
       timeoutSeconds,
     };
   }
-  const script = stepScript(step, build.buildId, index + 1);
+  const script = stepScript(step, build.buildId, at.list === 'steps' ? index + 1 : `${at.list}-${index + 1}`);
   return {
     documentName: SHELL_DOCUMENT,
     parameters: {

@@ -60,7 +60,7 @@ export function shellQuote(value: string): string {
  * The script for step `stepNumber` (counted from 1): `set -e` so the first failing command fails the step
  * (as Packer's shell provisioner does), environment exports, then the commands.
  */
-export function stepScript(step: ProvisioningStep, buildId: string, stepNumber: number): StepScript {
+export function stepScript(step: ProvisioningStep, buildId: string, stepNumber: number | string): StepScript {
   if (!step.shell) return { commands: rebootCommands(buildId, stepNumber), timeoutSeconds: stepTimeoutSeconds(step) };
   const exports = Object.entries(step.shell.environment ?? {}).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   return {

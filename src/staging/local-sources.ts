@@ -8,13 +8,15 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { stageLocalPath, StagedLayout } from './staged-layout';
 import { STAGED_STEP_KINDS, StagedStepKind, StagingLocation, stagedSourceUri } from './staging-location';
+import { StepList, stepPath, stepsIn } from '../recipe/step-lists';
 
 interface StepWithSource {
-  readonly source?: unknown;
+  source?: unknown;
   readonly playbook?: unknown;
 }
 
 export interface LocalSource {
+  readonly list: StepList;
   readonly index: number;
   readonly kind: StagedStepKind;
   /** The source as the document gives it. */
@@ -31,28 +33,26 @@ export interface ObjectStore {
 
 /** The local sources of a document, resolved against `baseDirectory` (the recipe file's folder). */
 export function localSources(document: unknown, baseDirectory: string): LocalSource[] {
-  const steps = (document as { steps?: unknown })?.steps;
-  if (!Array.isArray(steps)) return [];
-  return steps.flatMap((step: Record<string, StepWithSource | undefined>, index) => STAGED_STEP_KINDS.flatMap((kind) => {
+  return stepsIn<Record<string, StepWithSource | undefined>>(document).flatMap(({ list, index, step }) => STAGED_STEP_KINDS.flatMap((kind) => {
     const given = step?.[kind]?.source;
     if (typeof given !== 'string' || given.startsWith('s3://')) return [];
-    return [{ index, kind, given, path: isAbsolute(given) ? given : join(baseDirectory, given) }];
+    return [{ list, index, kind, given, path: isAbsolute(given) ? given : join(baseDirectory, given) }];
   }));
 }
 
 /** What is wrong with the local sources on disk: missing paths, a folder for a script, a file for Ansible, a playbook not in its folder. */
 export function localSourceProblems(document: unknown, baseDirectory: string): string[] {
   return localSources(document, baseDirectory).flatMap((source) => {
-    const field = `steps[${source.index}].${source.kind}.source`;
+    const field = `${stepPath(source)}.${source.kind}.source`;
     if (!existsSync(source.path)) return [`${field}: ${source.given} does not exist (looked for ${source.path}); paths are relative to the recipe file`];
     const folder = statSync(source.path).isDirectory();
     if (source.kind === 'script' && folder) return [`${field}: ${source.given} is a folder; a script step runs one file`];
     if (source.kind !== 'script' && folder !== source.given.endsWith('/')) {
       return [`${field}: ${source.given} is a ${folder ? 'folder' : 'file'}; write a folder with a trailing "/" (${folder ? `${source.given}/` : 'files/site/'}) and a file without`];
     }
-    const playbook = ((document as { steps: Record<string, StepWithSource>[] }).steps[source.index].ansible?.playbook);
+    const playbook = stepAt(document, source).ansible?.playbook;
     if (source.kind === 'ansible' && typeof playbook === 'string' && !existsSync(join(source.path, playbook))) {
-      return [`steps[${source.index}].ansible.playbook: ${playbook} is not in ${source.given}`];
+      return [`${stepPath(source)}.ansible.playbook: ${playbook} is not in ${source.given}`];
     }
     return [];
   });
@@ -63,13 +63,18 @@ export function localSourceProblems(document: unknown, baseDirectory: string): s
  * the document with those sources replaced by their s3:// URIs. Check `localSourceProblems` first.
  */
 export async function stageLocalSources(document: unknown, baseDirectory: string, location: StagingLocation, store: ObjectStore): Promise<unknown> {
-  const staged = JSON.parse(JSON.stringify(document)) as { steps: Record<string, { source: string }>[] };
+  const staged: unknown = JSON.parse(JSON.stringify(document));
   for (const source of localSources(document, baseDirectory)) {
     const layout = stageLocalPath(source.path);
     await upload(layout, location, store);
-    staged.steps[source.index][source.kind].source = stagedSourceUri(location, layout.hash, layout.entry);
+    stepAt(staged, source)[source.kind]!.source = stagedSourceUri(location, layout.hash, layout.entry);
   }
   return staged;
+}
+
+/** The step a local source belongs to, in a document `localSources` found it in (or a copy of it). */
+export function stepAt(document: unknown, source: LocalSource): Record<string, { source?: unknown; playbook?: unknown } | undefined> {
+  return (document as Record<StepList, Record<string, StepWithSource | undefined>[]>)[source.list][source.index];
 }
 
 async function upload(layout: StagedLayout, location: StagingLocation, store: ObjectStore): Promise<void> {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { localSourceProblems, localSources } from './local-sources';
+import { localSourceProblems, localSources, stepAt } from './local-sources';
 import { stageLocalPath } from './staged-layout';
 import { STAGING_PREFIX, stagedSourceUri } from './staging-location';
 
@@ -20,7 +20,7 @@ export function stageRecipeFiles(scope: Construct, recipeName: string, document:
   const problems = localSourceProblems(document, process.cwd());
   if (problems.length > 0) throw new Error(`Recipe "${recipeName}": ${problems.join('; ')}.`);
   const directory = mkdtempSync(join(tmpdir(), 'cdk-ami-bakery-staged-'));
-  const staged = JSON.parse(JSON.stringify(document)) as { steps: Record<string, { source: string }>[] };
+  const staged = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
   const location = { bucket: bucket.bucketName, prefix: STAGING_PREFIX };
   for (const source of sources) {
     const layout = stageLocalPath(source.path);
@@ -29,7 +29,7 @@ export function stageRecipeFiles(scope: Construct, recipeName: string, document:
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, object.body);
     }
-    staged.steps[source.index][source.kind].source = stagedSourceUri(location, layout.hash, layout.entry);
+    stepAt(staged, source)[source.kind]!.source = stagedSourceUri(location, layout.hash, layout.entry);
   }
   new BucketDeployment(scope, 'StagedFiles', {
     sources: [Source.asset(directory)],
@@ -39,5 +39,5 @@ export function stageRecipeFiles(scope: Construct, recipeName: string, document:
     prune: false,
     retainOnDelete: true,
   });
-  return staged as unknown as Record<string, unknown>;
+  return staged;
 }

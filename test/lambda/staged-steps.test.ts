@@ -57,7 +57,7 @@ describe('Prepare', () => {
 
     const state = await prepare({ input: { recipe: recipe({ steps }) }, executionName: BUILD_ID });
 
-    expect(state.build?.scriptsWithShebang).toEqual([1]);
+    expect(state.build?.scriptsWithShebang).toEqual(['steps[1]']);
   });
 
   test('a playbook the staged folder does not hold, and a script its layout does not hold, are named', async () => {
@@ -76,7 +76,7 @@ describe('Prepare', () => {
 });
 
 describe('run-step', () => {
-  function sent(step: ProvisioningStep, scriptsWithShebang: number[] = []) {
+  function sent(step: ProvisioningStep, scriptsWithShebang: string[] = []) {
     const build = buildContext({ recipe: recipe({ steps: [step] }), scriptsWithShebang });
     return runStep(bakeState({ build, instanceId: INSTANCE_ID, provision: { index: 0, count: 1, results: [] } }))
       .then(() => ssmMock.commandCalls(SendCommandCommand)[0].args[0].input);
@@ -106,7 +106,7 @@ describe('run-step', () => {
   });
 
   test('a script with a #! line runs by its path; a file is installed with its owner and mode; a folder is copied', async () => {
-    const script = await sent({ script: { source: uri('setup.sh') } }, [0]);
+    const script = await sent({ script: { source: uri('setup.sh') } }, ['steps[0]']);
     ssmMock.resetHistory();
     const file = await sent({ file: { source: uri('nginx.conf'), destination: '/etc/nginx/', owner: 'root:adm', mode: '0640' } });
     ssmMock.resetHistory();

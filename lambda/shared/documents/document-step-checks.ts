@@ -8,7 +8,8 @@ import { definitionProblems } from './definition-checks';
 import { lookUpDocument } from './document-definition';
 import type { DocumentStep } from './document-step';
 import { AWS_DOCUMENTS, DocumentDefinition, DocumentPlatform } from '../../../src/recipe/aws-documents';
-import type { RecipeDocument } from '../recipe-schema';
+import { stepPath, stepsIn } from '../../../src/recipe/step-lists';
+import type { ProvisioningStep, RecipeDocument } from '../recipe-schema';
 
 export interface DocumentCheckContext {
   /** The source image's platform. */
@@ -20,8 +21,8 @@ export interface DocumentCheckContext {
 /** Every problem with the recipe's document steps, as `steps[2].document.parameters.Operation: ...`. */
 export async function documentStepProblems(recipe: RecipeDocument, context: DocumentCheckContext): Promise<string[]> {
   const problems: string[] = [];
-  for (const [index, step] of recipe.steps.entries()) {
-    if (step.document) problems.push(...(await oneStepProblems(step.document, context)).map((problem) => `steps[${index}].document${problem}`));
+  for (const at of stepsIn<ProvisioningStep>(recipe)) {
+    if (at.step.document) problems.push(...(await oneStepProblems(at.step.document, context)).map((problem) => `${stepPath(at)}.document${problem}`));
   }
   return problems;
 }

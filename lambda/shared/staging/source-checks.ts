@@ -5,6 +5,7 @@
  * a `#!` line (else it runs with bash).
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { stepPath, stepsIn } from '../../../src/recipe/step-lists';
 import {
   formatStagingLocation, layoutPrefix, parseStagedSource, StagedSource, StagedStepKind, stagedKindOf, StagingLocation,
 } from '../../../src/staging/staging-location';
@@ -15,19 +16,19 @@ import type { ProvisioningStep } from '../step-schema';
 
 export interface SourceCheck {
   readonly problems: string[];
-  /** Indexes of the script steps whose file starts with `#!`. */
-  readonly scriptsWithShebang: number[];
+  /** Where the script steps whose file starts with `#!` are (`steps[2]`, `tests[0]`). */
+  readonly scriptsWithShebang: string[];
 }
 
 export async function stagedSourceChecks(recipe: RecipeDocument, location: StagingLocation): Promise<SourceCheck> {
   const problems: string[] = [];
-  const scriptsWithShebang: number[] = [];
-  for (const [index, step] of recipe.steps.entries()) {
-    const kind = stagedKindOf(step);
+  const scriptsWithShebang: string[] = [];
+  for (const at of stepsIn<ProvisioningStep>(recipe)) {
+    const kind = stagedKindOf(at.step);
     if (!kind) continue;
-    const found = await checkOne(step, kind, `steps[${index}].${kind}`, location);
+    const found = await checkOne(at.step, kind, `${stepPath(at)}.${kind}`, location);
     problems.push(...found.problems);
-    if (found.shebang) scriptsWithShebang.push(index);
+    if (found.shebang) scriptsWithShebang.push(stepPath(at));
   }
   return { problems, scriptsWithShebang };
 }

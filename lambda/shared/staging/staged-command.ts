@@ -4,6 +4,7 @@
  * checks SHA256SUMS against the key's hash and every file against SHA256SUMS before it installs the file,
  * runs the script or applies the playbook. A missing or changed file fails the step with its path named.
  */
+import { StepAt, stepPath } from '../../../src/recipe/step-lists';
 import { layoutPrefix, parseStagedSource, s3HttpsUrl, STAGING_DIRECTORY, StagedSource, stagedKindOf } from '../../../src/staging/staging-location';
 import * as config from '../config';
 import { InvalidState } from '../errors';
@@ -15,17 +16,17 @@ type ScriptStep = NonNullable<ProvisioningStep['script']>;
 type FileStep = NonNullable<ProvisioningStep['file']>;
 type AnsibleStep = NonNullable<ProvisioningStep['ansible']>;
 
-/** The document's parameters for step `index` of the build, which Prepare checked is a staged step. */
-export function stagedCommandParameters(build: BuildContext, index: number, timeoutSeconds: number): Record<string, string[]> {
-  const step = build.recipe.steps[index];
+/** The document's parameters for a step of the build, which Prepare checked is a staged step. */
+export function stagedCommandParameters(build: BuildContext, at: StepAt<ProvisioningStep>, timeoutSeconds: number): Record<string, string[]> {
+  const { step } = at;
   const kind = stagedKindOf(step);
   const source = kind && parseStagedSource(step[kind]!.source, config.stagingLocation());
-  if (!source) throw new InvalidState(`run-step: step ${index + 1} has no source in the staging location; Prepare should have refused it`);
+  if (!source) throw new InvalidState(`run-step: ${stepPath(at)} has no source in the staging location; Prepare should have refused it`);
   const directory = `${STAGING_DIRECTORY}/${source.hash}`;
   return {
     sourceUrl: [s3HttpsUrl(source.location.bucket, layoutPrefix(source), build.region)],
     downloadDirectory: [directory],
-    commands: [...verify(source, directory), ...kindCommands(step, source, directory, build.scriptsWithShebang?.includes(index) ?? false)],
+    commands: [...verify(source, directory), ...kindCommands(step, source, directory, build.scriptsWithShebang?.includes(stepPath(at)) ?? false)],
     executionTimeout: [String(timeoutSeconds)],
   };
 }
