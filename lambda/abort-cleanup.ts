@@ -12,6 +12,9 @@ import { removeBuildResources } from './shared/build-cleanup';
 import { CleanupIncomplete, InvalidInput } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
+import { RUNNER_TIMEOUT_SECONDS } from '../src/workflow/steps';
+
+const RUNNER_TIMEOUT_MS = RUNNER_TIMEOUT_SECONDS * 1000;
 
 export interface ExecutionStatusChange {
   readonly 'detail-type'?: string;
@@ -21,6 +24,8 @@ export interface ExecutionStatusChange {
     readonly executionArn?: string;
     /** The error a FAILED execution ended with. */
     readonly error?: string;
+    /** When the execution ended (epoch milliseconds). */
+    readonly stopDate?: number;
   };
 }
 
@@ -46,7 +51,19 @@ async function cleanUpEndedExecution(event: ExecutionStatusChange): Promise<Abor
   if (leakedResources.length > 0) {
     throw new CleanupIncomplete(`build ${buildId} (${status}): could not remove ${leakedResources.join(', ')} yet`);
   }
+  if (taskMayStillRun(event.detail)) {
+    throw new CleanupIncomplete(`build ${buildId} (${status}): a task in flight when the execution ended may still launch or create something; checking again`);
+  }
   return { buildId, status, leakedResources };
+}
+
+/**
+ * A runner function invoked before the execution ended runs to its end (up to its one-minute timeout), and may
+ * launch an instance or make an image after this cleanup looked. Until that time has passed, the cleanup fails
+ * with `CleanupIncomplete`, so Lambda invokes it again (about a minute, then two, later) and it finds those too.
+ */
+function taskMayStillRun(detail: ExecutionStatusChange['detail']): boolean {
+  return detail.stopDate !== undefined && Date.now() - detail.stopDate < RUNNER_TIMEOUT_MS;
 }
 
 /**

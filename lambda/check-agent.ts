@@ -1,6 +1,6 @@
 /**
- * Step "Check SSM agent": one check of the loop that waits until the build instance's SSM agent
- * reports Online, after which provisioning can start.
+ * Steps "Check SSM agent" and "Check test instance agent": one check of the loop that waits until the
+ * build (or test) instance's SSM agent reports Online, after which provisioning (or testing) can start.
  *
  * Event: `BakeState` with `instanceId` and `poll`. Returns: the state with `poll.done` and, once
  * Online, the `provision` phase and progress; else the next poll. Throws `InstanceLost` when the
@@ -15,7 +15,8 @@ import { describeInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
-import { requireBuild, requireInstanceId, requirePoll } from './shared/state';
+import { requireBuild, requirePoll } from './shared/state';
+import { activeStage, stageInstanceId, TEST_STAGE } from './shared/step-stage';
 import type { BakeState } from './shared/types';
 
 /** Instance states in which the agent will never come online without someone starting the instance again. */
@@ -26,11 +27,14 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function checkAgent(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'check-agent');
-  const instanceId = requireInstanceId(state, 'check-agent');
+  const stage = activeStage(state);
+  const instanceId = stageInstanceId(state, stage, 'check-agent');
   const poll = requirePoll(state, 'check-agent');
-  const instanceState = await instanceStateName(instanceId);
+  const role = stage === TEST_STAGE ? 'test' : 'build';
+  const instanceState = await instanceStateName(instanceId, role);
   const pingStatus = instanceState === 'running' ? await agentPingStatus(instanceId) : undefined;
-  logger.info('Checked SSM agent', { instanceId, instanceState, pingStatus: pingStatus ?? 'not registered' });
+  logger.info('Checked SSM agent', { instanceId, role, instanceState, pingStatus: pingStatus ?? 'not registered' });
+  if (pingStatus === 'Online' && stage === TEST_STAGE) return { ...state, poll: finishPoll(poll) };
   if (pingStatus === 'Online') {
     return {
       ...state,
@@ -39,17 +43,17 @@ async function checkAgent(state: BakeState): Promise<BakeState> {
       provision: { index: 0, count: build.recipe.steps.length, results: [] },
     };
   }
-  if (pollExpired(poll)) throw agentNotOnline(instanceId, poll.budgetSeconds, instanceState, pingStatus);
+  if (pollExpired(poll)) throw agentNotOnline(`${role} instance ${instanceId}`, poll.budgetSeconds, instanceState, pingStatus);
   return { ...state, poll: nextPoll(poll) };
 }
 
 /** The instance's state name; throws `InstanceLost` when it will not come online. */
-async function instanceStateName(instanceId: string): Promise<string> {
+async function instanceStateName(instanceId: string, role: string): Promise<string> {
   const instance = await describeInstance(instanceId);
   const name = instance?.State?.Name ?? 'pending';
   if (LOST_STATES.includes(name)) {
     const reason = instance?.StateReason?.Message ?? instance?.StateTransitionReason;
-    throw new InstanceLost(`build instance ${instanceId} is ${name}${reason ? ` (${reason})` : ''} while waiting for its SSM agent`);
+    throw new InstanceLost(`${role} instance ${instanceId} is ${name}${reason ? ` (${reason})` : ''} while waiting for its SSM agent`);
   }
   return name;
 }
@@ -63,10 +67,10 @@ async function agentPingStatus(instanceId: string): Promise<string | undefined> 
 }
 
 /** The error for an agent that never came online, with what to check. */
-function agentNotOnline(instanceId: string, budgetSeconds: number, instanceState: string, pingStatus: string | undefined): AgentNotOnline {
+function agentNotOnline(instance: string, budgetSeconds: number, instanceState: string, pingStatus: string | undefined): AgentNotOnline {
   const profile = config.optionalEnv('INSTANCE_PROFILE_NAME');
   return new AgentNotOnline(
-    `the SSM agent on build instance ${instanceId} did not come online within ${budgetSeconds} s ` +
+    `the SSM agent on ${instance} did not come online within ${budgetSeconds} s ` +
     `(instance ${instanceState}, SSM ping status ${pingStatus ?? 'none: not registered'}). Check that ` +
     'the subnet reaches the SSM endpoints (a public IP with an internet gateway, a NAT gateway, or VPC endpoints for ssm, ssmmessages and ec2messages), ' +
     `that the instance profile${profile ? ` ${profile}` : ''} grants AmazonSSMManagedInstanceCore, ` +

@@ -3,7 +3,7 @@
  * image is marked as IMDSv2-only, so instances launched from it require session tokens by default.
  *
  * Event: `BakeState` with `imageId` and `poll`. Returns: the state with `snapshotIds`, `poll.done` and the
- * `distribute` phase once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
+ * `test` phase (recipes with `tests`) or the `distribute` phase once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
  * the image failed, `ImageNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
@@ -28,8 +28,9 @@ async function checkImage(state: BakeState): Promise<BakeState> {
   logger.info('Checked image', { imageId, imageState });
   if (image && imageState === 'available') {
     await requireImdsV2(imageId);
-    // The image is made: distribution (copies first) starts now.
-    return { ...state, phases: enterPhase(state.phases, 'distribute'), snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
+    // The image is made: its tests, or else distribution (copies first), start now.
+    const next = state.build?.recipe.tests ? 'test' : 'distribute';
+    return { ...state, phases: enterPhase(state.phases, next), snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
   }
   if (imageState === 'failed') {
     throw new ImageCreationFailed(`image ${imageId} failed: ${image?.StateReason?.Message ?? image?.StateReason?.Code ?? 'EC2 gave no reason'}`);

@@ -1,16 +1,18 @@
 /**
- * Step "Check provisioning step": one check of the loop that waits for the running step's command
- * invocation to end.
+ * Steps "Check provisioning step", "Check test step" and "Check failure step": one check of the loop that
+ * waits for the running step's command invocation to end, in the stage the state is in (`step-stage.ts`).
  *
- * Event: `BakeState` with `provision.commandId`, `stepStartedAt` and `poll`. Returns: on Success the
- * state with the step's result recorded, `provision.index` advanced and `poll.done`; while the
- * command runs, the next poll and `provision.outputTail`, the latest lines it wrote to the log group. Throws `ProvisioningStepFailed` (with the exit code and the last 20
- * lines of output) when the command ends otherwise, `StepTimedOut` when the budget is spent.
+ * Event: `BakeState` with the stage's `commandId`, `stepStartedAt` and `poll`. Returns: on Success the
+ * state with the step's result recorded, the stage's `index` advanced and `poll.done`; while the
+ * command runs, the next poll and `outputTail`, the latest lines it wrote to the log group. Throws
+ * `ProvisioningStepFailed` (`ImageTestFailed` for a test, with the exit code and the last 20 lines of output)
+ * when the command ends otherwise, `StepTimedOut` when the budget is spent. An `onFailure` step that fails or
+ * runs out of time is recorded, and the next one runs.
  */
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
-import { InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
+import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { liveOutputTail } from './shared/live-output';
 import { LambdaContext, logger } from './shared/logger';
@@ -19,9 +21,10 @@ import { inlineOutputTruncated, outputTail, TAIL_LINES } from './shared/output-t
 import { secondsSince } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import type { ProvisioningStep } from './shared/recipe-schema';
-import { requireBuild, requireInstanceId, requirePoll, requireProvision } from './shared/state';
+import { requireBuild, requirePoll } from './shared/state';
 import { stepKind, stepLabel, validExitCodes } from './shared/step-script';
-import type { BakeState, ProvisionProgress } from './shared/types';
+import { activeStage, currentStep, StepStage, stageInstanceId, stageProgress, stepOfCount, TEST_STAGE, withStageProgress } from './shared/step-stage';
+import type { BakeState, ProvisionProgress, StepResult } from './shared/types';
 
 /** Invocation statuses of a command that has not ended yet. */
 export const RUNNING_STATUSES: readonly string[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
@@ -34,26 +37,31 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function checkStep(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'check-step');
-  const provision = requireProvision(state, 'check-step');
+  const stage = activeStage(state);
+  const progress = stageProgress(state, build, stage, 'check-step');
   const poll = requirePoll(state, 'check-step');
-  const step = build.recipe.steps[provision.index];
-  if (!step || !provision.commandId) throw new InvalidState(`check-step: no command running for step ${provision.index + 1}`);
-  const invocation = await commandInvocation(provision.commandId, requireInstanceId(state, 'check-step'));
+  const { step } = currentStep(build, stage, progress, 'check-step');
+  if (!progress.commandId) throw new InvalidState(`check-step: no command running for ${stage.noun} ${progress.index + 1}`);
+  const instanceId = stageInstanceId(state, stage, 'check-step');
+  const invocation = await commandInvocation(progress.commandId, instanceId);
   const status = invocation.Status ?? 'Pending';
   const seconds = secondsSince(state.stepStartedAt ?? poll.startedAt);
-  logger.info('Checked provisioning step', { step: provision.index + 1, commandId: provision.commandId, status, details: invocation.StatusDetails });
-  if (endedWithValidExitCode(step, invocation)) {
-    return { ...state, provision: recordSuccess(provision, step, invocation, seconds), poll: finishPoll(poll) };
+  logger.info('Checked step', { stage: stage.list, step: progress.index + 1, commandId: progress.commandId, status, details: invocation.StatusDetails });
+  const ended = (result: StepResult) => ({ ...withStageProgress(state, stage, recordResult(progress, result)), poll: finishPoll(poll) });
+  if (endedWithValidExitCode(step, invocation)) return ended(resultOf(progress, step, 'Success', invocation.ResponseCode ?? 0, seconds));
+  if (!RUNNING_STATUSES.includes(status)) {
+    if (stage.bestEffort) return ended(resultOf(progress, step, status, invocation.ResponseCode ?? -1, seconds));
+    throw stepFailed(stage, progress, step, invocation, seconds);
   }
-  if (!RUNNING_STATUSES.includes(status)) throw stepFailed(provision, step, invocation, seconds);
   if (pollExpired(poll)) {
+    if (stage.bestEffort) return ended(resultOf(progress, step, 'TimedOut', -1, seconds));
     throw new StepTimedOut(
-      `step ${provision.index + 1} of ${provision.count} (${stepLabel(step)}) did not finish within ${poll.budgetSeconds} s ` +
-      `(status ${status}, command ${provision.commandId}); raise its timeoutSeconds if it needs longer`,
+      `${stepOfCount(stage, progress)} (${stepLabel(step)}) did not finish within ${poll.budgetSeconds} s ` +
+      `(status ${status}, command ${progress.commandId}); raise its timeoutSeconds if it needs longer`,
     );
   }
-  const latestLines = await liveOutputTail(config.outputLogGroup(), provision.commandId, requireInstanceId(state, 'check-step'), outputPlugin(step));
-  return { ...state, provision: { ...provision, ...(latestLines ? { outputTail: latestLines } : {}) }, poll: nextPoll(poll) };
+  const latestLines = await liveOutputTail(config.outputLogGroup(), progress.commandId, instanceId, outputPlugin(step));
+  return { ...withStageProgress(state, stage, { ...progress, ...(latestLines ? { outputTail: latestLines } : {}) }), poll: nextPoll(poll) };
 }
 
 /** The command's invocation on the instance; right after SendCommand SSM may not know it yet (Pending). */
@@ -75,11 +83,14 @@ function endedWithValidExitCode(step: ProvisioningStep, invocation: Invocation):
   return validExitCodes(step).includes(invocation.ResponseCode ?? (invocation.Status === 'Success' ? 0 : -1));
 }
 
-/** Progress after a successful step: its result recorded and the next step selected. */
-function recordSuccess(provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): ProvisionProgress {
-  const result = { step: provision.index + 1, kind: stepKind(step), status: 'Success', exitCode: invocation.ResponseCode ?? 0, seconds };
-  const { outputTail: _finished, ...rest } = provision;
-  return { ...rest, index: provision.index + 1, results: [...provision.results, result] };
+function resultOf(progress: ProvisionProgress, step: ProvisioningStep, status: string, exitCode: number, seconds: number): StepResult {
+  return { step: progress.index + 1, kind: stepKind(step), status, exitCode, seconds };
+}
+
+/** Progress after a step ended: its result recorded and the next step selected. */
+function recordResult(progress: ProvisionProgress, result: StepResult): ProvisionProgress {
+  const { outputTail: _finished, ...rest } = progress;
+  return { ...rest, index: progress.index + 1, results: [...progress.results, result] };
 }
 
 /** Says which exit codes the step accepts, when they are not just the usual 0. */
@@ -89,7 +100,7 @@ function exitCodeNote(step: ProvisioningStep): string {
 }
 
 /** The error for a step that ended without success, with its output tail and where the full output is. */
-function stepFailed(provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): ProvisioningStepFailed {
+function stepFailed(stage: StepStage, provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): BakeryError {
   const stdout = invocation.StandardOutputContent;
   const stderr = invocation.StandardErrorContent;
   const logGroup = config.outputLogGroup();
@@ -97,8 +108,9 @@ function stepFailed(provision: ProvisionProgress, step: ProvisioningStep, invoca
     inlineOutputTruncated(stdout, stderr) ? 'SSM kept only the start of the output inline, so these lines may not be the last ones.' : '',
     logGroup ? `The full output is in CloudWatch Logs group ${logGroup} (command ${provision.commandId}).` : '',
   ].filter((note) => note.length > 0);
-  return new ProvisioningStepFailed(
-    `step ${provision.index + 1} of ${provision.count} (${stepLabel(step)}) ended ${invocation.Status} ` +
+  const Failure = stage === TEST_STAGE ? ImageTestFailed : ProvisioningStepFailed;
+  return new Failure(
+    `${stepOfCount(stage, provision)} (${stepLabel(step)}) ended ${invocation.Status} ` +
     `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s` +
     `${exitCodeNote(step)}.\n` +
     `Last ${TAIL_LINES} lines of output:\n${outputTail(stdout, stderr) || '(no output)'}` +

@@ -14,6 +14,7 @@ import * as config from './shared/config';
 import { isPlainObject } from './shared/deep-merge';
 import { CleanupIncomplete, describeError, toTransient, TransientAwsError } from './shared/errors';
 import { handleStep } from './shared/handle-step';
+import { markTested } from './shared/images';
 import { describeInstance, isGone, tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
@@ -23,7 +24,7 @@ import { ParameterClients, parameterTargets, restoreParameter } from './shared/p
 import { currentPhase } from './shared/phases';
 import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
 import { TAG_KEYS } from './shared/tags';
-import type { BakeFailure, BakeState, BuildContext, CaughtError } from './shared/types';
+import type { BakeFailure, BakeState, BuildContext, CaughtError, PhaseName } from './shared/types';
 
 export interface CleanupFailureEvent {
   /** The state when the error was caught, with `error` (from the Catch) and `failedPhase`. */
@@ -38,13 +39,15 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
   const kept = state.build ? await keepForInspection(state.build, state.instanceId) : undefined;
-  if (state.build) await removeEverything(state.build, state, kept?.instanceId);
+  const untested = state.build ? await keepUntestedImage(state.build, state) : undefined;
+  if (state.build) await removeEverything(state.build, state, kept?.instanceId, untested);
   const buildId = state.build?.buildId ?? event.executionName;
   const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
   const manifest = {
     ...failedManifest(state, buildId, recipe, error, []),
     bakeryId: state.build?.bakeryId ?? config.bakeryId(),
     ...(kept ? { keptForInspection: [kept.instanceId] } : {}),
+    ...(untested ? { keptUntestedImage: untested } : {}),
   };
   logger.error('Bake failed', { phase: error.phase, step: error.step, error: state.error?.Error, kept });
   const manifestLocation = await storeManifest(manifest);
@@ -52,7 +55,7 @@ async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: Ba
   return {
     failure: {
       error: state.error?.Error ?? 'BakeFailed',
-      cause: causeFor(buildId, recipe, error) + keptNote(kept),
+      cause: causeFor(buildId, recipe, error) + keptNote(kept) + untestedNote(untested),
       manifest: manifestLocation ? { ...manifest, manifestLocation } : manifest,
     },
   };
@@ -91,17 +94,40 @@ function keptNote(kept: KeptInstance | undefined): string {
 }
 
 /**
+ * With the recipe's `keepUntestedImage`, the image whose test failed stays, tagged `cdk-ami-bakery:tested=false`
+ * and marked as handed over (so the orphan sweeper leaves it); its id, or undefined when it is removed.
+ */
+async function keepUntestedImage(build: BuildContext, state: BakeState): Promise<string | undefined> {
+  if (!build.recipe.keepUntestedImage || state.failedPhase !== 'test' || !state.imageId) return undefined;
+  try {
+    await markTested(state.imageId, state.snapshotIds ?? [], 'false', { [TAG_KEYS.artifact]: 'true' });
+    return state.imageId;
+  } catch (error) {
+    const thrown = toTransient(error);
+    if (thrown instanceof TransientAwsError) throw thrown;
+    logger.warn('Could not mark the untested image as kept; it is removed with the rest', { imageId: state.imageId, error: describeError(error) });
+    return undefined;
+  }
+}
+
+function untestedNote(imageId: string | undefined): string {
+  return imageId ? `\nThe untested image ${imageId} is kept, tagged cdk-ami-bakery:tested=false (keepUntestedImage); deregister it when you are done with it.` : '';
+}
+
+/**
  * Puts back the SSM parameters the bake had already pointed at its images, then removes the build's resources
  * in every region; what cannot be done yet ends the step with `CleanupIncomplete`, which the state machine
  * retries. Should the retries run out, the execution fails with `CleanupFailed` and the status-change rule's
  * cleanup takes over.
  */
-async function removeEverything(build: BuildContext, state: BakeState, keepInstanceId?: string): Promise<void> {
+async function removeEverything(build: BuildContext, state: BakeState, keepInstanceId?: string, keepImageId?: string): Promise<void> {
   const unrestored = await restoreParameters(build, state);
   const leaked = await removeBuildResources(build.buildId, {
     instanceId: state.instanceId,
-    imageId: state.imageId,
+    otherInstanceIds: state.tests?.instanceId ? [state.tests.instanceId] : [],
+    imageId: keepImageId ? undefined : state.imageId,
     keepInstanceId,
+    keepImage: keepImageId ? { imageId: keepImageId, snapshotIds: state.snapshotIds ?? [] } : undefined,
     copyRegions: (build.copyTargets ?? []).map((target) => target.region),
     parametersRestored: true,
   });
@@ -131,9 +157,16 @@ function failureOf(state: BakeState): ManifestError {
   const phase = state.failedPhase ?? currentPhase(state.phases) ?? 'prepare';
   return {
     phase,
-    step: phase === 'provision' && state.provision ? state.provision.index + 1 : null,
+    step: stepNumberOf(phase, state),
     message: errorMessage(state.error),
   };
+}
+
+/** The step (counted from 1) a failed provisioning step or test was. */
+function stepNumberOf(phase: PhaseName, state: BakeState): number | null {
+  if (phase === 'provision' && state.provision) return state.provision.index + 1;
+  if (phase === 'test' && state.tests) return state.tests.index + 1;
+  return null;
 }
 
 /**
@@ -154,6 +187,6 @@ export function errorMessage(error: CaughtError | undefined): string {
 
 /** The Fail state's cause: what failed and where. */
 function causeFor(buildId: string, recipe: string, error: ManifestError): string {
-  const where = error.step === null ? error.phase : `${error.phase} (step ${error.step})`;
+  const where = error.step === null ? error.phase : `${error.phase} (${error.phase === 'test' ? 'test step' : 'step'} ${error.step})`;
   return `Bake ${buildId} of recipe "${recipe}" failed in ${where}: ${error.message}`;
 }

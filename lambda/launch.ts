@@ -7,8 +7,13 @@
  * instance in every placement first, then, unless `instance.spotFallback` is false, On-Demand; the
  * recipe's `instance.userData` runs at first boot, as Packer's `user_data` does.
  *
+ * Step "Launch test instance" uses the same handler once the image exists (`imageId` set): it launches an
+ * instance from the new image, in the same network, with `testInstance.types` (else the build's types),
+ * without user data, and starts the tests.
+ *
  * Event: `BakeState` after prepare. Returns: the state with `instanceId`, `instanceType`, the
- * `launch` and `wait-for-agent` phases, and the poll loop that waits for the SSM agent.
+ * `launch` and `wait-for-agent` phases, and the poll loop that waits for the SSM agent; for the test
+ * instance, the `test` phase and `tests` with its id.
  */
 import { createHash } from 'node:crypto';
 import { RunInstancesCommand, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
@@ -42,28 +47,54 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function launch(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'launch');
+  if (state.imageId) return launchTestInstance(state, build, state.imageId);
   const phases = enterPhase(state.phases, 'launch');
-  const { instanceId, instanceType, spot } = await runFirstAvailable(build, placements(build));
+  const target: LaunchTarget = { imageId: build.sourceAmiId, role: 'build' };
+  const { instanceId, instanceType, spot } = await runFirstAvailable(build, placements(build), target);
   return {
     ...state,
     phases: enterPhase(phases, 'wait-for-agent'),
     instanceId,
     instanceType,
     ...(spot ? { spot } : {}),
-    poll: startPoll({
-      firstSeconds: 10,
-      maxSeconds: 30,
-      budgetSeconds: build.recipe.timeouts?.agentOnlineSeconds ?? DEFAULT_TIMEOUTS.agentOnlineSeconds,
-    }),
+    poll: agentPoll(build),
   };
 }
 
+/** Launches the test instance from the new image and starts the tests. */
+async function launchTestInstance(state: BakeState, build: BuildContext, imageId: string): Promise<BakeState> {
+  const types = build.recipe.testInstance?.types;
+  const { instanceId, instanceType } = await runFirstAvailable(build, placements(build, types), { imageId, role: 'test' });
+  return {
+    ...state,
+    phases: enterPhase(state.phases, 'test'),
+    tests: { index: 0, count: build.recipe.tests?.length ?? 0, results: [], instanceId, instanceType },
+    poll: agentPoll(build),
+  };
+}
+
+function agentPoll(build: BuildContext) {
+  const budgetSeconds = build.recipe.timeouts?.agentOnlineSeconds ?? DEFAULT_TIMEOUTS.agentOnlineSeconds;
+  return startPoll({ firstSeconds: 10, maxSeconds: 30, budgetSeconds });
+}
+
+interface Launched {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  readonly spot?: boolean;
+}
+
+/** What is launched: the build instance from the source image, or the test instance from the new image. */
+export interface LaunchTarget {
+  readonly imageId: string;
+  readonly role: 'build' | 'test';
+}
+
 /**
- * Every type in the recipe's order, each in every subnet (the recipe's, else the bakery's); with `spot`, all of
- * them as Spot first, then as On-Demand unless `spotFallback` is false.
+ * Every type in the recipe's order (or `types`), each in every subnet (the recipe's, else the bakery's); with `spot`,
+ * all of them as Spot first, then as On-Demand unless `spotFallback` is false.
  */
-export function placements(build: BuildContext): Placement[] {
-  const types = build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture);
+export function placements(build: BuildContext, types: readonly string[] = buildInstanceTypes(build)): Placement[] {
   const subnets: (string | undefined)[] = build.recipe.instance?.subnetIds ?? config.defaultSubnetIds();
   const subnetChoices = subnets.length > 0 ? subnets : [undefined];
   const onDemand = types.flatMap((instanceType) => subnetChoices.map((subnetId) => ({ instanceType, subnetId })));
@@ -72,12 +103,16 @@ export function placements(build: BuildContext): Placement[] {
   return build.recipe.instance.spotFallback === false ? spot : [...spot, ...onDemand];
 }
 
+function buildInstanceTypes(build: BuildContext): string[] {
+  return build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture);
+}
+
 /** Launches in the first placement with capacity; throws `NoCapacity` listing every attempt. */
-async function runFirstAvailable(build: BuildContext, choices: Placement[]): Promise<{ instanceId: string; instanceType: string; spot?: boolean }> {
+async function runFirstAvailable(build: BuildContext, choices: Placement[], target: LaunchTarget): Promise<Launched> {
   const attempts: string[] = [];
   for (const placement of choices) {
     try {
-      return { instanceId: await runInstance(build, placement), instanceType: placement.instanceType, spot: placement.spot };
+      return { instanceId: await runInstance(build, placement, target), instanceType: placement.instanceType, spot: placement.spot };
     } catch (error) {
       if (!isAwsErrorNamed(error, ...CAPACITY_ERRORS, ...(placement.spot ? SPOT_CAPACITY_ERRORS : []))) throw error;
       logger.warn('No capacity, trying the next choice', { ...placement, error: error.name });
@@ -85,8 +120,8 @@ async function runFirstAvailable(build: BuildContext, choices: Placement[]): Pro
     }
   }
   throw new NoCapacity(
-    `could not launch the build instance with any allowed instance type and subnet. Tried:\n${attempts.map((line) => `- ${line}`).join('\n')}\n` +
-    'Add instance types to instance.types, or subnets in other Availability Zones to instance.subnetIds' +
+    `could not launch the ${target.role} instance with any allowed instance type and subnet. Tried:\n${attempts.map((line) => `- ${line}`).join('\n')}\n` +
+    `Add instance types to ${target.role === 'test' ? 'testInstance.types' : 'instance.types'}, or subnets in other Availability Zones to instance.subnetIds` +
     `${build.recipe.instance?.spot && build.recipe.instance.spotFallback === false ? ', or let Spot fall back to On-Demand (instance.spotFallback)' : ''}.`,
   );
 }
@@ -96,30 +131,45 @@ function describePlacement(placement: Placement): string {
 }
 
 /** One RunInstances call; returns the instance id. */
-async function runInstance(build: BuildContext, placement: Placement): Promise<string> {
-  logger.info('Launching build instance', { ...placement, imageId: build.sourceAmiId });
-  const { Instances } = await ec2().send(new RunInstancesCommand(runInstancesInput(build, placement)));
+async function runInstance(build: BuildContext, placement: Placement, target: LaunchTarget): Promise<string> {
+  logger.info(`Launching ${target.role} instance`, { ...placement, imageId: target.imageId });
+  const { Instances } = await ec2().send(new RunInstancesCommand(runInstancesInput(build, placement, target)));
   const instanceId = Instances?.[0]?.InstanceId;
   if (!instanceId) throw new Error('RunInstances returned no instance');
-  logger.info('Launched build instance', { instanceId, instanceType: placement.instanceType });
+  logger.info(`Launched ${target.role} instance`, { instanceId, instanceType: placement.instanceType });
   return instanceId;
 }
 
-/** The RunInstances request for a placement. */
-export function runInstancesInput(build: BuildContext, placement: Placement): RunInstancesCommandInput {
+/**
+ * The RunInstances request for a placement. The test instance starts from the new image as it is: its block
+ * devices are the image's (encrypted as the image is), and it runs no user data.
+ */
+export function runInstancesInput(build: BuildContext, placement: Placement, target?: LaunchTarget): RunInstancesCommandInput {
   const securityGroupIds = build.recipe.instance?.securityGroupIds ?? config.defaultSecurityGroupIds();
-  const rootVolume = build.recipe.instance?.rootVolume;
-  const tags = toTagList(build.runTags);
+  const test = target?.role === 'test';
+  const tags = toTagList(test ? { ...build.runTags, Name: `cdk-ami-bakery test ${build.recipe.name} ${build.buildId}`.slice(0, 256) } : build.runTags);
   return {
-    ImageId: build.sourceAmiId,
+    ImageId: target?.imageId ?? build.sourceAmiId,
     InstanceType: placement.instanceType as RunInstancesCommandInput['InstanceType'],
     MinCount: 1,
     MaxCount: 1,
-    ClientToken: clientToken(build.buildId, placement),
+    ClientToken: clientToken(build.buildId, placement, test),
     IamInstanceProfile: { Name: config.instanceProfileName() },
     ...networkInput(placement.subnetId, securityGroupIds),
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
     ...(placement.spot ? { InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } } : {}),
+    ...(test ? {} : buildInstanceStorage(build)),
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+  };
+}
+
+/** The build instance's user data and root volume (gp3, encrypted unless `ami.encrypted` is false). */
+function buildInstanceStorage(build: BuildContext): Partial<RunInstancesCommandInput> {
+  const rootVolume = build.recipe.instance?.rootVolume;
+  return {
     ...(build.recipe.instance?.userData ? { UserData: Buffer.from(build.recipe.instance.userData, 'utf8').toString('base64') } : {}),
     BlockDeviceMappings: [{
       DeviceName: build.rootDeviceName,
@@ -134,10 +184,6 @@ export function runInstancesInput(build: BuildContext, placement: Placement): Ru
         DeleteOnTermination: true,
       },
     }],
-    TagSpecifications: [
-      { ResourceType: 'instance', Tags: tags },
-      { ResourceType: 'volume', Tags: tags },
-    ],
   };
 }
 
@@ -165,7 +211,7 @@ function networkInput(subnetId: string | undefined, securityGroupIds: string[]):
  * a retried call returns the instance the first call started instead of a second one. At most 64
  * characters, as EC2 requires.
  */
-export function clientToken(buildId: string, placement: Placement): string {
-  const parts = [buildId, placement.instanceType, placement.subnetId ?? '', ...(placement.spot ? ['spot'] : [])];
+export function clientToken(buildId: string, placement: Placement, test = false): string {
+  const parts = [buildId, placement.instanceType, placement.subnetId ?? '', ...(placement.spot ? ['spot'] : []), ...(test ? ['test'] : [])];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 64);
 }

@@ -21,12 +21,14 @@ import { logger, LambdaContext } from './shared/logger';
 import { skippedManifest } from './shared/manifest';
 import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
-import type { RecipeDocument } from './shared/recipe-schema';
+import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
 import { stagedSourceChecks } from './shared/staging/source-checks';
 import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
+import { architectureMismatch } from '../src/recipe/instance-architecture';
+import { stepsIn } from '../src/recipe/step-lists';
 import { stagedKindOf } from '../src/staging/staging-location';
 
 export interface PrepareEvent {
@@ -149,13 +151,22 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
 async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext): Promise<BuildContext> {
   const documents = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
   const staged = usesStagedFiles(recipe) ? await stagedSourceChecks(recipe, config.stagingLocation()) : { problems: [], scriptsWithShebang: [] };
-  const problems = [...documents, ...staged.problems];
+  const problems = [...instanceTypeProblems(recipe, build.architecture), ...documents, ...staged.problems];
   if (problems.length > 0) throw new InvalidRecipe(problems);
   return staged.scriptsWithShebang.length > 0 ? { ...build, scriptsWithShebang: staged.scriptsWithShebang } : build;
 }
 
+/** Instance types, of the build or of the test instance, that cannot boot an image of the source's architecture. */
+function instanceTypeProblems(recipe: RecipeDocument, architecture: string): string[] {
+  const fields = [['instance.types', recipe.instance?.types], ['testInstance.types', recipe.testInstance?.types]] as const;
+  return fields.flatMap(([field, types]) => (types ?? []).flatMap((instanceType, index) => {
+    const mismatch = architectureMismatch(instanceType, architecture);
+    return mismatch ? [`${field}[${index}]: ${mismatch}`] : [];
+  }));
+}
+
 function usesStagedFiles(recipe: RecipeDocument): boolean {
-  return recipe.steps.some((step) => stagedKindOf(step) !== undefined);
+  return stepsIn<ProvisioningStep>(recipe).some(({ step }) => stagedKindOf(step) !== undefined);
 }
 
 /** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */

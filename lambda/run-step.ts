@@ -1,6 +1,7 @@
 /**
- * Step "Start provisioning step": sends the current recipe step to the build instance with SSM Run
- * Command: shell and reboot steps with AWS-RunShellScript, document steps with their own document. A
+ * Steps "Start provisioning step", "Start test step" and "Start failure step": sends the current step of the
+ * stage (see `step-stage.ts`) to its instance with SSM Run Command: shell and reboot steps with
+ * AWS-RunShellScript, document steps with their own document, staged steps with the bakery's document. A
  * reboot step is a script that exits 194 once, which makes the SSM agent reboot the instance and run it
  * again. The full output goes to CloudWatch Logs.
  *
@@ -8,19 +9,19 @@
  * the invocation already sent for this build and step on the instance, by its comment, and reuses it
  * instead of running the step a second time.
  *
- * Event: `BakeState` with `provision` (index < count). Returns: the state with
- * `provision.commandId`, `stepStartedAt` and the poll loop that waits for the command.
+ * Event: `BakeState` with the stage's progress (index < count). Returns: the state with the stage's
+ * `commandId`, `stepStartedAt` and the poll loop that waits for the command.
  */
 import { CommandInvocation, ListCommandInvocationsCommand, SendCommandCommand, SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
-import { InvalidState } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
-import { requireBuild, requireInstanceId, requireProvision } from './shared/state';
+import { requireBuild } from './shared/state';
 import { StepCommand, stepCommand } from './shared/step-command';
 import { stepKind } from './shared/step-script';
+import { activeStage, currentStep, PROVISION_STAGE, StepStage, stageInstanceId, stageProgress, withStageProgress } from './shared/step-stage';
 import type { BakeState } from './shared/types';
 
 /** Time SSM has to deliver the command to the agent (the run limit is the script's executionTimeout). */
@@ -40,39 +41,38 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function runStep(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'run-step');
-  const instanceId = requireInstanceId(state, 'run-step');
-  const provision = requireProvision(state, 'run-step');
-  const step = build.recipe.steps[provision.index];
-  if (!step) throw new InvalidState(`run-step: no step ${provision.index + 1}; the recipe has ${build.recipe.steps.length}`);
-  const stepNumber = provision.index + 1;
-  const command = stepCommand(build, provision.index);
-  const comment = stepComment(build.buildId, stepNumber);
+  const stage = activeStage(state);
+  const instanceId = stageInstanceId(state, stage, 'run-step');
+  const progress = stageProgress(state, build, stage, 'run-step');
+  const at = currentStep(build, stage, progress, 'run-step');
+  const stepNumber = progress.index + 1;
+  const command = stepCommand(build, at);
+  const comment = stepComment(build.buildId, stepNumber, stage);
   const earlier = await findSentInvocation(instanceId, comment, command.documentName);
   let commandId: string;
   if (earlier) {
     commandId = earlier.CommandId!;
-    logger.info('Reusing the command an earlier attempt already sent for this step', { step: stepNumber, commandId, status: earlier.Status });
+    logger.info('Reusing the command an earlier attempt already sent for this step', { stage: stage.list, step: stepNumber, commandId, status: earlier.Status });
   } else {
-    logger.info('Sending provisioning step', { step: stepNumber, count: provision.count, kind: stepKind(step), document: command.documentName, instanceId });
+    logger.info('Sending step', { stage: stage.list, step: stepNumber, count: progress.count, kind: stepKind(at.step), document: command.documentName, instanceId });
     commandId = await sendCommand(instanceId, command, comment);
-    logger.info('Sent provisioning step', { step: stepNumber, commandId });
+    logger.info('Sent step', { stage: stage.list, step: stepNumber, commandId });
   }
   return {
-    ...state,
-    provision: { ...provision, commandId },
+    ...withStageProgress(state, stage, { ...progress, commandId }),
     stepStartedAt: new Date().toISOString(),
     poll: startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS }),
   };
 }
 
 /**
- * The comment that names a step's command: `cdk-ami-bakery <buildId> step <n>`, at most the 100 characters
- * SSM accepts. A long build id is cut, never the step number, so every step of a build keeps a distinct
- * comment (the instance belongs to one build, so a cut build id still names the build).
+ * The comment that names a step's command: `cdk-ami-bakery <buildId> step <n>` (`test step <n>`, `failure step <n>`),
+ * at most the 100 characters SSM accepts. A long build id is cut, never the step number, so every step of a build
+ * keeps a distinct comment (the instance belongs to one build, so a cut build id still names the build).
  */
-export function stepComment(buildId: string, stepNumber: number): string {
+export function stepComment(buildId: string, stepNumber: number, stage: StepStage = PROVISION_STAGE): string {
   const prefix = 'cdk-ami-bakery ';
-  const suffix = ` step ${stepNumber}`;
+  const suffix = ` ${stage.noun} ${stepNumber}`;
   const room = Math.max(0, MAX_COMMENT_LENGTH - prefix.length - suffix.length);
   return `${prefix}${buildId.slice(0, room)}${suffix}`.slice(0, MAX_COMMENT_LENGTH);
 }

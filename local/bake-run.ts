@@ -46,6 +46,8 @@ export class BakeRun {
   private readonly history = new ExecutionHistory();
   private lastState?: BakeState;
   private stoppedIn?: string;
+  /** Set when the execution is stopped: Step Functions starts no state after that (a Lambda already invoked runs on). */
+  private stopped = false;
 
   constructor(
     private readonly bakery: SynthesizedBakery,
@@ -95,6 +97,7 @@ export class BakeRun {
       const fn = this.bakery.functions.get(resource);
       if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
       handlers[stateName] = async (payload) => {
+        if (this.stopped) throw new Error(`simulator: the execution was stopped before "${stateName}" started`);
         const output = await this.lambda.invoke(fn, payload);
         this.observe(fn.step, output);
         return output;
@@ -132,6 +135,7 @@ export class BakeRun {
       if (event.type !== 'StateEntered') continue;
       this.stoppedIn = event.state.name;
       if (event.state.name === abortAtState) {
+        this.stopped = true;
         run.abort();
         return;
       }
@@ -155,7 +159,9 @@ export class BakeRun {
       'detail-type': 'Step Functions Execution Status Change',
       'region': execution.region,
       'account': execution.account,
-      'detail': { executionArn: execution.arn, stateMachineArn: this.bakery.stateMachineArn, name: execution.name, status, ...failure },
+      'detail': {
+        executionArn: execution.arn, stateMachineArn: this.bakery.stateMachineArn, name: execution.name, status, stopDate: Date.now(), ...failure,
+      },
     };
     for (const rule of this.bakery.rules.filter((candidate) => matchesPattern(candidate.pattern, event))) {
       for (const target of rule.targets) await this.invokeAsync(target, event);

@@ -4,6 +4,8 @@
  *
  * - `step:<n>:fail` — provisioning step n (the n-th SendCommand, from 1) exits 1 with an error message;
  * - `step:<n>:hang` — provisioning step n never finishes: SSM stops it at its time limit (`TimedOut`);
+ * - `test:<n>:fail` — the n-th command sent to an instance launched from an image this account baked (test n of a
+ *   recipe's `tests`) exits 1 with an error message;
  * - `api:<Operation>:throttle[:<count>]` — the first count calls (default 3) are throttled
  *   (EC2 `RequestLimitExceeded`, SSM `ThrottlingException`, S3 `SlowDown`, STS `Throttling`);
  * - `api:<Operation>:error[:<count>]` — the first count calls (default: every call) fail with a
@@ -26,7 +28,7 @@ import { ServiceName, SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
 
 export type FaultRule =
-  | { readonly kind: 'step-fail' | 'step-hang'; readonly step: number; readonly text: string }
+  | { readonly kind: 'step-fail' | 'step-hang' | 'test-fail'; readonly step: number; readonly text: string }
   | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
   | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
   | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops' | 'download-fail'; readonly text: string }
@@ -39,6 +41,7 @@ export type FaultRule =
 export const VALID_FAULT_FORMS = [
   'step:<n>:fail',
   'step:<n>:hang',
+  'test:<n>:fail',
   'api:<Operation>:throttle[:<count>]',
   'api:<Operation>:error[:<count>]',
   'agent:never-online',
@@ -93,6 +96,9 @@ export function parseFaultRule(rule: string): FaultRule {
         return { kind: parts[2] === 'fail' ? 'step-fail' : 'step-hang', step: positiveInteger(text, parts[1], 'the step number'), text };
       }
       throw new FaultRuleError(text, "expected 'step:<n>:fail' or 'step:<n>:hang'");
+    case 'test':
+      if (parts.length === 3 && parts[2] === 'fail') return { kind: 'test-fail', step: positiveInteger(text, parts[1], 'the test number'), text };
+      throw new FaultRuleError(text, "expected 'test:<n>:fail', e.g. 'test:1:fail'");
     case 'api':
       return parseApiRule(text, parts);
     case 'agent':
@@ -189,6 +195,10 @@ export class FaultSet implements FaultHooks {
 
   stepFailure(n: number): string | undefined {
     return this.rules.find((r) => r.kind === 'step-fail' && r.step === n)?.text;
+  }
+
+  testFailure(n: number): string | undefined {
+    return this.rules.find((r) => r.kind === 'test-fail' && r.step === n)?.text;
   }
 
   stepHangs(n: number): boolean {

@@ -138,7 +138,11 @@ function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {
-  const handedOver = [...manifest.artifacts.flatMap((artifact) => [artifact.amiId, ...artifact.snapshotIds]), ...keptWithVolumes(manifest, account)];
+  const handedOver = [
+    ...manifest.artifacts.flatMap((artifact) => [artifact.amiId, ...artifact.snapshotIds]),
+    ...keptWithVolumes(manifest, account),
+    ...keptUntested(manifest, account),
+  ];
   return { ...manifest, leakedResources: account.leakedResources(sinceMs, handedOver) };
 }
 
@@ -147,6 +151,12 @@ function keptWithVolumes(manifest: Manifest, account: SimulatedAccount): string[
   const kept = manifest.keptForInspection ?? [];
   const volumes = [...account.region().volumes.values()].filter((volume) => kept.includes(volume.instanceId)).map((volume) => volume.id);
   return [...kept, ...volumes];
+}
+
+/** An image a failed test left on purpose (`keepUntestedImage`), and its snapshots. */
+function keptUntested(manifest: Manifest, account: SimulatedAccount): string[] {
+  const image = manifest.keptUntestedImage ? account.region().images.get(manifest.keptUntestedImage) : undefined;
+  return image ? [image.id, ...image.mappings.flatMap((mapping) => (mapping.snapshotId ? [mapping.snapshotId] : []))] : [];
 }
 
 function defaultExecutionName(input: unknown, start: Date): string {

@@ -13,6 +13,7 @@ import { handler as copyImage } from '../lambda/copy-image';
 import { handler as createImage } from '../lambda/create-image';
 import { handler as distribute } from '../lambda/distribute';
 import { handler as finish } from '../lambda/finish';
+import { handler as finishTests } from '../lambda/finish-tests';
 import { handler as launch } from '../lambda/launch';
 import { handler as prepare } from '../lambda/prepare';
 import { handler as runStep } from '../lambda/run-step';
@@ -31,6 +32,7 @@ export const STEP_HANDLERS: Record<string, StepHandler> = {
   'check-stopped': checkStopped,
   'create-image': createImage,
   'check-image': checkImage,
+  'finish-tests': finishTests,
   'copy-image': copyImage,
   'check-copy': checkCopy,
   'distribute': distribute,

@@ -82,8 +82,9 @@ export async function runStatus(session: Session, buildId: string, options: Stat
   }
   const { manifest } = outcome!;
   if (manifest.phases.length > 0) field('Phases', manifest.phases.map((phase) => `${phase.name} ${formatDuration(phase.seconds)}`).join(', '));
-  if (manifest.steps.length > 0) {
-    field('Steps', manifest.steps.map((step) => `${step.step} ${step.kind} ${step.status} ${formatDuration(step.seconds)}`).join(', '));
+  const results = [['Steps', manifest.steps], ['Tests', manifest.tests ?? []], ['On failure', manifest.onFailure ?? []]] as const;
+  for (const [label, list] of results) {
+    if (list.length > 0) field(label, list.map((step) => `${step.step} ${step.kind} ${step.status} ${formatDuration(step.seconds)}`).join(', '));
   }
   for (const line of summaryLines(outcome!, seconds, colors)) out.write(`${line}\n`);
   // With --follow the exit code says how the bake ended, as it does for `build --follow`.

@@ -17,8 +17,12 @@ import { TAG_KEYS, tagValue } from './tags';
 export interface KnownResources {
   readonly instanceId?: string;
   readonly imageId?: string;
+  /** Further instances of the build (the test instance). */
+  readonly otherInstanceIds?: readonly string[];
   /** An instance to leave running (kept for inspection). */
   readonly keepInstanceId?: string;
+  /** An image to leave, with its snapshots (an untested image kept on purpose). */
+  readonly keepImage?: { readonly imageId: string; readonly snapshotIds: readonly string[] };
   /** The regions the build copies its image to (`distribution.regions`). */
   readonly copyRegions?: readonly string[];
   /** The caller already put back the SSM parameters the build set (so the ssm-parameter tag is not needed). */
@@ -33,14 +37,17 @@ export async function removeBuildResources(buildId: string, known: KnownResource
   for (const instanceId of instanceIds) {
     await cleanup.remove(instanceId, () => terminateInstance(instanceId));
   }
-  const images = await imagesToRemove(cleanup, buildId, known.imageId);
+  const found = await imagesToRemove(cleanup, buildId, known.imageId);
+  const images = found.filter((image) => image.ImageId !== known.keepImage?.imageId);
   const byRegion: RegionImages[] = [{ images }];
   const copyRegions = new Set([...known.copyRegions ?? [], ...[...instances, ...images].flatMap((resource) => copyRegionsOf(resource.Tags))]);
   for (const region of copyRegions) {
     byRegion.push({ region, images: await cleanup.lookup(`the build's images in ${region}`, [], () => findBuildImages(buildId, region)) });
   }
   if (!known.parametersRestored) await restoreTaggedParameters(cleanup, buildId, byRegion);
-  for (const { region, images: regionImages } of byRegion) await removeImagesAndSnapshots(cleanup, buildId, regionImages, region);
+  for (const { region, images: regionImages } of byRegion) {
+    await removeImagesAndSnapshots(cleanup, buildId, regionImages, region, known.keepImage?.snapshotIds);
+  }
   return cleanup.leaked;
 }
 
@@ -66,7 +73,9 @@ async function restoreTaggedParameters(cleanup: BestEffort, buildId: string, byR
 }
 
 /** Deregisters the images (lifting protection first) and deletes their snapshots and any other snapshot of the build in the region. */
-async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, images: readonly Image[], region?: string): Promise<void> {
+async function removeImagesAndSnapshots(
+  cleanup: BestEffort, buildId: string, images: readonly Image[], region?: string, keepSnapshotIds: readonly string[] = [],
+): Promise<void> {
   for (const image of images) {
     await cleanup.remove(image.ImageId!, async () => {
       await unprotect(image, region);
@@ -74,7 +83,8 @@ async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, im
     });
   }
   const where = region ? ` in ${region}` : '';
-  for (const snapshot of await cleanup.lookup(`the build's snapshots${where}`, [], () => findBuildSnapshots(buildId, region))) {
+  const snapshots = await cleanup.lookup(`the build's snapshots${where}`, [], () => findBuildSnapshots(buildId, region));
+  for (const snapshot of snapshots.filter((candidate) => region || !keepSnapshotIds.includes(candidate.SnapshotId!))) {
     await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!, region));
   }
 }
@@ -94,7 +104,8 @@ async function unprotect(image: Image, region?: string): Promise<void> {
 function instancesToTerminate(tagged: readonly Instance[], known: KnownResources): string[] {
   const kept = tagged.filter(isKeptForInspection).map((instance) => instance.InstanceId!);
   const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
-  return [...new Set([...(known.instanceId ? [known.instanceId] : []), ...alive])].filter((id) => !kept.includes(id));
+  const knownIds = [...(known.instanceId ? [known.instanceId] : []), ...known.otherInstanceIds ?? []];
+  return [...new Set([...knownIds, ...alive])].filter((id) => !kept.includes(id));
 }
 
 /** An instance a failed bake left for a person to inspect (`keepOnFailure`), until its `keep-until` time. */

@@ -66,6 +66,11 @@ export class ProvisioningStepFailed extends BakeryError {
   override readonly name = 'ProvisioningStepFailed';
 }
 
+/** A test of the new image (`tests`) ended in a state other than Success; the message carries the output tail. */
+export class ImageTestFailed extends BakeryError {
+  override readonly name = 'ImageTestFailed';
+}
+
 /** A provisioning step did not end within its timeout plus a grace period. */
 export class StepTimedOut extends BakeryError {
   override readonly name = 'StepTimedOut';

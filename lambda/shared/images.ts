@@ -62,6 +62,12 @@ export async function tagAsArtifact(imageId: string, region?: string): Promise<v
   await ec2(region).send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_KEYS.artifact, Value: 'true' }] }));
 }
 
+/** Tags an image and its snapshots with the outcome of its tests. */
+export async function markTested(imageId: string, snapshotIds: readonly string[], tested: 'true' | 'false', extraTags: Record<string, string> = {}): Promise<void> {
+  const tags = Object.entries({ [TAG_KEYS.tested]: tested, ...extraTags }).map(([Key, Value]) => ({ Key, Value }));
+  await ec2().send(new CreateTagsCommand({ Resources: [imageId, ...snapshotIds], Tags: tags }));
+}
+
 /**
  * True while deregistration protection holds: `enabled-…`, and also `disabled after <time>` during the
  * cooldown that follows disabling it.

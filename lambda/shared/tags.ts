@@ -26,6 +26,8 @@ export const TAG_KEYS = {
   artifact: `${BAKERY_TAG_PREFIX}artifact`,
   /** The regions the image is copied to (space-separated), so cleanup after an abort knows where to look. */
   copyRegions: `${BAKERY_TAG_PREFIX}copy-regions`,
+  /** `true` on an image whose tests passed (and its snapshots and copies), `false` on one a failed test left (`keepUntestedImage`). */
+  tested: `${BAKERY_TAG_PREFIX}tested`,
   /** ISO time until which an instance kept for inspection (`keepOnFailure`) is left alone. */
   keepUntil: `${BAKERY_TAG_PREFIX}keep-until`,
 } as const;

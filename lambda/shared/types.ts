@@ -43,8 +43,8 @@ export interface BuildContext {
   readonly runTags: Record<string, string>;
   /** The regions the image is copied to (`distribution.regions`), in the recipe's order; empty for none. */
   readonly copyTargets: CopyTarget[];
-  /** Indexes of the `script` steps whose file starts with `#!` (run by its interpreter; the others run with bash). */
-  readonly scriptsWithShebang?: number[];
+  /** Where the `script` steps whose file starts with `#!` are (`steps[2]`, `tests[0]`): run by their interpreter; the others with bash. */
+  readonly scriptsWithShebang?: string[];
 }
 
 /** A bounded poll loop: the state machine waits `seconds`, then calls the check again. */
@@ -70,6 +70,12 @@ export interface ProvisionProgress {
   readonly outputTail?: string[];
   /** Outcomes of finished steps, shown by the CLI and kept in the manifest. */
   readonly results: StepResult[];
+}
+
+/** Progress of the tests: the provisioning loop's, plus the test instance launched from the new image. */
+export interface TestProgress extends ProvisionProgress {
+  readonly instanceId?: string;
+  readonly instanceType?: string;
 }
 
 export interface StepResult {
@@ -99,6 +105,10 @@ export interface BakeState {
   /** True when the build instance is a Spot instance (`instance.spot`, and Spot had capacity). */
   readonly spot?: boolean;
   readonly provision?: ProvisionProgress;
+  /** The tests of the new image (`tests`), set when the test instance launched. */
+  readonly tests?: TestProgress;
+  /** The best-effort steps run after a provisioning step failed (`onFailure`). */
+  readonly onFailure?: ProvisionProgress;
   readonly imageId?: string;
   readonly snapshotIds?: string[];
   readonly poll?: PollState;
@@ -175,6 +185,12 @@ export interface Manifest {
   readonly artifacts: Artifact[];
   readonly phases: { name: PhaseName; seconds: number }[];
   readonly steps: StepResult[];
+  /** Outcomes of the tests of the new image (`tests`), when the recipe has tests. */
+  readonly tests?: StepResult[];
+  /** Outcomes of the steps run after a provisioning step failed (`onFailure`). */
+  readonly onFailure?: StepResult[];
+  /** The image a failed test left, tagged `cdk-ami-bakery:tested=false` (`keepUntestedImage`). */
+  readonly keptUntestedImage?: string;
   readonly leakedResources: string[];
   /** What retention removed, and which images it left alone and why. */
   readonly retention?: RetentionReport;

@@ -38,13 +38,17 @@ interface Operation {
   readonly parallelTasks?: number;
   /** The fault that makes the operation's wait never end, and the phase that must fail. */
   readonly neverReady?: { readonly fault: string; readonly phase: PhaseName };
+  /** Recipes that call the operation first in another phase (the tested recipe terminates its test instance in `test`). */
+  readonly byRecipe?: Record<string, { readonly outlastedIn?: PhaseName }>;
 }
 
 /** The recipe that copies its image to other regions and publishes an SSM parameter. */
 const DISTRIBUTED = 'ubuntu-distributed';
 /** The recipe whose steps bring files (staged from `MATRIX_FILES_DIR`) and run an SSM document. */
 const FILES = 'ubuntu-files';
-const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter', FILES];
+/** The recipe with `tests` and `onFailure` steps. */
+const TESTED = 'ubuntu-tested';
+const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter', FILES, TESTED];
 
 /** The folder the files recipe's sources are relative to. */
 export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
@@ -53,7 +57,7 @@ export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
 export const OPERATIONS: Operation[] = [
   { name: 'GetParameter', failsIn: 'prepare', unusedBy: ['al2023-filter'] },
   // Prepare reads each staged layout's SHA256SUMS and a script's first bytes.
-  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED] },
+  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED, TESTED] },
   { name: 'DescribeImages', failsIn: 'prepare', neverReady: { fault: 'image:never-available', phase: 'create-image' } },
   { name: 'RunInstances', failsIn: 'launch' },
   { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },
@@ -71,7 +75,7 @@ export const OPERATIONS: Operation[] = [
     neverReady: { fault: 'copy:eu-west-1:never-available', phase: 'distribute' },
   },
   { name: 'PutParameter', failsIn: 'distribute', unusedBy: NOT_DISTRIBUTED },
-  { name: 'TerminateInstances', cleanupOnly: true, outlastedIn: 'cleanup' },
+  { name: 'TerminateInstances', cleanupOnly: true, outlastedIn: 'cleanup', byRecipe: { [TESTED]: { outlastedIn: 'test' } } },
   { name: 'DescribeSnapshots', outlastedIn: 'cleanup' },
   { name: 'DeregisterImage', cleanupOnly: true },
   { name: 'DeleteSnapshot', cleanupOnly: true },
@@ -91,6 +95,7 @@ const CRASHES: { step: string; phase?: PhaseName; route?: string[]; onlyFor?: st
   { step: 'check-stopped', phase: 'stop' },
   { step: 'create-image', phase: 'create-image' },
   { step: 'check-image', phase: 'create-image' },
+  { step: 'finish-tests', phase: 'test', onlyFor: TESTED },
   { step: 'copy-image', phase: 'distribute', onlyFor: DISTRIBUTED },
   { step: 'check-copy', phase: 'distribute', onlyFor: DISTRIBUTED },
   { step: 'distribute', phase: 'distribute' },
@@ -106,11 +111,23 @@ const ROUTES: Record<string, string[]> = {
   'Failed in provision': ['step:1:fail'],
   'Failed in stop': ['api:StopInstances:error'],
   'Failed in create-image': ['image:fail'],
+  'Failed in test': ['test:1:fail'],
+  'Run failure steps?': ['step:1:fail'],
   'Failed in distribute': ['lambda:distribute:crash'],
   'Failed in cleanup': ['lambda:finish:crash'],
   'Clean up after failure': ['step:1:fail'],
   'Announce bake failed': ['step:1:fail'],
 };
+
+/** States only a recipe with `tests` enters. */
+const TEST_STATES = [
+  'Launch test instance', 'Wait for test instance agent', 'Check test instance agent', 'Test instance agent online?',
+  'Start test step', 'Wait for test step', 'Check test step', 'Test step finished?', 'Any tests left?', 'Finish tests', 'Failed in test',
+];
+
+/** States only a recipe with `onFailure` steps enters, after a provisioning step failed. */
+const FAILURE_STEP_STATES = ['Start failure step', 'Wait for failure step', 'Check failure step', 'Failure step finished?', 'Any failure steps left?'];
+for (const state of FAILURE_STEP_STATES) ROUTES[state] = ['step:1:fail'];
 
 /** End states: the execution is over the moment it enters them, so there is nothing left to stop. */
 const END_STATES = ['Bake succeeded', 'Bake skipped', 'Bake failed', 'Cleanup after failure failed'];
@@ -137,6 +154,14 @@ export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
     steps: [{ shell: { commands: ['apt-get update -y', 'apt-get install -y nginx'] } }],
     distribution: { regions: ['eu-west-1', 'ap-southeast-2'], ssmParameter: '/images/ubuntu-distributed/latest' },
   },
+  [TESTED]: {
+    schemaVersion: 1,
+    name: TESTED,
+    source: { ssmParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+    steps: [{ shell: { commands: ['apt-get update -y', 'apt-get install -y nginx', 'mkdir -p /etc/baked', 'echo ok > /etc/baked/ready'] } }],
+    tests: [{ shell: { commands: ['test -f /etc/baked/ready', 'systemctl is-active nginx'] } }, { shell: { commands: ['curl -fsS localhost'] } }],
+    onFailure: [{ shell: { commands: ['echo collecting logs'] } }],
+  },
   [FILES]: {
     schemaVersion: 1,
     name: FILES,
@@ -157,6 +182,12 @@ const RECIPE_SCENARIOS: Record<string, RecipeLess[]> = {
     { name: 'the file step fails', faults: ['step:3:fail'], expected: { status: 'FAILED', phase: 'provision' } },
     { name: 'the document step hangs', faults: ['step:1:hang'], expected: { status: 'FAILED', phase: 'provision' } },
   ],
+  [TESTED]: [
+    { name: 'the first test fails', faults: ['test:1:fail'], expected: { status: 'FAILED', phase: 'test' } },
+    { name: 'the last test fails', faults: ['test:2:fail'], expected: { status: 'FAILED', phase: 'test' } },
+    { name: 'a step fails and the failure steps run', faults: ['step:1:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+    { name: 'a step and a failure step fail', faults: ['step:1:fail', 'step:2:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+  ],
 };
 
 /**
@@ -165,10 +196,17 @@ const RECIPE_SCENARIOS: Record<string, RecipeLess[]> = {
  */
 export function buildScenarios(stateNames: readonly string[], copyStateNames: readonly string[] = []): Scenario[] {
   return Object.keys(MATRIX_RECIPES).flatMap((recipe) => {
-    const states = recipe === DISTRIBUTED ? [...stateNames, ...copyStateNames] : stateNames;
+    const states = statesOf(recipe, stateNames, copyStateNames);
     return [...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe), ...(RECIPE_SCENARIOS[recipe] ?? [])]
       .map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` }));
   });
+}
+
+/** The states a recipe's bakes can enter: the copy branch only with copies, the test states only with tests, the failure steps only with them. */
+function statesOf(recipe: string, stateNames: readonly string[], copyStateNames: readonly string[]): string[] {
+  const states = recipe === DISTRIBUTED ? [...stateNames, ...copyStateNames] : [...stateNames];
+  const document = MATRIX_RECIPES[recipe];
+  return states.filter((state) => (document.tests || !TEST_STATES.includes(state)) && (document.onFailure || !FAILURE_STEP_STATES.includes(state)));
 }
 
 type RecipeLess = Omit<Scenario, 'recipe'>;
@@ -179,7 +217,7 @@ function apiScenarios(recipe: string): RecipeLess[] {
   return OPERATIONS.flatMap((op) => {
     const used = !op.unusedBy?.includes(recipe);
     const failsIn = used ? op.failsIn : undefined;
-    const outlastedIn = used ? op.outlastedIn ?? op.failsIn : undefined;
+    const outlastedIn = used ? op.byRecipe?.[recipe]?.outlastedIn ?? op.outlastedIn ?? op.failsIn : undefined;
     const hardError = op.cleanupOnly ? `api:${op.name}:error:1` : `api:${op.name}:error`;
     const scenarios: RecipeLess[] = [
       { name: `${op.name} throttled 3 times`, faults: [`api:${op.name}:throttle:3`], expected: SUCCEEDS },

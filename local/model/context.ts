@@ -19,6 +19,8 @@ export interface FaultHooks {
   readonly noSpotCapacity: boolean;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
   stepFailure(n: number): string | undefined;
+  /** The rule text when the n-th command to an instance launched from a baked image (test `n`) must fail. */
+  testFailure(n: number): string | undefined;
   /** True when provisioning step `n` must never finish. */
   stepHangs(n: number): boolean;
   /** True when RunInstances must report no capacity for this instance type. */

@@ -138,6 +138,7 @@ export function copyImage(ctx: OperationContext, input: CopyImageRequest): CopyI
       ? { code: 'Server.InternalError', message: `Server.InternalError: Internal error on image copy (injected by fault rule ${failure})` }
       : undefined,
     tags: copyTags(source.image, input.CopyImageTags, tagsFor(tags, 'image')),
+    ...(source.image.rootFiles ? { rootFiles: source.image.rootFiles } : {}),
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
     copy: { sourceRegion: source.region, sourceImageId: source.image.id, clientToken: input.ClientToken, fingerprint: fingerprintOf(input) },

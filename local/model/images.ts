@@ -248,6 +248,7 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
       : undefined,
     tags: tagsFor(tags, 'image'),
     sourceInstanceId: instance.id,
+    rootFiles: { files: new Set(instance.files), contents: new Map(instance.contents ?? []) },
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
   };

@@ -156,8 +156,9 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     availabilityZone: `${ctx.region.name}a`,
     volumes: new Map(),
     agentDelayMs: ctx.pick(ctx.timings.agentOnlineMs),
-    files: new Set(),
-    contents: new Map(),
+    // The root volume starts as the image left it: a baked image holds what its build instance wrote.
+    files: new Set(launch.image.rootFiles?.files),
+    contents: new Map(launch.image.rootFiles?.contents),
     ...(launch.spot ? { lifecycle: 'spot' as const } : {}),
   };
   instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);

@@ -127,6 +127,16 @@ function planInvocation(
   return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults, downloads) };
 }
 
+/** True for an instance started from an image this account made (CreateImage or CopyImage): the test instance of a bake. */
+function launchedFromBakedImage(ctx: OperationContext, instance: InstanceRecord): boolean {
+  const image = ctx.region.images.get(instance.imageId);
+  return image !== undefined && (image.sourceInstanceId !== undefined || image.copy !== undefined);
+}
+
+function commandsSentTo(ctx: OperationContext, instance: InstanceRecord): number {
+  return [...ctx.region.invocations.values()].filter((invocation) => invocation.instanceId === instance.id).length;
+}
+
 export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3: S3Reader): SendCommandResult {
   const command = checkSendCommand(ctx, input, s3);
   const commandNumber = ctx.nextCommandNumber();
@@ -134,7 +144,8 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const hangs = ctx.faults.stepHangs(commandNumber);
   const commandId = ctx.ids.uuid();
   for (const instance of command.instances) {
-    const record = planInvocation(ctx, instance, command, commandId, { failRule, hangs }, fetchDownloads(command, s3));
+    const testRule = launchedFromBakedImage(ctx, instance) ? ctx.faults.testFailure(commandsSentTo(ctx, instance) + 1) : undefined;
+    const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, fetchDownloads(command, s3));
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }
   const result: Command = {

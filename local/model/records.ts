@@ -123,6 +123,8 @@ export interface ImageRecord {
   readonly stateReason?: { readonly code: string; readonly message: string };
   readonly tags: TagMap;
   readonly sourceInstanceId?: string;
+  /** What the root volume held when the image was made (CreateImage) or copied: instances launched from it start with it. */
+  readonly rootFiles?: RootFiles;
   readonly imageLocation: string;
   /** Launch permissions by value (an account id, `all`, an organization or OU ARN) with their kind. */
   readonly launchPermissions: Map<string, LaunchPermissionKind>;
@@ -134,6 +136,12 @@ export interface ImageRecord {
   deprecateAt?: number;
   /** EnableImageDeregistrationProtection; `disabledAt` plus the cooldown keeps a cooled-down image protected. */
   deregistrationProtection?: DeregistrationProtection;
+}
+
+/** A filesystem as the simulated shell knows it: the paths that exist, and the bytes of those whose contents are known (base64). */
+export interface RootFiles {
+  readonly files: ReadonlySet<string>;
+  readonly contents: ReadonlyMap<string, string>;
 }
 
 /** An image's deregistration protection as Enable/DisableImageDeregistrationProtection left it. */

@@ -11,6 +11,7 @@ import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
 import { DistributionFields, distributionProblems } from './distribution-rules';
+import { architectureMismatch } from './instance-architecture';
 import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
@@ -50,6 +51,29 @@ export interface RecipeOptions {
   readonly source: SourceImage;
   /** Provisioning steps, run in order through SSM Run Command. */
   readonly steps: ProvisionStep[];
+  /**
+   * Tests of the new image: once it is available, and before any copy or share, an instance launched from it (in
+   * the same network) runs these steps. A failing test fails the bake and removes the image (see `keepUntestedImage`);
+   * an image that passed is tagged `cdk-ami-bakery:tested=true`.
+   * @default - the image is not tested
+   */
+  readonly tests?: ProvisionStep[];
+  /**
+   * Instance types for the test instance, tried in order.
+   * @default - the build instance's types
+   */
+  readonly testInstanceTypes?: string[];
+  /**
+   * Keep an image whose test failed, tagged `cdk-ami-bakery:tested=false`, instead of removing it. Needs `tests`.
+   * @default false
+   */
+  readonly keepUntestedImage?: boolean;
+  /**
+   * Steps run on the build instance, best effort, after a provisioning step failed and before cleanup (for example,
+   * to copy logs out), as Packer's `error-cleanup-provisioner`. A failing one is recorded and the next runs.
+   * @default - none
+   */
+  readonly onFailure?: ProvisionStep[];
   /**
    * Instance types to try in order; the first that launches wins (capacity errors move on to the next).
    * @default ['t3.small'], or ['t4g.small'] for an arm64 source image
@@ -336,35 +360,16 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
   }
 }
 
-/** Families of Graviton (arm64) instance types; every other known family is x86_64. */
-const ARM64_FAMILIES = new Set([
-  'a1', 't4g', 'm6g', 'm6gd', 'm7g', 'm7gd', 'm8g', 'c6g', 'c6gd', 'c6gn', 'c7g', 'c7gd', 'c7gn', 'c8g',
-  'r6g', 'r6gd', 'r7g', 'r7gd', 'r8g', 'x2gd', 'im4gn', 'is4gen', 'i4g', 'g5g', 'hpc7g',
-]);
-
-/** An instance type that suits each architecture, for messages. */
-const EXAMPLE_TYPES: Record<string, string> = { arm64: 't4g.small', x86_64: 't3.small' };
-
-/**
- * The CPU architecture of an instance type from its family (`t4g.small` → arm64, `t3.small` → x86_64);
- * undefined for tokens, strings not shaped like `family.size`, and Mac families (their images are `*_mac`).
- */
-function instanceTypeArchitecture(instanceType: string): string | undefined {
-  if (Token.isUnresolved(instanceType)) return undefined;
-  const match = /^([a-z][a-z0-9-]*)\.[a-z0-9-]+$/.exec(instanceType);
-  if (!match || match[1].startsWith('mac')) return undefined;
-  return ARM64_FAMILIES.has(match[1]) ? 'arm64' : 'x86_64';
-}
-
 /** Refuses instance types that cannot boot the source image, when both architectures are known at synth time. */
 function checkArchitectures(recipeName: string, props: RecipeOptions): void {
   const imageArchitecture = props.source._architecture;
-  if (imageArchitecture === undefined || props.instanceTypes === undefined || Token.isUnresolved(props.instanceTypes)) return;
-  for (const instanceType of props.instanceTypes) {
-    const typeArchitecture = instanceTypeArchitecture(instanceType);
-    if (typeArchitecture === undefined || typeArchitecture === imageArchitecture) continue;
-    throw new Error(`Recipe "${recipeName}": instance type ${instanceType} is ${typeArchitecture} but the source image is ${imageArchitecture}; `
-      + `use an ${imageArchitecture} type such as ${EXAMPLE_TYPES[imageArchitecture]}, or an ${typeArchitecture} source image.`);
+  if (imageArchitecture === undefined) return;
+  for (const [field, types] of [['instanceTypes', props.instanceTypes], ['testInstanceTypes', props.testInstanceTypes]] as const) {
+    if (types === undefined || Token.isUnresolved(types)) continue;
+    for (const instanceType of types) {
+      const mismatch = Token.isUnresolved(instanceType) ? undefined : architectureMismatch(instanceType, imageArchitecture);
+      if (mismatch) throw new Error(`Recipe "${recipeName}": ${field === 'instanceTypes' ? '' : `${field}: `}${mismatch}.`);
+    }
   }
 }
 
@@ -384,6 +389,10 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     source: props.source._render(),
     instance: renderInstance(props),
     steps: props.steps.map((step) => step._render()),
+    tests: props.tests?.map((step) => step._render()),
+    testInstance: props.testInstanceTypes ? { types: props.testInstanceTypes } : undefined,
+    keepUntestedImage: props.keepUntestedImage,
+    onFailure: props.onFailure?.map((step) => step._render()),
     ami: renderAmi(props),
     retention: props.retention && omitUndefined({
       keepLatest: props.retention.keepLatest,

@@ -17,6 +17,14 @@ interface PollLoop {
   readonly step: StepName;
   /** The phase a failure is reported in; none inside a Map branch, whose errors the Map state catches. */
   readonly phase?: PhaseName;
+  /** Where errors go instead of the phase's failure path (the best-effort `onFailure` steps). */
+  readonly rescue?: Rescue;
+}
+
+/** A Catch that leads past a best-effort part, keeping the error that started the failure cleanup at `$.error`. */
+interface Rescue {
+  readonly next: State;
+  readonly resultPath: string;
 }
 
 /**
@@ -39,7 +47,7 @@ export class BakeDefinition {
     finish.next(announceSuccess);
     const distribute = this.task('Distribute image', 'distribute', 'distribute');
     distribute.next(finish);
-    const image = this.createImage(this.copyToRegions(distribute));
+    const image = this.createImage(this.testImage(this.copyToRegions(distribute)));
     const stop = this.stopInstance(image);
     const provision = this.provision(stop);
     const launch = this.launch(provision);
@@ -75,6 +83,43 @@ export class BakeDefinition {
     start.next(this.pollLoop({ wait: 'Wait for provisioning step', check: 'Check provisioning step', done: 'Provisioning step finished?', step: 'check-step', phase: 'provision' }, anyLeft));
     anyLeft.when(Condition.numberLessThanJsonPath('$.provision.index', '$.provision.count'), start).otherwise(next);
     return anyLeft;
+  }
+
+  /**
+   * "Test the image?": with `tests`, a test instance launched from the new image runs them one at a time, like the
+   * provisioning steps, and is terminated once all passed; a failed test fails the bake (phase `test`).
+   */
+  private testImage(next: State): State {
+    const finishTests = this.task('Finish tests', 'finish-tests', 'test');
+    addCleanupRetries(finishTests);
+    finishTests.next(next);
+    const anyLeft = new Choice(this.scope, 'AnyTestsLeft', { stateName: 'Any tests left?' });
+    const start = this.task('Start test step', 'run-step', 'test');
+    start.next(this.pollLoop({ wait: 'Wait for test step', check: 'Check test step', done: 'Test step finished?', step: 'check-step', phase: 'test' }, anyLeft));
+    anyLeft.when(Condition.numberLessThanJsonPath('$.tests.index', '$.tests.count'), start).otherwise(finishTests);
+    const launch = this.task('Launch test instance', 'launch', 'test');
+    launch.next(this.pollLoop({
+      wait: 'Wait for test instance agent', check: 'Check test instance agent', done: 'Test instance agent online?', step: 'check-agent', phase: 'test',
+    }, anyLeft));
+    return new Choice(this.scope, 'TestTheImage', { stateName: 'Test the image?' })
+      .when(Condition.isPresent('$.build.recipe.tests'), launch)
+      .otherwise(next);
+  }
+
+  /**
+   * "Run failure steps?": after a provisioning step failed, the recipe's `onFailure` steps run on the build
+   * instance, one at a time, best effort (a failing one is recorded and the next runs; an error skips the rest),
+   * before the failure cleanup.
+   */
+  private onFailureSteps(cleanup: State): State {
+    const rescue = { next: cleanup, resultPath: '$.onFailureError' };
+    const anyLeft = new Choice(this.scope, 'AnyFailureStepsLeft', { stateName: 'Any failure steps left?' });
+    const start = this.task('Start failure step', 'run-step', undefined, undefined, rescue);
+    start.next(this.pollLoop({ wait: 'Wait for failure step', check: 'Check failure step', done: 'Failure step finished?', step: 'check-step', rescue }, anyLeft));
+    anyLeft.when(Condition.numberLessThanJsonPath('$.onFailure.index', '$.onFailure.count'), start).otherwise(cleanup);
+    return new Choice(this.scope, 'RunFailureSteps', { stateName: 'Run failure steps?' })
+      .when(Condition.and(Condition.isPresent('$.build.recipe.onFailure'), Condition.isPresent('$.instanceId')), start)
+      .otherwise(cleanup);
   }
 
   private stopInstance(next: State): State {
@@ -124,12 +169,12 @@ export class BakeDefinition {
     const done = new Choice(this.scope, idOf(loop.done), { stateName: loop.done })
       .when(Condition.booleanEquals('$.poll.done', true), next)
       .otherwise(wait);
-    wait.next(this.task(loop.check, loop.step, loop.phase)).next(done);
+    wait.next(this.task(loop.check, loop.step, loop.phase, undefined, loop.rescue)).next(done);
     return wait;
   }
 
-  /** A step's task; with a phase, errors that are not retried go to the failure cleanup. */
-  private task(stateName: string, step: StepName, phase?: PhaseName, payload?: TaskInput): LambdaInvoke {
+  /** A step's task; with a phase, errors that are not retried go to the failure cleanup; with a rescue, to its state. */
+  private task(stateName: string, step: StepName, phase?: PhaseName, payload?: TaskInput, rescue?: Rescue): LambdaInvoke {
     const task = new LambdaInvoke(this.scope, idOf(stateName), {
       stateName,
       lambdaFunction: this.functions[step],
@@ -139,6 +184,7 @@ export class BakeDefinition {
     });
     addTransientRetries(task);
     if (phase) task.addCatch(this.failurePath(phase), { resultPath: '$.error' });
+    if (rescue) task.addCatch(rescue.next, { resultPath: rescue.resultPath });
     return task;
   }
 
@@ -157,7 +203,7 @@ export class BakeDefinition {
           parameters: { 'input.$': '$', 'error.$': '$.error', 'failedPhase': phase, 'phases': [] },
         })
         : new Pass(this.scope, idOf(stateName), { stateName, result: Result.fromString(phase), resultPath: '$.failedPhase' });
-      pass.next(this.failureCleanup);
+      pass.next(phase === 'provision' ? this.onFailureSteps(this.failureCleanup) : this.failureCleanup);
       this.failedIn.set(phase, pass);
     }
     return pass;

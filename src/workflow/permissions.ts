@@ -33,6 +33,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-stopped': [statements.describe('ec2:DescribeInstances')],
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
+    'finish-tests': [statements.markTested(), statements.onTaggedInstances('ec2:TerminateInstances')],
     'copy-image': [statements.describe('ec2:DescribeImages'), ...statements.copyImage(), ...statements.removeImages()],
     'check-copy': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'distribute': [
@@ -53,6 +54,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'cleanup-failure': [
       statements.onTaggedInstances('ec2:TerminateInstances'),
       statements.markKeptInstances(),
+      statements.markTested({ artifact: true }),
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
@@ -232,6 +234,21 @@ class RunnerStatements {
       conditions: {
         'StringEquals': { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}artifact`] },
+      },
+    });
+  }
+
+  /**
+   * Tagging one of the bakery's images and its snapshots with the outcome of its tests, with that tag key only; a
+   * failed test's image kept on purpose (`keepUntestedImage`) is also marked as handed over, so the sweeper leaves it.
+   */
+  public markTested(options = { artifact: false }): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [this.imageArn(), this.snapshotArn()],
+      conditions: {
+        'StringEquals': { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}tested`, ...(options.artifact ? [`${BAKERY_TAG_PREFIX}artifact`] : [])] },
       },
     });
   }

@@ -4,7 +4,7 @@ import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StepFunctions } from './definition';
-import { STEP_NAMES, StepName } from './steps';
+import { RUNNER_TIMEOUT_SECONDS, STEP_NAMES, StepName } from './steps';
 import { handlerCode } from '../private/handler-code';
 
 /** Settings every runner function shares. */
@@ -37,7 +37,7 @@ export function createStepFunctions(scope: Construct, settings: StepFunctionSett
       handler: 'index.handler',
       code: handlerCode(step),
       memorySize: 256,
-      timeout: Duration.minutes(1),
+      timeout: Duration.seconds(RUNNER_TIMEOUT_SECONDS),
       logGroup,
       role,
       tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,

@@ -15,6 +15,7 @@ export const STEP_NAMES = [
   'check-stopped',
   'create-image',
   'check-image',
+  'finish-tests',
   'copy-image',
   'check-copy',
   'distribute',
@@ -26,8 +27,11 @@ export const STEP_NAMES = [
 
 export type StepName = typeof STEP_NAMES[number];
 
+/** How long one runner function may run (its Lambda timeout). */
+export const RUNNER_TIMEOUT_SECONDS = 60;
+
 /** Phases of a bake, as named in the manifest and in failure causes. */
-export type PhaseName = 'prepare' | 'launch' | 'wait-for-agent' | 'provision' | 'stop' | 'create-image' | 'distribute' | 'cleanup';
+export type PhaseName = 'prepare' | 'launch' | 'wait-for-agent' | 'provision' | 'stop' | 'create-image' | 'test' | 'distribute' | 'cleanup';
 
 /**
  * Prefix of the tag keys the bakery puts on everything a bake creates; IAM conditions, the handlers'

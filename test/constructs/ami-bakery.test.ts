@@ -34,7 +34,7 @@ describe('AmiBakery', () => {
     const steps = functions.map((fn) => fn.Properties.Environment.Variables.BAKERY_STEP).sort();
     expect(steps).toEqual([
       'abort-cleanup', 'check-agent', 'check-copy', 'check-image', 'check-step', 'check-stopped', 'cleanup-failure',
-      'copy-image', 'create-image', 'distribute', 'finish', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
+      'copy-image', 'create-image', 'distribute', 'finish', 'finish-tests', 'launch', 'prepare', 'run-step', 'stop', 'sweep-orphans',
     ]);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -176,7 +176,8 @@ describe('the bake workflow', () => {
     expect(states['Any steps left?'].Default).toBe('Stop build instance');
     expect(states['Provisioning step finished?'].Choices[0].Next).toBe('Any steps left?');
     expect(states['Instance stopped?'].Choices[0].Next).toBe('Create image');
-    expect(states['Image available?'].Choices[0].Next).toBe('Copy image to regions');
+    expect(states['Image available?'].Choices[0].Next).toBe('Test the image?');
+    expect(states['Test the image?'].Default).toBe('Copy image to regions');
     expect(states['Copy image to regions']).toMatchObject({ Type: 'Map', ItemsPath: '$.build.copyTargets', ResultPath: '$.copies' });
     expect(states['Copy image to regions'].Next).toBe('Distribute image');
     expect(states['Distribute image'].Next).toBe('Clean up build');
@@ -185,13 +186,16 @@ describe('the bake workflow', () => {
 
   test('waits only in Wait states whose time the checks choose', () => {
     const waits = Object.entries(states).filter(([, state]) => state.Type === 'Wait');
-    expect(waits.map(([name]) => name).sort()).toEqual(['Wait for SSM agent', 'Wait for image', 'Wait for instance to stop', 'Wait for provisioning step']);
+    expect(waits.map(([name]) => name).sort()).toEqual([
+      'Wait for SSM agent', 'Wait for failure step', 'Wait for image', 'Wait for instance to stop', 'Wait for provisioning step',
+      'Wait for test instance agent', 'Wait for test step',
+    ]);
     for (const [, wait] of waits) expect(wait.SecondsPath).toBe('$.poll.seconds');
   });
 
   test('every Lambda task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task' && !state.Resource.includes('events:putEvents'));
-    expect(tasks.length).toBe(12);
+    expect(tasks.length).toBe(19);
     for (const [name, task] of tasks) {
       const retry = task.Retry.find((r: any) => r.ErrorEquals.includes('RequestLimitExceeded'));
       expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
@@ -200,6 +204,11 @@ describe('the bake workflow', () => {
       const target = task.Catch[0].Next;
       if (name === 'Clean up after failure') {
         expect(states[target].Type).toBe('Fail');
+      } else if (name.includes('failure step')) {
+        // The onFailure steps are best effort: any error moves on to the cleanup, keeping the first error.
+        expect(target).toBe('Clean up after failure');
+      } else if (name === 'Start provisioning step' || name === 'Check provisioning step') {
+        expect(states[target].Next).toBe('Run failure steps?');
       } else {
         expect(states[target].Next).toBe('Clean up after failure');
       }

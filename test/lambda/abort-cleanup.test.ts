@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, BUILD_ID, IMAGE_ID, INSTANCE_ID, setEnv } from './fixtures';
+import { advanceSeconds, awsError, BUILD_ID, freezeTime, IMAGE_ID, INSTANCE_ID, setEnv } from './fixtures';
 import { handler } from '../../lambda/abort-cleanup';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
@@ -30,6 +30,8 @@ beforeEach(() => {
   ec2Mock.on(DeleteSnapshotCommand).resolves({});
 });
 
+afterEach(() => jest.useRealTimers());
+
 describe('abort-cleanup', () => {
   test('removes what the stopped execution made, found by its build-id tag', async () => {
     // WHEN
@@ -48,6 +50,17 @@ describe('abort-cleanup', () => {
 
     await expect(handler(aborted)).rejects.toMatchObject({ name: 'CleanupIncomplete', message: expect.stringContaining(IMAGE_ID) });
     expect(ec2Mock).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [INSTANCE_ID] });
+  });
+
+  test('within a runner timeout of the stop, it cleans up and then asks to be invoked again, for what a task in flight still makes', async () => {
+    freezeTime();
+    const stoppedJustNow = { ...aborted, detail: { ...aborted.detail, stopDate: Date.now() - 5_000 } };
+
+    await expect(handler(stoppedJustNow)).rejects.toMatchObject({ name: 'CleanupIncomplete', message: expect.stringContaining('a task in flight') });
+    expect(ec2Mock).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [INSTANCE_ID] });
+
+    advanceSeconds(60);
+    await expect(handler(stoppedJustNow)).resolves.toMatchObject({ status: 'ABORTED', leakedResources: [] });
   });
 
   test('a FAILED bake whose own cleanup ran is left alone', async () => {
