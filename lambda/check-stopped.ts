@@ -22,7 +22,8 @@ async function checkStopped(state: BakeState): Promise<BakeState> {
   const instance = await describeInstance(instanceId);
   const stateName = instance?.State?.Name ?? 'terminated';
   logger.info('Checked build instance', { instanceId, instanceState: stateName });
-  if (stateName === 'stopped') return { ...state, poll: finishPoll(poll) };
+  // A Spot build instance is not stopped (see the stop step): running is what the image is made from.
+  if (stateName === 'stopped' || (state.spot && stateName === 'running')) return { ...state, poll: finishPoll(poll) };
   if (GONE_STATES.includes(stateName) || !instance) {
     throw new InstanceLost(`build instance ${instanceId} is ${instance ? stateName : 'gone'} while it was being stopped for imaging`);
   }

@@ -25,12 +25,12 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function createImage(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'create-image');
-  const instanceId = requireInstanceId(state, 'create-image');
+  const instance: ImageSource = { instanceId: requireInstanceId(state, 'create-image'), reboot: state.spot === true };
   const phases = enterPhase(state.phases, 'create-image');
   const existing = await findOwnImageByName(build.amiName);
   const imageId = existing && isFromThisBuild(existing, build)
     ? reuse(existing)
-    : await replaceAndCreate(build, instanceId, existing);
+    : await replaceAndCreate(build, instance, existing);
   return {
     ...state,
     phases,
@@ -41,6 +41,12 @@ async function createImage(state: BakeState): Promise<BakeState> {
       budgetSeconds: build.recipe.timeouts?.imageAvailableSeconds ?? DEFAULT_TIMEOUTS.imageAvailableSeconds,
     }),
   };
+}
+
+/** The instance the image is made from: stopped, or a running Spot instance that EC2 reboots for consistent disks. */
+interface ImageSource {
+  readonly instanceId: string;
+  readonly reboot: boolean;
 }
 
 /** True when an image carries this build's id tag (an earlier attempt of this step made it). */
@@ -54,7 +60,7 @@ function reuse(image: Image): string {
 }
 
 /** Removes an older image of the same name when the recipe allows it, then creates the image. */
-async function replaceAndCreate(build: BuildContext, instanceId: string, existing: Image | undefined): Promise<string> {
+async function replaceAndCreate(build: BuildContext, instance: ImageSource, existing: Image | undefined): Promise<string> {
   if (existing) {
     const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === build.bakeryId;
     if (build.recipe.ami?.forceDeregister !== true || !madeHere) {
@@ -63,16 +69,16 @@ async function replaceAndCreate(build: BuildContext, instanceId: string, existin
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });
     await deregisterImageAndSnapshots(existing);
   }
-  return createOrFindOwn(build, instanceId);
+  return createOrFindOwn(build, instance);
 }
 
 /**
  * Creates the image; when EC2 says the name is taken (a retry after a first CreateImage that succeeded but
  * is not yet visible to DescribeImages), looks again and reuses the image if this build made it.
  */
-async function createOrFindOwn(build: BuildContext, instanceId: string): Promise<string> {
+async function createOrFindOwn(build: BuildContext, instance: ImageSource): Promise<string> {
   try {
-    return await sendCreateImage(build, instanceId);
+    return await sendCreateImage(build, instance);
   } catch (error) {
     if (!isAwsErrorNamed(error, 'InvalidAMIName.Duplicate')) throw error;
     const existing = await findOwnImageByName(build.amiName);
@@ -83,14 +89,14 @@ async function createOrFindOwn(build: BuildContext, instanceId: string): Promise
 }
 
 /** One CreateImage call; returns the new image id. */
-async function sendCreateImage(build: BuildContext, instanceId: string): Promise<string> {
-  logger.info('Creating image', { instanceId, amiName: build.amiName });
+async function sendCreateImage(build: BuildContext, { instanceId, reboot }: ImageSource): Promise<string> {
+  logger.info('Creating image', { instanceId, amiName: build.amiName, reboot });
   const tags = toTagList(build.imageTags);
   const { ImageId } = await ec2().send(new CreateImageCommand({
     InstanceId: instanceId,
     Name: build.amiName,
     Description: build.amiDescription,
-    NoReboot: true,
+    NoReboot: !reboot,
     TagSpecifications: [
       { ResourceType: 'image', Tags: tags },
       { ResourceType: 'snapshot', Tags: tags },

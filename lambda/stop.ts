@@ -1,5 +1,7 @@
 /**
- * Step "Stop build instance": stops the instance so the image is made from quiet, consistent disks.
+ * Step "Stop build instance": stops the instance so the image is made from quiet, consistent disks. EC2 cannot
+ * stop an instance of a one-time Spot request (`instance.spot`): that one keeps running, and Create image
+ * reboots it instead, which gives the same consistent disks.
  *
  * Event: `BakeState` after provisioning. Returns: the state with the `stop` phase and the poll loop
  * that waits for the instance to be stopped.
@@ -20,13 +22,17 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 async function stop(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'stop');
   const instanceId = requireInstanceId(state, 'stop');
-  logger.info('Stopping build instance', { instanceId });
-  await ec2().send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+  if (state.spot) {
+    logger.info('Leaving the Spot build instance running: EC2 cannot stop it, and the image is made with a reboot', { instanceId });
+  } else {
+    logger.info('Stopping build instance', { instanceId });
+    await ec2().send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+  }
   return {
     ...state,
     phases: enterPhase(state.phases, 'stop'),
     poll: startPoll({
-      firstSeconds: 15,
+      firstSeconds: state.spot ? 1 : 15,
       maxSeconds: 30,
       budgetSeconds: build.recipe.timeouts?.instanceStopSeconds ?? DEFAULT_TIMEOUTS.instanceStopSeconds,
     }),

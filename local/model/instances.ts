@@ -159,7 +159,7 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     // The root volume starts as the image left it: a baked image holds what its build instance wrote.
     files: new Set(launch.image.rootFiles?.files),
     contents: new Map(launch.image.rootFiles?.contents),
-    ...(launch.spot ? { lifecycle: 'spot' as const } : {}),
+    ...(launch.spot ? { lifecycle: 'spot' as const, spotRequestType: launch.spot } : {}),
   };
   instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
   runUserData(ctx, instance, launch.userData);
@@ -255,6 +255,10 @@ function incorrectState(instance: InstanceRecord, action: string): never {
 export function stopInstances(ctx: OperationContext, input: StopInstancesRequest): StopInstancesResult {
   const StoppingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
     if (current === 'stopping' || current === 'stopped') return;
+    if (instance.spotRequestType === 'one-time') {
+      throw ec2Error('UnsupportedOperation', `You can't stop the Spot Instance '${instance.id}' because it is associated with a one-time Spot Instance request. ` +
+        'You can only stop Spot Instances associated with persistent Spot Instance requests.');
+    }
     if (current !== 'running') incorrectState(instance, 'stopped');
     const stopped = { at: ctx.now + ctx.pick(ctx.timings.stopMs), value: 'stopped' as const };
     instance.state.reschedule(ctx.now, [{ at: ctx.now, value: 'stopping' }, ...(ctx.faults.instanceNeverStops ? [] : [stopped])]);

@@ -24,8 +24,8 @@ export interface ResolvedLaunch {
   readonly securityGroupIds: string[];
   readonly volumes: VolumeSpec[];
   readonly tags: Map<string, TagMap>;
-  /** True for a one-time Spot request (`InstanceMarketOptions`). */
-  readonly spot: boolean;
+  /** The Spot request type (`InstanceMarketOptions`), or undefined for On-Demand. */
+  readonly spot?: SpotRequestType;
   /** The user data, decoded. */
   readonly userData?: string;
 }
@@ -50,7 +50,7 @@ function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, 
       `The architecture '${arch}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. `
       + 'Specify an instance type and an AMI that have matching architectures, and try again.');
   }
-  if (isSpot(input) && ctx.faults.noSpotCapacity) {
+  if (spotRequestType(input) && ctx.faults.noSpotCapacity) {
     throw ec2Error('InsufficientInstanceCapacity', 'There is no Spot capacity available that matches your request.', { httpStatusCode: 500, fault: 'server' });
   }
   if (ctx.faults.noCapacity(type)) {
@@ -61,16 +61,18 @@ function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, 
   return type;
 }
 
-/** A Spot request: a one-time request is what an image build wants; anything else EC2 refuses as it would. */
-function isSpot(input: RunInstancesRequest): boolean {
+export type SpotRequestType = 'one-time' | 'persistent';
+
+/** The Spot request type (EC2's default is one-time), or undefined for On-Demand; what EC2 refuses, refused as it would. */
+function spotRequestType(input: RunInstancesRequest): SpotRequestType | undefined {
   const market = input.InstanceMarketOptions;
-  if (!market) return false;
+  if (!market) return undefined;
   if (market.MarketType !== 'spot') throw ec2Error('InvalidParameterValue', `Invalid value '${market.MarketType}' for MarketType.`);
   const options = market.SpotOptions ?? {};
   if (options.SpotInstanceType === 'persistent' && (options.InstanceInterruptionBehavior ?? 'terminate') === 'terminate') {
     throw ec2Error('InvalidParameterCombination', 'A persistent Spot request cannot terminate on interruption; choose stop or hibernate.');
   }
-  return true;
+  return options.SpotInstanceType === 'persistent' ? 'persistent' : 'one-time';
 }
 
 /** The decoded user data; EC2 refuses more than 16 KB. */
@@ -208,7 +210,7 @@ export function resolveLaunch(ctx: OperationContext, input: RunInstancesRequest)
     ...resolveNetwork(ctx, input),
     volumes: resolveVolumes(ctx, input, image),
     tags: tagsByResourceType(input.TagSpecifications, LAUNCH_TAG_TYPES, 'RunInstances'),
-    spot: isSpot(input),
+    spot: spotRequestType(input),
     userData: resolveUserData(input),
   };
 }

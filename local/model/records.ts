@@ -47,6 +47,8 @@ export interface InstanceRecord {
   readonly files: Set<string>;
   /** `spot` for an instance a Spot request launched. */
   readonly lifecycle?: 'spot';
+  /** For a Spot instance, its request type: EC2 stops only those of persistent requests. */
+  readonly spotRequestType?: 'one-time' | 'persistent';
   /** The contents of the files whose bytes are known (downloads, files scripts wrote), base64, by path. */
   contents?: Map<string, string>;
   lastLaunchAt: number;

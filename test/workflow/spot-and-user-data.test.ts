@@ -17,6 +17,17 @@ describe('Spot build instances', () => {
     const [instance] = bake.account.region().instances.values();
     expect(instance.lifecycle).toBe('spot');
     expect(Buffer.from(instance.contents!.get('/etc/baked/marker')!, 'base64').toString()).toBe('from-user-data\n');
+    // EC2 cannot stop an instance of a one-time Spot request: the image is made from it running, with a reboot.
+    expect(bake.account.callCount('StopInstances')).toBe(0);
+    expect(instance.reboots.length).toBeGreaterThan(0);
+  });
+
+  test('EC2 refuses to stop an instance of a one-time Spot request, as the simulator says', async () => {
+    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true } }) } });
+    const [instance] = bake.account.region().instances.values();
+    instance.state.reschedule(Date.now(), [{ at: Date.now(), value: 'running' }]);
+
+    expect(() => bake.account.invoke('ec2', 'StopInstances', { InstanceIds: [instance.id] })).toThrow(/UnsupportedOperation|one-time Spot Instance request/);
   });
 
   test('without Spot capacity the build falls back to On-Demand', async () => {
