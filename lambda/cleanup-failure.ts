@@ -38,7 +38,9 @@ export const handler = async (event: CleanupFailureEvent, context?: LambdaContex
 async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: BakeFailure }> {
   const state = event.state ?? { phases: [] };
   const error = failureOf(state);
-  const kept = state.build ? await keepForInspection(state.build, state.instanceId) : undefined;
+  // A failed test is inspected on the test instance; any other failure on the build instance.
+  const inspect = state.failedPhase === 'test' ? state.tests?.instanceId : state.instanceId;
+  const kept = state.build ? await keepForInspection(state.build, inspect) : undefined;
   const untested = state.build ? await keepUntestedImage(state.build, state) : undefined;
   if (state.build) await removeEverything(state.build, state, kept?.instanceId, untested);
   const buildId = state.build?.buildId ?? event.executionName;
@@ -94,13 +96,13 @@ function keptNote(kept: KeptInstance | undefined): string {
 }
 
 /**
- * With the recipe's `keepUntestedImage`, the image whose test failed stays, tagged `cdk-ami-bakery:tested=false`
- * and marked as handed over (so the orphan sweeper leaves it); its id, or undefined when it is removed.
+ * With the recipe's `keepUntestedImage`, the image whose test failed stays: tagged `cdk-ami-bakery:tested=false`
+ * with its snapshots, which every cleanup and the orphan sweeper leave alone. Its id, or undefined when it is removed.
  */
 async function keepUntestedImage(build: BuildContext, state: BakeState): Promise<string | undefined> {
   if (!build.recipe.keepUntestedImage || state.failedPhase !== 'test' || !state.imageId) return undefined;
   try {
-    await markTested(state.imageId, state.snapshotIds ?? [], 'false', { [TAG_KEYS.artifact]: 'true' });
+    await markTested(state.imageId, state.snapshotIds ?? [], 'false');
     return state.imageId;
   } catch (error) {
     const thrown = toTransient(error);
@@ -127,7 +129,6 @@ async function removeEverything(build: BuildContext, state: BakeState, keepInsta
     otherInstanceIds: state.tests?.instanceId ? [state.tests.instanceId] : [],
     imageId: keepImageId ? undefined : state.imageId,
     keepInstanceId,
-    keepImage: keepImageId ? { imageId: keepImageId, snapshotIds: state.snapshotIds ?? [] } : undefined,
     copyRegions: (build.copyTargets ?? []).map((target) => target.region),
     parametersRestored: true,
   });

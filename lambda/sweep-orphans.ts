@@ -10,7 +10,7 @@
  */
 import type { Image, Instance, Tag } from '@aws-sdk/client-ec2';
 import { BestEffort } from './shared/best-effort';
-import { isKeptForInspection } from './shared/build-cleanup';
+import { isKeptForInspection, isKeptUntested } from './shared/build-cleanup';
 import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
 import { deleteSnapshot, deregisterImageAndSnapshots, findOwnImages, findOwnSnapshots, snapshotIdsOf } from './shared/images';
@@ -92,8 +92,8 @@ function isOrphanInstance(instance: Instance, isOld: (time: Date | undefined) =>
   return !isGone(instance) && isOld(instance.LaunchTime) && !isKeptForInspection(instance);
 }
 
-/** An image older than any bake that was never handed out. */
+/** An image older than any bake that was never handed out, nor kept after a failed test. */
 function isOrphanImage(image: Image, isOld: (time: string | undefined) => boolean): boolean {
-  return tagValue(image.Tags, TAG_KEYS.artifact) !== 'true' && isOld(image.CreationDate);
+  return tagValue(image.Tags, TAG_KEYS.artifact) !== 'true' && !isKeptUntested(image.Tags) && isOld(image.CreationDate);
 }
 

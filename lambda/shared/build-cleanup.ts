@@ -21,8 +21,6 @@ export interface KnownResources {
   readonly otherInstanceIds?: readonly string[];
   /** An instance to leave running (kept for inspection). */
   readonly keepInstanceId?: string;
-  /** An image to leave, with its snapshots (an untested image kept on purpose). */
-  readonly keepImage?: { readonly imageId: string; readonly snapshotIds: readonly string[] };
   /** The regions the build copies its image to (`distribution.regions`). */
   readonly copyRegions?: readonly string[];
   /** The caller already put back the SSM parameters the build set (so the ssm-parameter tag is not needed). */
@@ -38,7 +36,7 @@ export async function removeBuildResources(buildId: string, known: KnownResource
     await cleanup.remove(instanceId, () => terminateInstance(instanceId));
   }
   const found = await imagesToRemove(cleanup, buildId, known.imageId);
-  const images = found.filter((image) => image.ImageId !== known.keepImage?.imageId);
+  const images = found.filter((image) => !isKeptUntested(image.Tags));
   const byRegion: RegionImages[] = [{ images }];
   const copyRegions = new Set([...known.copyRegions ?? [], ...[...instances, ...images].flatMap((resource) => copyRegionsOf(resource.Tags))]);
   for (const region of copyRegions) {
@@ -46,7 +44,7 @@ export async function removeBuildResources(buildId: string, known: KnownResource
   }
   if (!known.parametersRestored) await restoreTaggedParameters(cleanup, buildId, byRegion);
   for (const { region, images: regionImages } of byRegion) {
-    await removeImagesAndSnapshots(cleanup, buildId, regionImages, region, known.keepImage?.snapshotIds);
+    await removeImagesAndSnapshots(cleanup, buildId, regionImages, region);
   }
   return cleanup.leaked;
 }
@@ -73,9 +71,7 @@ async function restoreTaggedParameters(cleanup: BestEffort, buildId: string, byR
 }
 
 /** Deregisters the images (lifting protection first) and deletes their snapshots and any other snapshot of the build in the region. */
-async function removeImagesAndSnapshots(
-  cleanup: BestEffort, buildId: string, images: readonly Image[], region?: string, keepSnapshotIds: readonly string[] = [],
-): Promise<void> {
+async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, images: readonly Image[], region?: string): Promise<void> {
   for (const image of images) {
     await cleanup.remove(image.ImageId!, async () => {
       await unprotect(image, region);
@@ -84,7 +80,7 @@ async function removeImagesAndSnapshots(
   }
   const where = region ? ` in ${region}` : '';
   const snapshots = await cleanup.lookup(`the build's snapshots${where}`, [], () => findBuildSnapshots(buildId, region));
-  for (const snapshot of snapshots.filter((candidate) => region || !keepSnapshotIds.includes(candidate.SnapshotId!))) {
+  for (const snapshot of snapshots.filter((candidate) => !isKeptUntested(candidate.Tags))) {
     await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!, region));
   }
 }
@@ -106,6 +102,14 @@ function instancesToTerminate(tagged: readonly Instance[], known: KnownResources
   const alive = tagged.filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!);
   const knownIds = [...(known.instanceId ? [known.instanceId] : []), ...known.otherInstanceIds ?? []];
   return [...new Set([...knownIds, ...alive])].filter((id) => !kept.includes(id));
+}
+
+/**
+ * An image a failed test left on purpose (`keepUntestedImage`), or one of its snapshots: tagged `tested=false`.
+ * No cleanup removes them, and, without the artifact tag, rebuild and retention never take them for a release.
+ */
+export function isKeptUntested(tags: readonly Tag[] | undefined): boolean {
+  return tagValue(tags, TAG_KEYS.tested) === 'false';
 }
 
 /** An instance a failed bake left for a person to inspect (`keepOnFailure`), until its `keep-until` time. */

@@ -63,9 +63,8 @@ export async function tagAsArtifact(imageId: string, region?: string): Promise<v
 }
 
 /** Tags an image and its snapshots with the outcome of its tests. */
-export async function markTested(imageId: string, snapshotIds: readonly string[], tested: 'true' | 'false', extraTags: Record<string, string> = {}): Promise<void> {
-  const tags = Object.entries({ [TAG_KEYS.tested]: tested, ...extraTags }).map(([Key, Value]) => ({ Key, Value }));
-  await ec2().send(new CreateTagsCommand({ Resources: [imageId, ...snapshotIds], Tags: tags }));
+export async function markTested(imageId: string, snapshotIds: readonly string[], tested: 'true' | 'false'): Promise<void> {
+  await ec2().send(new CreateTagsCommand({ Resources: [imageId, ...snapshotIds], Tags: [{ Key: TAG_KEYS.tested, Value: tested }] }));
 }
 
 /**

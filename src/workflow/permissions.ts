@@ -54,7 +54,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'cleanup-failure': [
       statements.onTaggedInstances('ec2:TerminateInstances'),
       statements.markKeptInstances(),
-      statements.markTested({ artifact: true }),
+      statements.markTested(),
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
@@ -238,17 +238,14 @@ class RunnerStatements {
     });
   }
 
-  /**
-   * Tagging one of the bakery's images and its snapshots with the outcome of its tests, with that tag key only; a
-   * failed test's image kept on purpose (`keepUntestedImage`) is also marked as handed over, so the sweeper leaves it.
-   */
-  public markTested(options = { artifact: false }): PolicyStatement {
+  /** Tagging one of the bakery's images and its snapshots with the outcome of its tests, with that tag key only. */
+  public markTested(): PolicyStatement {
     return new PolicyStatement({
       actions: ['ec2:CreateTags'],
       resources: [this.imageArn(), this.snapshotArn()],
       conditions: {
         'StringEquals': { [`aws:ResourceTag/${BAKERY_TAG}`]: this.scope.bakeryId },
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}tested`, ...(options.artifact ? [`${BAKERY_TAG_PREFIX}artifact`] : [])] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [`${BAKERY_TAG_PREFIX}tested`] },
       },
     });
   }

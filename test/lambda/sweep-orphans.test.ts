@@ -85,6 +85,19 @@ describe('sweep-orphans', () => {
     expect(ec2Mock).not.toHaveReceivedCommand(CreateTagsCommand);
   });
 
+  test('leaves an image a failed test kept on purpose (tested=false), and its snapshot', async () => {
+    const kept = [{ Key: TAG_KEYS.tested, Value: 'false' }];
+    ec2Mock.on(DescribeImagesCommand).resolves({
+      Images: [{ ImageId: 'ami-0000000000000000e', CreationDate: hoursAgo(48).toISOString(), Tags: kept, BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0000000000000000e' } }] }],
+    });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-0000000000000000e', StartTime: hoursAgo(48), Tags: kept }] });
+
+    const report = await handler();
+
+    expect(report.deregistered).toEqual([]);
+    expect(report.deletedSnapshots).toEqual([]);
+  });
+
   test('an orphan it cannot remove is reported and the sweep goes on', async () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({
       Reservations: [{

@@ -67,16 +67,30 @@ describe('testing the image before it ships', () => {
     expect(bake.manifest.error?.message).toContain('test step 1 of 1 (shell: config) ended Failed (Failed) with exit code 1');
   });
 
-  test('keepUntestedImage keeps the image whose test failed, tagged tested=false and marked as handed over', async () => {
+  test('keepUntestedImage keeps the image whose test failed, tagged tested=false, never taken for a release', async () => {
     const bake = await simulateBake({ input: { recipe: tested({ keepUntestedImage: true }) }, faults: ['test:1:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test', step: 1 }, leakedResources: [] });
     const imageId = bake.manifest.keptUntestedImage!;
     const image = bake.account.region().images.get(imageId)!;
     expect(image.deregisteredAt).toBeUndefined();
-    expect(tagsOf(image.tags)).toMatchObject({ 'cdk-ami-bakery:tested': 'false', 'cdk-ami-bakery:artifact': 'true' });
+    expect(tagsOf(image.tags)).toMatchObject({ 'cdk-ami-bakery:tested': 'false' });
+    // Without the artifact tag, rebuild and retention never take it for the recipe's current image.
+    expect(tagsOf(image.tags)['cdk-ami-bakery:artifact']).toBeUndefined();
     for (const mapping of image.mappings) expect(bake.account.region().snapshots.get(mapping.snapshotId!)!.deletedAt).toBeUndefined();
     expect(bake.error?.cause).toContain(`The untested image ${imageId} is kept`);
+  });
+
+  test('with keepOnFailure, a failed test keeps the test instance for inspection, and the build instance goes', async () => {
+    const bake = await simulateBake({ input: { recipe: tested({ keepOnFailure: true }) }, faults: ['test:1:fail'] });
+
+    expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test' }, leakedResources: [] });
+    const instances = [...bake.account.region().instances.values()];
+    const testInstance = instances.find((instance) => instance.id === bake.manifest.keptForInspection?.[0])!;
+    expect(tagsOf(bake.account.region().images.get(testInstance.imageId)?.tags ?? new Map())).toMatchObject({ 'cdk-ami-bakery:recipe': 'web' });
+    expect(testInstance.state.valueAt(Number.MAX_SAFE_INTEGER)).toBe('running');
+    const buildInstance = instances.find((instance) => instance !== testInstance)!;
+    expect(buildInstance.state.valueAt(Number.MAX_SAFE_INTEGER)).toMatch(/shutting-down|terminated/);
   });
 
   test('tests whose instance types cannot boot the image are refused before anything is launched', async () => {
