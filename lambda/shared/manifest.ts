@@ -23,7 +23,7 @@ function fromState(state: BakeState, fallbackBuildId: string, fallbackRecipe: st
     sourceAmiId: state.build?.sourceAmiId ?? null,
     phases: phaseSeconds(state.phases),
     steps: state.provision?.results ?? [],
-    ...(state.tests ? { tests: state.tests.results } : {}),
+    tests: state.tests?.results ?? [],
     ...(state.onFailure ? { onFailure: state.onFailure.results } : {}),
   };
 }

@@ -50,7 +50,7 @@ export function stageInstanceId(state: BakeState, stage: StepStage, step: string
 
 /** The state with the stage's progress replaced. */
 export function withStageProgress(state: BakeState, stage: StepStage, progress: ProvisionProgress): BakeState {
-  if (stage === TEST_STAGE) return { ...state, tests: { ...state.tests, ...progress } };
+  if (stage === TEST_STAGE) return { ...state, tests: progress };
   if (stage === ON_FAILURE_STAGE) return { ...state, onFailure: progress };
   return { ...state, provision: progress };
 }

@@ -185,8 +185,8 @@ export interface Manifest {
   readonly artifacts: Artifact[];
   readonly phases: { name: PhaseName; seconds: number }[];
   readonly steps: StepResult[];
-  /** Outcomes of the tests of the new image (`tests`), when the recipe has tests. */
-  readonly tests?: StepResult[];
+  /** Outcomes of the tests of the new image (`tests`); empty when the recipe has none or they did not run. */
+  readonly tests: StepResult[];
   /** Outcomes of the steps run after a provisioning step failed (`onFailure`). */
   readonly onFailure?: StepResult[];
   /** The image a failed test left, tagged `cdk-ami-bakery:tested=false` (`keepUntestedImage`). */

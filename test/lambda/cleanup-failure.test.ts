@@ -72,6 +72,7 @@ describe('cleanup-failure', () => {
         artifacts: [],
         phases: [],
         steps: [],
+        tests: [],
         leakedResources: [],
         error: { phase: 'prepare', step: null, message: 'steps: missing (required)' },
       },

@@ -131,6 +131,7 @@ describe('finish', () => {
         { step: 1, kind: 'shell', status: 'Success', exitCode: 0, seconds: 200 },
         { step: 2, kind: 'reboot', status: 'Success', exitCode: 0, seconds: 40 },
       ],
+      tests: [],
       leakedResources: [],
     });
   });
