@@ -90,20 +90,25 @@ export class BakeRun {
   private localHandlers(): Record<string, (payload: any) => Promise<any>> {
     const handlers: Record<string, (payload: any) => Promise<any>> = {};
     for (const [stateName, resource] of taskStates(this.bakery.definition.States)) {
-      if (resource === PUT_EVENTS) {
-        handlers[stateName] = async (payload) => this.putEvents(payload);
-        continue;
-      }
-      const fn = this.bakery.functions.get(resource);
-      if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
+      const task = this.taskHandler(stateName, resource);
       handlers[stateName] = async (payload) => {
         if (this.stopped) throw new Error(`simulator: the execution was stopped before "${stateName}" started`);
-        const output = await this.lambda.invoke(fn, payload);
-        this.observe(fn.step, output);
-        return output;
+        return task(payload);
       };
     }
     return handlers;
+  }
+
+  /** What a Task state does: put events on the bus, or invoke a runner function. */
+  private taskHandler(stateName: string, resource: string): (payload: any) => Promise<any> {
+    if (resource === PUT_EVENTS) return async (payload) => this.putEvents(payload);
+    const fn = this.bakery.functions.get(resource);
+    if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
+    return async (payload) => {
+      const output = await this.lambda.invoke(fn, payload);
+      this.observe(fn.step, output);
+      return output;
+    };
   }
 
   /** The `events:putEvents` service integration: the entries land on the account's default bus. */

@@ -56,6 +56,9 @@ export function runScript(script: string, fs: SimulatedFilesystem, prng: Prng): 
 const BASE_TOOLS = ['bash', 'sh', 'tar', 'gzip', 'sha256sum', 'install', 'cp', 'chmod', 'chown', 'curl', 'python3', 'systemctl', 'find', 'grep'];
 /** Where `command -v` looks for what packages installed. */
 const BIN_DIRECTORIES = ['/usr/bin', '/usr/local/bin', '/bin'];
+
+/** Directories of the image's own programs: `/usr/bin/systemctl` is `systemctl` unless a script put a file there. */
+const SYSTEM_DIRECTORIES = [...BIN_DIRECTORIES, '/usr/sbin', '/sbin'];
 /** Programs a package installs besides the one named after it. */
 const PACKAGE_PROGRAMS: Record<string, string[]> = { 'ansible': ['ansible', 'ansible-playbook'], 'ansible-core': ['ansible', 'ansible-playbook'] };
 
@@ -181,7 +184,11 @@ class SimulatedShell {
     if (name === '') return { status: 0, ms: 0, out: [] };
     const onFiles = fileCommand(name, rest, this.fs);
     if (onFiles) return onFiles;
-    if (name.includes('/')) return this.runFile(name);
+    if (name.includes('/')) {
+      const slash = name.lastIndexOf('/');
+      const isSystemProgram = SYSTEM_DIRECTORIES.includes(name.slice(0, slash)) && !this.fs.isFile(name);
+      return isSystemProgram ? this.interpret([name.slice(slash + 1), ...rest]) : this.runFile(name);
+    }
     if ((name === 'bash' || name === 'sh') && rest[0] !== undefined && !rest[0].startsWith('-')) return this.runFile(rest[0]);
     switch (name) {
       case 'exit': throw new ExitSignal(rest[0] !== undefined ? exitStatus(rest[0]) : this.lastStatus);
@@ -241,8 +248,7 @@ class SimulatedShell {
   private runFile(path: string): Effect {
     if (!this.fs.isFile(path)) return { status: 127, ms: 5, out: [], err: [`bash: ${path}: No such file or directory`] };
     const text = this.fs.read(path)?.toString('utf8');
-    const shebang = /^#!\s*(\S+)/.exec(text ?? '')?.[1] ?? '';
-    if (text === undefined || (shebang !== '' && !/\/(ba|da|z)?sh$|env$/.test(shebang))) return { status: 0, ms: this.ms(1, 3), out: [] };
+    if (text === undefined || !isShellScript(text)) return { status: 0, ms: this.ms(1, 3), out: [] };
     const nested = new SimulatedShell(this.fs, this.prng);
     nested.elapsed = this.elapsed;
     const cwd = this.fs.cwd;
@@ -402,6 +408,15 @@ function sleepSeconds(arg: string | undefined): number {
   if (!match) return 1;
   const unit = { '': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400 }[match[2]] ?? 1;
   return Number(match[1]) * unit;
+}
+
+/** A script with no `#!` line, or one naming a shell (`#!/bin/bash`, `#!/usr/bin/env sh`), runs in the simulated shell. */
+function isShellScript(text: string): boolean {
+  const line = /^#!\s*(.*)/.exec(text)?.[1];
+  if (line === undefined) return true;
+  const [program = '', argument = ''] = line.trim().split(/\s+/);
+  const interpreter = program.endsWith('/env') ? argument : program;
+  return /(^|\/)(ba|da|z)?sh$/.test(interpreter);
 }
 
 function systemctl(args: string[], ms: number): Effect {

@@ -143,9 +143,10 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const failRule = ctx.faults.stepFailure(commandNumber);
   const hangs = ctx.faults.stepHangs(commandNumber);
   const commandId = ctx.ids.uuid();
+  const downloads = fetchDownloads(command, s3);
   for (const instance of command.instances) {
     const testRule = launchedFromBakedImage(ctx, instance) ? ctx.faults.testFailure(commandsSentTo(ctx, instance) + 1) : undefined;
-    const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, fetchDownloads(command, s3));
+    const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, downloads);
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }
   const result: Command = {

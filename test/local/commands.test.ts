@@ -117,7 +117,7 @@ describe('files with contents', () => {
     const fs = holding({
       '/stage/setup.sh': '#!/bin/bash\nset -e\ntouch /etc/configured\nexit 3\n',
       '/stage/plain.sh': 'mkdir -p /opt/plain\necho plain ran\n',
-      '/stage/tool.py': '#!/usr/bin/env python3\nimport sys\nsys.exit(1)\n',
+      '/stage/tool.py': '#!/usr/bin/env python3\necho ran-as-shell\nexit 4\n',
     });
 
     expect(runOn(fs, '/stage/setup.sh --fast\necho after').exitCode).toBe(0);
@@ -126,7 +126,10 @@ describe('files with contents', () => {
     const plain = runOn(fs, 'bash /stage/plain.sh');
     expect(plain.lines.map((line) => line.text)).toContain('plain ran');
     expect(fs.isDirectory('/opt/plain')).toBe(true);
-    expect(runOn(fs, '/stage/tool.py').exitCode).toBe(0);
+    const python = runOn(fs, '/stage/tool.py');
+    expect(python.exitCode).toBe(0);
+    expect(python.lines.map((line) => line.text)).not.toContain('ran-as-shell');
+    expect(runOn(fs, '/usr/bin/env bash -c true\n/usr/bin/systemctl is-active nginx').exitCode).toBe(0);
     expect(runOn(fs, '/stage/missing.sh').exitCode).toBe(127);
   });
 

@@ -91,6 +91,16 @@ describe('script, file and ansible steps', () => {
     expect(bake.manifest.error?.message).toMatch(/^step 3 of 3 \(script\) ended Failed \(Failed\) with exit code 3/);
     expect([...account.region().instances.values()][0].reboots).toHaveLength(1);
   });
+
+  test('a script that outruns its timeoutSeconds is stopped by SSM at that limit, not at the default hour', async () => {
+    const bake = await simulateBake({
+      stageFrom: join(__dirname, 'fixtures'),
+      input: { recipe: recipe({ steps: [{ script: { source: 'slow.sh', timeoutSeconds: 60 } }] }) },
+    });
+
+    expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 1 }, leakedResources: [] });
+    expect(bake.manifest.error?.message).toMatch(/^step 1 of 1 \(script\) ended TimedOut/);
+  });
 });
 
 describe('a CDK recipe with files', () => {

@@ -31,7 +31,7 @@ export function runnableDocument(ctx: OperationContext, name: string, parameters
   const record = ctx.region.documents.get(documentName(name, ctx.accountId));
   if (!record || record.documentType !== 'Command') throw ssmError('InvalidDocument', `Document with name ${name} does not exist.`);
   checkParameters(record.content.parameters ?? {}, parameters);
-  return { documentName: record.name, ...ownDocumentScript(record, parameters, s3), executionTimeoutSeconds: DEFAULT_EXECUTION_TIMEOUT_SECONDS };
+  return { documentName: record.name, ...ownDocumentScript(record, parameters, s3) };
 }
 
 function invalid(message: string): never {
@@ -43,6 +43,9 @@ function checkParameters(declared: Record<string, DeclaredParameter>, given: Par
   for (const [name, values] of Object.entries(given)) {
     const parameter = declared[name];
     if (!parameter) invalid(`Parameter "${name}" is not a parameter of this document.`);
+    if (parameter.minItems !== undefined && values.length < parameter.minItems) {
+      invalid(`Parameter "${name}" needs at least ${parameter.minItems} value(s).`);
+    }
     for (const value of values) {
       if (parameter.allowedValues && !parameter.allowedValues.includes(value)) {
         invalid(`Parameter "${name}" has an invalid value ${value}: allowed values are ${parameter.allowedValues.join(', ')}.`);
@@ -77,11 +80,15 @@ function defaultValues(parameter: DeclaredParameter | undefined): string[] | und
   return Array.isArray(parameter.default) ? parameter.default.map(String) : [String(parameter.default)];
 }
 
-/** The account's own document: its Linux shell steps in order, after its downloads, which fail when the object is missing. */
-function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S3Reader): DocumentScript {
+/**
+ * The account's own document: its Linux shell steps in order, after its downloads, which fail when the object is
+ * missing; it may run as long as its shell step's `timeoutSeconds` says (SSM's default, 3600 s, without one).
+ */
+function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S3Reader): DocumentScript & { executionTimeoutSeconds: number } {
   const lines: string[] = [];
   const downloads: Download[] = [];
   let pluginName = 'aws:runShellScript';
+  let executionTimeoutSeconds = DEFAULT_EXECUTION_TIMEOUT_SECONDS;
   for (const step of record.content.mainSteps ?? []) {
     const only = step.precondition?.StringEquals?.[1];
     if (only && only !== 'Linux') continue;
@@ -89,13 +96,17 @@ function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S
     if (step.action === 'aws:downloadContent') {
       const url = String((JSON.parse(String(inputs.sourceInfo ?? '{}')) as { path?: unknown }).path ?? '');
       const problem = s3.objectProblem(url);
-      if (problem) return { pluginName: step.name, script: [`echo 'Failed to download content: ${problem.replace(/'/g, '')}' >&2`, 'exit 1'].join('\n') };
+      if (problem) {
+        const script = [`echo 'Failed to download content: ${problem.replace(/'/g, '')}' >&2`, 'exit 1'].join('\n');
+        return { pluginName: step.name, script, executionTimeoutSeconds };
+      }
       downloads.push({ url, destination: String(inputs.destinationPath ?? '.') });
     } else if (step.action === 'aws:runShellScript') {
       const run = inputs.runCommand;
       lines.push(...(Array.isArray(run) ? run.map(String) : String(run ?? '').split('\n')));
       pluginName = step.name;
+      executionTimeoutSeconds = Number(inputs.timeoutSeconds) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
     }
   }
-  return { pluginName, script: lines.join('\n'), downloads };
+  return { pluginName, script: lines.join('\n'), downloads, executionTimeoutSeconds };
 }

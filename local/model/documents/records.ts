@@ -7,6 +7,7 @@ export interface DeclaredParameter {
   readonly description?: string;
   readonly allowedValues?: readonly string[];
   readonly allowedPattern?: string;
+  readonly minItems?: number;
 }
 
 /** One step of a schema 2.2 document: a plugin run with inputs, on the platforms its precondition allows. */
