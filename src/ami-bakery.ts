@@ -295,14 +295,16 @@ export class AmiBakery extends Construct implements IConnectable {
 
   /**
    * Lets a principal stage recipe files: what `bakery build recipe.json` uploads for `script`, `file` and
-   * `ansible` steps (objects under `staging/` of the staging bucket, tagged to expire), and nothing else.
+   * `ansible` steps (objects under `staging/` of the staging bucket, tagged to expire), and nothing else. Listing
+   * the staging bucket is part of it: without `s3:ListBucket`, S3 answers a missing object with 403 instead of
+   * 404, and the CLI could not tell what is already staged.
    */
   public grantStageFiles(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
       resourceArns: [this.stagingBucket.arnForObjects(`${STAGING_PREFIX}*`)],
-    });
+    }).combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.stagingBucket.bucketArn] }));
   }
 
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */

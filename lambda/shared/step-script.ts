@@ -52,6 +52,11 @@ export function stepTimeoutSeconds(step: ProvisioningStep): number {
 }
 
 /** A value in single quotes for a POSIX shell: `it's` becomes `'it'\''s'`. */
+/** `export NAME='value'` for each variable of a step's `environment`. */
+export function exportCommands(environment: Record<string, string> | undefined): string[] {
+  return Object.entries(environment ?? {}).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+}
+
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
 }
@@ -62,9 +67,8 @@ export function shellQuote(value: string): string {
  */
 export function stepScript(step: ProvisioningStep, buildId: string, stepNumber: number | string): StepScript {
   if (!step.shell) return { commands: rebootCommands(buildId, stepNumber), timeoutSeconds: stepTimeoutSeconds(step) };
-  const exports = Object.entries(step.shell.environment ?? {}).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   return {
-    commands: ['set -e', ...exports, ...step.shell.commands],
+    commands: ['set -e', ...exportCommands(step.shell.environment), ...step.shell.commands],
     workingDirectory: step.shell.workingDirectory,
     timeoutSeconds: stepTimeoutSeconds(step),
   };

@@ -56,7 +56,7 @@ export interface DocumentDefinition {
 }
 
 /** The allowedPattern of `executionTimeout` in AWS-RunShellScript and AWS-RunPowerShellScript: 1 to 172800 seconds. */
-const EXECUTION_TIMEOUT_48H_PATTERN = '([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)';
+export const EXECUTION_TIMEOUT_48H_PATTERN = '([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)';
 
 /** The AWS-owned Command documents the bakery knows, by name. */
 export const AWS_DOCUMENTS: Readonly<Record<string, DocumentDefinition>> = {

@@ -17,7 +17,7 @@ import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
 import { SourceImage } from './source-image';
 import { localSources } from '../staging/local-sources';
-import { stageRecipeFiles } from '../staging/staged-assets';
+import { STAGED_FILES_ID, stageRecipeFiles } from '../staging/staged-assets';
 import { START_BAKE_SOURCE } from '../workflow/steps';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
@@ -253,6 +253,9 @@ export class Recipe extends Construct {
       description: `cdk-ami-bakery recipe ${this.recipeName}`,
       tier: value.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
+    // The recipe is registered, and so can be baked, only once the files it names are in the staging bucket.
+    const stagedFiles = this.node.tryFindChild(STAGED_FILES_ID);
+    if (stagedFiles) this.parameter.node.addDependency(stagedFiles);
     this.stateMachine = props.stateMachine;
     if (props.schedule) this.schedule = this.bakeOnSchedule(props.schedule, props.scheduleFlexibleWindow);
   }

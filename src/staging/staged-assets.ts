@@ -13,6 +13,9 @@ import { localSourceProblems, localSources, stepAt } from './local-sources';
 import { stageLocalPath } from './staged-layout';
 import { STAGING_PREFIX, stagedSourceUri } from './staging-location';
 
+/** The construct id of the deployment that copies a recipe's files into the staging bucket. */
+export const STAGED_FILES_ID = 'StagedFiles';
+
 /** The document with its local sources staged; throws naming a source that is not on disk. */
 export function stageRecipeFiles(scope: Construct, recipeName: string, document: Record<string, unknown>, bucket: IBucket): Record<string, unknown> {
   const sources = localSources(document, process.cwd());
@@ -31,7 +34,7 @@ export function stageRecipeFiles(scope: Construct, recipeName: string, document:
     }
     stepAt(staged, source)[source.kind]!.source = stagedSourceUri(location, layout.hash, layout.entry);
   }
-  new BucketDeployment(scope, 'StagedFiles', {
+  new BucketDeployment(scope, STAGED_FILES_ID, {
     sources: [Source.asset(directory)],
     destinationBucket: bucket,
     destinationKeyPrefix: STAGING_PREFIX,

@@ -10,6 +10,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, IBucket } from 'aws-cdk-li
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
+import { EXECUTION_TIMEOUT_48H_PATTERN } from '../recipe/aws-documents';
 
 export interface StagingProps {
   readonly bakeryId: string;
@@ -25,9 +26,6 @@ export interface Staging {
   /** The name of the staged-files document. */
   readonly documentName: string;
 }
-
-/** `executionTimeout` of AWS-RunShellScript: 1 to 172800 seconds. */
-const EXECUTION_TIMEOUT_PATTERN = '([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)';
 
 export function createStaging(scope: Construct, props: StagingProps): Staging {
   const bucket = new Bucket(scope, 'Staging', {
@@ -78,7 +76,7 @@ function stagedFilesDocument(bucketName: string, region: string): Record<string,
         allowedPattern: `^${STAGING_DIRECTORY}/[0-9a-f]{64}$`,
       },
       commands: { type: 'StringList', description: 'The script that checks the files and runs the step' },
-      executionTimeout: { type: 'String', description: 'Seconds the step may run', default: '3600', allowedPattern: EXECUTION_TIMEOUT_PATTERN },
+      executionTimeout: { type: 'String', description: 'Seconds the step may run', default: '3600', allowedPattern: EXECUTION_TIMEOUT_48H_PATTERN },
     },
     mainSteps: [
       {

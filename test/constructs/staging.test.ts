@@ -75,6 +75,10 @@ describe('CDK recipes with files', () => {
     expect(sources).toEqual([staged('install-nginx\\.sh'), staged('site/'), staged('ansible/')]);
     expect(document.steps[0].script).toMatchObject({ args: ['--fast'], timeoutSeconds: 1200 });
     expect(validateRecipe(document).problems).toEqual([]);
+    // A bake can start only once the recipe is registered: by then its files are in the bucket.
+    const [parameter] = Object.values(template.findResources('AWS::SSM::Parameter', { Properties: { Description: 'cdk-ami-bakery recipe Web' } }));
+    const [deployment] = Object.keys(template.findResources('Custom::CDKBucketDeployment'));
+    expect(parameter.DependsOn).toContainEqual(deployment);
   });
 
   test('a file that is not there fails synthesis, naming it', () => {
@@ -89,5 +93,9 @@ describe('CDK recipes with files', () => {
     const granted = allStatements(template).filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
     expect(granted).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'] })]);
     expect(JSON.stringify(granted[0].Resource)).toContain('/staging/*');
+    // Without it, HeadObject answers a layout that is not staged yet with 403, not 404.
+    const listing = allStatements(template).filter((statement) => statement.Action === 's3:ListBucket' && !statement.Condition);
+    expect(listing).toHaveLength(1);
+    expect(JSON.stringify(listing[0].Resource)).not.toContain('/*');
   });
 });

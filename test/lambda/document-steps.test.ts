@@ -67,6 +67,13 @@ describe('Prepare checks document steps before anything is launched', () => {
     expect(ssmMock).not.toHaveReceivedCommand(DescribeDocumentCommand);
   });
 
+  test('a pinned version of an AWS document the bakery knows is checked against the catalog, with no call the runner may not make', async () => {
+    const problems = await prepareProblems({ document: { name: 'AWS-RunPatchBaseline', documentVersion: '3', parameters: { Operation: ['Install'] } } });
+
+    expect(problems).toEqual([]);
+    expect(ssmMock).not.toHaveReceivedCommand(DescribeDocumentCommand);
+  });
+
   test('unknown, missing and disallowed parameters are named with the fix', async () => {
     expect(await prepareProblems({ document: { name: 'AWS-RunPatchBaseline', parameters: { Operation: ['Upgrade'], Reboot: ['no'] } } })).toEqual([
       'steps[0].document.parameters.Operation: "Upgrade" is not allowed; use one of "Scan", "Install"',

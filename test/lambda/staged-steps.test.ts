@@ -93,7 +93,7 @@ describe('run-step', () => {
       commands: [
         'set -e',
         `cd ${directory}`,
-        `if [ ! -f SHA256SUMS ] && [ -f ${HASH}/SHA256SUMS ]; then cd ${HASH}; fi`,
+        `if [ ! -f SHA256SUMS ] && [ -f ${HASH}/SHA256SUMS ]; then cp -R ${HASH}/. .; fi`,
         `echo '${HASH}  SHA256SUMS' > ${directory}.sha256`,
         `sha256sum --check --quiet ${directory}.sha256`,
         'sha256sum --check --quiet SHA256SUMS',
@@ -115,11 +115,13 @@ describe('run-step', () => {
     const directory = `/var/lib/cdk-ami-bakery/staging/${HASH}`;
     expect(script.Parameters!.commands!.at(-1)).toBe(`${directory}/setup.sh`);
     expect(file.Parameters!.commands!.at(-1)).toBe(`install -D -o root -g adm -m 0640 ${directory}/nginx.conf '/etc/nginx/nginx.conf'`);
-    expect(folder.Parameters!.commands!.slice(-4)).toEqual([
+    // Owner and mode go to the copied files only, not to what /var/www/html held before.
+    expect(folder.Parameters!.commands!.slice(-5)).toEqual([
       "mkdir -p '/var/www/html'",
       `cp -R ${directory}/site/. '/var/www/html'/`,
-      "chown -R www-data '/var/www/html'",
-      "find '/var/www/html' -type f -exec chmod 0644 {} +",
+      `cd ${directory}/site/`,
+      "find . -mindepth 1 -exec chown -h www-data '/var/www/html'/{} \\;",
+      "find . -mindepth 1 -type f -exec chmod 0644 '/var/www/html'/{} \\;",
     ]);
   });
 

@@ -10,9 +10,14 @@ import { isAwsErrorNamed } from '../errors';
 /** The definition, or a reason the document cannot run as a provisioning step. */
 export type DocumentLookup = { readonly definition: DocumentDefinition } | { readonly problem: string };
 
+/**
+ * The definition of a document. An AWS document the bakery knows is taken from the catalog whatever version a step
+ * pins (the runner may only describe the documents registered recipes name); SendCommand refuses parameters an
+ * older version lacks, and the step fails with that error.
+ */
 export async function lookUpDocument(name: string, version?: string): Promise<DocumentLookup> {
   const known = AWS_DOCUMENTS[name];
-  if (known && (version === undefined || version === '$DEFAULT' || version === '$LATEST')) return { definition: known };
+  if (known) return { definition: known };
   try {
     const { Document } = await ssm().send(new DescribeDocumentCommand({ Name: name, ...(version ? { DocumentVersion: version } : {}) }));
     return Document ? fromDescription(name, Document) : { problem: notFound(name, version) };

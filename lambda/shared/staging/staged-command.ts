@@ -9,7 +9,7 @@ import { layoutPrefix, parseStagedSource, s3HttpsUrl, STAGING_DIRECTORY, StagedS
 import * as config from '../config';
 import { InvalidState } from '../errors';
 import type { ProvisioningStep } from '../step-schema';
-import { shellQuote } from '../step-script';
+import { exportCommands, shellQuote } from '../step-script';
 import type { BuildContext } from '../types';
 
 type ScriptStep = NonNullable<ProvisioningStep['script']>;
@@ -36,8 +36,8 @@ function verify(source: StagedSource, directory: string): string[] {
   return [
     'set -e',
     `cd ${directory}`,
-    // aws:downloadContent may put a folder's contents in a folder named after it.
-    `if [ ! -f SHA256SUMS ] && [ -f ${source.hash}/SHA256SUMS ]; then cd ${source.hash}; fi`,
+    // aws:downloadContent may put a folder's contents in a folder named after it: move them up, so the paths below hold.
+    `if [ ! -f SHA256SUMS ] && [ -f ${source.hash}/SHA256SUMS ]; then cp -R ${source.hash}/. .; fi`,
     `echo '${source.hash}  SHA256SUMS' > ${directory}.sha256`,
     `sha256sum --check --quiet ${directory}.sha256`,
     'sha256sum --check --quiet SHA256SUMS',
@@ -52,9 +52,8 @@ function kindCommands(step: ProvisioningStep, source: StagedSource, directory: s
 
 function scriptCommands(step: ScriptStep, source: StagedSource, directory: string, shebang: boolean): string[] {
   const path = `${directory}/${source.entry}`;
-  const exports = Object.entries(step.environment ?? {}).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   const run = [...(shebang ? [] : ['bash']), path, ...(step.args ?? []).map(shellQuote)].join(' ');
-  return [`chmod +x ${path}`, ...exports, ...(step.workingDirectory ? [`cd ${shellQuote(step.workingDirectory)}`] : []), run];
+  return [`chmod +x ${path}`, ...exportCommands(step.environment), ...(step.workingDirectory ? [`cd ${shellQuote(step.workingDirectory)}`] : []), run];
 }
 
 function fileCommands(step: FileStep, source: StagedSource, directory: string): string[] {
@@ -64,11 +63,14 @@ function fileCommands(step: FileStep, source: StagedSource, directory: string): 
     const owner = [...(user ? ['-o', user] : []), ...(group ? ['-g', group] : [])];
     return [['install', '-D', ...owner, '-m', step.mode ?? '0644', `${directory}/${source.entry}`, destination].join(' ')];
   }
+  // Owner and mode apply to what the step copied, never to what the destination held before.
+  const copied = (test: string, command: string) => `find . -mindepth 1 ${test}-exec ${command} ${destination}/{} \\;`;
   return [
     `mkdir -p ${destination}`,
     `cp -R ${directory}/${source.entry}. ${destination}/`,
-    ...(step.owner ? [`chown -R ${step.owner} ${destination}`] : []),
-    ...(step.mode ? [`find ${destination} -type f -exec chmod ${step.mode} {} +`] : []),
+    ...(step.owner || step.mode ? [`cd ${directory}/${source.entry}`] : []),
+    ...(step.owner ? [copied('', `chown -h ${step.owner}`)] : []),
+    ...(step.mode ? [copied('-type f ', `chmod ${step.mode}`)] : []),
   ];
 }
 
