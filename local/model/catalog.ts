@@ -3,8 +3,9 @@
  * "newest wins" lookups matter), and the public SSM parameters that point at the newest.
  * Ids are derived from region and name, so they are stable whatever the account's seed.
  */
+import { SimulatedFilesystem } from './filesystem';
 import { hashString, IdFactory, Prng } from './ids';
-import type { Architecture, ImageRecord, RegionState, SnapshotRecord } from './records';
+import type { Architecture, ImageRecord, RegionState, RootFiles, SnapshotRecord } from './records';
 import { Timeline } from './timeline';
 
 export const CANONICAL_OWNER_ID = '099720109477';
@@ -66,7 +67,8 @@ function amazonLinux(arch: Architecture, releases: [string, string][]): ImageFam
   };
 }
 
-function windows2022(dates: string[]): ImageFamily {
+/** Windows Server, English, 64-bit: the Full (desktop experience) or Core installation, with EC2Launch v2, generalised by AWS. */
+function windowsServer(version: string, edition: 'Full' | 'Core', dates: string[]): ImageFamily {
   return {
     ownerId: WINDOWS_OWNER_ID,
     ownerAlias: 'amazon',
@@ -77,12 +79,14 @@ function windows2022(dates: string[]): ImageFamily {
     sizeGiB: 30,
     versions: dates.map((date) => ({
       date,
-      name: `Windows_Server-2022-English-Full-Base-${date.replace(/-/g, '.')}`,
-      description: 'Microsoft Windows Server 2022 Full Locale English AMI provided by Amazon',
+      name: `Windows_Server-${version}-English-${edition}-Base-${date.replace(/-/g, '.')}`,
+      description: `Microsoft Windows Server ${version} ${edition === 'Full' ? 'Full' : 'Core'} Locale English AMI provided by Amazon`,
     })),
-    parameters: ['/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base'],
+    parameters: [`/aws/service/ami-windows-latest/Windows_Server-${version}-English-${edition}-Base`],
   };
 }
+
+const WINDOWS_RELEASES = ['2025-01-15', '2025-04-09', '2025-06-11'];
 
 const AL2023_RELEASES: [string, string][] = [
   ['2023.6.20250107.0', '2025-01-07'],
@@ -98,8 +102,24 @@ export const IMAGE_FAMILIES: readonly ImageFamily[] = [
   ubuntu('22.04', 'arm64', ['2024-12-06', '2025-02-28', '2025-05-30']),
   amazonLinux('x86_64', AL2023_RELEASES),
   amazonLinux('arm64', AL2023_RELEASES),
-  windows2022(['2025-01-15', '2025-04-09', '2025-06-11']),
+  windowsServer('2022', 'Full', WINDOWS_RELEASES),
+  windowsServer('2022', 'Core', WINDOWS_RELEASES),
+  windowsServer('2025', 'Full', WINDOWS_RELEASES),
+  windowsServer('2025', 'Core', WINDOWS_RELEASES),
+  windowsServer('2019', 'Full', WINDOWS_RELEASES),
+  windowsServer('2019', 'Core', WINDOWS_RELEASES),
+  windowsServer('2016', 'Full', WINDOWS_RELEASES),
+  windowsServer('2016', 'Core', WINDOWS_RELEASES),
 ];
+
+/** The programs of AWS's Windows Server images that steps look for: EC2Launch v2 and the SSM agent. */
+const WINDOWS_PROGRAMS = ['/C:/Program Files/Amazon/EC2Launch/EC2Launch.exe', '/C:/Program Files/Amazon/SSM/amazon-ssm-agent.exe'];
+
+function windowsBaseFiles(): RootFiles {
+  const fs = new SimulatedFilesystem(new Set(), new Map());
+  WINDOWS_PROGRAMS.forEach((path) => fs.writeFile(path));
+  return { files: fs.paths, contents: fs.contents };
+}
 
 function addVersion(region: RegionState, family: ImageFamily, version: ImageFamily['versions'][number]): ImageRecord {
   const ids = new IdFactory(new Prng(hashString(`${region.name}/${version.name}`)));
@@ -124,6 +144,8 @@ function addVersion(region: RegionState, family: ImageFamily, version: ImageFami
     public: true,
     architecture: family.architecture,
     platform: family.platform,
+    // AWS generalises its Windows images with Sysprep before it publishes them, with EC2Launch v2 and the SSM agent installed.
+    ...(family.platform === 'windows' ? { generalized: true, rootFiles: windowsBaseFiles() } : {}),
     rootDeviceName: family.rootDeviceName,
     mappings: [{
       deviceName: family.rootDeviceName,

@@ -139,6 +139,7 @@ export function copyImage(ctx: OperationContext, input: CopyImageRequest): CopyI
       : undefined,
     tags: copyTags(source.image, input.CopyImageTags, tagsFor(tags, 'image')),
     ...(source.image.rootFiles ? { rootFiles: source.image.rootFiles } : {}),
+    ...(source.image.generalized ? { generalized: true } : {}),
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
     copy: { sourceRegion: source.region, sourceImageId: source.image.id, clientToken: input.ClientToken, fingerprint: fingerprintOf(input) },

@@ -193,7 +193,7 @@ function checkInstanceForImage(ctx: OperationContext, instance: InstanceRecord):
 /** Reboots the instance (CreateImage without NoReboot) and returns how long that takes. */
 function rebootForImage(ctx: OperationContext, instance: InstanceRecord, noReboot: boolean | undefined): number {
   if (noReboot || instanceStateAt(instance, ctx.now) !== 'running') return 0;
-  const rebootMs = ctx.pick(ctx.timings.rebootMs);
+  const rebootMs = ctx.pick(instance.platform === 'windows' ? ctx.timings.windowsRebootMs : ctx.timings.rebootMs);
   instance.reboots.push({ start: ctx.now, end: ctx.now + rebootMs });
   return rebootMs;
 }
@@ -249,6 +249,7 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
     tags: tagsFor(tags, 'image'),
     sourceInstanceId: instance.id,
     rootFiles: { files: new Set(instance.files), contents: new Map(instance.contents ?? []) },
+    ...(instance.generalized ? { generalized: true } : {}),
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
   };

@@ -14,9 +14,12 @@ import { instanceFilesystem } from './filesystem';
 import { checkFilters, FieldReaders, matchesFilters } from './filters';
 import { isEc2Id } from './ids';
 import { launchInputFingerprint, resolveLaunch } from './launch';
-import type { InstanceRecord, InstanceStateName, RegionState } from './records';
+import { runPowerShell } from './powershell/interpreter';
+import { toSimulatedPath } from './powershell/windows-paths';
+import type { ImageRecord, InstanceRecord, InstanceStateName, RegionState } from './records';
 import { tagList, tagsFor } from './tags';
 import { Timeline } from './timeline';
+import type { Range } from './timings';
 import { createVolumes } from './volumes';
 
 const STATE_CODES: Record<InstanceStateName, number> = {
@@ -155,7 +158,7 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     privateIp: `172.31.${ctx.prng.int(0, 255)}.${ctx.prng.int(1, 254)}`,
     availabilityZone: `${ctx.region.name}a`,
     volumes: new Map(),
-    agentDelayMs: ctx.pick(ctx.timings.agentOnlineMs),
+    agentDelayMs: ctx.pick(agentOnlineRange(ctx, launch.image)),
     // The root volume starts as the image left it: a baked image holds what its build instance wrote.
     files: new Set(launch.image.rootFiles?.files),
     contents: new Map(launch.image.rootFiles?.contents),
@@ -168,18 +171,40 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
   return instance;
 }
 
+/** How long the SSM agent takes to come online: Windows takes minutes, and longest on the first boot of a generalised image. */
+function agentOnlineRange(ctx: OperationContext, image: ImageRecord): Range {
+  if (image.platform !== 'windows') return ctx.timings.agentOnlineMs;
+  return image.generalized ? ctx.timings.windowsFirstBootAgentOnlineMs : ctx.timings.windowsAgentOnlineMs;
+}
+
 /**
  * cloud-init runs user data that is a script (`#!`) once, at first boot: its changes are on the instance before
  * any step, and its output in /var/log/cloud-init-output.log. Other user data (`#cloud-config`) is kept as it is.
  */
 function runUserData(ctx: OperationContext, instance: InstanceRecord, userData: string | undefined): void {
   if (userData === undefined) return;
+  if (instance.platform === 'windows') {
+    runWindowsUserData(ctx, instance, userData);
+    return;
+  }
   const fs = instanceFilesystem(instance);
   fs.writeFile('/var/lib/cloud/instance/user-data.txt', Buffer.from(userData, 'utf8'));
   if (!userData.startsWith('#!')) return;
   const result = runScript(userData, fs, ctx.prng);
   fs.writeFile('/var/log/cloud-init-output.log', Buffer.from(result.lines.map((line) => `${line.text}\n`).join(''), 'utf8'));
 }
+
+/** EC2Launch v2 runs the `<powershell>...</powershell>` part of user data once, at first boot, and logs its output. */
+function runWindowsUserData(ctx: OperationContext, instance: InstanceRecord, userData: string): void {
+  const script = /<powershell>([\s\S]*?)<\/powershell>/i.exec(userData)?.[1];
+  if (script === undefined) return;
+  const fs = instanceFilesystem(instance);
+  const result = runPowerShell(script, fs, ctx.prng);
+  fs.writeFile(toSimulatedPath(USER_DATA_LOG), Buffer.from(result.lines.map((line) => `${line.text}\n`).join(''), 'utf8'));
+}
+
+/** Where EC2Launch v2 writes the output of user data scripts. */
+const USER_DATA_LOG = 'C:\\ProgramData\\Amazon\\EC2Launch\\log\\agent.log';
 
 export function runInstances(ctx: OperationContext, input: RunInstancesRequest): Reservation {
   const existing = checkClientToken(ctx, input);

@@ -8,11 +8,15 @@ import type {
   Command, CommandInvocation, GetCommandInvocationRequest, GetCommandInvocationResult, ListCommandInvocationsRequest,
   ListCommandInvocationsResult, SendCommandRequest, SendCommandResult,
 } from '@aws-sdk/client-ssm';
-import { runScript } from './commands';
+import { runScript, ScriptResult } from './commands';
 import type { OperationContext } from './context';
+import type { InstancePlatform, PlatformScript } from './documents/command-documents';
 import type { S3Reader } from './documents/s3-reader';
 import { ssmError } from './errors';
-import { instanceFilesystem } from './filesystem';
+import { instanceFilesystem, SimulatedFilesystem } from './filesystem';
+import type { Prng } from './ids';
+import { runPowerShell } from './powershell/interpreter';
+import { toSimulatedPath } from './powershell/windows-paths';
 import type { InstanceRecord, InvocationRecord, OutputLine, ScriptRun } from './records';
 import { checkSendCommand, CheckedCommand } from './send-command-input';
 import { agentBackAt, agentStatusAt } from './ssm-agent';
@@ -54,25 +58,34 @@ interface CommandFaults {
 /** Files a document's downloads bring, by the path they land at. */
 type DownloadedFiles = readonly { readonly path: string; readonly body: Buffer }[];
 
-/** What `aws:downloadContent` fetches for a command, read from the simulated S3 when it is sent. */
-function fetchDownloads(command: CheckedCommand, s3: S3Reader): DownloadedFiles {
-  return command.downloads.flatMap((download) => s3.download(download.url)
-    .map((file) => ({ path: `${download.destination.replace(/\/+$/, '')}/${file.path}`, body: file.body })));
+/** What `aws:downloadContent` fetches for a command on an instance, read from the simulated S3 when it is sent. */
+function fetchDownloads(script: PlatformScript | undefined, s3: S3Reader, platform: InstancePlatform): DownloadedFiles {
+  return (script?.downloads ?? []).flatMap((download) => {
+    const destination = platform === 'windows' ? toSimulatedPath(download.destination) : download.destination.replace(/\/+$/, '');
+    return s3.download(download.url).map((file) => ({ path: `${destination}/${file.path}`, body: file.body }));
+  });
+}
+
+/** Runs a script with the simulated shell or PowerShell; `generalized` when it ran EC2Launch's sysprep. */
+function runOn(script: PlatformScript, fs: SimulatedFilesystem, prng: Prng): ScriptResult & { generalized?: boolean } {
+  return script.language === 'powershell' ? runPowerShell(script.script, fs, prng) : runScript(script.script, fs, prng);
 }
 
 function runWithReboots(
-  ctx: OperationContext, instance: InstanceRecord, command: CheckedCommand, startAt: number, faults: CommandFaults, downloads: DownloadedFiles,
+  ctx: OperationContext, instance: InstanceRecord, script: PlatformScript, startAt: number, faults: CommandFaults, downloads: DownloadedFiles,
 ): Outcome {
   const { failRule, hangs } = faults;
-  const deadline = startAt + command.executionTimeoutSeconds * 1000;
-  const rebootCode = instance.platform === 'windows' ? 3010 : 194;
+  const deadline = startAt + script.executionTimeoutSeconds * 1000;
+  const windows = instance.platform === 'windows';
+  const rebootCode = windows ? 3010 : 194;
   const runs: ScriptRun[] = [];
   const output: OutputLine[] = [];
   let runStart = startAt;
   for (;;) {
     const fs = instanceFilesystem(instance);
     downloads.forEach((file) => fs.writeFile(file.path, file.body));
-    const result = runScript(command.script, fs, ctx.prng);
+    const result = runOn(script, fs, ctx.prng);
+    if (result.generalized) instance.generalized = true;
     const lines = result.lines.map((l) => ({ at: runStart + l.atMs, stream: l.stream, text: l.text }));
     let exitCode = result.exitCode;
     let end = hangs ? Number.POSITIVE_INFINITY : runStart + result.durationMs;
@@ -93,7 +106,7 @@ function runWithReboots(
       const status = success ? 'Success' : 'Failed';
       return { runs, output, endAt: end, status, statusDetails: status, responseCode: exitCode };
     }
-    const rebootMs = ctx.pick(ctx.timings.rebootMs);
+    const rebootMs = ctx.pick(windows ? ctx.timings.windowsRebootMs : ctx.timings.rebootMs);
     instance.reboots.push({ start: end, end: end + rebootMs });
     runStart = end + rebootMs + ctx.pick(ctx.timings.invocationStartMs);
   }
@@ -107,11 +120,12 @@ function planInvocation(
   faults: CommandFaults,
   downloads: DownloadedFiles,
 ): InvocationRecord {
+  const script = command.scripts[instance.platform];
   const base = {
     commandId,
     instanceId: instance.id,
     documentName: command.documentName,
-    pluginName: command.pluginName,
+    pluginName: script?.pluginName,
     comment: command.comment,
     sentAt: ctx.now,
     visibleAt: ctx.now + ctx.pick(ctx.timings.invocationVisibleMs),
@@ -124,7 +138,9 @@ function planInvocation(
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
     return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'Delivery Timed Out', responseCode: -1 };
   }
-  return { ...base, startAt, ...runWithReboots(ctx, instance, command, startAt, faults, downloads) };
+  // The document has no step for the instance's platform: the agent refuses it without running anything.
+  if (!script) return { ...base, startAt, endAt: startAt, runs: [], output: [], status: 'Failed', statusDetails: 'InvalidPlatform', responseCode: -1 };
+  return { ...base, startAt, ...runWithReboots(ctx, instance, script, startAt, faults, downloads) };
 }
 
 /** True for an instance started from an image this account made (CreateImage or CopyImage): the test instance of a bake. */
@@ -143,9 +159,9 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const failRule = ctx.faults.stepFailure(commandNumber);
   const hangs = ctx.faults.stepHangs(commandNumber);
   const commandId = ctx.ids.uuid();
-  const downloads = fetchDownloads(command, s3);
   for (const instance of command.instances) {
     const testRule = launchedFromBakedImage(ctx, instance) ? ctx.faults.testFailure(commandsSentTo(ctx, instance) + 1) : undefined;
+    const downloads = fetchDownloads(command.scripts[instance.platform], s3, instance.platform);
     const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, downloads);
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }

@@ -52,6 +52,8 @@ export interface InstanceRecord {
   /** The contents of the files whose bytes are known (downloads, files scripts wrote), base64, by path. */
   contents?: Map<string, string>;
   lastLaunchAt: number;
+  /** Windows: EC2Launch's sysprep generalised the instance; an image made from it is generalised. */
+  generalized?: boolean;
 }
 
 export interface VolumeRecord {
@@ -127,6 +129,8 @@ export interface ImageRecord {
   readonly sourceInstanceId?: string;
   /** What the root volume held when the image was made (CreateImage) or copied: instances launched from it start with it. */
   readonly rootFiles?: RootFiles;
+  /** Windows: the image was generalised (Sysprep); the first boot of an instance launched from it runs Windows setup. */
+  readonly generalized?: boolean;
   readonly imageLocation: string;
   /** Launch permissions by value (an account id, `all`, an organization or OU ARN) with their kind. */
   readonly launchPermissions: Map<string, LaunchPermissionKind>;

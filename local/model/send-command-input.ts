@@ -1,8 +1,7 @@
 /** Checks a SendCommand request the way SSM does and reduces it to what the model needs. */
 import type { SendCommandRequest } from '@aws-sdk/client-ssm';
 import type { OperationContext } from './context';
-import type { Download } from './documents/aws-document-scripts';
-import { runnableDocument } from './documents/command-documents';
+import { runnableDocument, RunnableDocument } from './documents/command-documents';
 import type { S3Reader } from './documents/s3-reader';
 import { ssmError } from './errors';
 import type { InstanceRecord } from './records';
@@ -10,14 +9,13 @@ import { agentStatusAt } from './ssm-agent';
 
 export interface CheckedCommand {
   readonly documentName: string;
-  /** The plugin whose status and output GetCommandInvocation reports. */
-  readonly pluginName: string;
   readonly instances: InstanceRecord[];
-  readonly script: string;
-  /** What the document downloads onto the instance before its script runs. */
-  readonly downloads: readonly Download[];
+  /**
+   * What the document runs on each platform: the plugin whose status and output GetCommandInvocation reports, the
+   * script, what it downloads before the script runs, and its run time limit; undefined where it has no step.
+   */
+  readonly scripts: RunnableDocument['scripts'];
   readonly parameters: Record<string, string[]>;
-  readonly executionTimeoutSeconds: number;
   readonly deliveryTimeoutSeconds: number;
   readonly comment?: string;
   readonly logGroupName?: string;
@@ -52,12 +50,9 @@ export function checkSendCommand(ctx: OperationContext, input: SendCommandReques
   const output = input.CloudWatchOutputConfig;
   return {
     documentName: document.documentName,
-    pluginName: document.pluginName,
     instances: checkInstances(ctx, input.InstanceIds),
-    script: document.script,
-    downloads: document.downloads ?? [],
+    scripts: document.scripts,
     parameters,
-    executionTimeoutSeconds: document.executionTimeoutSeconds,
     deliveryTimeoutSeconds: delivery,
     comment: input.Comment,
     logGroupName: output?.CloudWatchOutputEnabled ? output.CloudWatchLogGroupName ?? `/aws/ssm/${document.documentName}` : undefined,

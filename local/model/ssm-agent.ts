@@ -39,9 +39,15 @@ function platformOf(ctx: OperationContext, instance: InstanceRecord): { name: st
   const ubuntu = /ubuntu-\w+-(\d\d\.\d\d)/.exec(imageName);
   if (ubuntu) return { name: 'Ubuntu', version: ubuntu[1] };
   if (imageName.startsWith('al2023')) return { name: 'Amazon Linux', version: '2023' };
-  if (instance.platform === 'windows') return { name: 'Microsoft Windows Server 2022 Datacenter', version: '10.0.20348' };
+  if (instance.platform === 'windows') {
+    const release = /Windows_Server-(\d{4})/.exec(imageName)?.[1] ?? '2022';
+    return { name: `Microsoft Windows Server ${release} Datacenter`, version: WINDOWS_BUILDS[release] ?? '10.0.20348' };
+  }
   return { name: 'Linux', version: '' };
 }
+
+/** The Windows build each Windows Server release reports. */
+const WINDOWS_BUILDS: Record<string, string> = { 2016: '10.0.14393', 2019: '10.0.17763', 2022: '10.0.20348', 2025: '10.0.26100' };
 
 function information(ctx: OperationContext, instance: InstanceRecord, status: AgentStatus): InstanceInformation {
   const platform = platformOf(ctx, instance);

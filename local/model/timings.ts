@@ -17,6 +17,12 @@ export interface Timings {
   readonly agentOnlineMs: Range;
   /** A reboot (exit 194, CreateImage without NoReboot): agent `ConnectionLost` for this long. */
   readonly rebootMs: Range;
+  /** From `running` until the SSM agent is `Online` on Windows, from an image that was not generalised. */
+  readonly windowsAgentOnlineMs: Range;
+  /** The same from a generalised image: the first boot runs Sysprep's specialize pass and Windows setup. */
+  readonly windowsFirstBootAgentOnlineMs: Range;
+  /** A Windows restart (exit 3010, CreateImage without NoReboot). */
+  readonly windowsRebootMs: Range;
   /** SendCommand until GetCommandInvocation knows the invocation. */
   readonly invocationVisibleMs: Range;
   /** SendCommand until the agent starts the script (`Pending` → `InProgress`). */
@@ -40,6 +46,9 @@ export const DEFAULT_TIMINGS: Timings = {
   terminateMs: [18_000, 22_000],
   agentOnlineMs: [20_000, 60_000],
   rebootMs: [30_000, 45_000],
+  windowsAgentOnlineMs: [90_000, 150_000],
+  windowsFirstBootAgentOnlineMs: [240_000, 420_000],
+  windowsRebootMs: [90_000, 180_000],
   invocationVisibleMs: [800, 1_200],
   invocationStartMs: [1_500, 3_000],
   imageBaseMs: [90_000, 150_000],

@@ -2,9 +2,10 @@
  * SSM documents in the simulator: the AWS documents of the bundled catalog run with their parameters checked
  * as SSM checks them, and the account's own documents (CreateDocument) run their shell steps and downloads.
  */
-import { errorOf, onlineInstance, setup, ssm, waitForInvocation, FakeClock } from './helpers';
+import { agentOf, ec2, errorOf, launch, onlineInstance, setup, ssm, waitForInvocation, FakeClock } from './helpers';
 import { SimulatedAccount } from '../../local/model';
 import { AWS_DOCUMENT_SCRIPTS } from '../../local/model/documents/aws-document-scripts';
+import { WINDOWS_DOCUMENT_SCRIPTS } from '../../local/model/documents/windows-document-scripts';
 import { AWS_DOCUMENTS } from '../../src/recipe/aws-documents';
 
 let account: SimulatedAccount;
@@ -98,6 +99,73 @@ describe('the account\'s own documents', () => {
   });
 });
 
-test('every document of the catalog runs on a simulated instance', () => {
-  expect(Object.keys(AWS_DOCUMENT_SCRIPTS).sort()).toEqual(Object.keys(AWS_DOCUMENTS).sort());
+test('every document of the catalog runs on the simulated platforms the catalog says it runs on', () => {
+  for (const definition of Object.values(AWS_DOCUMENTS)) {
+    const runs = { Linux: definition.name in AWS_DOCUMENT_SCRIPTS, Windows: definition.name in WINDOWS_DOCUMENT_SCRIPTS };
+    expect({ name: definition.name, windows: runs.Windows }).toEqual({ name: definition.name, windows: definition.platforms.includes('Windows') });
+    if (definition.platforms.includes('Linux')) expect({ name: definition.name, linux: runs.Linux }).toEqual({ name: definition.name, linux: true });
+  }
+});
+
+describe('Windows instances', () => {
+  const WINDOWS_PARAMETER = '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base';
+
+  function windowsInstance(): string {
+    const imageId = ssm(account, 'GetParameter', { Name: WINDOWS_PARAMETER }).Parameter.Value;
+    const id = launch(account, {
+      ImageId: imageId,
+      InstanceType: 't3.medium',
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 30, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
+    });
+    clock.tick(30_000);
+    expect(agentOf(account, id)).toBeUndefined(); // Windows setup takes minutes on the first boot of a generalised image
+    clock.tick(420_000);
+    expect(agentOf(account, id)).toBe('Online');
+    return id;
+  }
+
+  test('AWS-RunPowerShellScript runs PowerShell, exit 3010 restarts once, and the platform is reported as Windows', () => {
+    const id = windowsInstance();
+    const marker = 'C:\\ProgramData\\once';
+    const commands = [`if (Test-Path -LiteralPath '${marker}') { Write-Output 'back'; exit 0 }`, `$null = New-Item -ItemType File -Force -Path '${marker}'`, 'exit 3010'];
+
+    const result = waitForInvocation(account, clock, sendDocument(id, 'AWS-RunPowerShellScript', { commands }), id);
+
+    expect(result).toMatchObject({ Status: 'Success', ResponseCode: 0, PluginName: 'aws:runPowerShellScript' });
+    expect(result.StandardOutputContent).toContain('back');
+    expect(account.region().instances.get(id)!.reboots).toHaveLength(1);
+    const info = ssm(account, 'DescribeInstanceInformation', { Filters: [{ Key: 'InstanceIds', Values: [id] }] }).InstanceInformationList[0];
+    expect(info).toMatchObject({ PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter' });
+  });
+
+  test('a document with no step for the platform fails with InvalidPlatform and runs nothing, either way round', () => {
+    const windows = windowsInstance();
+    const linux = onlineInstance(account, clock);
+
+    const onWindows = waitForInvocation(account, clock, sendDocument(windows, 'AWS-RunShellScript', { commands: ['touch /tmp/x'] }), windows);
+    const onLinux = waitForInvocation(account, clock, sendDocument(linux, 'AWS-RunPowerShellScript', { commands: ['Get-Date'] }), linux);
+    const ansible = { SourceType: ['S3'], SourceInfo: ['{"path": "https://s3.amazonaws.com/b/site/"}'], PlaybookFile: ['site.yml'] };
+    const ansibleOnWindows = waitForInvocation(account, clock, sendDocument(windows, 'AWS-ApplyAnsiblePlaybooks', ansible), windows);
+
+    for (const result of [onWindows, onLinux, ansibleOnWindows]) expect(result).toMatchObject({ Status: 'Failed', StatusDetails: 'InvalidPlatform', ResponseCode: -1 });
+  });
+
+  test('an own document runs its Windows step on Windows and its Linux step on Linux', () => {
+    ssm(account, 'CreateDocument', { Name: 'Team-Harden', DocumentType: 'Command', Content: JSON.stringify(HARDEN) });
+    const windows = windowsInstance();
+
+    const result = waitForInvocation(account, clock, sendDocument(windows, 'Team-Harden', { Level: ['1'] }), windows);
+
+    expect(result).toMatchObject({ Status: 'Failed', ResponseCode: 1, PluginName: 'hardenWindows' });
+  });
+
+  test('EC2Launch sysprep generalises the instance, and the image made from it', () => {
+    const id = windowsInstance();
+    const commands = ['& "$env:ProgramFiles\\Amazon\\EC2Launch\\EC2Launch.exe" sysprep --clean', 'exit $LASTEXITCODE'];
+    expect(waitForInvocation(account, clock, sendDocument(id, 'AWS-RunPowerShellScript', { commands }), id)).toMatchObject({ Status: 'Success' });
+
+    const { ImageId } = ec2(account, 'CreateImage', { InstanceId: id, Name: 'generalised-1' });
+
+    expect(account.region().images.get(ImageId)!.generalized).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * What the AWS documents of the bundled catalog do on a simulated instance, written as scripts for the
- * simulated shell: plausible output and durations, downloads that fail when the object is missing, and
+ * What the AWS documents of the bundled catalog do on a simulated Linux instance, written as scripts for the
+ * simulated shell (`windows-document-scripts.ts` has Windows): plausible output and durations, downloads that fail when the object is missing, and
  * AWS-RunPatchBaseline's reboot after an install (exit 194 once, as the document's reboot does).
  */
 import type { S3Reader } from './s3-reader';
@@ -18,6 +18,8 @@ export interface DocumentScript {
   readonly pluginName: string;
   readonly script: string;
   readonly downloads?: readonly Download[];
+  /** What runs the script: the simulated shell (Linux), or the simulated PowerShell (Windows). */
+  readonly language?: 'shell' | 'powershell';
 }
 
 type ScriptBuilder = (parameters: Parameters, s3: S3Reader) => DocumentScript;
@@ -117,10 +119,9 @@ function installApplication(): DocumentScript {
 
 const commands = (pluginName: string): ScriptBuilder => (parameters) => ({ pluginName, script: (parameters.commands ?? []).join('\n') });
 
-/** The simulated behaviour of each catalog document, by name. */
+/** The simulated behaviour of each catalog document on Linux, by name; a document missing here does not run on Linux. */
 export const AWS_DOCUMENT_SCRIPTS: Readonly<Record<string, ScriptBuilder>> = {
   'AWS-RunShellScript': commands('aws:runShellScript'),
-  'AWS-RunPowerShellScript': commands('aws:runPowerShellScript'),
   'AWS-RunPatchBaseline': patchBaseline,
   'AWS-UpdateSSMAgent': updateAgent,
   'AWS-ConfigureAWSPackage': configurePackage,

@@ -7,6 +7,7 @@ import { documentName } from './account-documents';
 import { AWS_DOCUMENT_SCRIPTS, DocumentScript, Download, Parameters } from './aws-document-scripts';
 import type { DeclaredParameter, DocumentRecord } from './records';
 import type { S3Reader } from './s3-reader';
+import { WINDOWS_DOCUMENT_SCRIPTS } from './windows-document-scripts';
 import { AWS_DOCUMENTS } from '../../../src/recipe/aws-documents';
 import type { OperationContext } from '../context';
 import { ssmError } from '../errors';
@@ -14,9 +15,18 @@ import { ssmError } from '../errors';
 /** AWS-RunShellScript's default `executionTimeout`. */
 const DEFAULT_EXECUTION_TIMEOUT_SECONDS = 3600;
 
-export interface RunnableDocument extends DocumentScript {
-  readonly documentName: string;
+/** An instance's operating system, as the simulator keeps it. */
+export type InstancePlatform = 'linux' | 'windows';
+
+/** What a document runs on an instance of one platform, with its run time limit. */
+export interface PlatformScript extends DocumentScript {
   readonly executionTimeoutSeconds: number;
+}
+
+export interface RunnableDocument {
+  readonly documentName: string;
+  /** What it runs on each platform; undefined where it has no step for the platform (the invocation fails with InvalidPlatform). */
+  readonly scripts: Readonly<Record<InstancePlatform, PlatformScript | undefined>>;
 }
 
 export function runnableDocument(ctx: OperationContext, name: string, parameters: Parameters, s3: S3Reader): RunnableDocument {
@@ -25,13 +35,17 @@ export function runnableDocument(ctx: OperationContext, name: string, parameters
     checkParameters(known.parameters as Record<string, DeclaredParameter>, parameters);
     const timeout = known.timeoutParameter;
     const given = timeout ? parameters[timeout.name]?.[0] ?? known.parameters[timeout.name]?.default : undefined;
-    const seconds = Number(given ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
-    return { documentName: name, ...AWS_DOCUMENT_SCRIPTS[name](parameters, s3), executionTimeoutSeconds: seconds };
+    const executionTimeoutSeconds = Number(given ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
+    const script = (builder: typeof AWS_DOCUMENT_SCRIPTS[string] | undefined) => builder && { ...builder(parameters, s3), executionTimeoutSeconds };
+    return { documentName: name, scripts: { linux: script(AWS_DOCUMENT_SCRIPTS[name]), windows: script(WINDOWS_DOCUMENT_SCRIPTS[name]) } };
   }
   const record = ctx.region.documents.get(documentName(name, ctx.accountId));
   if (!record || record.documentType !== 'Command') throw ssmError('InvalidDocument', `Document with name ${name} does not exist.`);
   checkParameters(record.content.parameters ?? {}, parameters);
-  return { documentName: record.name, ...ownDocumentScript(record, parameters, s3) };
+  return {
+    documentName: record.name,
+    scripts: { linux: ownDocumentScript(record, parameters, s3, 'linux'), windows: ownDocumentScript(record, parameters, s3, 'windows') },
+  };
 }
 
 function invalid(message: string): never {
@@ -80,33 +94,47 @@ function defaultValues(parameter: DeclaredParameter | undefined): string[] | und
   return Array.isArray(parameter.default) ? parameter.default.map(String) : [String(parameter.default)];
 }
 
+/** The plugin that runs a script on each platform, and the precondition value that names the platform. */
+const RUN_ACTIONS: Record<InstancePlatform, { action: string; language: 'shell' | 'powershell'; precondition: string }> = {
+  linux: { action: 'aws:runShellScript', language: 'shell', precondition: 'Linux' },
+  windows: { action: 'aws:runPowerShellScript', language: 'powershell', precondition: 'Windows' },
+};
+
 /**
- * The account's own document: its Linux shell steps in order, after its downloads, which fail when the object is
- * missing; it may run as long as its shell step's `timeoutSeconds` says (SSM's default, 3600 s, without one).
+ * The account's own document on one platform: its script steps for the platform in order (shell on Linux, PowerShell on
+ * Windows, skipping steps whose precondition names another platform), after its downloads, which fail when the object
+ * is missing; it may run as long as its script step's `timeoutSeconds` says (SSM's default, 3600 s, without one).
+ * Undefined when no script step runs on the platform.
  */
-function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S3Reader): DocumentScript & { executionTimeoutSeconds: number } {
+function ownDocumentScript(record: DocumentRecord, parameters: Parameters, s3: S3Reader, platform: InstancePlatform): PlatformScript | undefined {
+  const run = RUN_ACTIONS[platform];
   const lines: string[] = [];
   const downloads: Download[] = [];
-  let pluginName = 'aws:runShellScript';
+  let pluginName: string | undefined;
   let executionTimeoutSeconds = DEFAULT_EXECUTION_TIMEOUT_SECONDS;
   for (const step of record.content.mainSteps ?? []) {
     const only = step.precondition?.StringEquals?.[1];
-    if (only && only !== 'Linux') continue;
+    if (only && only !== run.precondition) continue;
     const inputs = interpolate(step.inputs ?? {}, record, parameters) as Record<string, unknown>;
     if (step.action === 'aws:downloadContent') {
       const url = String((JSON.parse(String(inputs.sourceInfo ?? '{}')) as { path?: unknown }).path ?? '');
       const problem = s3.objectProblem(url);
-      if (problem) {
-        const script = [`echo 'Failed to download content: ${problem.replace(/'/g, '')}' >&2`, 'exit 1'].join('\n');
-        return { pluginName: step.name, script, executionTimeoutSeconds };
-      }
+      if (problem) return failedDownload(step.name, problem, run.language, executionTimeoutSeconds);
       downloads.push({ url, destination: String(inputs.destinationPath ?? '.') });
-    } else if (step.action === 'aws:runShellScript') {
-      const run = inputs.runCommand;
-      lines.push(...(Array.isArray(run) ? run.map(String) : String(run ?? '').split('\n')));
+    } else if (step.action === run.action) {
+      const commands = inputs.runCommand;
+      lines.push(...(Array.isArray(commands) ? commands.map(String) : String(commands ?? '').split('\n')));
       pluginName = step.name;
       executionTimeoutSeconds = Number(inputs.timeoutSeconds) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
     }
   }
-  return { pluginName, script: lines.join('\n'), downloads, executionTimeoutSeconds };
+  if (pluginName === undefined) return undefined;
+  return { pluginName, script: lines.join('\n'), downloads, executionTimeoutSeconds, language: run.language };
+}
+
+/** The download step fails, and the script steps after it never run. */
+function failedDownload(pluginName: string, problem: string, language: 'shell' | 'powershell', executionTimeoutSeconds: number): PlatformScript {
+  const message = `Failed to download content: ${problem.replace(/'/g, '')}`;
+  const script = language === 'powershell' ? `throw '${message}'` : [`echo '${message}' >&2`, 'exit 1'].join('\n');
+  return { pluginName, script, executionTimeoutSeconds, language };
 }
