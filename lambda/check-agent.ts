@@ -16,7 +16,7 @@ import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import { requireBuild, requirePoll } from './shared/state';
-import { activeStage, stageInstanceId, TEST_STAGE } from './shared/step-stage';
+import { activeStage, PROVISION_STAGE, stageInstanceId, stageSteps, TEST_STAGE } from './shared/step-stage';
 import type { BakeState } from './shared/types';
 
 /** Instance states in which the agent will never come online without someone starting the instance again. */
@@ -40,7 +40,7 @@ async function checkAgent(state: BakeState): Promise<BakeState> {
       ...state,
       phases: enterPhase(state.phases, 'provision'),
       poll: finishPoll(poll),
-      provision: { index: 0, count: build.recipe.steps.length, results: [] },
+      provision: { index: 0, count: stageSteps(build, PROVISION_STAGE).length, results: [] },
     };
   }
   if (pollExpired(poll)) throw agentNotOnline(`${role} instance ${instanceId}`, poll.budgetSeconds, instanceState, pingStatus);

@@ -60,7 +60,7 @@ async function checkStep(state: BakeState): Promise<BakeState> {
       `(status ${status}, command ${progress.commandId}); raise its timeoutSeconds if it needs longer`,
     );
   }
-  const latestLines = await liveOutputTail(config.outputLogGroup(), progress.commandId, instanceId, outputPlugin(step));
+  const latestLines = await liveOutputTail(config.outputLogGroup(), progress.commandId, instanceId, outputPlugin(step, build.platform));
   return { ...withStageProgress(state, stage, { ...progress, ...(latestLines ? { outputTail: latestLines } : {}) }), poll: nextPoll(poll) };
 }
 

@@ -24,7 +24,7 @@ import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
-import { DEFAULT_TIMEOUTS, defaultInstanceTypes } from './shared/recipe-defaults';
+import { defaultAgentOnlineSeconds, defaultInstanceTypes } from './shared/recipe-defaults';
 import { requireBuild } from './shared/state';
 import { toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
@@ -74,7 +74,7 @@ async function launchTestInstance(state: BakeState, build: BuildContext, imageId
 }
 
 function agentPoll(build: BuildContext) {
-  const budgetSeconds = build.recipe.timeouts?.agentOnlineSeconds ?? DEFAULT_TIMEOUTS.agentOnlineSeconds;
+  const budgetSeconds = build.recipe.timeouts?.agentOnlineSeconds ?? defaultAgentOnlineSeconds(build.platform);
   return startPoll({ firstSeconds: 10, maxSeconds: 30, budgetSeconds });
 }
 
@@ -104,7 +104,7 @@ export function placements(build: BuildContext, types: readonly string[] = build
 }
 
 function buildInstanceTypes(build: BuildContext): string[] {
-  return build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture);
+  return build.recipe.instance?.types ?? defaultInstanceTypes(build.architecture, build.platform);
 }
 
 /** Launches in the first placement with capacity; throws `NoCapacity` listing every attempt. */

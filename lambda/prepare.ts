@@ -21,6 +21,7 @@ import { logger, LambdaContext } from './shared/logger';
 import { skippedManifest } from './shared/manifest';
 import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
+import type { Platform } from './shared/recipe-defaults';
 import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
 import { stagedSourceChecks } from './shared/staging/source-checks';
@@ -28,6 +29,7 @@ import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
 import { architectureMismatch } from '../src/recipe/instance-architecture';
+import { platformProblems } from '../src/recipe/platform-rules';
 import { stepsIn } from '../src/recipe/step-lists';
 import { stagedKindOf } from '../src/staging/staging-location';
 
@@ -118,9 +120,7 @@ function validRecipe(document: unknown): RecipeDocument {
 
 /** Everything later steps need, resolved once. */
 function buildContext(recipe: RecipeDocument, image: Image, buildId: string, region: string): BuildContext {
-  if (String(image.Platform ?? '').toLowerCase() === 'windows') {
-    throw new UnsupportedSourceImage(`source image ${image.ImageId} is a Windows image; steps run with AWS-RunShellScript, which needs Linux`);
-  }
+  refuseUnsupportedImage(image);
   const bakeryId = config.bakeryId();
   const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe), ...parameterTag(recipe) };
   const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name });
@@ -134,7 +134,7 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     sourceImageName: image.Name ?? '',
     architecture: image.Architecture ?? 'x86_64',
     rootDeviceName: image.RootDeviceName ?? '/dev/xvda',
-    platform: 'linux',
+    platform: platformOf(image),
     amiName,
     amiDescription: (recipe.ami?.description ?? `${recipe.name} baked by cdk-ami-bakery from ${sourceAmiId} (build ${buildId})`)
       .slice(0, MAX_DESCRIPTION_LENGTH),
@@ -144,6 +144,23 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
   };
 }
 
+/** Windows when EC2 says so (`Platform: windows`), else Linux. */
+function platformOf(image: Image): Platform {
+  return String(image.Platform ?? '').toLowerCase() === 'windows' ? 'windows' : 'linux';
+}
+
+/** macOS images need dedicated hosts, and 32-bit and instance-store images cannot be imaged with CreateImage as EBS images. */
+function refuseUnsupportedImage(image: Image): void {
+  const architecture = image.Architecture ?? 'x86_64';
+  if (architecture.endsWith('_mac')) {
+    throw new UnsupportedSourceImage(`source image ${image.ImageId} is a macOS image (${architecture}), which runs only on dedicated hosts; bake from a Linux or Windows image`);
+  }
+  if (architecture === 'i386') throw new UnsupportedSourceImage(`source image ${image.ImageId} is a 32-bit image; bake from an x86_64 or arm64 image`);
+  if (image.RootDeviceType && image.RootDeviceType !== 'ebs') {
+    throw new UnsupportedSourceImage(`source image ${image.ImageId} is instance-store backed; bake from an EBS-backed image`);
+  }
+}
+
 /**
  * Refuses steps that SSM would refuse or that cannot run here (documents, parameters, platform, sources that
  * are not staged), before anything is launched; notes which scripts have a `#!` line.
@@ -151,7 +168,9 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
 async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext): Promise<BuildContext> {
   const documents = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
   const staged = usesStagedFiles(recipe) ? await stagedSourceChecks(recipe, config.stagingLocation()) : { problems: [], scriptsWithShebang: [] };
-  const problems = [...instanceTypeProblems(recipe, build.architecture), ...documents, ...staged.problems];
+  const problems = [
+    ...platformProblems(recipe, build.platform), ...instanceTypeProblems(recipe, build.architecture), ...documents, ...staged.problems,
+  ];
   if (problems.length > 0) throw new InvalidRecipe(problems);
   return staged.scriptsWithShebang.length > 0 ? { ...build, scriptsWithShebang: staged.scriptsWithShebang } : build;
 }

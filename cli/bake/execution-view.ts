@@ -6,6 +6,7 @@
 import { isPlainObject } from '../../lambda/shared/deep-merge';
 import { currentPhase } from '../../lambda/shared/phases';
 import { stepLabel } from '../../lambda/shared/step-script';
+import { PROVISION_STAGE, stageSteps } from '../../lambda/shared/step-stage';
 import type { BakeFailure, BakeState, Manifest, PhaseName } from '../../lambda/shared/types';
 import { ProgressEvent, ProgressTracker } from '../../local/progress';
 import type { HistoryEvent } from '../aws/step-functions';
@@ -139,7 +140,7 @@ export class ExecutionView {
       this.tracker.observe(state);
       const step = provision.index + 1;
       this.commands.push({ step, commandId, instanceId: state.instanceId ?? '' });
-      const recipeStep = state.build?.recipe.steps[provision.index];
+      const recipeStep = state.build && stageSteps(state.build, PROVISION_STAGE)[provision.index];
       this.pending.push({ kind: 'step-started', step, count: provision.count, label: recipeStep ? stepLabel(recipeStep) : 'shell', commandId, at });
       this.followTail(state, at);
     } else {

@@ -10,7 +10,7 @@ const HINTS: Record<string, string> = {
   InvalidRecipe: 'fix the recipe or the --override values; bakery validate <recipe.json> checks a recipe file',
   InvalidInput: 'check the --override values: each is path.to.field=value',
   SourceImageNotFound: 'check the recipe\'s source (AMI id, SSM parameter or image filter) and --region',
-  UnsupportedSourceImage: 'bake from a Linux image: provisioning steps run with AWS-RunShellScript',
+  UnsupportedSourceImage: 'bake from an EBS-backed Linux or Windows image (x86_64 or arm64)',
   AmiNameInUse: 'put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister in the recipe',
 };
 

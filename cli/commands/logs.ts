@@ -5,6 +5,7 @@
  * in the log group named by the state machine's `cdk-ami-bakery:output-log-group` tag.
  */
 import { outputPlugin, outputStream } from '../../lambda/shared/output-streams';
+import { PROVISION_STAGE, stageSteps } from '../../lambda/shared/step-stage';
 import type { LogLine } from '../aws/logs';
 import { ExecutionView, StepCommand } from '../bake/execution-view';
 import { CliError } from '../errors';
@@ -28,7 +29,8 @@ export async function runLogs(session: Session, buildId: string, options: LogsOp
   if (commands.length === 0) throw noCommands(buildId, options.step, view);
   const { out, err, colors } = session.terminal;
   for (const command of commands) {
-    const plugin = outputPlugin(view.state?.build?.recipe.steps[command.step - 1]) ?? 'aws-runShellScript';
+    const build = view.state?.build;
+    const plugin = (build && outputPlugin(stageSteps(build, PROVISION_STAGE)[command.step - 1], build.platform)) ?? 'aws-runShellScript';
     const lines = await commandOutput(session, logGroup, command, plugin);
     if (session.json) {
       for (const line of lines) out.write(`${JSON.stringify({ step: command.step, commandId: command.commandId, ...line })}\n`);

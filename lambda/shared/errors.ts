@@ -36,7 +36,7 @@ export class SourceImageNotFound extends BakeryError {
   override readonly name = 'SourceImageNotFound';
 }
 
-/** The source image cannot be baked by this bakery (steps run with AWS-RunShellScript, which needs Linux). */
+/** The source image cannot be baked by this bakery (macOS, 32-bit or instance-store images). */
 export class UnsupportedSourceImage extends BakeryError {
   override readonly name = 'UnsupportedSourceImage';
 }

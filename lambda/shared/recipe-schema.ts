@@ -179,6 +179,11 @@ const timeoutsSchema = z.strictObject({
   copyAvailableSeconds: int(60, 86400, 'seconds').optional(),
 });
 
+/** Windows builds: how the instance is generalised before it is imaged. */
+const windowsSchema = z.strictObject({
+  sysprep: z.boolean({ error: 'expected true or false' }).optional(),
+}, { error: 'expected an object such as {"sysprep": false}' });
+
 const recipeFieldsSchema = z.strictObject({
   $schema: noControl(z.string({ error: 'expected a schema URL or path' }).max(2048, { error: 'must be at most 2048 characters' })).optional(),
   schemaVersion: z.literal(1, { error: 'expected 1 (the only schema version)' }),
@@ -195,6 +200,7 @@ const recipeFieldsSchema = z.strictObject({
   testInstance: testInstanceSchema.optional(),
   keepUntestedImage: z.boolean({ error: 'expected true or false' }).optional(),
   onFailure: stepList('steps to run after a failure', 20).optional(),
+  windows: windowsSchema.optional(),
   ami: amiSchema.optional(),
   timeouts: timeoutsSchema.optional(),
   retention: retentionSchema.optional(),

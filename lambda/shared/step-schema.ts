@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { environmentSchema, int, noControl, text } from './schema-fields';
 
 /** The step kinds, in the order messages list them. */
-export const STEP_KINDS = ['shell', 'reboot', 'document', 'script', 'file', 'ansible'] as const;
+export const STEP_KINDS = ['shell', 'reboot', 'document', 'script', 'file', 'ansible', 'powershell'] as const;
 export type StepKind = typeof STEP_KINDS[number];
 
 /** SSM document names (AWS-owned or the account's own) and the ARN of a document another account shares. */
@@ -35,11 +35,24 @@ const runFields = {
 
 const stepName = text('a step name', 64).optional();
 
+/** The commands of a `shell` or `powershell` step, one per element. */
+const commandList = (what: string) => z.array(
+  noControl(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), true),
+  { error: `expected a non-empty array of ${what}` },
+).min(1, { error: `expected a non-empty array of ${what}` }).max(500, { error: 'at most 500 commands per step' });
+
 const shellSchema = z.strictObject({
   name: stepName,
-  commands: z.array(noControl(z.string({ error: 'expected a string' }).max(16384, { error: 'a command must be at most 16384 characters' }), true), {
-    error: 'expected a non-empty array of strings',
-  }).min(1, { error: 'expected a non-empty array of strings' }).max(500, { error: 'at most 500 commands per step' }),
+  commands: commandList('strings'),
+  workingDirectory: text('a directory path', 1024).optional(),
+  environment: environmentSchema.optional(),
+  ...runFields,
+});
+
+/** PowerShell commands for Windows (AWS-RunPowerShellScript), as Packer's `powershell` provisioner's `inline`. */
+const powershellSchema = z.strictObject({
+  name: stepName,
+  commands: commandList('PowerShell commands'),
   workingDirectory: text('a directory path', 1024).optional(),
   environment: environmentSchema.optional(),
   ...runFields,
@@ -128,6 +141,7 @@ export const stepSchema = z.strictObject({
   script: scriptSchema.optional(),
   file: fileSchema.optional(),
   ansible: ansibleSchema.optional(),
+  powershell: powershellSchema.optional(),
 }, { error: `expected a step object with one of ${kindList}, e.g. {"shell": {"commands": ["..."]}}` }).superRefine((step, ctx) => {
   const kinds = STEP_KINDS.filter((key) => step[key] !== undefined);
   if (kinds.length === 0) ctx.addIssue({ code: 'custom', message: `expected one of ${kindList}` });

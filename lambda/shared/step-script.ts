@@ -4,7 +4,7 @@
  */
 import { documentTimeoutSeconds } from './documents/document-timeout';
 import { rebootCommands } from './reboot-script';
-import { DEFAULT_STEP_TIMEOUT_SECONDS } from './recipe-defaults';
+import { DEFAULT_STEP_TIMEOUT_SECONDS, Platform, WINDOWS_DEFAULTS } from './recipe-defaults';
 import { STEP_KINDS, StepKind } from './step-schema';
 import type { ProvisioningStep } from './step-schema';
 
@@ -44,11 +44,16 @@ export function validExitCodes(step: ProvisioningStep): readonly number[] {
   return runFields(step).validExitCodes ?? [0];
 }
 
-/** The run time limit of a step: its own, a document's timeout parameter as given or by default, else the bakery's default. */
-export function stepTimeoutSeconds(step: ProvisioningStep): number {
-  if (step.reboot) return REBOOT_STEP_TIMEOUT_SECONDS;
-  if (step.document) return step.document.timeoutSeconds ?? documentTimeoutSeconds(step.document) ?? DEFAULT_STEP_TIMEOUT_SECONDS;
-  return runFields(step).timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+/**
+ * The run time limit of a step: its own, a document's timeout parameter as given or by default, else the bakery's
+ * default for the platform (Windows restarts and installs take longer).
+ */
+export function stepTimeoutSeconds(step: ProvisioningStep, platform: Platform = 'linux'): number {
+  const windows = platform === 'windows';
+  if (step.reboot) return windows ? WINDOWS_DEFAULTS.rebootStepTimeoutSeconds : REBOOT_STEP_TIMEOUT_SECONDS;
+  const byDefault = windows ? WINDOWS_DEFAULTS.stepTimeoutSeconds : DEFAULT_STEP_TIMEOUT_SECONDS;
+  if (step.document) return step.document.timeoutSeconds ?? documentTimeoutSeconds(step.document) ?? byDefault;
+  return runFields(step).timeoutSeconds ?? byDefault;
 }
 
 /** A value in single quotes for a POSIX shell: `it's` becomes `'it'\''s'`. */

@@ -8,6 +8,7 @@ import { InvalidState } from './errors';
 import { requireInstanceId, requireProvision } from './state';
 import type { ProvisioningStep } from './step-schema';
 import type { BakeState, BuildContext, ProvisionProgress } from './types';
+import { sysprepSteps } from './windows/sysprep-step';
 import type { StepAt, StepList } from '../../src/recipe/step-lists';
 
 export interface StepStage {
@@ -29,9 +30,10 @@ export function activeStage(state: BakeState): StepStage {
   return state.tests ? TEST_STAGE : PROVISION_STAGE;
 }
 
-/** The stage's steps in the recipe (none when the recipe has no such list). */
+/** The stage's steps: the recipe's (none when it has no such list), and for a Windows build's provisioning, the generalise step last. */
 export function stageSteps(build: BuildContext, stage: StepStage): ProvisioningStep[] {
-  return build.recipe[stage.list] ?? [];
+  const steps = build.recipe[stage.list] ?? [];
+  return stage === PROVISION_STAGE ? [...steps, ...sysprepSteps(build)] : steps;
 }
 
 /** The stage's progress; the `onFailure` loop starts at its first step. */

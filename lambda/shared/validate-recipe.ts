@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { recipeSchema } from './recipe-schema';
 import type { RecipeDocument } from './recipe-schema';
+import { platformNamedBy, platformProblems } from '../../src/recipe/platform-rules';
 
 /** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;
@@ -19,8 +20,11 @@ export function validateRecipe(document: unknown): RecipeValidation {
     return { valid: false, problems: [`document: ${size} bytes is over the ${MAX_DOCUMENT_BYTES}-byte limit (Step Functions carries at most 256 KB of state)`] };
   }
   const result = recipeSchema.safeParse(document, { reportInput: true });
-  if (result.success) return { valid: true, recipe: result.data, problems: [] };
-  return { valid: false, problems: result.error.issues.flatMap(describeIssue) };
+  if (!result.success) return { valid: false, problems: result.error.issues.flatMap(describeIssue) };
+  // When the source names its platform (AWS's public Windows or Linux parameters), steps that do not fit are refused here already.
+  const platform = platformNamedBy(result.data.source);
+  const problems = platform ? platformProblems(result.data, platform) : [];
+  return problems.length > 0 ? { valid: false, problems } : { valid: true, recipe: result.data, problems: [] };
 }
 
 /** Validates the text of a recipe file (JSON). */

@@ -32,6 +32,26 @@ export interface ShellStepOptions {
   readonly validExitCodes?: number[];
 }
 
+/** Options for {@link ProvisionStep.powershell}. */
+export interface PowerShellStepOptions extends StepRunOptions {
+  /**
+   * PowerShell commands, run in order by `AWS-RunPowerShellScript` as one script (Packer's powershell provisioner's
+   * `inline`). A failing cmdlet stops the step; the step ends with the last program's exit code, and `exit 3010`
+   * reboots the instance and runs the commands again.
+   */
+  readonly commands: string[];
+  /**
+   * Directory the commands run in.
+   * @default - the SSM agent's working directory for the command
+   */
+  readonly workingDirectory?: string;
+  /**
+   * Environment variables set before the commands run. Do not put secrets here: the recipe is readable by whoever can read the state machine.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+}
+
 /** Options for {@link ProvisionStep.document}. */
 export interface DocumentStepOptions {
   /**
@@ -198,6 +218,17 @@ export abstract class ProvisionStep {
         source: options.source,
         playbook: options.playbook,
         extraVars: options.extraVars && { ...options.extraVars },
+      }, options),
+    });
+  }
+
+  /** Run PowerShell commands on a Windows build instance (Packer's powershell provisioner). */
+  public static powershell(options: PowerShellStepOptions): ProvisionStep {
+    return new RenderedStep({
+      powershell: withRunFields({
+        commands: [...options.commands],
+        workingDirectory: options.workingDirectory,
+        environment: options.environment && { ...options.environment },
       }, options),
     });
   }

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
 import { DistributionFields, distributionProblems } from './distribution-rules';
 import { architectureMismatch } from './instance-architecture';
+import { platformNamedBy, platformProblems } from './platform-rules';
 import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
@@ -75,8 +76,15 @@ export interface RecipeOptions {
    */
   readonly onFailure?: ProvisionStep[];
   /**
+   * For a Windows source image: generalise the instance with EC2Launch v2's sysprep (`EC2Launch.exe sysprep --clean`)
+   * as the last provisioning step, so every instance launched from the image gets its own identity. Turn it off only
+   * for images that are never launched more than once at a time.
+   * @default true
+   */
+  readonly windowsSysprep?: boolean;
+  /**
    * Instance types to try in order; the first that launches wins (capacity errors move on to the next).
-   * @default ['t3.small'], or ['t4g.small'] for an arm64 source image
+   * @default ['t3.small'], ['t4g.small'] for an arm64 source image, ['t3.medium'] for Windows
    */
   readonly instanceTypes?: string[];
   /**
@@ -243,6 +251,7 @@ export class Recipe extends Construct {
     validateOptions(this.recipeName, props);
     this.document = withStagedFiles(this, this.recipeName, renderDocument(this.recipeName, props), props.stagingBucket);
     refuseDistributionProblems(this.recipeName, this.document);
+    refusePlatformProblems(this.recipeName, this.document);
     const value = JSON.stringify(this.document);
     if (value.length > ADVANCED_PARAMETER_LIMIT) {
       throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts onto the image (e.g. download them in a step) or start bakes with an ad hoc {"recipe": ...} input.`);
@@ -315,6 +324,14 @@ function refuseDistributionProblems(recipeName: string, document: DistributionFi
   if (problems.length === 0) return;
   const lines = problems.map((problem) => `${cdkName(problem.path)}: ${problem.message}`);
   throw new Error(`Recipe "${recipeName}": ${lines.join('; ')}.`);
+}
+
+/** Steps that do not fit the platform the source names (SourceImage.windows(), SourceImage.ubuntu(), ...), at synth time. */
+function refusePlatformProblems(recipeName: string, document: Record<string, unknown>): void {
+  const recipe = document as unknown as Parameters<typeof platformProblems>[0];
+  const platform = platformNamedBy(recipe.source);
+  const problems = platform ? platformProblems(recipe, platform) : [];
+  if (problems.length > 0) throw new Error(`Recipe "${recipeName}": ${problems.join('; ')}.`);
 }
 
 const CDK_NAMES: Record<string, string> = {
@@ -396,6 +413,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     testInstance: props.testInstanceTypes ? { types: props.testInstanceTypes } : undefined,
     keepUntestedImage: props.keepUntestedImage,
     onFailure: props.onFailure?.map((step) => step._render()),
+    windows: props.windowsSysprep === undefined ? undefined : { sysprep: props.windowsSysprep },
     ami: renderAmi(props),
     retention: props.retention && omitUndefined({
       keepLatest: props.retention.keepLatest,

@@ -21,6 +21,15 @@ export interface SourceImageFilterOptions {
   readonly architecture?: string;
 }
 
+/** Options for {@link SourceImage.windows}. */
+export interface WindowsSourceOptions {
+  /**
+   * Server Core (no desktop experience) instead of the full installation.
+   * @default false
+   */
+  readonly core?: boolean;
+}
+
 /**
  * The base image of a recipe: exactly one of an AMI id, an SSM parameter, or a filter (newest wins).
  */
@@ -60,6 +69,20 @@ export abstract class SourceImage {
   }
 
   /**
+   * Windows Server (English, 64-bit) from AWS's public SSM parameter under `/aws/service/ami-windows-latest/`. The bake
+   * runs on Windows: steps are `powershell`, `script` (`.ps1`), `file`, `document` and `reboot`, and the instance is
+   * generalised with EC2Launch v2's sysprep before it is imaged (see the recipe's `windowsSysprep`).
+   */
+  public static windows(version: string = '2022', options: WindowsSourceOptions = {}): SourceImage {
+    if (!Token.isUnresolved(version) && !WINDOWS_VERSIONS.includes(version)) {
+      throw new Error(`SourceImage.windows: version "${version}" is not one the bakery knows; use one of ${WINDOWS_VERSIONS.join(', ')}, ` +
+        'or SourceImage.fromSsmParameter with the parameter of the image you want');
+    }
+    const edition = options.core ? 'Core' : 'Full';
+    return new RenderedSourceImage({ ssmParameter: `/aws/service/ami-windows-latest/Windows_Server-${version}-English-${edition}-Base` }, 'x86_64');
+  }
+
+  /**
    * The image's CPU architecture (`x86_64` or `arm64`) when it is known at synth time; undefined when the
    * image is only known when a bake starts (an AMI id, an SSM parameter, a filter without architecture).
    * @internal
@@ -74,6 +97,9 @@ export abstract class SourceImage {
    */
   public abstract _render(): Record<string, unknown>;
 }
+
+/** The Windows Server versions {@link SourceImage.windows} knows. */
+const WINDOWS_VERSIONS = ['2016', '2019', '2022', '2025'];
 
 class RenderedSourceImage extends SourceImage {
   constructor(private readonly source: Record<string, unknown>, public readonly _architecture: string | undefined) {

@@ -19,11 +19,17 @@ export const STAGING_PREFIX = 'staging/';
 /** The object tag that makes a staged file expire (what `bakery build` uploads; a CDK recipe's files stay). */
 export const EXPIRES_TAG = 'cdk-ami-bakery:expires';
 
-/** The name of the staged-files document's step that runs the step's script: its output's log streams carry it. */
+/** The name of the staged-files document's step that runs the step's script on Linux: its output's log streams carry it. */
 export const STAGED_RUN_STEP = 'runStep';
 
-/** Where the instance keeps what a step downloads (the image keeps it: only the step's own files). */
+/** The staged-files document's step that runs the step's PowerShell script on Windows. */
+export const STAGED_RUN_STEP_WINDOWS = 'runStepWindows';
+
+/** Where a Linux instance keeps what a step downloads (the image keeps it: only the step's own files). */
 export const STAGING_DIRECTORY = '/var/lib/cdk-ami-bakery/staging';
+
+/** Where a Windows instance keeps what a step downloads. */
+export const WINDOWS_STAGING_DIRECTORY = 'C:\\ProgramData\\cdk-ami-bakery\\staging';
 
 export interface StagingLocation {
   readonly bucket: string;

@@ -9,7 +9,9 @@ import { IGrantable, IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGING_DIRECTORY, STAGING_PREFIX } from './staging-location';
+import {
+  EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGED_RUN_STEP_WINDOWS, STAGING_DIRECTORY, STAGING_PREFIX, WINDOWS_STAGING_DIRECTORY,
+} from './staging-location';
 import { EXECUTION_TIMEOUT_48H_PATTERN } from '../recipe/aws-documents';
 
 export interface StagingProps {
@@ -59,7 +61,7 @@ export function grantStagedRead(bucket: IBucket, grantee: IGrantable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${STAGING_PREFIX}*`)] }));
 }
 
-/** The document's content: download the layout, then run the step's commands with it (Linux). */
+/** The document's content: download the layout, then run the step's commands with it (a shell script on Linux, PowerShell on Windows). */
 function stagedFilesDocument(bucketName: string, region: string): Record<string, unknown> {
   return {
     schemaVersion: '2.2',
@@ -73,7 +75,7 @@ function stagedFilesDocument(bucketName: string, region: string): Record<string,
       downloadDirectory: {
         type: 'String',
         description: 'Where the layout is downloaded on the instance',
-        allowedPattern: `^${STAGING_DIRECTORY}/[0-9a-f]{64}$`,
+        allowedPattern: `^(${STAGING_DIRECTORY}/|${WINDOWS_STAGING_DIRECTORY.replace(/\\/g, '\\\\')}\\\\)[0-9a-f]{64}$`,
       },
       commands: { type: 'StringList', description: 'The script that checks the files and runs the step' },
       executionTimeout: { type: 'String', description: 'Seconds the step may run', default: '3600', allowedPattern: EXECUTION_TIMEOUT_48H_PATTERN },
@@ -88,6 +90,12 @@ function stagedFilesDocument(bucketName: string, region: string): Record<string,
         action: 'aws:runShellScript',
         name: STAGED_RUN_STEP,
         precondition: { StringEquals: ['platformType', 'Linux'] },
+        inputs: { runCommand: '{{ commands }}', timeoutSeconds: '{{ executionTimeout }}' },
+      },
+      {
+        action: 'aws:runPowerShellScript',
+        name: STAGED_RUN_STEP_WINDOWS,
+        precondition: { StringEquals: ['platformType', 'Windows'] },
         inputs: { runCommand: '{{ commands }}', timeoutSeconds: '{{ executionTimeout }}' },
       },
     ],

@@ -35,14 +35,14 @@ describe('bakery build --follow', () => {
     }
     expect(run.stdout).toContain('step 1/3 started: shell: install nginx');
     expect(run.stdout).toContain('step 2/3 started: shell: enable nginx');
-    expect(run.stdout).toContain('step 3/3 shell    Success (exit 0) 20 s');
+    expect(run.stdout).toContain('step 3/3 shell      Success (exit 0) 20 s');
     // Every line of output once, in order, although the checks return overlapping tails.
     const output = run.stdout.split('\n').filter((line) => line.startsWith('           | ')).map((line) => line.slice(13));
     expect(output).toEqual([
       'Reading package lists...', 'Building dependency tree...', 'Setting up nginx (1.24.0-2ubuntu7) ...',
       'Created symlink nginx.service', 'nginx: configuration file /etc/nginx/nginx.conf test is successful', 'hello from step 3',
     ]);
-    expect(run.stdout.indexOf('| Setting up nginx')).toBeLessThan(run.stdout.indexOf('step 1/3 shell    Success'));
+    expect(run.stdout.indexOf('| Setting up nginx')).toBeLessThan(run.stdout.indexOf('step 1/3 shell      Success'));
     expect(run.stdout).toContain('SUCCEEDED in 4 min 32 s: ami-0f1e2d3c4b5a69788 (nginx-20261125101500, us-east-1)');
     const manifest = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1));
     expect(manifest).toMatchObject({ status: 'SUCCEEDED', buildId: 'nginx-b1', recipe: 'nginx', leakedResources: [] });

@@ -23,6 +23,15 @@ const variants: Record<string, RecipeOptions> = {
     spotFallback: false,
     userData: '#!/bin/bash\ntouch /etc/x',
   },
+  'windows': {
+    source: SourceImage.windows('2025', { core: true }),
+    steps: [
+      ProvisionStep.powershell({ name: 'iis', commands: ['Install-WindowsFeature Web-Server'], environment: { A: 'b' }, workingDirectory: 'C:\\site', validExitCodes: [0, 3010] }),
+      ProvisionStep.reboot(),
+    ],
+    tests: [ProvisionStep.powershell({ commands: ['Get-Service W3SVC'], timeout: Duration.minutes(5) })],
+    windowsSysprep: false,
+  },
   'every option': {
     source: SourceImage.ubuntu('22.04'),
     steps: [
@@ -113,6 +122,39 @@ describe('recipe documents rendered by the CDK classes', () => {
     const checked = validateRecipeText(readFileSync(path, 'utf8'));
     expect(checked.problems).toEqual([]);
     expect(localSourceProblems(JSON.parse(readFileSync(path, 'utf8')), dirname(path))).toEqual([]);
+  });
+});
+
+describe('Windows recipes', () => {
+  test('SourceImage.windows() names AWS\'s public parameter, and powershell steps render under the document\'s names', () => {
+    const { bakery } = bakeryStack({}, () => undefined);
+    const { document } = bakery.addRecipe('Recipe', variants.windows);
+
+    expect(document.source).toEqual({ ssmParameter: '/aws/service/ami-windows-latest/Windows_Server-2025-English-Core-Base' });
+    expect(document.steps[0]).toEqual({
+      powershell: { name: 'iis', commands: ['Install-WindowsFeature Web-Server'], environment: { A: 'b' }, workingDirectory: 'C:\\site', validExitCodes: [0, 3010] },
+    });
+    expect(document.tests[0]).toEqual({ powershell: { commands: ['Get-Service W3SVC'], timeoutSeconds: 300 } });
+    expect(document.windows).toEqual({ sysprep: false });
+    expect(SourceImage.windows()._render()).toEqual({ ssmParameter: '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base' });
+  });
+
+  test.each([
+    ['a shell step on Windows', { source: SourceImage.windows(), steps: [ProvisionStep.shell({ commands: ['echo'] })] },
+      'Recipe "Recipe": steps[0].shell: the source image is Windows, and shell steps run on Linux; use a "powershell" step.'],
+    ['a powershell step on Ubuntu', { source: SourceImage.ubuntu(), steps: [ProvisionStep.powershell({ commands: ['Get-Date'] })] },
+      'steps[0].powershell: the source image is Linux, and powershell steps run on Windows; use a "shell" step'],
+    ['windowsSysprep on Amazon Linux', { source: SourceImage.amazonLinux2023(), steps: [ProvisionStep.reboot()], windowsSysprep: true },
+      'windows: applies to Windows source images, and this one is Linux'],
+    ['an arm64 instance for Windows', { source: SourceImage.windows(), steps: [ProvisionStep.reboot()], instanceTypes: ['t4g.medium'] },
+      'instance type t4g.medium is arm64'],
+  ])('%s is refused at synth time', (_name, options, message) => {
+    const { bakery } = bakeryStack({}, () => undefined);
+    expect(() => bakery.addRecipe('Recipe', options as RecipeOptions)).toThrow(message);
+  });
+
+  test('SourceImage.windows() refuses a version AWS does not publish', () => {
+    expect(() => SourceImage.windows('2012')).toThrow('SourceImage.windows: version "2012" is not one the bakery knows; use one of 2016, 2019, 2022, 2025');
   });
 });
 

@@ -26,7 +26,7 @@ describe('staging', () => {
     expect(stack.resolve(bakery.stagingBucket.bucketName)).toEqual({ Ref: bucketId });
   });
 
-  test('the staged-files document downloads the layout, then runs the step on Linux; its parameters only take staging URLs and folders', () => {
+  test('the staged-files document downloads the layout, then runs the step on Linux or Windows; its parameters only take staging URLs and folders', () => {
     const [document] = Object.values(template.findResources('AWS::SSM::Document')) as any[];
     const content = document.Properties.Content;
 
@@ -34,11 +34,16 @@ describe('staging', () => {
     expect(content.mainSteps.map((step: any) => [step.action, step.precondition])).toEqual([
       ['aws:downloadContent', undefined],
       ['aws:runShellScript', { StringEquals: ['platformType', 'Linux'] }],
+      ['aws:runPowerShellScript', { StringEquals: ['platformType', 'Windows'] }],
     ]);
     expect(content.parameters.sourceUrl.allowedPattern).toEqual({
       'Fn::Join': ['', ['^https://s3\\.eu-west-1\\.amazonaws\\.com/', { Ref: bucketId }, '/staging/[0-9a-f]{64}/$']],
     });
-    expect(content.parameters.downloadDirectory.allowedPattern).toBe('^/var/lib/cdk-ami-bakery/staging/[0-9a-f]{64}$');
+    const folder = new RegExp(content.parameters.downloadDirectory.allowedPattern);
+    expect([`/var/lib/cdk-ami-bakery/staging/${'a'.repeat(64)}`, `C:\\ProgramData\\cdk-ami-bakery\\staging\\${'a'.repeat(64)}`].map((path) => folder.test(path)))
+      .toEqual([true, true]);
+    expect(['/tmp/x', `C:\\Windows\\${'a'.repeat(64)}`, `/var/lib/cdk-ami-bakery/staging/${'a'.repeat(64)}/../x`].map((path) => folder.test(path)))
+      .toEqual([false, false, false]);
   });
 
   test('the runner learns the staging location and the document; the CLI finds the location on the state machine', () => {

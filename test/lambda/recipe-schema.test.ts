@@ -50,9 +50,9 @@ describe('validateRecipe', () => {
     expect(problemsOf(document)).toEqual([
       'steps[0].shell.commands: expected a non-empty array of strings',
       'steps[1]: a step has exactly one kind; this one has "shell" and "reboot"',
-      'steps[2]: expected one of "shell", "reboot", "document", "script", "file", "ansible"',
+      'steps[2]: expected one of "shell", "reboot", "document", "script", "file", "ansible", "powershell"',
       'steps[3].shel: unknown field; check its spelling against the recipe reference',
-      'steps[3]: expected one of "shell", "reboot", "document", "script", "file", "ansible"',
+      'steps[3]: expected one of "shell", "reboot", "document", "script", "file", "ansible", "powershell"',
     ]);
   });
 

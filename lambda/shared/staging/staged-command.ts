@@ -11,6 +11,7 @@ import { InvalidState } from '../errors';
 import type { ProvisioningStep } from '../step-schema';
 import { exportCommands, shellQuote } from '../step-script';
 import type { BuildContext } from '../types';
+import { windowsDownloadDirectory, windowsStagedCommands } from '../windows/staged-powershell';
 
 type ScriptStep = NonNullable<ProvisioningStep['script']>;
 type FileStep = NonNullable<ProvisioningStep['file']>;
@@ -22,13 +23,15 @@ export function stagedCommandParameters(build: BuildContext, at: StepAt<Provisio
   const kind = stagedKindOf(step);
   const source = kind && parseStagedSource(step[kind]!.source, config.stagingLocation());
   if (!source) throw new InvalidState(`run-step: ${stepPath(at)} has no source in the staging location; Prepare should have refused it`);
+  const sourceUrl = [s3HttpsUrl(source.location.bucket, layoutPrefix(source), build.region)];
+  const executionTimeout = [String(timeoutSeconds)];
+  if (build.platform === 'windows') {
+    return { sourceUrl, downloadDirectory: [windowsDownloadDirectory(source)], commands: windowsStagedCommands(step, source), executionTimeout };
+  }
   const directory = `${STAGING_DIRECTORY}/${source.hash}`;
-  return {
-    sourceUrl: [s3HttpsUrl(source.location.bucket, layoutPrefix(source), build.region)],
-    downloadDirectory: [directory],
-    commands: [...verify(source, directory), ...kindCommands(step, source, directory, build.scriptsWithShebang?.includes(stepPath(at)) ?? false)],
-    executionTimeout: [String(timeoutSeconds)],
-  };
+  const shebang = build.scriptsWithShebang?.includes(stepPath(at)) ?? false;
+  const commands = [...verify(source, directory), ...kindCommands(step, source, directory, shebang)];
+  return { sourceUrl, downloadDirectory: [directory], commands, executionTimeout };
 }
 
 /** Checks SHA256SUMS against the hash in the key, then every file against SHA256SUMS. */
