@@ -1,9 +1,9 @@
 /**
  * The fault matrix: every AWS operation the workflow uses × {throttled 3 times, throttled past the retry
  * budget, a hard error, never ready (where there is a wait)}, a stop at every state, and a Lambda crash
- * in every runner function, over four recipes (one copies its image to two regions and publishes an SSM
- * parameter; one runs a document and brings a script, a file and a playbook). Each scenario says how the
- * bake must end.
+ * in every runner function, over six recipes (one copies its image to two regions and publishes an SSM
+ * parameter; one runs a document and brings a script, a file and a playbook; one tests its image; one bakes
+ * Windows). Each scenario says how the bake must end.
  */
 import type { PhaseName } from '../../lambda/shared/types';
 
@@ -48,7 +48,9 @@ const DISTRIBUTED = 'ubuntu-distributed';
 const FILES = 'ubuntu-files';
 /** The recipe with `tests` and `onFailure` steps. */
 const TESTED = 'ubuntu-tested';
-const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter', FILES, TESTED];
+/** The Windows recipe: PowerShell, a restart, and EC2Launch's sysprep before the image. */
+const WINDOWS = 'windows-2022';
+const NOT_DISTRIBUTED = ['ubuntu-reboot', 'al2023-filter', FILES, TESTED, WINDOWS];
 
 /** The folder the files recipe's sources are relative to. */
 export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
@@ -57,7 +59,7 @@ export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
 export const OPERATIONS: Operation[] = [
   { name: 'GetParameter', failsIn: 'prepare', unusedBy: ['al2023-filter'] },
   // Prepare reads each staged layout's SHA256SUMS and a script's first bytes.
-  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED, TESTED] },
+  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED, TESTED, WINDOWS] },
   { name: 'DescribeImages', failsIn: 'prepare', neverReady: { fault: 'image:never-available', phase: 'create-image' } },
   { name: 'RunInstances', failsIn: 'launch' },
   { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },
@@ -162,6 +164,16 @@ export const MATRIX_RECIPES: Record<string, Record<string, unknown>> = {
     tests: [{ shell: { commands: ['test -f /etc/baked/ready', 'systemctl is-active nginx'] } }, { shell: { commands: ['curl -fsS localhost'] } }],
     onFailure: [{ shell: { commands: ['echo collecting logs'] } }],
   },
+  [WINDOWS]: {
+    schemaVersion: 1,
+    name: WINDOWS,
+    source: { ssmParameter: '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base' },
+    steps: [
+      { powershell: { commands: ['Install-WindowsFeature -Name Web-Server -IncludeManagementTools'] } },
+      { reboot: {} },
+      { powershell: { commands: ["Set-Content -Path 'C:\\inetpub\\wwwroot\\index.html' -Value 'baked'"] } },
+    ],
+  },
   [FILES]: {
     schemaVersion: 1,
     name: FILES,
@@ -181,6 +193,11 @@ const RECIPE_SCENARIOS: Record<string, RecipeLess[]> = {
     { name: 'every download fails', faults: ['download:fail'], expected: { status: 'FAILED', phase: 'provision' } },
     { name: 'the file step fails', faults: ['step:3:fail'], expected: { status: 'FAILED', phase: 'provision' } },
     { name: 'the document step hangs', faults: ['step:1:hang'], expected: { status: 'FAILED', phase: 'provision' } },
+  ],
+  [WINDOWS]: [
+    { name: 'the restart step fails', faults: ['step:2:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+    { name: 'sysprep fails', faults: ['step:4:fail'], expected: { status: 'FAILED', phase: 'provision' } },
+    { name: 'sysprep hangs', faults: ['step:4:hang'], expected: { status: 'FAILED', phase: 'provision' } },
   ],
   [TESTED]: [
     { name: 'the first test fails', faults: ['test:1:fail'], expected: { status: 'FAILED', phase: 'test' } },
