@@ -187,6 +187,31 @@ describe('prepare', () => {
     });
   });
 
+  test('a Windows source image makes a Windows build, whose shell steps are refused before anything is launched', async () => {
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, Platform: 'windows' }] });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
+
+    const windows = await handler({ input: { recipe: recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] }) }, executionName: BUILD_ID });
+    const refused = handler({ input: { recipe: recipe() }, executionName: BUILD_ID });
+
+    expect(windows.build?.platform).toBe('windows');
+    await expect(refused).rejects.toMatchObject({
+      name: 'InvalidRecipe',
+      message: expect.stringContaining('steps[0].shell: the source image is Windows, and shell steps run on Linux; use a "powershell" step'),
+    });
+  });
+
+  test.each([
+    ['a macOS image', { Architecture: 'arm64_mac' }, 'is a macOS image (arm64_mac), which runs only on dedicated hosts'],
+    ['a 32-bit image', { Architecture: 'i386' }, 'is a 32-bit image; bake from an x86_64 or arm64 image'],
+    ['an instance-store image', { RootDeviceType: 'instance-store' }, 'is instance-store backed; bake from an EBS-backed image'],
+  ])('%s throws UnsupportedSourceImage saying what to bake from', async (_what, image, message) => {
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, ...image } as Image] });
+
+    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID }))
+      .rejects.toMatchObject({ name: 'UnsupportedSourceImage', message: expect.stringContaining(message) });
+  });
+
   test('a name already used by an image of the account throws AmiNameInUse', async () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });

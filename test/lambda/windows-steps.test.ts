@@ -5,6 +5,7 @@
  */
 import { buildContext, recipe, setEnv } from './fixtures';
 import { defaultAgentOnlineSeconds, defaultInstanceTypes } from '../../lambda/shared/recipe-defaults';
+import { outputPlugin } from '../../lambda/shared/output-streams';
 import { stepCommand } from '../../lambda/shared/step-command';
 import type { ProvisioningStep } from '../../lambda/shared/step-schema';
 import { stepTimeoutSeconds } from '../../lambda/shared/step-script';
@@ -83,6 +84,18 @@ describe('Windows step commands', () => {
     const command = stepCommand(windowsBuild([step]), { list: 'steps', index: 0, step });
 
     expect(command.parameters.commands.slice(-2)).toEqual(expected);
+  });
+});
+
+describe('where a Windows step\'s output streams', () => {
+  test.each([
+    [{ powershell: { commands: ['Get-Date'] } }, 'aws-runPowerShellScript'],
+    [{ reboot: {} }, 'aws-runPowerShellScript'],
+    [{ file: { source: `s3://${BUCKET}/staging/${HASH}/a.conf`, destination: 'C:\\a.conf' } }, 'runStepWindows'],
+    [{ document: { name: 'AWS-RunPowerShellScript', parameters: { commands: ['Get-Date'] } } }, 'aws-runPowerShellScript'],
+    [{ document: { name: 'AWS-RunPatchBaseline', parameters: { Operation: ['Install'] } } }, undefined],
+  ])('%j streams as %s', (step, plugin) => {
+    expect(outputPlugin(step as ProvisioningStep, 'windows')).toBe(plugin);
   });
 });
 
