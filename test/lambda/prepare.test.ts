@@ -188,7 +188,7 @@ describe('prepare', () => {
   });
 
   test('a Windows source image makes a Windows build, whose shell steps are refused before anything is launched', async () => {
-    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, Platform: 'windows' }] });
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, Platform: 'windows' as Image['Platform'] }] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
 
     const windows = await handler({ input: { recipe: recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] }) }, executionName: BUILD_ID });

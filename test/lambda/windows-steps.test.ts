@@ -4,8 +4,8 @@
  * provisioning step generalises with EC2Launch, and Windows defaults apply.
  */
 import { buildContext, recipe, setEnv } from './fixtures';
-import { defaultAgentOnlineSeconds, defaultInstanceTypes } from '../../lambda/shared/recipe-defaults';
 import { outputPlugin } from '../../lambda/shared/output-streams';
+import { defaultAgentOnlineSeconds, defaultInstanceTypes } from '../../lambda/shared/recipe-defaults';
 import { stepCommand } from '../../lambda/shared/step-command';
 import type { ProvisioningStep } from '../../lambda/shared/step-schema';
 import { stepTimeoutSeconds } from '../../lambda/shared/step-script';
