@@ -64,6 +64,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sfn',
     // `bakery logs`: the provisioning commands' full output from the bakery's command-output log group.
     '@aws-sdk/client-cloudwatch-logs',
+    // `bakery convert`: Packer's HCL2 templates parsed by a real HCL grammar, with every block and attribute in
+    // order and with its line (the JSON converters group blocks by type and drop lines). WebAssembly, so no native
+    // build; the two .wasm files are copied beside bin/bakery.js.
+    'web-tree-sitter@0.25.10',
+    '@tree-sitter-grammars/tree-sitter-hcl@1.2.0',
   ],
 
   // Every test mirrors a source folder; handlers and the simulator are tested from source.

@@ -2,9 +2,11 @@
 // Bundles the `bakery` CLI (cli/bakery.ts) with esbuild into bin/bakery.js, the package's `bin`.
 // Everything it uses is inside the bundle (commander, picocolors, the AWS SDK clients, the recipe schema,
 // the simulator), so the published package needs no dependency beyond its peers: aws-cdk-lib and
-// constructs stay external, as does esbuild. `--outfile FILE` writes the bundle elsewhere.
+// constructs stay external, as does esbuild; tree-sitter's WebAssembly files go beside it. `--outfile FILE` writes
+// the bundle elsewhere.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +29,10 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(outfile, 0o755);
+
+// `bakery convert` parses HCL with tree-sitter, whose runtime and HCL grammar are WebAssembly files the bundle
+// cannot hold: they go beside it, where cli/convert/hcl/grammar.ts looks first.
+const require = createRequire(import.meta.url);
+for (const wasm of ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm']) {
+  copyFileSync(require.resolve(wasm), join(dirname(outfile), wasm.split('/').pop()));
+}
