@@ -6,7 +6,7 @@
 
 const OPEN = '\uE000';
 const CLOSE = '\uE001';
-const MARKER = /\uE000([A-Za-z.]+)\uE001/g;
+const MARKER = /\uE000([A-Za-z0-9._-]+)\uE001/g;
 
 /** The marker of a bake-time value, such as `timestamp` or `build.SourceAMI`. */
 export function bakeTimeMarker(name: string): string {
@@ -25,5 +25,5 @@ export function renderBakeTime(text: string, render: (name: string) => string): 
 
 /** Applies `change` to the text between markers, leaving the markers as they are (`upper(timestamp())`). */
 export function outsideMarkers(text: string, change: (part: string) => string): string {
-  return text.split(/(\uE000[A-Za-z.]+\uE001)/).map((part) => (part.startsWith(OPEN) ? part : change(part))).join('');
+  return text.split(/(\uE000[A-Za-z0-9._-]+\uE001)/).map((part) => (part.startsWith(OPEN) ? part : change(part))).join('');
 }
