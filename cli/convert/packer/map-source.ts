@@ -1,0 +1,95 @@
+/**
+ * An `amazon-ebs` source as recipe fields: its attributes through the table of `amazon-ebs.ts`, its nested blocks
+ * (`source_ami_filter`, the root of `launch_block_device_mappings`, `dynamic` ones expanded), `user_data_file` read
+ * in, and a source image from `data "amazon-ami"` or `data "amazon-parameterstore"` as a filter or a parameter that
+ * the bakery resolves at every bake.
+ */
+import { AMAZON_EBS_ATTRIBUTES, isConnectionSetting } from './amazon-ebs';
+import { BlockValue, nestedBlocks } from './block-values';
+import type { PackerTemplate } from './load-template';
+import { carry, FieldContext, RecipeDraft, recipeText } from './recipe-fields';
+import { readText } from './template-files';
+import { bakeTimeNames } from '../hcl/bake-time';
+import { evaluate } from '../hcl/evaluate';
+import { Block, ConvertError, Value } from '../hcl/syntax';
+import type { Report } from '../report';
+
+/** Root devices of the images Packer templates build from (`/dev/sda1` for Ubuntu and Windows, `/dev/xvda` for Amazon Linux). */
+const ROOT_DEVICES = ['/dev/sda1', '/dev/xvda'];
+
+export function mapSource(block: Block, template: PackerTemplate, report: Report): RecipeDraft {
+  const recipe: RecipeDraft = {};
+  const name = `source.${block.labels.join('.')}`;
+  const context = (place: FieldContext['place'], attribute: string): FieldContext => ({ place, attribute: `${name}.${attribute}`, recipe, report });
+  for (const attribute of block.body.attributes) {
+    const at = context(attribute, attribute.name);
+    if (isConnectionSetting(attribute.name)) {
+      report.notNeeded(attribute, at.attribute);
+      continue;
+    }
+    const value = evaluate(attribute.expression, template.scope);
+    if (attribute.name === 'source_ami' && typeof value === 'string' && bakeTimeNames(value).some((marker) => marker.startsWith('data.'))) {
+      sourceFromData(value, template, at);
+    } else if (attribute.name === 'user_data_file') {
+      carry(at, 'instance.userData', readText(String(value)), `read from ${String(value)}`);
+    } else {
+      const mapper = AMAZON_EBS_ATTRIBUTES[attribute.name];
+      if (mapper) mapper(value, at);
+      else report.notCarried(attribute, at.attribute, 'the recipe has no equivalent');
+    }
+  }
+  for (const [type, values] of nestedBlocks(block.body, template.scope)) {
+    values.forEach((nested, index) => mapNestedBlock(type, nested, context(nested.place, values.length > 1 ? `${type}[${index}]` : type)));
+  }
+  return recipe;
+}
+
+function mapNestedBlock(type: string, block: BlockValue, context: FieldContext): void {
+  const { values } = block;
+  if (type === 'source_ami_filter') {
+    const filters = (values.filters ?? {}) as { [name: string]: Value };
+    const filter = { owners: values.owners, name: filters.name, ...(filters.architecture ? { architecture: filters.architecture } : {}) };
+    const others = Object.keys(filters).filter((key) => !['name', 'architecture', 'virtualization-type', 'root-device-type'].includes(key));
+    const note = others.length > 0 ? `the filters ${others.join(', ')} are not kept: a recipe filters by owners, name and architecture` : undefined;
+    carry(context, 'source.filter', filter, values.most_recent === false ? 'the newest matching image is used (most_recent = false is not kept)' : note);
+  } else if (type === 'launch_block_device_mappings' && ROOT_DEVICES.includes(String(values.device_name))) {
+    carry(context, 'instance.rootVolume', rootVolume(values));
+  } else if (type === 'metadata_options') {
+    context.report.notNeeded(context.place, context.attribute, 'the bakery always launches with IMDSv2 required');
+  } else if (isConnectionSetting(type) || type === 'assume_role') {
+    context.report.notNeeded(context.place, context.attribute, type === 'assume_role' ? 'the bakery\'s runner role makes every AWS call' : undefined);
+  } else {
+    context.report.notCarried(context.place, context.attribute, type === 'launch_block_device_mappings'
+      ? 'only the root volume is set by a recipe (instance.rootVolume); other volumes come from the source image'
+      : 'the recipe has no equivalent');
+  }
+}
+
+function rootVolume(values: { [name: string]: Value }): Record<string, unknown> {
+  const volume: Record<string, unknown> = {};
+  if (values.volume_size !== undefined) volume.sizeGiB = Number(values.volume_size);
+  if (values.volume_type !== undefined) volume.type = values.volume_type;
+  if (values.iops !== undefined) volume.iops = Number(values.iops);
+  if (values.throughput !== undefined) volume.throughputMiBps = Number(values.throughput);
+  return volume;
+}
+
+/** `source_ami = data.amazon-ami.x.id` becomes `source.filter`; `data.amazon-parameterstore.x.value` becomes `source.ssmParameter`. */
+function sourceFromData(value: string, template: PackerTemplate, context: FieldContext): void {
+  const [, type, name] = bakeTimeNames(value).find((marker) => marker.startsWith('data.'))!.split('.');
+  const data = template.blocks.find((block) => block.type === 'data' && block.labels[0] === type && block.labels[1] === name);
+  if (!data) throw new ConvertError(context.place, `data "${type}" "${name}" is not declared`);
+  const values = Object.fromEntries(data.body.attributes.map((attribute) => [attribute.name, evaluate(attribute.expression, template.scope)]));
+  if (type === 'amazon-parameterstore') {
+    const parameter = recipeText(values.name ?? null, context);
+    if (parameter !== undefined) carry(context, 'source.ssmParameter', parameter, `from data "amazon-parameterstore" "${name}", read at every bake`);
+    return;
+  }
+  if (type !== 'amazon-ami') {
+    context.report.notCarried(context.place, context.attribute, `data "${type}" has no recipe equivalent; set source.amiId, source.ssmParameter or source.filter`);
+    return;
+  }
+  const filters = (values.filters ?? {}) as { [key: string]: Value };
+  const filter = { owners: values.owners, name: filters.name, ...(filters.architecture ? { architecture: filters.architecture } : {}) };
+  carry(context, 'source.filter', filter, `from data "amazon-ami" "${name}", resolved at every bake (the newest image wins)`);
+}

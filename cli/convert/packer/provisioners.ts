@@ -1,0 +1,149 @@
+/**
+ * Packer provisioners as recipe steps: `shell` and `powershell` (inline commands, or one `script` step per script
+ * file), `file` uploads, `ansible-local` and `ansible` (played on the instance itself), `windows-restart` and a
+ * `shell` reboot with `expect_disconnect` as `reboot` steps. A provisioner the recipe cannot express is reported.
+ * Script and file sources are absolute paths here; the converter copies them beside the recipe.
+ */
+import { dirname, resolve } from 'node:path';
+import { attributeValues } from './block-values';
+import type { PackerTemplate } from './load-template';
+import type { Block, Value } from '../hcl/syntax';
+import type { Report } from '../report';
+
+export type Step = Record<string, Record<string, unknown>>;
+
+interface ProvisionerContext {
+  readonly block: Block;
+  readonly values: { [name: string]: Value };
+  readonly attribute: string;
+  readonly report: Report;
+}
+
+const REBOOT_COMMAND = /^\s*(sudo\s+)?(reboot|shutdown\s+-r\b|systemctl\s+reboot)/;
+
+/** The steps one provisioner block becomes (none when it is not carried). */
+export function provisionerSteps(block: Block, index: number, template: PackerTemplate, report: Report): Step[] {
+  const type = block.labels[0];
+  const context: ProvisionerContext = { block, values: attributeValues(block.body, template.scope), attribute: `build.provisioner[${index}] (${type})`, report };
+  const mapper = PROVISIONERS[type];
+  if (!mapper) {
+    report.notCarried(block, context.attribute, `the recipe has no step for Packer's ${type} provisioner`);
+    return [];
+  }
+  return mapper(context);
+}
+
+const PROVISIONERS: Record<string, (context: ProvisionerContext) => Step[]> = {
+  'shell': (context) => commandSteps(context, 'shell'),
+  'powershell': (context) => commandSteps(context, 'powershell'),
+  'file': fileSteps,
+  'ansible-local': (context) => ansibleSteps(context, 'playbook_dir'),
+  'ansible': (context) => ansibleSteps(context, undefined),
+  'windows-restart': (context) => {
+    context.report.carried(context.block, context.attribute, 'steps[].reboot');
+    return [{ reboot: {} }];
+  },
+  'breakpoint': (context) => {
+    context.report.notCarried(context.block, context.attribute, 'a breakpoint pauses Packer for a person; a bake does not pause');
+    return [];
+  },
+};
+
+const strings = (value: Value | undefined): string[] => {
+  if (Array.isArray(value)) return value.map(String);
+  return value === undefined || value === null ? [] : [String(value)];
+};
+
+/** `environment_vars = ["K=v"]` as an environment object. */
+function environment(values: ProvisionerContext['values']): Record<string, string> | undefined {
+  const pairs = strings(values.environment_vars).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+  const vars = values.env && typeof values.env === 'object' && !Array.isArray(values.env) ? Object.entries(values.env).map(([k, v]) => [k, String(v)]) : [];
+  const all = [...pairs, ...vars];
+  return all.length > 0 ? Object.fromEntries(all) : undefined;
+}
+
+/** Fields every carried step keeps: `valid_exit_codes` and `timeout`. */
+function runFields(values: ProvisionerContext['values']): Record<string, unknown> {
+  const seconds = typeof values.timeout === 'string' ? durationSeconds(values.timeout) : undefined;
+  return {
+    ...(values.valid_exit_codes !== undefined ? { validExitCodes: strings(values.valid_exit_codes).map(Number) } : {}),
+    ...(seconds ? { timeoutSeconds: seconds } : {}),
+  };
+}
+
+/** `5m`, `1h30m`, `90s`. */
+function durationSeconds(text: string): number | undefined {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)];
+  return parts.length > 0 ? Math.round(parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * units[unit], 0)) : undefined;
+}
+
+function commandSteps(context: ProvisionerContext, kind: 'shell' | 'powershell'): Step[] {
+  const { values, block, report, attribute } = context;
+  const notes = [
+    ...(typeof values.execute_command === 'string' && /sudo/.test(values.execute_command) ? ['sudo in execute_command is dropped: SSM runs commands as root'] : []),
+    ...(values.elevated_user !== undefined ? ['elevated_user is dropped: SSM runs commands as SYSTEM'] : []),
+  ];
+  const inline = strings(values.inline);
+  if (inline.length > 0) {
+    if (kind === 'shell' && values.expect_disconnect === true && inline.some((command) => REBOOT_COMMAND.test(command))) {
+      report.carried(block, attribute, 'steps[].reboot', 'a reboot that expects the disconnect is the bakery\'s reboot step');
+      return [{ reboot: {} }];
+    }
+    report.carried(block, attribute, `steps[].${kind}`, notes.join('; ') || undefined);
+    return [{ [kind]: { commands: inline, ...withEnvironment(values), ...runFields(values) } }];
+  }
+  const scripts = [...strings(values.script), ...strings(values.scripts)];
+  if (scripts.length === 0) {
+    report.notCarried(block, attribute, `a ${kind} provisioner needs inline, script or scripts`);
+    return [];
+  }
+  report.carried(block, attribute, 'steps[].script', [`${scripts.length} script file(s)`, ...notes].join('; '));
+  return scripts.map((script) => ({ script: { source: resolve(script), ...withEnvironment(values), ...runFields(values) } }));
+}
+
+function withEnvironment(values: ProvisionerContext['values']): Record<string, unknown> {
+  const env = environment(values);
+  return env ? { environment: env } : {};
+}
+
+function fileSteps(context: ProvisionerContext): Step[] {
+  const { values, block, report, attribute } = context;
+  if (values.direction === 'download') {
+    report.notCarried(block, attribute, 'downloads from the instance are not carried; copy files out with an onFailure step or to S3 in a step');
+    return [];
+  }
+  const sources = values.sources !== undefined ? strings(values.sources) : strings(values.source);
+  if (values.content !== undefined) {
+    report.notCarried(block, attribute, 'content = ... is not carried; put the text in a file beside the recipe and upload it');
+    return [];
+  }
+  report.carried(block, attribute, 'steps[].file');
+  return sources.map((source) => ({ file: { source: resolve(source) + (/[\\/]$/.test(source) ? '/' : ''), destination: String(values.destination ?? '') } }));
+}
+
+function ansibleSteps(context: ProvisionerContext, folderField: string | undefined): Step[] {
+  const { values, block, report, attribute } = context;
+  const playbook = String(values.playbook_file ?? '');
+  if (!playbook) {
+    report.notCarried(block, attribute, 'an ansible provisioner needs playbook_file');
+    return [];
+  }
+  const folder = folderField && typeof values[folderField] === 'string' ? resolve(String(values[folderField])) : dirname(resolve(playbook));
+  const playbookInFolder = resolve(playbook).startsWith(`${folder}/`) ? resolve(playbook).slice(folder.length + 1) : playbook.split('/').pop()!;
+  const note = block.labels[0] === 'ansible' ? 'now played on the instance itself (ansible-local), not over SSH' : undefined;
+  report.carried(block, attribute, 'steps[].ansible', note);
+  return [{ ansible: { source: `${folder}/`, playbook: playbookInFolder, ...extraVars(values), ...runFields(values) } }];
+}
+
+/** `extra_arguments = ["--extra-vars", "env=prod"]` (also `-e`): the variables the playbook gets. */
+function extraVars(values: ProvisionerContext['values']): Record<string, unknown> {
+  const args = strings(values.extra_arguments);
+  const vars: Record<string, string> = {};
+  args.forEach((arg, index) => {
+    if ((arg === '--extra-vars' || arg === '-e') && args[index + 1]) {
+      for (const pair of args[index + 1].split(/\s+/)) if (pair.includes('=')) vars[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+    }
+  });
+  return Object.keys(vars).length > 0 ? { extraVars: vars } : {};
+}
