@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { recipeSchema } from './recipe-schema';
 import type { RecipeDocument } from './recipe-schema';
-import { platformNamedBy, platformProblems } from '../../src/recipe/platform-rules';
+import { namedPlatformProblems } from '../../src/recipe/platform-rules';
 
 /** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;
@@ -22,8 +22,7 @@ export function validateRecipe(document: unknown): RecipeValidation {
   const result = recipeSchema.safeParse(document, { reportInput: true });
   if (!result.success) return { valid: false, problems: result.error.issues.flatMap(describeIssue) };
   // When the source names its platform (AWS's public Windows or Linux parameters), steps that do not fit are refused here already.
-  const platform = platformNamedBy(result.data.source);
-  const problems = platform ? platformProblems(result.data, platform) : [];
+  const problems = namedPlatformProblems(result.data);
   return problems.length > 0 ? { valid: false, problems } : { valid: true, recipe: result.data, problems: [] };
 }
 

@@ -120,7 +120,7 @@ function planInvocation(
   faults: CommandFaults,
   downloads: DownloadedFiles,
 ): InvocationRecord {
-  const script = command.scripts[instance.platform];
+  const script = command.scriptFor(instance.platform);
   const base = {
     commandId,
     instanceId: instance.id,
@@ -161,7 +161,7 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const commandId = ctx.ids.uuid();
   for (const instance of command.instances) {
     const testRule = launchedFromBakedImage(ctx, instance) ? ctx.faults.testFailure(commandsSentTo(ctx, instance) + 1) : undefined;
-    const downloads = fetchDownloads(command.scripts[instance.platform], s3, instance.platform);
+    const downloads = fetchDownloads(command.scriptFor(instance.platform), s3, instance.platform);
     const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, downloads);
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }

@@ -14,7 +14,7 @@ export interface CheckedCommand {
    * What the document runs on each platform: the plugin whose status and output GetCommandInvocation reports, the
    * script, what it downloads before the script runs, and its run time limit; undefined where it has no step.
    */
-  readonly scripts: RunnableDocument['scripts'];
+  readonly scriptFor: RunnableDocument['scriptFor'];
   readonly parameters: Record<string, string[]>;
   readonly deliveryTimeoutSeconds: number;
   readonly comment?: string;
@@ -51,7 +51,7 @@ export function checkSendCommand(ctx: OperationContext, input: SendCommandReques
   return {
     documentName: document.documentName,
     instances: checkInstances(ctx, input.InstanceIds),
-    scripts: document.scripts,
+    scriptFor: document.scriptFor,
     parameters,
     deliveryTimeoutSeconds: delivery,
     comment: input.Comment,

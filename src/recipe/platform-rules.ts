@@ -58,6 +58,12 @@ export function platformProblems(recipe: PlatformRecipe, platform: Platform): st
   return [...steps, ...windowsField];
 }
 
+/** The problems that show already when the source names its platform; none when only the image will say. */
+export function namedPlatformProblems(recipe: PlatformRecipe): string[] {
+  const platform = platformNamedBy(recipe.source);
+  return platform ? platformProblems(recipe, platform) : [];
+}
+
 function linuxStepProblems(step: PlatformStep): string[] {
   if (step.powershell) return ['powershell: the source image is Linux, and powershell steps run on Windows; use a "shell" step'];
   if (step.script && /\.ps1$/i.test(step.script.source)) {

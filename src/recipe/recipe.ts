@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
 import { DistributionFields, distributionProblems } from './distribution-rules';
 import { architectureMismatch } from './instance-architecture';
-import { platformNamedBy, platformProblems } from './platform-rules';
+import { namedPlatformProblems } from './platform-rules';
 import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
@@ -328,9 +328,7 @@ function refuseDistributionProblems(recipeName: string, document: DistributionFi
 
 /** Steps that do not fit the platform the source names (SourceImage.windows(), SourceImage.ubuntu(), ...), at synth time. */
 function refusePlatformProblems(recipeName: string, document: Record<string, unknown>): void {
-  const recipe = document as unknown as Parameters<typeof platformProblems>[0];
-  const platform = platformNamedBy(recipe.source);
-  const problems = platform ? platformProblems(recipe, platform) : [];
+  const problems = namedPlatformProblems(document as unknown as Parameters<typeof namedPlatformProblems>[0]);
   if (problems.length > 0) throw new Error(`Recipe "${recipeName}": ${problems.join('; ')}.`);
 }
 

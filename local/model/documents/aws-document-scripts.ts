@@ -24,7 +24,8 @@ export interface DocumentScript {
 
 type ScriptBuilder = (parameters: Parameters, s3: S3Reader) => DocumentScript;
 
-const first = (parameters: Parameters, name: string, fallback = ''): string => parameters[name]?.[0] ?? fallback;
+/** A parameter's first value. */
+export const first = (parameters: Parameters, name: string, fallback = ''): string => parameters[name]?.[0] ?? fallback;
 const quoted = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
 const echo = (...lines: string[]): string[] => lines.map((line) => `echo ${quoted(line)}`);
 const fail = (message: string, code = 1): string[] => [`echo ${quoted(message)} >&2`, `exit ${code}`];
@@ -71,7 +72,7 @@ function configurePackage(parameters: Parameters): DocumentScript {
 }
 
 /** The S3 object a `SourceInfo` `{"path": "https://..."}` names, or the reason it cannot be downloaded. */
-function downloadProblem(parameters: Parameters, s3: S3Reader): string | undefined {
+export function downloadProblem(parameters: Parameters, s3: S3Reader): string | undefined {
   if (first(parameters, 'SourceType') !== 'S3') return undefined;
   let path = '';
   try {

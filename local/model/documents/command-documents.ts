@@ -25,8 +25,8 @@ export interface PlatformScript extends DocumentScript {
 
 export interface RunnableDocument {
   readonly documentName: string;
-  /** What it runs on each platform; undefined where it has no step for the platform (the invocation fails with InvalidPlatform). */
-  readonly scripts: Readonly<Record<InstancePlatform, PlatformScript | undefined>>;
+  /** What it runs on a platform, built when first asked; undefined where it has no step for the platform (the invocation fails with InvalidPlatform). */
+  scriptFor(platform: InstancePlatform): PlatformScript | undefined;
 }
 
 export function runnableDocument(ctx: OperationContext, name: string, parameters: Parameters, s3: S3Reader): RunnableDocument {
@@ -36,15 +36,25 @@ export function runnableDocument(ctx: OperationContext, name: string, parameters
     const timeout = known.timeoutParameter;
     const given = timeout ? parameters[timeout.name]?.[0] ?? known.parameters[timeout.name]?.default : undefined;
     const executionTimeoutSeconds = Number(given ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS) || DEFAULT_EXECUTION_TIMEOUT_SECONDS;
-    const script = (builder: typeof AWS_DOCUMENT_SCRIPTS[string] | undefined) => builder && { ...builder(parameters, s3), executionTimeoutSeconds };
-    return { documentName: name, scripts: { linux: script(AWS_DOCUMENT_SCRIPTS[name]), windows: script(WINDOWS_DOCUMENT_SCRIPTS[name]) } };
+    const builders = { linux: AWS_DOCUMENT_SCRIPTS[name], windows: WINDOWS_DOCUMENT_SCRIPTS[name] };
+    const build = (platform: InstancePlatform) => builders[platform] && { ...builders[platform](parameters, s3), executionTimeoutSeconds };
+    return { documentName: name, scriptFor: once(build) };
   }
   const record = ctx.region.documents.get(documentName(name, ctx.accountId));
   if (!record || record.documentType !== 'Command') throw ssmError('InvalidDocument', `Document with name ${name} does not exist.`);
   checkParameters(record.content.parameters ?? {}, parameters);
   return {
     documentName: record.name,
-    scripts: { linux: ownDocumentScript(record, parameters, s3, 'linux'), windows: ownDocumentScript(record, parameters, s3, 'windows') },
+    scriptFor: once((platform) => ownDocumentScript(record, parameters, s3, platform)),
+  };
+}
+
+/** A platform's script is built once, for the first instance of that platform. */
+function once(build: (platform: InstancePlatform) => PlatformScript | undefined): RunnableDocument['scriptFor'] {
+  const built = new Map<InstancePlatform, PlatformScript | undefined>();
+  return (platform) => {
+    if (!built.has(platform)) built.set(platform, build(platform));
+    return built.get(platform);
   };
 }
 

@@ -3,12 +3,11 @@
  * simulated PowerShell: plausible output and durations, downloads that fail when the object is missing, and
  * AWS-RunPatchBaseline's restart after an install (exit 3010 once, as the document's reboot does).
  */
-import type { DocumentScript, Parameters } from './aws-document-scripts';
+import { DocumentScript, downloadProblem, first, Parameters } from './aws-document-scripts';
 import type { S3Reader } from './s3-reader';
 
 type WindowsScriptBuilder = (parameters: Parameters, s3: S3Reader) => DocumentScript;
 
-const first = (parameters: Parameters, name: string, fallback = ''): string => parameters[name]?.[0] ?? fallback;
 const quoted = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const say = (...lines: string[]): string[] => lines.map((line) => `Write-Output ${quoted(line)}`);
 const sleep = (seconds: number): string => `Start-Sleep -Seconds ${seconds}`;
@@ -64,16 +63,6 @@ function installApplication(parameters: Parameters): DocumentScript {
   const source = first(parameters, 'source');
   return powershell('installApplication', [...say(`Downloading ${source}`, `Running msiexec.exe /i ${source} ${first(parameters, 'parameters')}`), sleep(45),
     ...say('Installation completed successfully.')]);
-}
-
-/** The S3 object a `SourceInfo` `{"path": "https://..."}` names, or the reason it cannot be downloaded. */
-function downloadProblem(parameters: Parameters, s3: S3Reader): string | undefined {
-  if (first(parameters, 'SourceType') !== 'S3') return undefined;
-  try {
-    return s3.objectProblem(String((JSON.parse(first(parameters, 'SourceInfo', '{}')) as { path?: unknown }).path ?? ''));
-  } catch {
-    return 'SourceInfo is not valid JSON';
-  }
 }
 
 /** The simulated behaviour of each catalog document that runs on Windows, by name. */

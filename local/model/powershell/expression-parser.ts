@@ -38,7 +38,7 @@ export abstract class ExpressionParser extends Tokenizer {
     const args: Argument[] = [];
     const redirections: Redirection[] = [];
     for (let end = this.pos; ; end = this.pos) {
-      this.skip();
+      this.skipBlanks();
       if (STATEMENT_END.includes(this.ch) || this.ch === '|') {
         this.pos = end;
         return { kind: 'command', name, args, redirections };
@@ -47,7 +47,7 @@ export abstract class ExpressionParser extends Tokenizer {
       const parameter = this.match(/-([A-Za-z_?][\w-]*)(:?)/y);
       if (redirect) {
         this.pos += redirect[0].length;
-        this.skip();
+        this.skipBlanks();
         const stream = STREAMS[redirect[1] ?? '1'] ?? 'error';
         if (!redirect[3]) redirections.push({ stream, append: redirect[2] === '>>', target: this.argument() });
       } else if (parameter) {
@@ -95,13 +95,13 @@ export abstract class ExpressionParser extends Tokenizer {
     const items = [this.argument()];
     for (;;) {
       const save = this.pos;
-      this.skip();
+      this.skipBlanks();
       if (this.ch !== ',') {
         this.pos = save;
         return items.length === 1 ? items[0] : { kind: 'array', items };
       }
       this.pos++;
-      this.skip(true);
+      this.skipBlanks(true);
       items.push(this.argument());
     }
   }
@@ -116,7 +116,7 @@ export abstract class ExpressionParser extends Tokenizer {
     let left = operand();
     for (;;) {
       const save = this.pos;
-      this.skip();
+      this.skipBlanks();
       const word = this.match(/-([A-Za-z]+)(?![\w-])/y)?.[1].toLowerCase() ?? '';
       const name = names.includes(word) ? word : /^[ci]/.test(word) && names.includes(word.slice(1)) ? word.slice(1) : undefined;
       if (OTHER_OPERATORS.includes(word)) throw new UnsupportedSyntax(`-${word}`);
@@ -125,7 +125,7 @@ export abstract class ExpressionParser extends Tokenizer {
         return left;
       }
       this.pos += word.length + 1;
-      this.skip(true);
+      this.skipBlanks(true);
       left = { kind: 'binary', op: name, caseSensitive: word.startsWith('c') && name !== word, left, right: operand() };
     }
   }
@@ -135,13 +135,13 @@ export abstract class ExpressionParser extends Tokenizer {
     let left = operand();
     for (;;) {
       const save = this.pos;
-      this.skip();
+      this.skipBlanks();
       if (!ops.includes(this.ch) || /[=A-Za-z]/.test(this.at(1))) {
         this.pos = save;
         return left;
       }
       const op = this.src[this.pos++];
-      this.skip(true);
+      this.skipBlanks(true);
       left = { kind: 'binary', op, caseSensitive: false, left, right: operand() };
     }
   }
@@ -156,7 +156,7 @@ export abstract class ExpressionParser extends Tokenizer {
 
   /** `!x`, `-not x`, `-$x`. */
   private unary(): Expr {
-    this.skip();
+    this.skipBlanks();
     const not = this.match(/(!|-not(?![\w-]))/iy);
     if (not) {
       this.pos += not[0].length;
@@ -174,13 +174,13 @@ export abstract class ExpressionParser extends Tokenizer {
     const items = [this.postfix(this.primary())];
     for (;;) {
       const save = this.pos;
-      this.skip();
+      this.skipBlanks();
       if (!this.commas || this.ch !== ',') {
         this.pos = save;
         return items.length === 1 ? items[0] : { kind: 'array', items };
       }
       this.pos++;
-      this.skip(true);
+      this.skipBlanks(true);
       items.push(this.postfix(this.primary()));
     }
   }
@@ -194,9 +194,9 @@ export abstract class ExpressionParser extends Tokenizer {
         target = { kind: 'member', target, name: member[1], args: this.ch === '(' ? this.methodArguments() : undefined };
       } else if (this.ch === '[') {
         this.pos++;
-        this.skip(true);
+        this.skipBlanks(true);
         target = { kind: 'index', target, index: this.expression() };
-        this.skip(true);
+        this.skipBlanks(true);
         this.expect(']', 'Array index expression is missing or not valid.');
       } else if (this.ch === ':' && this.at(1) === ':') {
         throw new UnsupportedSyntax('static member');
@@ -212,9 +212,9 @@ export abstract class ExpressionParser extends Tokenizer {
     const commas = this.commas;
     this.commas = false;
     this.pos++;
-    for (this.skip(true); this.ch !== ')'; this.skip(true)) {
+    for (this.skipBlanks(true); this.ch !== ')'; this.skipBlanks(true)) {
       args.push(this.expression());
-      this.skip(true);
+      this.skipBlanks(true);
       if (this.ch === ',') this.pos++;
       else if (this.ch !== ')') throw this.error("Missing ')' in method call.");
     }
@@ -225,7 +225,7 @@ export abstract class ExpressionParser extends Tokenizer {
 
   /** A number, string, here-string, `( )`/`$( )`/`@( )`, script block or variable. */
   private primary(): Expr {
-    this.skip();
+    this.skipBlanks();
     const ch = this.ch;
     const number = this.match(/-?(0x[0-9a-f]+|\d+(?:\.\d+)?)(kb|mb|gb|tb)?(?!\w)/iy);
     const here = this.match(/@(['"])[ \t]*\r?\n([\s\S]*?)\r?\n\1@/y);

@@ -23,7 +23,7 @@ class Parser extends ExpressionParser {
   statements(closer = ''): Statement[] {
     const out: Statement[] = [];
     for (;;) {
-      this.skip(true);
+      this.skipBlanks(true);
       if (this.ch === ';') {
         this.pos++;
         continue;
@@ -32,7 +32,7 @@ class Parser extends ExpressionParser {
       if (this.ch === '') throw this.error(`Missing closing '${closer}' in statement block or type definition.`);
       if (this.ch === '}' || this.ch === ')') throw this.error(`Unexpected token '${this.ch}' in expression or statement.`);
       out.push(this.statement());
-      this.skip();
+      this.skipBlanks();
       if (this.ch === '=') throw new UnsupportedSyntax('assignment to a member, an index or several variables');
       if (!STATEMENT_END.includes(this.ch)) throw this.unexpected();
     }
@@ -50,7 +50,7 @@ class Parser extends ExpressionParser {
     if (keyword === 'throw' || keyword === 'exit' || keyword === 'return') {
       this.pos += keyword.length;
       const end = this.pos;
-      this.skip();
+      this.skipBlanks();
       const value = STATEMENT_END.includes(this.ch) ? undefined : this.pipeline();
       if (!value) this.pos = end;
       return { kind: keyword, value, ...this.located(start) };
@@ -68,7 +68,7 @@ class Parser extends ExpressionParser {
     const variable = this.match(VARIABLE);
     if (!variable) return undefined;
     this.pos += variable[0].length;
-    this.skip();
+    this.skipBlanks();
     const op = this.match(/[-+*/%]?=(?!=)|\+\+|--(?![A-Za-z])/y)?.[0];
     if (!op) {
       this.pos = start;
@@ -76,7 +76,7 @@ class Parser extends ExpressionParser {
     }
     if (op !== '=' && op !== '+=') throw new UnsupportedSyntax(op);
     this.pos += op.length;
-    this.skip(true);
+    this.skipBlanks(true);
     return { kind: 'assign', name: variableName(variable), append: op === '+=', value: this.pipeline(), ...this.located(start) };
   }
 
@@ -86,16 +86,16 @@ class Parser extends ExpressionParser {
     while (keyword === 'if' || keyword === 'elseif') {
       const branchStart = this.pos;
       this.pos += keyword.length;
-      this.skip();
+      this.skipBlanks();
       this.expect('(', `Missing '(' after '${keyword}' in if statement.`);
-      this.skip(true);
+      this.skipBlanks(true);
       const cond = this.pipeline();
-      this.skip(true);
+      this.skipBlanks(true);
       this.expect(')', `Missing closing ')' after expression in '${keyword}' statement.`);
       const header = this.located(branchStart).text;
       branches.push({ header, cond, body: this.block(`Missing statement block after ${keyword} ( condition ).`) });
       const save = this.pos;
-      this.skip(true);
+      this.skipBlanks(true);
       keyword = ['elseif', 'else'].includes(this.keyword()) ? this.keyword() : '';
       if (!keyword) this.pos = save;
     }
@@ -109,18 +109,18 @@ class Parser extends ExpressionParser {
 
   private foreachStatement(start: number): Statement {
     this.pos += 'foreach'.length;
-    this.skip();
+    this.skipBlanks();
     this.expect('(', "Missing opening '(' after keyword 'foreach'.");
-    this.skip();
+    this.skipBlanks();
     const variable = this.match(VARIABLE);
     if (!variable) throw this.error('Missing variable name after foreach.');
     this.pos += variable[0].length;
-    this.skip();
+    this.skipBlanks();
     if (this.keyword() !== 'in') throw this.error("Missing 'in' after variable in foreach loop.");
     this.pos += 2;
-    this.skip(true);
+    this.skipBlanks(true);
     const source = this.pipeline();
-    this.skip(true);
+    this.skipBlanks(true);
     this.expect(')', "Missing closing ')' after expression in 'foreach' statement.");
     const header = this.located(start);
     return { kind: 'foreach', variable: variableName(variable), source, body: this.block('Missing statement body in foreach loop.'), ...header };
@@ -128,7 +128,7 @@ class Parser extends ExpressionParser {
 
   /** A `{ ... }` statement block after a keyword, or the error `message` when there is none. */
   private block(message: string): Statement[] {
-    this.skip(true);
+    this.skipBlanks(true);
     this.expect('{', message);
     return this.inner('}');
   }
@@ -139,13 +139,13 @@ class Parser extends ExpressionParser {
     const elements = [this.element()];
     for (;;) {
       const end = this.pos;
-      this.skip();
+      this.skipBlanks();
       if (this.ch !== '|' || this.at(1) === '|') {
         this.pos = end;
         break;
       }
       this.pos++;
-      this.skip(true);
+      this.skipBlanks(true);
       elements.push(this.element());
     }
     return { kind: 'pipeline', elements, ...this.located(start) };
@@ -155,7 +155,7 @@ class Parser extends ExpressionParser {
   private element(): Element {
     if ((this.ch === '&' || this.ch === '.') && /[\s'"$({]/.test(this.at(1))) {
       this.pos++;
-      this.skip();
+      this.skipBlanks();
       return this.command(this.argument());
     }
     const named = /[A-Za-z_\\./]/.test(this.ch) || this.match(/\d+[A-Za-z_]/y) || (/[%?]/.test(this.ch) && /\s/.test(this.at(1)));

@@ -85,7 +85,7 @@ export class Tokenizer {
   }
 
   /** Skips blanks, comments and backtick line continuations; with `newlines`, line ends too. */
-  protected skip(newlines = false): void {
+  protected skipBlanks(newlines = false): void {
     for (;;) {
       const continuation = this.match(/`\r?\n/y);
       if (this.ch === ' ' || this.ch === '\t' || this.ch === '\r' || (newlines && this.ch === '\n')) {
