@@ -69,6 +69,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // build; the two .wasm files are copied beside bin/bakery.js.
     'web-tree-sitter@0.25.10',
     '@tree-sitter-grammars/tree-sitter-hcl@1.2.0',
+    // `bakery convert` of legacy JSON templates: VS Code's JSON parser keeps each value's offset, so the report
+    // and every error name the line (JSON.parse keeps none).
+    'jsonc-parser@^3.3.1',
   ],
 
   // Every test mirrors a source folder; handlers and the simulator are tested from source.

@@ -86,6 +86,20 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
       done(await asUsageError(() => runSimulate(recipe === undefined ? [] : [recipe], values), 'bakery simulate --help lists the options and fault rules'));
     });
 
+  program.command('convert')
+    .description('Turn a Packer template (HCL2 file or folder, or JSON) into recipe files, and report what was carried')
+    .argument('<template>', 'a *.pkr.hcl file, a folder of them (with its *.auto.pkrvars.hcl), or a legacy *.json template')
+    .option('--var <name=value>', 'set a template variable (repeatable); wins over var files, PKR_VAR_* and defaults', collect, [])
+    .option('--var-file <file>', 'read variables from a .pkrvars.hcl or JSON file (repeatable; later files win)', collect, [])
+    .option('--only <source>', 'convert only this source: source.amazon-ebs.NAME, amazon-ebs.NAME or NAME (repeatable)', collect, [])
+    .option('--out <dir>', 'write the recipes and the files they name here', './recipes')
+    .option('--cdk', 'also print TypeScript that registers the recipes with an AmiBakery')
+    .addHelpText('after', CONVERT_HELP)
+    .action(async (template: string, options, command: Command) => {
+      const { runConvert } = await import('./commands/convert');
+      done(await runConvert(template, { ...options, json: command.optsWithGlobals<GlobalOptions>().json }, terminal));
+    });
+
   program.command('validate')
     .description('Check a recipe file against the schema and print every problem; exit code 1 when invalid')
     .argument('<recipe.json>', 'the recipe file')
@@ -130,6 +144,7 @@ Without an AWS account:
   bakery simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
   bakery simulate --state FILE --inventory
   bakery validate <recipe.json>
+  bakery convert <template.pkr.hcl | folder | template.json> [--out DIR]
   bakery --simulate FILE build|list|status|logs ...   the AWS commands against a simulated account kept in FILE
 
 Examples:
@@ -181,6 +196,35 @@ Examples:
   $ bakery logs nginx-20261125101500-1a2b
   $ bakery logs nginx-20261125101500-1a2b --step 2 > step-2.log
   $ bakery logs nginx-20261125101500-1a2b --json
+`;
+
+const CONVERT_HELP = `
+Writes one recipe per amazon-ebs source of each build to --out as <recipe name>.json. Scripts, files and
+playbook folders the provisioners name are copied beside the recipes, and the recipes name them by relative
+paths, so bakery validate, simulate and build read them as they are.
+
+Variables come as Packer resolves them: defaults, then PKR_VAR_<name> from the environment, then
+*.auto.pkrvars.hcl beside the template, then each --var-file, then each --var. A JSON template reads
+{{env}} in its variables' defaults and takes JSON var files. timestamp() in a name becomes the recipe's
+{{timestamp}}, so each bake gets its own name; data sources become source images read at every bake.
+
+The report has one line for every attribute and block of the template:
+  carried as <recipe field>      the recipe does the same
+  not needed (<why>)             SSM Run Command replaces SSH/WinRM, or the bakery does it itself
+  not carried: <reason>          the recipe cannot express it; the reason says what to do instead
+With --json, stdout is one JSON object:
+  {"recipes": [{"file", "name"}], "report": [{"file", "line", "attribute", "outcome", "field", "reason"}]}
+with "cdk" holding the snippet when --cdk is given. A written recipe that bakery validate would refuse is
+named on stderr as a warning.
+
+Exit codes: 0 at least one recipe written, 1 none written (the template has an error, naming its file and
+line, or no amazon-ebs source), 2 wrong usage.
+
+Examples:
+  $ bakery convert ubuntu.pkr.hcl
+  $ bakery convert ./packer --var-file prod.pkrvars.hcl --var version=1.4.2 --out recipes
+  $ bakery convert ./packer --only source.amazon-ebs.web --json | jq -r '.recipes[].file'
+  $ bakery convert legacy.json --var-file vars.json --cdk
 `;
 
 const SIMULATE_HELP = `

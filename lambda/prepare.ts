@@ -19,7 +19,7 @@ import { handleStep } from './shared/handle-step';
 import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
 import { skippedManifest } from './shared/manifest';
-import { DEFAULT_NAME_TEMPLATE, renderAmiName } from './shared/name-template';
+import { BuildFacts, DEFAULT_NAME_TEMPLATE, renderAmiName, renderBuildText } from './shared/name-template';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
 import type { Platform } from './shared/recipe-defaults';
 import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
@@ -123,8 +123,11 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
   refuseUnsupportedImage(image);
   const bakeryId = config.bakeryId();
   const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe), ...parameterTag(recipe) };
-  const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name });
+  const now = new Date();
+  const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name, now });
   const sourceAmiId = image.ImageId!;
+  const facts: BuildFacts = { buildId, recipe: recipe.name, now, sourceAmiId, sourceAmiName: image.Name ?? '', region };
+  const recipeTags = renderTags(recipe.ami?.tags, facts);
   return {
     buildId,
     bakeryId,
@@ -136,12 +139,17 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     rootDeviceName: image.RootDeviceName ?? '/dev/xvda',
     platform: platformOf(image),
     amiName,
-    amiDescription: (recipe.ami?.description ?? `${recipe.name} baked by cdk-ami-bakery from ${sourceAmiId} (build ${buildId})`)
-      .slice(0, MAX_DESCRIPTION_LENGTH),
-    imageTags: { ...recipe.ami?.tags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId, [TAG_KEYS.recipeHash]: recipeHash(recipe) },
-    runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipe.ami?.tags, ...recipe.instance?.tags, ...identity },
+    amiDescription: renderBuildText(recipe.ami?.description ?? `${recipe.name} baked by cdk-ami-bakery from ${sourceAmiId} (build ${buildId})`,
+      facts, MAX_DESCRIPTION_LENGTH),
+    imageTags: { ...recipeTags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId, [TAG_KEYS.recipeHash]: recipeHash(recipe) },
+    runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipeTags, ...renderTags(recipe.instance?.tags, facts), ...identity },
     copyTargets: copyTargets(recipe, region),
   };
+}
+
+/** Tag values with their placeholders (`{{sourceAmiName}}`, `{{timestamp}}`) replaced. */
+function renderTags(tags: Record<string, string> | undefined, facts: BuildFacts): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).map(([key, value]) => [key, renderBuildText(value, facts)]));
 }
 
 /** Windows when EC2 says so (`Platform: windows`), else Linux. */

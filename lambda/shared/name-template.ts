@@ -1,6 +1,7 @@
 /**
  * Renders AMI name templates such as `web-{{timestamp}}`. Placeholders: `{{timestamp}}` (UTC
- * `yyyyMMddHHmmss`), `{{date}}` (UTC `yyyy-MM-dd`), `{{buildId}}` and `{{recipe}}`.
+ * `yyyyMMddHHmmss`), `{{date}}` (UTC `yyyy-MM-dd`), `{{buildId}}` and `{{recipe}}`. Tag values and the
+ * description may also use facts of the build: `{{sourceAmiId}}`, `{{sourceAmiName}}` and `{{region}}`.
  */
 
 export const DEFAULT_NAME_TEMPLATE = '{{recipe}}-{{timestamp}}';
@@ -41,6 +42,31 @@ export function renderAmiName(template: string, values: NameValues): string {
     buildId: values.buildId.replace(NOT_ALLOWED_IN_AMI_NAME, '-'),
     recipe: values.recipe.replace(NOT_ALLOWED_IN_AMI_NAME, '-'),
   };
-  const rendered = template.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (whole, key: string) => substitutions[key] ?? whole);
-  return rendered.slice(0, MAX_AMI_NAME_LENGTH);
+  return withPlaceholders(template, substitutions).slice(0, MAX_AMI_NAME_LENGTH);
+}
+
+/** What a tag value or description may name besides the name's placeholders. */
+export interface BuildFacts extends NameValues {
+  readonly sourceAmiId: string;
+  readonly sourceAmiName: string;
+  readonly region: string;
+}
+
+/** A tag value or description with its placeholders replaced, cut to `maxLength` (EC2 takes 256 for a tag value). */
+export function renderBuildText(template: string, facts: BuildFacts, maxLength = 256): string {
+  const now = facts.now ?? new Date();
+  return withPlaceholders(template, {
+    timestamp: utcTimestamp(now),
+    date: utcDate(now),
+    buildId: facts.buildId,
+    recipe: facts.recipe,
+    sourceAmiId: facts.sourceAmiId,
+    sourceAmiName: facts.sourceAmiName,
+    region: facts.region,
+  }).slice(0, maxLength);
+}
+
+/** Replaces known `{{placeholders}}`; unknown ones are left as they are (the recipe validator reports them). */
+function withPlaceholders(template: string, substitutions: Record<string, string>): string {
+  return template.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (whole, key: string) => substitutions[key] ?? whole);
 }

@@ -7,6 +7,9 @@ import type { Platform } from '../../src/recipe/platform-rules';
 /** Placeholders an AMI name template may use. */
 export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as const;
 
+/** Placeholders an image's tag values and description may use: the name's, and facts of the build. */
+export const TAG_PLACEHOLDERS = [...NAME_PLACEHOLDERS, 'sourceAmiId', 'sourceAmiName', 'region'] as const;
+
 /** Tags the bakery adds itself; recipes may not set keys with this prefix. */
 export { BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { definitionProblems } from './documents/definition-checks';
-import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS } from './recipe-defaults';
+import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS, TAG_PLACEHOLDERS } from './recipe-defaults';
 import { int, noControl, prose, text } from './schema-fields';
 import { type ProvisioningStep, stepSchema } from './step-schema';
 import { AWS_DOCUMENTS } from '../../src/recipe/aws-documents';
@@ -36,13 +36,24 @@ const idList = (pattern: RegExp, example: string) =>
   z.array(z.string().regex(pattern, { error: `expected an id like ${example}` }), { error: 'expected an array of ids' })
     .min(1, { error: 'expected at least one id; leave the field out to use the default' });
 
+/** Tag values and the description may name the build's placeholders; an unknown one is a problem, not left as text. */
+function withBuildPlaceholders<T extends z.ZodType<string>>(schema: T) {
+  return schema.superRefine((value, ctx) => {
+    // `{{ .SourceAMI }}` too: a Packer build variable left in a tag would otherwise stay as text.
+    for (const match of value.matchAll(/\{\{\s*\.?([A-Za-z]+)\s*\}\}/g)) {
+      if ((TAG_PLACEHOLDERS as readonly string[]).includes(match[1]) && !match[0].includes('.')) continue;
+      ctx.addIssue({ code: 'custom', message: `unknown placeholder ${match[0]}; use one of ${TAG_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` });
+    }
+  });
+}
+
 const tagsSchema = z.record(
   noControl(z.string()
     .min(1, { error: 'tag keys must not be empty' })
     .max(128, { error: 'tag keys must be at most 128 characters' }))
     .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'tag keys must not start with "aws:" (reserved by AWS)' })
     .refine((key) => !key.startsWith(BAKERY_TAG_PREFIX), { error: `tag keys must not start with "${BAKERY_TAG_PREFIX}" (set by the bakery)` }),
-  noControl(z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' })),
+  withBuildPlaceholders(noControl(z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' }))),
   { error: 'expected an object of tag keys to string values' },
 ).refine((tags) => Object.keys(tags).length <= MAX_RECIPE_TAGS, {
   error: `at most ${MAX_RECIPE_TAGS} tags (AWS allows 50 per resource and the bakery adds its own)`,
@@ -118,7 +129,7 @@ const amiNameSchema = z.string({ error: 'expected a name template' })
 
 const amiSchema = z.strictObject({
   name: amiNameSchema.optional(),
-  description: prose(255).optional(),
+  description: withBuildPlaceholders(prose(255)).optional(),
   tags: tagsSchema.optional(),
   encrypted: z.boolean({ error: 'expected true or false' }).optional(),
   kmsKeyId: text('a KMS key id, ARN or alias', 2048).optional(),

@@ -120,12 +120,13 @@ export interface RecipeOptions {
    */
   readonly amiName?: string;
   /**
-   * AMI description.
+   * AMI description; placeholders as in `tags`.
    * @default - names the recipe and the source image
    */
   readonly description?: string;
   /**
-   * Tags for the AMI, its snapshots, the build instance and its volumes.
+   * Tags for the AMI, its snapshots, the build instance and its volumes. Values may use the name's placeholders
+   * and facts of the build: `{{sourceAmiId}}`, `{{sourceAmiName}}` and `{{region}}` (where the image is baked).
    * @default - only the bakery's own tags
    */
   readonly tags?: Record<string, string>;

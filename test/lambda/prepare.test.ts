@@ -70,6 +70,24 @@ describe('prepare', () => {
     });
   });
 
+  test('tag values and the description name facts of the build through placeholders', async () => {
+    givenSourceImageAndFreeName();
+    const document = recipe({
+      ami: {
+        description: 'web from {{sourceAmiName}}',
+        tags: { SourceAMI: '{{sourceAmiId}}', Base: '{{sourceAmiName}}', Region: '{{region}}', Built: '{{date}} {{buildId}}' },
+      },
+    });
+
+    const state = await handler({ input: { recipe: document }, executionName: BUILD_ID });
+
+    expect(state.build?.amiDescription).toBe(`web from ${sourceImage.Name}`);
+    expect(state.build?.imageTags).toMatchObject({
+      SourceAMI: SOURCE_AMI, Base: sourceImage.Name, Region: ENV.AWS_REGION, Built: `2025-01-02 ${BUILD_ID}`,
+    });
+    expect(state.build?.runTags).toMatchObject({ SourceAMI: SOURCE_AMI });
+  });
+
   test('the default name template is {{recipe}}-{{timestamp}}', async () => {
     givenSourceImageAndFreeName();
 

@@ -73,6 +73,16 @@ describe('validateRecipe', () => {
     ]);
   });
 
+  test('tag values and the description may name the build\'s placeholders, and no others', () => {
+    const places = '{{timestamp}}, {{date}}, {{buildId}}, {{recipe}}, {{sourceAmiId}}, {{sourceAmiName}}, {{region}}';
+    expect(validateRecipe(recipe({ ami: { description: 'from {{sourceAmiName}}', tags: { Base: '{{sourceAmiName}} in {{region}}' } } })).problems)
+      .toEqual([]);
+    expect(problemsOf(recipe({ ami: { description: '{{ .SourceAMI }}', tags: { Base: '{{sourceAMIName}}' } } }))).toEqual([
+      `ami.description: unknown placeholder {{ .SourceAMI }}; use one of ${places}`,
+      `ami.tags.Base: unknown placeholder {{sourceAMIName}}; use one of ${places}`,
+    ]);
+  });
+
   test('recipe tags may not use the bakery prefix', () => {
     expect(problemsOf(recipe({ ami: { tags: { 'cdk-ami-bakery:build-id': 'x' } } }))).toEqual([
       'ami.tags.cdk-ami-bakery:build-id: tag keys must not start with "cdk-ami-bakery:" (set by the bakery)',

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bakeTimeMarker, bakeTimeNames, outsideMarkers } from './bake-time';
+import { durationSeconds } from './durations';
 import { asNumber, asString, describe, evaluate, Scope } from './evaluate';
 import { ConvertError, Expression, Value } from './syntax';
 import { parseTemplateText } from './template-file';
@@ -83,6 +84,22 @@ function formatDate(args: Value[], call: Call): Value {
   return layout.replace(/'[^']*'|YYYY|YY|MM|M|DD|D|hh|mm|ss|ZZZ/g, (token) => (token.startsWith("'") ? token.slice(1, -1) : parts[token]));
 }
 
+/**
+ * `timeadd(timestamp(), "8760h")`: on the bake-time timestamp, a marker `timestamp-after-<seconds>` that the
+ * converter carries as a relative field (`deprecate_at` as `ami.deprecateAfterDays`); on a written time, the time.
+ */
+function timeAdd(args: Value[], call: Call): Value {
+  arity(call, args, 2);
+  const [time, duration] = [text(args[0], call), text(args[1], call)];
+  const seconds = durationSeconds(duration);
+  if (seconds === undefined) throw new ConvertError(call, `timeadd() expected a duration such as "8760h" or "30m", got "${duration}"`);
+  const names = bakeTimeNames(time);
+  if (names.length > 0) return bakeTimeMarker(`${names[0]}-after-${Math.round(seconds)}`);
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) throw new ConvertError(call, `timeadd() expected an RFC 3339 time, got "${time}"`);
+  return new Date(date.getTime() + seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 /** `format("%s-%d", ...)`: the verbs templates use (%s, %d, %v, %q, %%). */
 function format(args: Value[], call: Call): Value {
   let next = 1;
@@ -123,6 +140,7 @@ const sameValue = (a: Value, b: Value) => JSON.stringify(a) === JSON.stringify(b
 const FUNCTIONS: Record<string, Implementation> = {
   timestamp: () => bakeTimeMarker('timestamp'),
   formatdate: formatDate,
+  timeadd: timeAdd,
   lower: (args, call) => outsideMarkers(text(args[0], call), (part) => part.toLowerCase()),
   upper: (args, call) => outsideMarkers(text(args[0], call), (part) => part.toUpperCase()),
   title: (args, call) => outsideMarkers(text(args[0], call), (part) => part.replace(/\b\w/g, (letter) => letter.toUpperCase())),

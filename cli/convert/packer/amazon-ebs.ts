@@ -3,28 +3,39 @@
  * (the bakery provisions through SSM Run Command); settings the bakery decides itself (region, credentials, the
  * instance profile) are reported with what to do instead; anything else the recipe cannot express is not carried.
  */
-import { carry, FieldContext, recipeText, textList, textMap } from './recipe-fields';
+import { BUILD_PLACEHOLDERS, carry, FieldContext, recipeText, textList, textMap } from './recipe-fields';
+import { bakeTimeNames } from '../hcl/bake-time';
 import type { Value } from '../hcl/syntax';
 import { SSM_REPLACES_CONNECTIONS } from '../report';
 
 type Mapper = (value: Value, context: FieldContext) => void;
 
-const text = (field: string): Mapper => (value, context) => {
-  const converted = recipeText(value, context);
+const text = (field: string, placeholders?: Record<string, string>): Mapper => (value, context) => {
+  const converted = recipeText(value, context, placeholders);
   if (converted !== undefined) carry(context, field, converted);
 };
 const list = (field: string): Mapper => (value, context) => {
+  if (Array.isArray(value) && value.length === 0) return context.report.notNeeded(context.place, context.attribute, 'an empty list: nothing to set');
   const converted = textList(value, context);
   if (converted !== undefined) carry(context, field, converted);
 };
-const map = (field: string): Mapper => (value, context) => {
-  const converted = textMap(value, context);
+const map = (field: string, placeholders?: Record<string, string>): Mapper => (value, context) => {
+  if (isEmptyMap(value)) return context.report.notNeeded(context.place, context.attribute, 'an empty map: nothing to set');
+  const converted = textMap(value, context, placeholders);
   if (converted !== undefined) carry(context, field, converted);
 };
+const isEmptyMap = (value: Value) => value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 const bool = (field: string): Mapper => (value, context) => carry(context, field, value === true || value === 'true');
 const notCarried = (reason: string): Mapper => (_value, context) => context.report.notCarried(context.place, context.attribute, reason);
 const notNeeded = (reason = SSM_REPLACES_CONNECTIONS): Mapper => (_value, context) => {
   context.report.notNeeded(context.place, context.attribute, reason);
+};
+
+/** A lookup filter: the recipe names ids, which the filter would find (`aws ec2 describe-subnets --filters ...`). */
+const idsOf = (field: string, what: string): Mapper => (value, context) => {
+  const filters = (value as { filters?: Value } | null)?.filters ?? value;
+  context.report.notCarried(context.place, context.attribute,
+    `set ${field} to the ids of the ${what} matching ${JSON.stringify(filters)}; a recipe names ids, it does not look them up`);
 };
 
 const RUNNER_ROLE = 'the bakery\'s runner role makes every AWS call';
@@ -48,12 +59,12 @@ export const AMAZON_EBS_ATTRIBUTES: Record<string, Mapper> = {
   subnet_id: list('instance.subnetIds'),
   security_group_id: list('instance.securityGroupIds'),
   security_group_ids: list('instance.securityGroupIds'),
-  user_data: text('instance.userData'),
-  run_tags: map('instance.tags'),
+  run_tags: map('instance.tags', BUILD_PLACEHOLDERS),
   ami_name: text('ami.name'),
-  ami_description: text('ami.description'),
-  tags: map('ami.tags'),
-  snapshot_tags: map('ami.tags'),
+  ami_description: text('ami.description', BUILD_PLACEHOLDERS),
+  tags: map('ami.tags', BUILD_PLACEHOLDERS),
+  snapshot_tags: map('ami.tags', BUILD_PLACEHOLDERS),
+  deprecate_at: deprecateAt,
   encrypt_boot: bool('ami.encrypted'),
   kms_key_id: text('ami.kmsKeyId'),
   force_deregister: bool('ami.forceDeregister'),
@@ -79,10 +90,10 @@ export const AMAZON_EBS_ATTRIBUTES: Record<string, Mapper> = {
     `a bakery bakes in the region it is deployed in; deploy it in ${JSON.stringify(value)}, or copy the image there with distribution.regions`),
   iam_instance_profile: notCarried('the build instance uses the bakery\'s own instance profile; grant it what the provisioning needs'),
   temporary_iam_instance_profile_policy_document: notCarried('the build instance uses the bakery\'s own instance profile'),
-  subnet_filter: notCarried('set instance.subnetIds to the subnet ids the filter finds'),
-  vpc_filter: notCarried('set instance.subnetIds to subnets of that VPC'),
-  vpc_id: notCarried('set instance.subnetIds to subnets of that VPC'),
-  security_group_filter: notCarried('set instance.securityGroupIds to the ids the filter finds'),
+  subnet_filter: idsOf('instance.subnetIds', 'subnets'),
+  vpc_filter: idsOf('instance.subnetIds', 'subnets in the VPC'),
+  vpc_id: (value, context) => context.report.notCarried(context.place, context.attribute, `set instance.subnetIds to subnets of ${String(value)}`),
+  security_group_filter: idsOf('instance.securityGroupIds', 'security groups'),
   availability_zone: notCarried('choose the zone through instance.subnetIds'),
   shutdown_behavior: notNeeded('the bakery stops the build instance itself'),
   skip_create_ami: notCarried('a bake always makes an image'),
@@ -96,6 +107,19 @@ export const AMAZON_EBS_ATTRIBUTES: Record<string, Mapper> = {
   pause_before_connecting: notNeeded(),
   ssh_interface: notNeeded(),
 };
+
+/** `deprecate_at = timeadd(timestamp(), "8760h")`: deprecated that long after the bake, in whole days. */
+function deprecateAt(value: Value, context: FieldContext): void {
+  const names = typeof value === 'string' ? bakeTimeNames(value) : [];
+  const after = names.length === 1 ? /^timestamp-after-(\d+)$/.exec(names[0]) : null;
+  if (after && Number(after[1]) > 0) {
+    const days = Math.min(3650, Math.ceil(Number(after[1]) / 86_400));
+    carry(context, 'ami.deprecateAfterDays', days, Number(after[1]) % 86_400 === 0 ? undefined : 'rounded up to whole days');
+    return;
+  }
+  context.report.notCarried(context.place, context.attribute,
+    `a fixed time (${JSON.stringify(value)}) is not carried: a recipe deprecates each image a number of days after it is made; set ami.deprecateAfterDays`);
+}
 
 /** SSH, WinRM and key pair settings: the bakery never connects to the instance. */
 export function isConnectionSetting(name: string): boolean {

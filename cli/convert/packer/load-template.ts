@@ -23,8 +23,11 @@ export interface PackerTemplate {
   readonly scope: Scope;
 }
 
-/** Packer's build variables (`build.SourceAMI`), known only when the image is baked. */
-const BUILD_VARIABLES = ['ID', 'Name', 'PackerRunUUID', 'SourceAMI', 'SourceAMIName', 'SourceAMIOwner', 'SourceAMIOwnerName', 'SourceAMICreationDate', 'BuildRegion'];
+/** Packer's build variables (`build.SourceAMI`, `build.Password`), known only when the image is baked. */
+const BUILD_VARIABLES = [
+  'ID', 'Name', 'PackerRunUUID', 'Host', 'Port', 'User', 'Password', 'ConnType', 'PackerHTTPAddr', 'PackerHTTPIP', 'PackerHTTPPort',
+  'SSHPublicKey', 'SSHPrivateKey', 'SourceAMI', 'SourceAMIName', 'SourceAMIOwner', 'SourceAMIOwnerName', 'SourceAMICreationDate', 'BuildRegion',
+];
 
 export async function loadTemplate(path: string, inputs: VariableInputs): Promise<PackerTemplate> {
   await hclParser();

@@ -7,7 +7,8 @@
 import { AMAZON_EBS_ATTRIBUTES, isConnectionSetting } from './amazon-ebs';
 import { BlockValue, nestedBlocks } from './block-values';
 import type { PackerTemplate } from './load-template';
-import { carry, FieldContext, RecipeDraft, recipeText } from './recipe-fields';
+import { localPath } from './local-paths';
+import { BUILD_PLACEHOLDERS, carry, FieldContext, getField, RecipeDraft, recipeText } from './recipe-fields';
 import { readText } from './template-files';
 import { bakeTimeNames } from '../hcl/bake-time';
 import { evaluate } from '../hcl/evaluate';
@@ -31,7 +32,9 @@ export function mapSource(block: Block, template: PackerTemplate, report: Report
     if (attribute.name === 'source_ami' && typeof value === 'string' && bakeTimeNames(value).some((marker) => marker.startsWith('data.'))) {
       sourceFromData(value, template, at);
     } else if (attribute.name === 'user_data_file') {
-      carry(at, 'instance.userData', readText(String(value)), `read from ${String(value)}`);
+      userData(readText(localPath(String(value), template.root, attribute, 'user_data_file')), at, `read from ${String(value)}`);
+    } else if (attribute.name === 'user_data') {
+      userData(value, at);
     } else {
       const mapper = AMAZON_EBS_ATTRIBUTES[attribute.name];
       if (mapper) mapper(value, at);
@@ -39,9 +42,42 @@ export function mapSource(block: Block, template: PackerTemplate, report: Report
     }
   }
   for (const [type, values] of nestedBlocks(block.body, template.scope)) {
-    values.forEach((nested, index) => mapNestedBlock(type, nested, context(nested.place, values.length > 1 ? `${type}[${index}]` : type)));
+    values.forEach((nested, index) => {
+      const at = context(nested.place, values.length > 1 ? `${type}[${index}]` : type);
+      if (type in TAG_BLOCKS) tagBlock(TAG_BLOCKS[type], nested, at);
+      else mapNestedBlock(type, nested, at);
+    });
   }
   return recipe;
+}
+
+/** A Windows template's user data commonly only opens WinRM for Packer: SSM needs none of it, and it would weaken the image. */
+const WINRM_SETUP = /winrm|wsman/i;
+
+function userData(value: Value, context: FieldContext, note?: string): void {
+  const text = recipeText(value, context);
+  if (text === undefined) return;
+  if (WINRM_SETUP.test(text)) {
+    context.report.notNeeded(context.place, context.attribute, 'it sets up WinRM for Packer\'s connection, which SSM Run Command does not need; ' +
+      'anything else it does belongs in a powershell step');
+    return;
+  }
+  carry(context, 'instance.userData', text, note);
+}
+
+/** `tag { key = "..." value = "..." }` blocks (often `dynamic`), the block form of `tags`, `run_tags` and `snapshot_tags`. */
+const TAG_BLOCKS: Record<string, string> = { tag: 'ami.tags', snapshot_tag: 'ami.tags', run_tag: 'instance.tags' };
+
+function tagBlock(field: string, block: BlockValue, context: FieldContext): void {
+  const { key, value } = block.values;
+  if (typeof key !== 'string' || key === '') {
+    context.report.notCarried(context.place, context.attribute, 'a tag block needs key and value');
+    return;
+  }
+  const text = recipeText(value ?? '', context, BUILD_PLACEHOLDERS);
+  if (text === undefined) return;
+  // Set whole: a tag key may hold dots (`kubernetes.io/role`), which a dotted field path would split.
+  carry(context, field, { ...getField(context.recipe, field) as Record<string, string> | undefined, [key]: text });
 }
 
 function mapNestedBlock(type: string, block: BlockValue, context: FieldContext): void {
@@ -58,6 +94,8 @@ function mapNestedBlock(type: string, block: BlockValue, context: FieldContext):
     context.report.notNeeded(context.place, context.attribute, 'the bakery always launches with IMDSv2 required');
   } else if (isConnectionSetting(type) || type === 'assume_role') {
     context.report.notNeeded(context.place, context.attribute, type === 'assume_role' ? 'the bakery\'s runner role makes every AWS call' : undefined);
+  } else if (AMAZON_EBS_ATTRIBUTES[type]) {
+    AMAZON_EBS_ATTRIBUTES[type](values, context);
   } else {
     context.report.notCarried(context.place, context.attribute, type === 'launch_block_device_mappings'
       ? 'only the root volume is set by a recipe (instance.rootVolume); other volumes come from the source image'

@@ -4,10 +4,13 @@
  * `shell` reboot with `expect_disconnect` as `reboot` steps. A provisioner the recipe cannot express is reported.
  * Script and file sources are absolute paths here; the converter copies them beside the recipe.
  */
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, posix } from 'node:path';
 import { attributeValues } from './block-values';
 import type { PackerTemplate } from './load-template';
-import type { Block, Value } from '../hcl/syntax';
+import { isFolder, localPath } from './local-paths';
+import { bakeTimeNames } from '../hcl/bake-time';
+import { durationSeconds } from '../hcl/durations';
+import { Block, ConvertError, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
 export type Step = Record<string, Record<string, unknown>>;
@@ -17,6 +20,8 @@ interface ProvisionerContext {
   readonly values: { [name: string]: Value };
   readonly attribute: string;
   readonly report: Report;
+  /** The absolute path of a file the provisioner names; fails at the provisioner's line when it does not exist. */
+  readonly path: (given: string, what: string) => string;
 }
 
 const REBOOT_COMMAND = /^\s*(sudo\s+)?(reboot|shutdown\s+-r\b|systemctl\s+reboot)/;
@@ -24,14 +29,32 @@ const REBOOT_COMMAND = /^\s*(sudo\s+)?(reboot|shutdown\s+-r\b|systemctl\s+reboot
 /** The steps one provisioner block becomes (none when it is not carried). */
 export function provisionerSteps(block: Block, index: number, template: PackerTemplate, report: Report): Step[] {
   const type = block.labels[0];
-  const context: ProvisionerContext = { block, values: attributeValues(block.body, template.scope), attribute: `build.provisioner[${index}] (${type})`, report };
+  const context: ProvisionerContext = {
+    block,
+    values: attributeValues(block.body, template.scope),
+    attribute: `build.provisioner[${index}] (${type})`,
+    report,
+    path: (given, what) => localPath(given, template.root, block, what),
+  };
   const mapper = PROVISIONERS[type];
   if (!mapper) {
     report.notCarried(block, context.attribute, `the recipe has no step for Packer's ${type} provisioner`);
     return [];
   }
+  const bakeTime = CARRIED_SETTINGS.flatMap((name) => bakeTimeNames(JSON.stringify(context.values[name] ?? '')));
+  if (bakeTime.length > 0) {
+    report.notCarried(block, context.attribute, `it uses ${[...new Set(bakeTime)].join(', ')}, known only while Packer builds; a step's commands are fixed ` +
+      'in the recipe (the image\'s cdk-ami-bakery:source-ami tag names the source image)');
+    return [];
+  }
   return mapper(context);
 }
+
+/** The settings that become a step's commands, environment and files. */
+const CARRIED_SETTINGS = ['inline', 'environment_vars', 'env', 'script', 'scripts', 'source', 'sources', 'destination', 'playbook_file', 'extra_arguments'];
+
+/** Commands that generalise a Windows instance, which the bakery does itself as the last step (`windows.sysprep`). */
+const GENERALISE_COMMAND = /ec2launch(\.exe)?['"]?\s+(sysprep|reset)|SysprepInstance\.ps1|InitializeInstance\.ps1\s+-Schedule|sysprep\.exe/i;
 
 const PROVISIONERS: Record<string, (context: ProvisionerContext) => Step[]> = {
   'shell': (context) => commandSteps(context, 'shell'),
@@ -67,15 +90,8 @@ function runFields(values: ProvisionerContext['values']): Record<string, unknown
   const seconds = typeof values.timeout === 'string' ? durationSeconds(values.timeout) : undefined;
   return {
     ...(values.valid_exit_codes !== undefined ? { validExitCodes: strings(values.valid_exit_codes).map(Number) } : {}),
-    ...(seconds ? { timeoutSeconds: seconds } : {}),
+    ...(seconds ? { timeoutSeconds: Math.round(seconds) } : {}),
   };
-}
-
-/** `5m`, `1h30m`, `90s`. */
-function durationSeconds(text: string): number | undefined {
-  const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)];
-  return parts.length > 0 ? Math.round(parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * units[unit], 0)) : undefined;
 }
 
 function commandSteps(context: ProvisionerContext, kind: 'shell' | 'powershell'): Step[] {
@@ -84,7 +100,15 @@ function commandSteps(context: ProvisionerContext, kind: 'shell' | 'powershell')
     ...(typeof values.execute_command === 'string' && /sudo/.test(values.execute_command) ? ['sudo in execute_command is dropped: SSM runs commands as root'] : []),
     ...(values.elevated_user !== undefined ? ['elevated_user is dropped: SSM runs commands as SYSTEM'] : []),
   ];
-  const inline = strings(values.inline);
+  const written = strings(values.inline);
+  const inline = kind === 'powershell' ? written.filter((command) => !GENERALISE_COMMAND.test(command)) : written;
+  if (inline.length < written.length) {
+    notes.push('EC2Launch sysprep commands are dropped: the bakery generalises the image itself as its last step (windows.sysprep)');
+    if (inline.length === 0) {
+      report.carried(block, attribute, 'windows.sysprep', notes.join('; '));
+      return [];
+    }
+  }
   if (inline.length > 0) {
     if (kind === 'shell' && values.expect_disconnect === true && inline.some((command) => REBOOT_COMMAND.test(command))) {
       report.carried(block, attribute, 'steps[].reboot', 'a reboot that expects the disconnect is the bakery\'s reboot step');
@@ -99,7 +123,7 @@ function commandSteps(context: ProvisionerContext, kind: 'shell' | 'powershell')
     return [];
   }
   report.carried(block, attribute, 'steps[].script', [`${scripts.length} script file(s)`, ...notes].join('; '));
-  return scripts.map((script) => ({ script: { source: resolve(script), ...withEnvironment(values), ...runFields(values) } }));
+  return scripts.map((script) => ({ script: { source: context.path(script, 'script'), ...withEnvironment(values), ...runFields(values) } }));
 }
 
 function withEnvironment(values: ProvisionerContext['values']): Record<string, unknown> {
@@ -119,7 +143,20 @@ function fileSteps(context: ProvisionerContext): Step[] {
     return [];
   }
   report.carried(block, attribute, 'steps[].file');
-  return sources.map((source) => ({ file: { source: resolve(source) + (/[\\/]$/.test(source) ? '/' : ''), destination: String(values.destination ?? '') } }));
+  return sources.map((source) => uploadStep(source, String(values.destination ?? ''), context));
+}
+
+/**
+ * One upload. A folder named with a trailing `/` uploads what is in it; without one, Packer puts the folder itself
+ * into the destination, so the destination gains the folder's name.
+ */
+function uploadStep(source: string, destination: string, context: ProvisionerContext): Step {
+  const path = context.path(source, 'file');
+  if (!isFolder(path)) return { file: { source: path, destination } };
+  const contentsOnly = /[\\/]$/.test(source);
+  const windows = /^[A-Za-z]:[\\/]|\\/.test(destination);
+  const into = contentsOnly ? destination : windows ? `${destination.replace(/[\\/]+$/, '')}\\${basename(path)}` : posix.join(destination, basename(path));
+  return { file: { source: `${path}/`, destination: into } };
 }
 
 function ansibleSteps(context: ProvisionerContext, folderField: string | undefined): Step[] {
@@ -129,8 +166,12 @@ function ansibleSteps(context: ProvisionerContext, folderField: string | undefin
     report.notCarried(block, attribute, 'an ansible provisioner needs playbook_file');
     return [];
   }
-  const folder = folderField && typeof values[folderField] === 'string' ? resolve(String(values[folderField])) : dirname(resolve(playbook));
-  const playbookInFolder = resolve(playbook).startsWith(`${folder}/`) ? resolve(playbook).slice(folder.length + 1) : playbook.split('/').pop()!;
+  const playbookPath = context.path(playbook, 'playbook');
+  const folder = folderField && typeof values[folderField] === 'string' ? context.path(String(values[folderField]), 'playbook folder') : dirname(playbookPath);
+  if (!playbookPath.startsWith(`${folder}/`)) {
+    throw new ConvertError(block, `playbook "${playbook}" is not inside playbook_dir "${String(values[folderField!])}"; the recipe uploads the folder and plays the playbook in it`);
+  }
+  const playbookInFolder = playbookPath.slice(folder.length + 1);
   const note = block.labels[0] === 'ansible' ? 'now played on the instance itself (ansible-local), not over SSH' : undefined;
   report.carried(block, attribute, 'steps[].ansible', note);
   return [{ ansible: { source: `${folder}/`, playbook: playbookInFolder, ...extraVars(values), ...runFields(values) } }];

@@ -1,9 +1,9 @@
 /**
  * Writing converted values into the recipe document: a field set by its dotted path (`instance.rootVolume.sizeGiB`),
  * reported as carried; strings with bake-time values turned into the recipe's placeholders where it has them
- * (`{{timestamp}}`, `{{date}}`) and refused where it has none.
+ * (`{{timestamp}}`, `{{date}}`, and in tags `{{sourceAmiId}}`) and refused where it has none.
  */
-import { bakeTimeNames, renderBakeTime } from '../hcl/bake-time';
+import { bakeTimeMarker, bakeTimeNames, renderBakeTime } from '../hcl/bake-time';
 import type { Place, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
@@ -35,25 +35,39 @@ export function getField(recipe: RecipeDraft, field: string): unknown {
   return field.split('.').reduce<unknown>((target, key) => (target as RecipeDraft | undefined)?.[key], recipe);
 }
 
-/** The recipe's placeholders for Packer's bake-time values. */
-const PLACEHOLDERS: Record<string, string> = { timestamp: '{{timestamp}}', date: '{{date}}' };
+/** The recipe's placeholders for Packer's bake-time values, in an AMI name. */
+export const NAME_PLACEHOLDERS: Record<string, string> = { timestamp: '{{timestamp}}', date: '{{date}}' };
+
+/** In tag values and the description, also the build variables the bakery knows when it bakes. */
+export const BUILD_PLACEHOLDERS: Record<string, string> = {
+  ...NAME_PLACEHOLDERS,
+  'build.SourceAMI': '{{sourceAmiId}}',
+  'build.SourceAMIName': '{{sourceAmiName}}',
+  'build.BuildRegion': '{{region}}',
+};
+
+/** Packer's Go-template build variables written in HCL strings (`"{{ .SourceAMI }}"`), as bake-time markers. */
+function withBuildVariableMarkers(text: string): string {
+  return text.replace(/\{\{\s*\.([A-Za-z][A-Za-z.]*)\s*\}\}/g, (_whole, name: string) => bakeTimeMarker(`build.${name}`));
+}
 
 /**
  * A string with its bake-time values as recipe placeholders, or undefined (reported as not carried) when it holds
  * one the recipe cannot express.
  */
-export function recipeText(value: Value, context: FieldContext): string | undefined {
+export function recipeText(value: Value, context: FieldContext, placeholders = NAME_PLACEHOLDERS): string | undefined {
   if (typeof value !== 'string') {
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     context.report.notCarried(context.place, context.attribute, `expected a string, got ${JSON.stringify(value)}`);
     return undefined;
   }
-  const unknown = bakeTimeNames(value).filter((name) => !(name in PLACEHOLDERS));
+  const text = withBuildVariableMarkers(value);
+  const unknown = bakeTimeNames(text).filter((name) => !(name in placeholders));
   if (unknown.length > 0) {
-    context.report.notCarried(context.place, context.attribute, `${unknown.join(', ')} is known only while Packer builds; the recipe has no placeholder for it`);
+    context.report.notCarried(context.place, context.attribute, `${unknown.join(', ')} is known only while Packer builds; the recipe has no placeholder for it here`);
     return undefined;
   }
-  return renderBakeTime(value, (name) => PLACEHOLDERS[name]);
+  return renderBakeTime(text, (name) => placeholders[name]);
 }
 
 /** A list of strings (a single string is a list of one). */
@@ -64,11 +78,11 @@ export function textList(value: Value, context: FieldContext): string[] | undefi
 }
 
 /** A map of strings, such as tags. */
-export function textMap(value: Value, context: FieldContext): Record<string, string> | undefined {
+export function textMap(value: Value, context: FieldContext, placeholders = NAME_PLACEHOLDERS): Record<string, string> | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     context.report.notCarried(context.place, context.attribute, `expected a map of strings, got ${JSON.stringify(value)}`);
     return undefined;
   }
-  const entries = Object.entries(value).map(([key, item]) => [key, recipeText(item, context)] as const);
+  const entries = Object.entries(value).map(([key, item]) => [key, recipeText(item, context, placeholders)] as const);
   return entries.every(([, text]) => text !== undefined) ? Object.fromEntries(entries) as Record<string, string> : undefined;
 }

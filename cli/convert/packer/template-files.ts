@@ -19,7 +19,10 @@ export function templateFiles(path: string): TemplateFiles {
   if (!stat.isDirectory()) return { root: dirname(path), templates: [{ file: path, text: readText(path) }], autoVarFiles: [] };
   const names = readdirSync(path).sort();
   const templates = names.filter((name) => name.endsWith('.pkr.hcl')).map((name) => join(path, name));
-  if (templates.length === 0) throw new ConvertError(undefined, `${path}: the folder holds no *.pkr.hcl file`);
+  if (templates.length === 0) {
+    const json = names.find((name) => name.endsWith('.json'));
+    throw new ConvertError(undefined, `${path}: the folder holds no *.pkr.hcl file${json ? `; for a JSON template, give the file: ${join(path, json)}` : ''}`);
+  }
   return {
     root: path,
     templates: templates.map((file) => ({ file, text: readText(file) })),

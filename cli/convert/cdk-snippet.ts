@@ -1,0 +1,128 @@
+/**
+ * `bakery convert --cdk`: TypeScript that registers the converted recipes with an `AmiBakery`, written with the
+ * construct's own API (`SourceImage`, `ProvisionStep`, `Duration`), files named relative to the recipes folder.
+ * A recipe field the construct's options cannot express is named in a comment, so nothing is dropped silently.
+ */
+import { relative } from 'node:path';
+import type { RecipeDraft } from './packer/recipe-fields';
+import type { WrittenRecipe } from './write-recipes';
+
+type Fields = { [key: string]: unknown };
+
+/** A TypeScript literal: strings in single quotes, objects and arrays on one line. */
+function literal(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : literal(name));
+    return `{ ${Object.entries(value).map(([name, item]) => `${key(name)}: ${literal(item)}`).join(', ')} }`;
+  }
+  return String(value);
+}
+
+/** The snippet for every written recipe; `outDirectory` is where the recipes and their files are. */
+export function cdkSnippet(recipes: readonly WrittenRecipe[], outDirectory: string): string {
+  const folder = relative(process.cwd(), outDirectory) || '.';
+  const body = recipes.flatMap((recipe) => [...recipeLines(recipe.document), '']);
+  const uses = (name: string) => body.some((line) => line.includes(name));
+  const cdkImports = [...(uses('Duration.') ? ['Duration'] : []), ...(uses('ec2.') ? ['aws_ec2 as ec2'] : [])];
+  const lines = [
+    '// Registers the converted recipes with an AmiBakery. Paths are relative to this file\'s folder, as for the recipes.',
+    ...(uses('path.join(') ? ['import * as path from \'node:path\';'] : []),
+    ...(cdkImports.length > 0 ? [`import { ${cdkImports.join(', ')} } from 'aws-cdk-lib';`] : []),
+    `import { AmiBakery, ${uses('ProvisionStep.') ? 'ProvisionStep, ' : ''}SourceImage } from 'cdk-ami-bakery';`,
+    '',
+    ...(uses('path.join(') ? [`const files = path.join(__dirname, ${literal(folder)});`] : []),
+    'declare const bakery: AmiBakery;',
+    '',
+    ...body,
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function recipeLines(document: RecipeDraft): string[] {
+  const left: string[] = [];
+  const options = [
+    `recipeName: ${literal(document.name)}`,
+    `source: ${sourceImage(document.source as Fields | undefined)}`,
+    ...instanceOptions((document.instance ?? {}) as Fields, left),
+    ...amiOptions((document.ami ?? {}) as Fields, left),
+    ...distributionOption(document.distribution as Fields | undefined),
+    ...(document.windows !== undefined ? [`windowsSysprep: ${literal((document.windows as Fields).sysprep)}`] : []),
+    `steps: [\n${((document.steps ?? []) as Fields[]).map((step) => `    ${stepCall(step)},`).join('\n')}\n  ]`,
+  ];
+  return [
+    ...(left.length > 0 ? [`// Not set through addRecipe: ${left.join(', ')}; see the recipe file.`] : []),
+    `bakery.addRecipe(${literal(constructId(String(document.name)))}, {`,
+    ...options.map((option) => `  ${option},`),
+    '});',
+  ];
+}
+
+/** `web-server` as `WebServer`. */
+function constructId(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('') || 'Recipe';
+}
+
+function sourceImage(source: Fields | undefined): string {
+  if (source?.amiId) return `SourceImage.fromAmiId(${literal(source.amiId)})`;
+  if (source?.ssmParameter) return `SourceImage.fromSsmParameter(${literal(source.ssmParameter)})`;
+  return `SourceImage.fromFilter(${literal(source?.filter ?? {})})`;
+}
+
+function instanceOptions(instance: Fields, left: string[]): string[] {
+  const root = (instance.rootVolume ?? {}) as Fields;
+  left.push(...Object.keys(instance).filter((key) => !['types', 'spot', 'spotFallback', 'userData', 'rootVolume'].includes(key)).map((key) => `instance.${key}`));
+  left.push(...Object.keys(root).filter((key) => !['sizeGiB', 'type'].includes(key)).map((key) => `instance.rootVolume.${key}`));
+  return [
+    ...(instance.types ? [`instanceTypes: ${literal(instance.types)}`] : []),
+    ...(instance.spot !== undefined ? [`spot: ${literal(instance.spot)}`] : []),
+    ...(instance.spotFallback !== undefined ? [`spotFallback: ${literal(instance.spotFallback)}`] : []),
+    ...(instance.userData !== undefined ? [`userData: ${literal(instance.userData)}`] : []),
+    ...(root.sizeGiB !== undefined ? [`rootVolumeSize: ${literal(root.sizeGiB)}`] : []),
+    ...(root.type !== undefined ? [`rootVolumeType: ec2.EbsDeviceVolumeType.${String(root.type).toUpperCase()}`] : []),
+  ];
+}
+
+const AMI_OPTIONS: Record<string, string> = {
+  name: 'amiName',
+  description: 'description',
+  tags: 'tags',
+  encrypted: 'encrypted',
+  kmsKeyId: 'kmsKeyId',
+  forceDeregister: 'forceDeregister',
+  deregistrationProtection: 'deregistrationProtection',
+};
+
+function amiOptions(ami: Fields, left: string[]): string[] {
+  left.push(...Object.keys(ami).filter((key) => !(key in AMI_OPTIONS) && key !== 'deprecateAfterDays').map((key) => `ami.${key}`));
+  return [
+    ...Object.entries(ami).filter(([key]) => key in AMI_OPTIONS).map(([key, value]) => `${AMI_OPTIONS[key]}: ${literal(value)}`),
+    ...(ami.deprecateAfterDays !== undefined ? [`deprecateAfter: Duration.days(${literal(ami.deprecateAfterDays)})`] : []),
+  ];
+}
+
+function distributionOption(distribution: Fields | undefined): string[] {
+  if (!distribution) return [];
+  const { sharing, ssmParameter, ...rest } = distribution;
+  const { public: makePublic, ...sharingRest } = (sharing ?? {}) as Fields;
+  const options: Fields = {
+    ...rest,
+    ...(ssmParameter !== undefined ? { ssmParameterName: ssmParameter } : {}),
+    ...(sharing ? { sharing: { ...sharingRest, ...(makePublic !== undefined ? { makePublic } : {}) } } : {}),
+  };
+  return [`distribution: ${literal(options)}`];
+}
+
+/** One step as a `ProvisionStep` call; local sources joined to the recipes folder, timeouts as durations. */
+function stepCall(step: Fields): string {
+  const [kind, written] = Object.entries(step)[0] as [string, Fields];
+  if (kind === 'reboot') return 'ProvisionStep.reboot()';
+  const { timeoutSeconds, source, ...options } = written;
+  const parts = [
+    ...(typeof source === 'string' ? [`source: ${source.startsWith('s3://') ? literal(source) : `path.join(files, ${literal(source)})`}`] : []),
+    ...Object.entries(options).map(([key, value]) => `${key}: ${literal(value)}`),
+    ...(timeoutSeconds !== undefined ? [`timeout: Duration.seconds(${literal(timeoutSeconds)})`] : []),
+  ];
+  return `ProvisionStep.${kind}({ ${parts.join(', ')} })`;
+}
