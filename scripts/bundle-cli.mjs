@@ -22,6 +22,11 @@ await build({
   target: 'node20',
   format: 'cjs',
   external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'esbuild'],
+  // jsonc-parser's main build is UMD, whose require('./impl/...') calls esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  // web-tree-sitter is an ES module that finds its files with import.meta.url, which a CommonJS bundle lacks.
+  define: { 'import.meta.url': '__bakeryModuleUrl' },
+  banner: { js: 'const __bakeryModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   minify: true,
   keepNames: true,
   sourcemap: false,

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { ConvertedRecipe } from './packer/convert-builds';
 import type { RecipeDraft } from './packer/recipe-fields';
+import { recipeText } from './recipe-text';
 import { localSources } from '../../src/staging/local-sources';
 
 export interface WrittenRecipe {
@@ -57,7 +58,7 @@ export function writeRecipes(recipes: readonly ConvertedRecipe[], outDirectory: 
   return recipes.map((recipe) => {
     const document = withCopiedSources(recipe.document, copied);
     const file = join(outDirectory, `${recipe.name}.json`);
-    writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+    writeFileSync(file, recipeText(document));
     return { file, name: recipe.name, document };
   });
 }

@@ -135,7 +135,8 @@ class SimulatedShell {
   }
 
   private simple(words: Word[], text: string, showOutput: boolean): number {
-    const { args, targets } = stripRedirections(stripPrefixes(words.map((w) => w.value)));
+    const expanded = words.flatMap((word) => (word.quoted ? [word.value] : this.fs.glob(word.value)));
+    const { args, targets } = stripRedirections(stripPrefixes(expanded));
     this.emit('stdout', `+ ${text}`);
     const before = this.lines.length;
     const effect = this.interpret(args);

@@ -79,6 +79,21 @@ export class SimulatedFilesystem {
     }
   }
 
+  /**
+   * Pathname expansion of an unquoted word, as the shell does it: `*`, `?` and `[...]` match within one path
+   * segment, never a leading `.`; the matches come sorted and written as the pattern was (relative or absolute).
+   * A word that is no pattern, or matches nothing, stays as it is.
+   */
+  glob(word: string): string[] {
+    if (!/[*?]|\[[^\]]+\]/.test(word)) return [word];
+    const absolute = this.resolve(word);
+    const pattern = new RegExp(`^${absolute.split('/').map(segmentPattern).join('/')}$`);
+    const matches = [...this.paths].map((path) => path.replace(/\/$/, '')).filter((path) => pattern.test(path)).sort();
+    if (matches.length === 0) return [word];
+    const prefix = word.startsWith('/') ? '' : `${this.cwd.replace(/\/$/, '')}/`;
+    return [...new Set(matches)].map((path) => (prefix && path.startsWith(prefix) ? path.slice(prefix.length) : path));
+  }
+
   /** Copies a file, or a directory's whole tree, to `to`. */
   copy(from: string, to: string): void {
     const source = this.resolve(from);
@@ -94,4 +109,15 @@ export class SimulatedFilesystem {
       else this.writeFile(`${target}/${relative}`, this.read(entry));
     }
   }
+}
+
+/** One path segment of a glob as a regular expression. */
+function segmentPattern(segment: string): string {
+  const body = segment.replace(/\[!?[^\]]+\]|[*?]|[.+^${}()|\\[\]]/g, (token) => {
+    if (token.length > 1) return token.startsWith('[!') ? `[^${token.slice(2, -1)}]` : token;
+    if (token === '*') return '[^/]*';
+    if (token === '?') return '[^/]';
+    return `\\${token}`;
+  });
+  return /^([*?]|\[[^\]]+\])/.test(segment) ? `(?!\\.)${body}` : body;
 }

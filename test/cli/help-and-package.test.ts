@@ -15,6 +15,10 @@ const COMMANDS: Record<string, string[]> = {
   logs: ['<buildId>', '--step <n>', '$ bakery logs nginx-20261125101500-1a2b --step 2'],
   simulate: ['--fault <rule>', '--state <file>', '--inventory', 'step:<n>:fail', '$ bakery simulate examples/recipes/nginx.json'],
   validate: ['<recipe.json>', '$ bakery validate examples/recipes/nginx.json'],
+  convert: [
+    '<template>', '--var <name=value>', '--var-file <file>', '--only <source>', '--out <dir>', '--cdk', 'PKR_VAR_<name>', '{"recipes": [{"file", "name"}]',
+    'Exit codes: 0 at least one recipe written', '$ bakery convert ubuntu.pkr.hcl',
+  ],
 };
 
 describe('--help', () => {
@@ -68,5 +72,11 @@ describe('the packaged bin', () => {
     const noRegion = spawnSync(process.execPath, [outfile, 'list'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: tmpdir(), AWS_EC2_METADATA_DISABLED: 'true' }, encoding: 'utf8' });
     expect(noRegion.status).toBe(1);
     expect(noRegion.stderr).toMatch(/^bakery: (no AWS region set|no AWS credentials found.*)\nhint: /);
+    // bakery convert parses HCL with the WebAssembly files beside the bundle (node_modules is out of its reach).
+    const out = mkdtempSync(join(tmpdir(), 'bakery-bin-recipes-'));
+    const convert = spawnSync(process.execPath, [outfile, 'convert', 'test/fixtures/packer/01-ubuntu-nginx/web.pkr.hcl', '--out', out, '--json'],
+      { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
+    expect(convert.stderr).toBe('');
+    expect(JSON.parse(convert.stdout).recipes).toEqual([{ file: join(out, 'web.json'), name: 'web' }]);
   });
 });

@@ -35,6 +35,18 @@ test('conditions, && and || follow the shell', () => {
   expect(run('rm -rf /opt/x; [ ! -d /opt/x/y ]', new Set(['/opt/', '/opt/x/', '/opt/x/y/'])).exitCode).toBe(0);
 });
 
+test('unquoted patterns expand to the matching paths, sorted; quoted ones and patterns without a match stay as written', () => {
+  const files = () => new Set(['/etc/', '/etc/app/', '/etc/app/b.conf', '/etc/app/a.conf', '/etc/app/.hidden.conf', '/etc/app/notes.txt']);
+
+  expect(run('cp /etc/app/*.conf /tmp/').stdout[0]).toBe('+ cp /etc/app/*.conf /tmp/');
+  const copied = run('mkdir -p /tmp/conf\ncp /etc/app/*.conf /tmp/conf/', files()).files;
+  expect([...copied].filter((path) => path.startsWith('/tmp/conf/')).sort()).toEqual(['/tmp/conf/', '/tmp/conf/a.conf', '/tmp/conf/b.conf']);
+  expect(run('cd /etc && echo app/[ab].conf app/?.txt', files()).stdout).toContain('app/a.conf app/b.conf app/?.txt');
+  expect(run('echo "/etc/app/*.conf"', files()).stdout).toContain('/etc/app/*.conf');
+  expect(run('cp /etc/nope/*.conf /tmp/', files()).exitCode).not.toBe(0);
+  expect(run('[ -d /etc/app ] && echo yes', files()).stdout).toContain('yes');
+});
+
 test('set -e stops at the first failure, except in conditions', () => {
   expect(run('set -e\nfalse || true\nif false; then :; fi\necho ok').exitCode).toBe(0);
   expect(run('set -e\nfalse\necho never').stdout).not.toContain('never');

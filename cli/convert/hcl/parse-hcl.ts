@@ -20,15 +20,16 @@ export async function parseHcl(file: string, text: string): Promise<Body> {
 function syntaxError(file: string, root: Node): ConvertError {
   const bad = firstError(root) ?? root;
   const near = bad.text.split('\n')[0].slice(0, 40);
-  return new ConvertError({ file, line: bad.startPosition.row + 1 }, `HCL syntax error${near ? ` near "${near}"` : ''}`);
+  const what = bad.isMissing ? `: expected ${/^\W+$/.test(bad.type) ? `"${bad.type}"` : 'a value or name'}` : near ? ` near "${near}"` : '';
+  return new ConvertError({ file, line: bad.startPosition.row + 1 }, `HCL syntax error${what}`);
 }
 
+/** The first error, innermost: tree-sitter may wrap a whole block in an ERROR around the one token it could not place. */
 function firstError(node: Node): Node | undefined {
-  if (node.type === 'ERROR' || node.isMissing) return node;
   for (const child of node.children) {
-    if (child?.hasError) return firstError(child) ?? child;
+    if (child?.hasError || child?.isMissing) return firstError(child) ?? child;
   }
-  return undefined;
+  return node.type === 'ERROR' || node.isMissing ? node : undefined;
 }
 
 const named = (node: Node): Node[] => node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');

@@ -104,7 +104,9 @@ function convertSource(build: Block, buildSource: BuildSource, template: PackerT
     else if (block.type === 'post-processor' || block.type === 'post-processors') reportPostProcessors(block, report);
   });
   const name = recipeName(build, buildSource.name ?? source.labels[1] ?? 'recipe', template, done);
-  return { name, document: { schemaVersion: 1, name, ...fields, steps } };
+  const { source: image, instance, ...rest } = fields;
+  // In the order the README's recipes are written: what it bakes from, on what, how, then the image.
+  return { name, document: { schemaVersion: 1, name, source: image, ...(instance ? { instance } : {}), steps, ...rest } };
 }
 
 /** A provisioner's `only` and `except` name sources as `amazon-ebs.web` (or `source.amazon-ebs.web`). */
@@ -123,7 +125,7 @@ function reportPostProcessors(block: Block, report: Report): void {
   const processors = block.type === 'post-processors' ? block.body.blocks : [block];
   for (const processor of processors) {
     const name = `build.post-processor.${processor.labels[0]}`;
-    if (processor.labels[0] === 'manifest') report.notNeeded(processor, name, 'every bake writes a manifest (bakery build prints it)');
+    if (processor.labels[0] === 'manifest') report.notNeeded(processor, name, 'every bake writes a manifest, which bakery build prints');
     else if (processor.labels[0] === 'shell-local') report.notCarried(processor, name, 'it runs on the Packer host, and a bake has no host; react to the "Bake Succeeded" event instead');
     else report.notCarried(processor, name, 'the bakery has no post-processors; distribution covers copies, sharing and SSM parameters');
   }

@@ -46,6 +46,7 @@ export const FIXTURES: Fixture[] = [
   { folder: '21-json-two-builders', template: 'template.json', recipes: ['web', 'worker'] },
   { folder: '22-json-windows', template: 'template.json', recipes: ['windows-2022'] },
   { folder: '23-json-var-file', template: 'template.json', options: { varFile: ['vars.json'] }, recipes: ['nightly'] },
+  { folder: '24-readme-side-by-side', template: 'web.pkr.hcl', recipes: ['web'] },
 ];
 
 export interface Converted {

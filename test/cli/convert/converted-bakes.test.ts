@@ -1,0 +1,42 @@
+/**
+ * The recipes `bakery convert` writes from the corpus bake in the simulator as they are, files staged from the
+ * folder they were written to: every step runs, the image is made and nothing is left behind.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { convertFixture, FIXTURES } from './corpus';
+import { simulateBake } from '../../../local/simulate-bake';
+
+/** Templates that name a fixed AMI id of their own account; the simulated account has Amazon Linux 2023 in its place. */
+const SIMULATED_SOURCE = { ssmParameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' };
+
+async function convertedRecipes(): Promise<[string, string][]> {
+  const recipes: [string, string][] = [];
+  for (const fixture of FIXTURES) {
+    const { stdout } = await convertFixture(fixture);
+    for (const recipe of JSON.parse(stdout).recipes) recipes.push([`${fixture.folder}/${recipe.name}`, recipe.file]);
+  }
+  return recipes;
+}
+
+describe('converted recipes in the simulator', () => {
+  let recipes: [string, string][] = [];
+  beforeAll(async () => {
+    recipes = await convertedRecipes();
+  });
+
+  test('every recipe of the corpus bakes, with every step run and nothing left behind', async () => {
+    expect(recipes.length).toBeGreaterThanOrEqual(25);
+    const outcomes: string[] = [];
+    for (const [name, file] of recipes) {
+      const recipe = JSON.parse(readFileSync(file, 'utf8'));
+      if (recipe.source.amiId) recipe.source = SIMULATED_SOURCE;
+      const bake = await simulateBake({ input: { recipe }, stageFrom: dirname(file) });
+      const { status, steps, leakedResources, error } = bake.manifest as any;
+      const windows = recipe.source.filter?.name?.startsWith('Windows_Server') === true;
+      outcomes.push(`${name}: ${status} ${steps.length - (windows ? 1 : 0)}/${recipe.steps.length} steps, leaked ${leakedResources.length}${error ? `: ${error.message}` : ''}`);
+    }
+
+    expect(outcomes).toEqual(outcomes.map((outcome) => outcome.replace(/: \w+ (\d+)\/\d+ steps, leaked \d+.*$/, ': SUCCEEDED $1/$1 steps, leaked 0')));
+  });
+});
