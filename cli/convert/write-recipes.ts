@@ -4,10 +4,11 @@
  * `simulate` and `build` read them. A file several recipes name is copied once.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ConvertedRecipe } from './packer/convert-builds';
 import type { RecipeDraft } from './packer/recipe-fields';
 import { recipeText } from './recipe-text';
+import { stepsIn } from '../../src/recipe/step-lists';
 import { localSources } from '../../src/staging/local-sources';
 
 export interface WrittenRecipe {
@@ -38,6 +39,15 @@ class CopiedFiles {
     return target.split(sep).join('/');
   }
 
+  /** Writes text given in the template (a file provisioner's `content`) as `files/<name>`; returns its path. */
+  write(name: string, content: string): string {
+    const target = this.freeTarget(join('files', name));
+    this.taken.add(target);
+    mkdirSync(dirname(join(this.outDirectory, target)), { recursive: true });
+    writeFileSync(join(this.outDirectory, target), content);
+    return target.split(sep).join('/');
+  }
+
   /** Inside the template's folder, the same path; elsewhere, `files/<name>`. */
   private preferredTarget(path: string): string {
     const inside = relative(this.templateRoot, path);
@@ -63,10 +73,22 @@ export function writeRecipes(recipes: readonly ConvertedRecipe[], outDirectory: 
   });
 }
 
+/** File steps that carry their text (`content`) get it written to a file, which they then upload. */
+function writeContents(document: RecipeDraft, copied: CopiedFiles): void {
+  for (const { step } of stepsIn<{ file?: { content?: string; source?: string; destination?: string } }>(document)) {
+    if (typeof step.file?.content !== 'string') continue;
+    const { content, ...file } = step.file;
+    const name = String(file.destination ?? '').split(/[\\/]/).filter(Boolean).pop() ?? 'content.txt';
+    step.file = { source: copied.write(name, content), ...file };
+  }
+}
+
 /** The document with each local source copied and named relative to the recipe. */
 function withCopiedSources(document: RecipeDraft, copied: CopiedFiles): RecipeDraft {
   const copy = structuredClone(document);
-  for (const source of localSources(copy, '/')) {
+  writeContents(copy, copied);
+  // Sources the converter found are absolute; a relative one is already in the output folder (written content).
+  for (const source of localSources(copy, '/').filter((candidate) => isAbsolute(candidate.given))) {
     const folder = source.given.endsWith('/');
     const steps = copy[source.list] as Record<string, Record<string, unknown>>[];
     const step = steps[source.index][source.kind];

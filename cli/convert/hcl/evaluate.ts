@@ -4,7 +4,7 @@
  * splats, and the functions of `functions.ts`. A problem throws `ConvertError` with its file and line.
  */
 import { callFunction } from './functions';
-import { ConvertError, Expression, ForClause, Value } from './syntax';
+import { ConvertError, Expression, ForClause, Place, Value } from './syntax';
 
 /** What names mean while evaluating: top-level objects (`var`, `local`, `path`, `build`) and bound names. */
 export interface Scope {
@@ -13,7 +13,7 @@ export interface Scope {
 
 /** A scope with extra names bound in front of another (a `for` expression's variables). */
 export function withNames(parent: Scope, names: Record<string, Value>): Scope {
-  return { lookup: (name, at) => (name in names ? names[name] : parent.lookup(name, at)) };
+  return { lookup: (name, at) => (Object.hasOwn(names, name) ? names[name] : parent.lookup(name, at)) };
 }
 
 export function evaluate(expression: Expression, scope: Scope): Value {
@@ -40,19 +40,19 @@ function template(parts: (string | Expression)[], scope: Scope): Value {
   return parts.map((part) => (typeof part === 'string' ? part : asString(evaluate(part, scope), part))).join('');
 }
 
-export function asString(value: Value, at: Expression): string {
+export function asString(value: Value, at: Place): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new ConvertError(at, `expected a string, got ${describe(value)}`);
 }
 
-export function asBoolean(value: Value, at: Expression): boolean {
+export function asBoolean(value: Value, at: Place): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
   throw new ConvertError(at, `expected true or false, got ${describe(value)}`);
 }
 
-export function asNumber(value: Value, at: Expression): number {
+export function asNumber(value: Value, at: Place): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number === 'number' && !Number.isNaN(number)) return number;
   throw new ConvertError(at, `expected a number, got ${describe(value)}`);
@@ -64,6 +64,7 @@ function asKey(value: Value, at: Expression): string {
 
 /** `a string "x"`, `a list of 2`, `null`: for messages. */
 export function describe(value: Value): string {
+  if ((value as Value | undefined) === undefined) return 'nothing (an argument is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return `an object with ${Object.keys(value).join(', ') || 'no attributes'}`;
@@ -75,7 +76,7 @@ function isObject(value: Value): value is { [key: string]: Value } {
 }
 
 function attributeOf(target: Value, name: string, at: Expression): Value {
-  if (isObject(target) && name in target) return target[name];
+  if (isObject(target) && Object.hasOwn(target, name)) return target[name];
   throw new ConvertError(at, `${describe(target)} has no attribute "${name}"`);
 }
 
@@ -132,13 +133,14 @@ function forExpression(clause: ForClause, scope: Scope, at: Expression): Value {
   const bound = pairs.map(([key, value]) => withNames(scope, names(key, value)))
     .filter((inner) => !clause.condition || asBoolean(evaluate(clause.condition, inner), clause.condition));
   if (!clause.object) return bound.map((inner) => evaluate(clause.value, inner));
-  const result: { [key: string]: Value } = {};
+  // A Map, not an object: a key such as "__proto__" or "toString" is a key like any other.
+  const result = new Map<string, Value>();
   for (const inner of bound) {
     const key = asString(evaluate(clause.key!, inner), clause.key!);
     const value = evaluate(clause.value, inner);
-    if (clause.grouped) result[key] = [...((result[key] as Value[] | undefined) ?? []), value];
-    else if (key in result) throw new ConvertError(at, `the for expression makes the key "${key}" twice; add "..." to group the values`);
-    else result[key] = value;
+    if (clause.grouped) result.set(key, [...((result.get(key) as Value[] | undefined) ?? []), value]);
+    else if (result.has(key)) throw new ConvertError(at, `the for expression makes the key "${key}" twice; add "..." to group the values`);
+    else result.set(key, value);
   }
-  return result;
+  return Object.fromEntries(result);
 }

@@ -19,7 +19,7 @@ type Implementation = (args: Value[], call: Call) => Value;
 export function callFunction(call: Call, argument: Argument): Value {
   if (call.name === 'try') return firstThatEvaluates(call, argument);
   if (call.name === 'can') return canEvaluate(call, argument);
-  const implementation = FUNCTIONS[call.name];
+  const implementation = Object.hasOwn(FUNCTIONS, call.name) ? FUNCTIONS[call.name] : undefined;
   if (!implementation) throw new ConvertError(call, `unknown function ${call.name}(); the converter knows ${Object.keys(FUNCTIONS).concat('try', 'can').sort().join(', ')}`);
   const values = call.args.map(argument);
   const last = values[values.length - 1];
@@ -39,6 +39,7 @@ function firstThatEvaluates(call: Call, argument: Argument): Value {
 }
 
 function canEvaluate(call: Call, argument: Argument): boolean {
+  if (call.args.length !== 1) throw new ConvertError(call, `can() takes one argument, got ${call.args.length}`);
   try {
     argument(call.args[0]);
     return true;
@@ -49,6 +50,15 @@ function canEvaluate(call: Call, argument: Argument): boolean {
 }
 
 const text = (value: Value, call: Call) => asString(value, call);
+
+/** A regular expression from a template; one JavaScript cannot read fails at the call. */
+function regExp(pattern: string, flags: string, call: Call): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (error) {
+    throw new ConvertError(call, `${call.name}(): ${(error as Error).message}`);
+  }
+}
 const list = (value: Value, call: Call): Value[] => {
   if (Array.isArray(value)) return value;
   throw new ConvertError(call, `${call.name}() expected a list, got ${describe(value)}`);
@@ -96,8 +106,9 @@ function timeAdd(args: Value[], call: Call): Value {
   const names = bakeTimeNames(time);
   if (names.length > 0) return bakeTimeMarker(`${names[0]}-after-${Math.round(seconds)}`);
   const date = new Date(time);
-  if (Number.isNaN(date.getTime())) throw new ConvertError(call, `timeadd() expected an RFC 3339 time, got "${time}"`);
-  return new Date(date.getTime() + seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const later = new Date(date.getTime() + seconds * 1000);
+  if (Number.isNaN(later.getTime())) throw new ConvertError(call, `timeadd(): "${time}" plus "${duration}" is not a time (expected an RFC 3339 time and a duration)`);
+  return later.toISOString().replace('.000Z', 'Z');
 }
 
 /** `format("%s-%d", ...)`: the verbs templates use (%s, %d, %v, %q, %%). */
@@ -147,13 +158,14 @@ const FUNCTIONS: Record<string, Implementation> = {
   replace: (args, call) => {
     arity(call, args, 3);
     const [subject, search, replacement] = args.map((arg) => text(arg, call));
-    const pattern = /^\/.*\/$/.test(search) ? new RegExp(search.slice(1, -1), 'g') : undefined;
+    const pattern = /^\/.*\/$/.test(search) ? regExp(search.slice(1, -1), 'g', call) : undefined;
     return outsideMarkers(subject, (part) => (pattern ? part.replace(pattern, replacement) : part.split(search).join(replacement)));
   },
   regex_replace: (args, call) => {
     arity(call, args, 3);
     const [subject, pattern, replacement] = args.map((arg) => text(arg, call));
-    return outsideMarkers(subject, (part) => part.replace(new RegExp(pattern, 'g'), replacement.replace(/\$\{?(\d+)\}?/g, '$$$1')));
+    const expression = regExp(pattern, 'g', call);
+    return outsideMarkers(subject, (part) => part.replace(expression, replacement.replace(/\$\{?(\d+)\}?/g, '$$$1')));
   },
   trimspace: (args, call) => text(args[0], call).trim(),
   trim: (args, call) => {
@@ -182,11 +194,11 @@ const FUNCTIONS: Record<string, Implementation> = {
   flatten: (args, call) => list(args[0], call).flat(Infinity as 1) as Value[],
   distinct: (args, call) => list(args[0], call).filter((item, index, all) => all.findIndex((other) => sameValue(other, item)) === index),
   compact: (args, call) => list(args[0], call).filter((item) => item !== null && item !== ''),
-  merge: (args, call) => Object.assign({}, ...args.filter((arg) => arg !== null).map((arg) => object(arg, call))),
+  merge: (args, call) => Object.fromEntries(args.filter((arg) => arg !== null).flatMap((arg) => Object.entries(object(arg, call)))),
   lookup: (args, call) => {
     const map = object(args[0], call);
     const key = text(args[1], call);
-    if (key in map) return map[key];
+    if (Object.hasOwn(map, key)) return map[key];
     if (args.length > 2) return args[2];
     throw new ConvertError(call, `lookup(): no key "${key}" and no default`);
   },
@@ -199,7 +211,9 @@ const FUNCTIONS: Record<string, Implementation> = {
   length: (args, call) => (typeof args[0] === 'string' ? [...args[0]].length : Array.isArray(args[0]) ? args[0].length : Object.keys(object(args[0], call)).length),
   element: (args, call) => {
     const items = list(args[0], call);
-    return items[asNumber(args[1], call) % items.length];
+    if (items.length === 0) throw new ConvertError(call, 'element() of an empty list');
+    const index = Math.trunc(asNumber(args[1], call));
+    return items[((index % items.length) + items.length) % items.length];
   },
   contains: (args, call) => list(args[0], call).some((item) => sameValue(item, args[1])),
   keys: (args, call) => Object.keys(object(args[0], call)).sort(),
@@ -210,7 +224,7 @@ const FUNCTIONS: Record<string, Implementation> = {
   startswith: (args, call) => text(args[0], call).startsWith(text(args[1], call)),
   endswith: (args, call) => text(args[0], call).endsWith(text(args[1], call)),
   regex: (args, call) => {
-    const match = new RegExp(text(args[0], call)).exec(text(args[1], call));
+    const match = regExp(text(args[0], call), '', call).exec(text(args[1], call));
     if (!match) throw new ConvertError(call, 'regex(): the pattern does not match');
     return match.length > 1 ? match.slice(1).map((group) => group ?? null) : match[0];
   },
@@ -224,7 +238,14 @@ const FUNCTIONS: Record<string, Implementation> = {
   toset: (args, call) => FUNCTIONS.distinct([list(args[0], call)], call),
   tomap: (args, call) => object(args[0], call),
   jsonencode: (args) => JSON.stringify(args[0]),
-  jsondecode: (args, call) => JSON.parse(text(args[0], call)) as Value,
+  jsondecode: (args, call) => {
+    try {
+      return JSON.parse(text(args[0], call)) as Value;
+    } catch (error) {
+      if (error instanceof ConvertError) throw error;
+      throw new ConvertError(call, `jsondecode(): not valid JSON (${(error as Error).message})`);
+    }
+  },
   base64encode: (args, call) => Buffer.from(text(args[0], call), 'utf8').toString('base64'),
   base64decode: (args, call) => Buffer.from(text(args[0], call), 'base64').toString('utf8'),
   abspath: (args, call) => resolve(text(args[0], call)),

@@ -53,7 +53,7 @@ function readAttribute(source: SourceText, node: Node): Attribute {
 function readBlock(source: SourceText, node: Node): Block {
   const children = named(node);
   const labels = children.slice(1).filter((child) => child.type === 'string_lit' || child.type === 'identifier')
-    .map((label) => (label.type === 'string_lit' ? unescapeTemplateText(label.text.slice(1, -1)) : label.text));
+    .map((label) => (label.type === 'string_lit' ? unescapeTemplateText(label.text.slice(1, -1), placeOf(source, label)) : label.text));
   const body = children.find((child) => child.type === 'body');
   return { ...placeOf(source, node), type: children[0].text, labels, body: body ? readBody(source, body) : { attributes: [], blocks: [] } };
 }
@@ -103,7 +103,7 @@ function readLiteral(source: SourceText, node: Node): Expression {
   if (node.type === 'numeric_lit') return { ...place, kind: 'literal', value: Number(node.text) };
   if (node.type === 'bool_lit') return { ...place, kind: 'literal', value: node.text === 'true' };
   if (node.type === 'null_lit') return { ...place, kind: 'literal', value: null };
-  return { ...place, kind: 'literal', value: unescapeTemplateText(node.text.slice(1, -1)) };
+  return { ...place, kind: 'literal', value: unescapeTemplateText(node.text.slice(1, -1), place) };
 }
 
 function readCollection(source: SourceText, node: Node): Expression {

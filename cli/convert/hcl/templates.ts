@@ -5,7 +5,7 @@
  * (`%{ if }`, `%{ for }`) are refused with their line: Packer templates rarely use them.
  */
 import type { Node } from 'web-tree-sitter';
-import { ConvertError, Expression } from './syntax';
+import { ConvertError, Expression, Place } from './syntax';
 
 /** A file's name and text. */
 export interface SourceText {
@@ -17,12 +17,14 @@ type ReadExpression = (source: SourceText, node: Node) => Expression;
 
 const ESCAPES: Record<string, string> = { 'n': '\n', 't': '\t', 'r': '\r', '"': '"', '\\': '\\' };
 
-/** Quoted template text with HCL's escapes resolved. */
-export function unescapeTemplateText(text: string): string {
+/** Quoted template text with HCL's escapes resolved; an escape of no Unicode character fails at `place`. */
+export function unescapeTemplateText(text: string, place: Place): string {
   return text
     .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (whole, code: string) => {
-      if (code.length > 1) return String.fromCodePoint(parseInt(code.slice(1), 16));
-      return ESCAPES[code] ?? whole;
+      if (code.length === 1) return Object.hasOwn(ESCAPES, code) ? ESCAPES[code] : whole;
+      const point = parseInt(code.slice(1), 16);
+      if (point > 0x10ffff) throw new ConvertError(place, `\\${code} is not a Unicode character`);
+      return String.fromCodePoint(point);
     })
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
@@ -35,7 +37,7 @@ export function templateParts(source: SourceText, node: Node, readExpression: Re
   const [start, end] = heredoc ? heredocRange(source, children, node) : quotedRange(children, node);
   const literal = (from: number, to: number) => {
     const text = source.text.slice(from, to);
-    return heredoc ? text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : unescapeTemplateText(text);
+    return heredoc ? text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : unescapeTemplateText(text, { file: source.file, line: node.startPosition.row + 1 });
   };
   const parts: (string | Expression)[] = [];
   let cursor = start;

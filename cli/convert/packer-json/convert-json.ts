@@ -9,6 +9,7 @@ import type { Node } from 'jsonc-parser';
 import { JsonFile, JsonMember, parseJsonFile } from './json-file';
 import { userVariables, UserVariables } from './json-variables';
 import { EngineContext, renderTemplateString } from './template-engine';
+import { asString } from '../hcl/evaluate';
 import { Attribute, Block, ConvertError, Place, Value } from '../hcl/syntax';
 import { BuildSelection, Conversion, convertBuilds } from '../packer/convert-builds';
 import type { PackerTemplate } from '../packer/load-template';
@@ -37,7 +38,7 @@ export async function convertJsonTemplate(path: string, options: VariableInputs 
   const report = new Report();
   const top = json.members(json.root, 'the template');
   for (const member of top) {
-    if (member.key in SETTINGS) report.notNeeded(member.place, member.key, SETTINGS[member.key]);
+    if (Object.hasOwn(SETTINGS, member.key)) report.notNeeded(member.place, member.key, SETTINGS[member.key]);
     else if (!['builders', 'provisioners', 'post-processors'].includes(member.key)) report.notCarried(member.place, member.key, 'not a key of a Packer template');
   }
   const section = (key: string) => top.find((member) => member.key === key)?.node;
@@ -95,7 +96,8 @@ function sourceBlock(json: JsonFile, node: Node, render: Render): Block {
   const type = typeMember ? json.value(typeMember.node) : undefined;
   if (typeof type !== 'string') throw new ConvertError(json.place(node), 'a builder needs "type", such as "amazon-ebs"');
   const nameValue = field('name') ? json.value(field('name')!.node) : type;
-  const builder = { type, name: String(nameValue) };
+  if (typeof nameValue !== 'string') throw new ConvertError(field('name')!.place, 'a builder\'s "name" must be a string');
+  const builder = { type, name: nameValue };
   const settings = members.filter((member) => member.key !== 'type' && member.key !== 'name');
   return {
     file: json.file,
@@ -139,7 +141,7 @@ function provisionerBlocks(json: JsonFile, node: Node | undefined, builder: { ty
       throw new ConvertError(place, 'a provisioner must be an object with a "type", such as "shell"');
     }
     const { type, only, except, override, ...settings } = written;
-    const names = (list: Value | undefined) => (Array.isArray(list) ? list.map(String) : undefined);
+    const names = (list: Value | undefined) => (Array.isArray(list) ? list.map((item) => asString(item, place)) : undefined);
     if (names(only) && !names(only)!.includes(builder.name)) return [];
     if (names(except)?.includes(builder.name)) return [];
     const overridden = (override as { [name: string]: Value } | undefined)?.[builder.name];

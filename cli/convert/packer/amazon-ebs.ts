@@ -40,8 +40,13 @@ const idsOf = (field: string, what: string): Mapper => (value, context) => {
 
 const RUNNER_ROLE = 'the bakery\'s runner role makes every AWS call';
 
+/** The mapper of an `amazon-ebs` attribute (or nested block) by name. */
+export function amazonEbsMapper(name: string): Mapper | undefined {
+  return Object.hasOwn(AMAZON_EBS_ATTRIBUTES, name) ? AMAZON_EBS_ATTRIBUTES[name] : undefined;
+}
+
 /** `amazon-ebs` attributes by name. */
-export const AMAZON_EBS_ATTRIBUTES: Record<string, Mapper> = {
+const AMAZON_EBS_ATTRIBUTES: Record<string, Mapper> = {
   source_ami: text('source.amiId'),
   instance_type: (value, context) => {
     const types = textList(value, context);

@@ -114,7 +114,7 @@ function appliesTo(block: Block, reference: string, template: PackerTemplate): b
   const names = (attribute: string) => {
     const found = block.body.attributes.find((candidate) => candidate.name === attribute);
     const value = found ? evaluate(found.expression, template.scope) : undefined;
-    return Array.isArray(value) ? value.map((item) => `source.${String(item).replace(/^source\./, '')}`) : undefined;
+    return Array.isArray(value) ? value.map((item) => `source.${asString(item, found!).replace(/^source\./, '')}`) : undefined;
   };
   const only = names('only');
   const except = names('except');
@@ -137,6 +137,6 @@ function recipeName(build: Block, sourceName: string, template: PackerTemplate, 
   const base = clean(sourceName);
   if (!done.some((recipe) => recipe.name === base)) return base;
   const buildName = build.body.attributes.find((attribute) => attribute.name === 'name');
-  const prefix = buildName ? String(evaluate(buildName.expression, template.scope)) : `build${done.length + 1}`;
+  const prefix = buildName ? asString(evaluate(buildName.expression, template.scope), buildName) : `build${done.length + 1}`;
   return clean(`${prefix}-${base}`);
 }

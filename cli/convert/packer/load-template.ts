@@ -45,7 +45,7 @@ export async function loadTemplate(path: string, inputs: VariableInputs): Promis
   };
   const scope: Scope = {
     lookup: (name, at) => {
-      if (name in names) return names[name]();
+      if (Object.hasOwn(names, name)) return names[name]();
       throw new ConvertError(at, `unknown name "${name}"; templates use var.*, local.*, path.*, data.* and build.*`);
     },
   };
@@ -100,11 +100,13 @@ function lazyLocals(blocks: Block[], scope: Scope): Value {
 
 /** `data.<type>.<name>`: the id or value of a data source, which the recipe resolves when it bakes. */
 function dataSources(blocks: Block[]): Value {
-  const byType: { [type: string]: { [name: string]: Value } } = {};
+  // Maps, not objects: a data source may be named anything, "__proto__" included.
+  const byType = new Map<string, Map<string, Value>>();
   for (const block of blocks.filter((candidate) => candidate.type === 'data')) {
     const [type, name] = block.labels;
     const marker = bakeTimeMarker(`data.${type}.${name}`);
-    (byType[type] ??= {})[name] = { id: marker, value: marker, name: marker };
+    if (!byType.has(type)) byType.set(type, new Map());
+    byType.get(type)!.set(name, { id: marker, value: marker, name: marker });
   }
-  return byType;
+  return Object.fromEntries([...byType].map(([type, names]) => [type, Object.fromEntries(names)]));
 }

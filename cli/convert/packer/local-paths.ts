@@ -9,6 +9,7 @@ import { ConvertError, Place } from '../hcl/syntax';
 
 /** The absolute path of `given`; fails with the file and line of `place` when it does not exist. */
 export function localPath(given: string, root: string, place: Place, what: string): string {
+  if (given.trim() === '') throw new ConvertError(place, `the ${what} path is empty`);
   const candidates = [...new Set([resolve(given), resolve(root, given)])];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;

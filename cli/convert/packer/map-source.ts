@@ -4,14 +4,14 @@
  * in, and a source image from `data "amazon-ami"` or `data "amazon-parameterstore"` as a filter or a parameter that
  * the bakery resolves at every bake.
  */
-import { AMAZON_EBS_ATTRIBUTES, isConnectionSetting } from './amazon-ebs';
+import { amazonEbsMapper, isConnectionSetting } from './amazon-ebs';
 import { BlockValue, nestedBlocks } from './block-values';
 import type { PackerTemplate } from './load-template';
 import { localPath } from './local-paths';
 import { BUILD_PLACEHOLDERS, carry, FieldContext, getField, RecipeDraft, recipeText } from './recipe-fields';
 import { readText } from './template-files';
 import { bakeTimeNames } from '../hcl/bake-time';
-import { evaluate } from '../hcl/evaluate';
+import { asNumber, asString, evaluate } from '../hcl/evaluate';
 import { Block, ConvertError, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
@@ -32,11 +32,12 @@ export function mapSource(block: Block, template: PackerTemplate, report: Report
     if (attribute.name === 'source_ami' && typeof value === 'string' && bakeTimeNames(value).some((marker) => marker.startsWith('data.'))) {
       sourceFromData(value, template, at);
     } else if (attribute.name === 'user_data_file') {
-      userData(readText(localPath(String(value), template.root, attribute, 'user_data_file')), at, `read from ${String(value)}`);
+      const file = asString(value, attribute);
+      userData(readText(localPath(file, template.root, attribute, 'user_data_file')), at, `read from ${file}`);
     } else if (attribute.name === 'user_data') {
       userData(value, at);
     } else {
-      const mapper = AMAZON_EBS_ATTRIBUTES[attribute.name];
+      const mapper = amazonEbsMapper(attribute.name);
       if (mapper) mapper(value, at);
       else report.notCarried(attribute, at.attribute, 'the recipe has no equivalent');
     }
@@ -44,7 +45,7 @@ export function mapSource(block: Block, template: PackerTemplate, report: Report
   for (const [type, values] of nestedBlocks(block.body, template.scope)) {
     values.forEach((nested, index) => {
       const at = context(nested.place, values.length > 1 ? `${type}[${index}]` : type);
-      if (type in TAG_BLOCKS) tagBlock(TAG_BLOCKS[type], nested, at);
+      if (Object.hasOwn(TAG_BLOCKS, type)) tagBlock(TAG_BLOCKS[type], nested, at);
       else mapNestedBlock(type, nested, at);
     });
   }
@@ -88,14 +89,14 @@ function mapNestedBlock(type: string, block: BlockValue, context: FieldContext):
     const others = Object.keys(filters).filter((key) => !['name', 'architecture', 'virtualization-type', 'root-device-type'].includes(key));
     const note = others.length > 0 ? `the filters ${others.join(', ')} are not kept: a recipe filters by owners, name and architecture` : undefined;
     carry(context, 'source.filter', filter, values.most_recent === false ? 'the newest matching image is used (most_recent = false is not kept)' : note);
-  } else if (type === 'launch_block_device_mappings' && ROOT_DEVICES.includes(String(values.device_name))) {
-    carry(context, 'instance.rootVolume', rootVolume(values));
+  } else if (type === 'launch_block_device_mappings' && typeof values.device_name === 'string' && ROOT_DEVICES.includes(values.device_name)) {
+    carry(context, 'instance.rootVolume', rootVolume(values, context.place));
   } else if (type === 'metadata_options') {
     context.report.notNeeded(context.place, context.attribute, 'the bakery always launches with IMDSv2 required');
   } else if (isConnectionSetting(type) || type === 'assume_role') {
     context.report.notNeeded(context.place, context.attribute, type === 'assume_role' ? 'the bakery\'s runner role makes every AWS call' : undefined);
-  } else if (AMAZON_EBS_ATTRIBUTES[type]) {
-    AMAZON_EBS_ATTRIBUTES[type](values, context);
+  } else if (amazonEbsMapper(type)) {
+    amazonEbsMapper(type)!(values, context);
   } else {
     context.report.notCarried(context.place, context.attribute, type === 'launch_block_device_mappings'
       ? 'only the root volume is set by a recipe (instance.rootVolume); other volumes come from the source image'
@@ -103,12 +104,12 @@ function mapNestedBlock(type: string, block: BlockValue, context: FieldContext):
   }
 }
 
-function rootVolume(values: { [name: string]: Value }): Record<string, unknown> {
+function rootVolume(values: { [name: string]: Value }, place: FieldContext['place']): Record<string, unknown> {
   const volume: Record<string, unknown> = {};
-  if (values.volume_size !== undefined) volume.sizeGiB = Number(values.volume_size);
-  if (values.volume_type !== undefined) volume.type = values.volume_type;
-  if (values.iops !== undefined) volume.iops = Number(values.iops);
-  if (values.throughput !== undefined) volume.throughputMiBps = Number(values.throughput);
+  if (values.volume_size !== undefined) volume.sizeGiB = asNumber(values.volume_size, place);
+  if (values.volume_type !== undefined) volume.type = asString(values.volume_type, place);
+  if (values.iops !== undefined) volume.iops = asNumber(values.iops, place);
+  if (values.throughput !== undefined) volume.throughputMiBps = asNumber(values.throughput, place);
   return volume;
 }
 

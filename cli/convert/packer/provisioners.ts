@@ -8,8 +8,10 @@ import { basename, dirname, posix } from 'node:path';
 import { attributeValues } from './block-values';
 import type { PackerTemplate } from './load-template';
 import { isFolder, localPath } from './local-paths';
+import { pauseStep, reportOtherSettings } from './provisioner-settings';
 import { bakeTimeNames } from '../hcl/bake-time';
 import { durationSeconds } from '../hcl/durations';
+import { describe } from '../hcl/evaluate';
 import { Block, ConvertError, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
@@ -36,22 +38,40 @@ export function provisionerSteps(block: Block, index: number, template: PackerTe
     report,
     path: (given, what) => localPath(given, template.root, block, what),
   };
-  const mapper = PROVISIONERS[type];
+  const mapper = Object.hasOwn(PROVISIONERS, type) ? PROVISIONERS[type] : undefined;
   if (!mapper) {
     report.notCarried(block, context.attribute, `the recipe has no step for Packer's ${type} provisioner`);
     return [];
   }
+  checkSettingTypes(block, context.values);
   const bakeTime = CARRIED_SETTINGS.flatMap((name) => bakeTimeNames(JSON.stringify(context.values[name] ?? '')));
   if (bakeTime.length > 0) {
     report.notCarried(block, context.attribute, `it uses ${[...new Set(bakeTime)].join(', ')}, known only while Packer builds; a step's commands are fixed ` +
       'in the recipe (the image\'s cdk-ami-bakery:source-ami tag names the source image)');
     return [];
   }
-  return mapper(context);
+  const steps = mapper(context);
+  reportOtherSettings(block, context.attribute, report);
+  return steps.length > 0 ? [...pauseStep(block, context.values, context.attribute, report), ...steps] : steps;
 }
 
 /** The settings that become a step's commands, environment and files. */
-const CARRIED_SETTINGS = ['inline', 'environment_vars', 'env', 'script', 'scripts', 'source', 'sources', 'destination', 'playbook_file', 'extra_arguments'];
+const CARRIED_SETTINGS = ['inline', 'environment_vars', 'env', 'script', 'scripts', 'source', 'sources', 'destination', 'content', 'playbook_file', 'extra_arguments'];
+
+/** Settings that are text or lists of text; anything else (an object where a path belongs) fails at the provisioner. */
+const TEXT_SETTINGS = [...CARRIED_SETTINGS, 'valid_exit_codes', 'playbook_dir', 'timeout', 'execute_command', 'direction'];
+
+function checkSettingTypes(block: Block, values: ProvisionerContext['values']): void {
+  for (const name of TEXT_SETTINGS.filter((setting) => Object.hasOwn(values, setting))) {
+    const value = values[name];
+    const items = name === 'env' ? Object.values(isMap(value) ? value : { value }) : Array.isArray(value) ? value : [value];
+    if (items.some((item) => item !== null && typeof item === 'object')) {
+      throw new ConvertError(block, `${name} must be ${name === 'env' ? 'a map of strings' : 'a string or a list of strings'}, got ${describe(value)}`);
+    }
+  }
+}
+
+const isMap = (value: Value): value is { [key: string]: Value } => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Commands that generalise a Windows instance, which the bakery does itself as the last step (`windows.sysprep`). */
 const GENERALISE_COMMAND = /ec2launch(\.exe)?['"]?\s+(sysprep|reset)|SysprepInstance\.ps1|InitializeInstance\.ps1\s+-Schedule|sysprep\.exe/i;
@@ -123,7 +143,14 @@ function commandSteps(context: ProvisionerContext, kind: 'shell' | 'powershell')
     return [];
   }
   report.carried(block, attribute, 'steps[].script', [`${scripts.length} script file(s)`, ...notes].join('; '));
-  return scripts.map((script) => ({ script: { source: context.path(script, 'script'), ...withEnvironment(values), ...runFields(values) } }));
+  return scripts.map((script) => ({ script: { source: filePath(context, script, 'script'), ...withEnvironment(values), ...runFields(values) } }));
+}
+
+/** A script or playbook: a file, not a folder. */
+function filePath(context: ProvisionerContext, given: string, what: string): string {
+  const path = context.path(given, what);
+  if (isFolder(path)) throw new ConvertError(context.block, `${what} "${given}" is a folder; name a file`);
+  return path;
 }
 
 function withEnvironment(values: ProvisionerContext['values']): Record<string, unknown> {
@@ -138,9 +165,10 @@ function fileSteps(context: ProvisionerContext): Step[] {
     return [];
   }
   const sources = values.sources !== undefined ? strings(values.sources) : strings(values.source);
-  if (values.content !== undefined) {
-    report.notCarried(block, attribute, 'content = ... is not carried; put the text in a file beside the recipe and upload it');
-    return [];
+  if (typeof values.content === 'string') {
+    report.carried(block, attribute, 'steps[].file', 'content is written to a file beside the recipe, which the step uploads');
+    // The text stays in the draft; writing the recipe puts it in a file beside it (write-recipes.ts).
+    return [{ file: { content: values.content, destination: String(values.destination ?? '') } }];
   }
   report.carried(block, attribute, 'steps[].file');
   return sources.map((source) => uploadStep(source, String(values.destination ?? ''), context));
@@ -166,7 +194,7 @@ function ansibleSteps(context: ProvisionerContext, folderField: string | undefin
     report.notCarried(block, attribute, 'an ansible provisioner needs playbook_file');
     return [];
   }
-  const playbookPath = context.path(playbook, 'playbook');
+  const playbookPath = filePath(context, playbook, 'playbook');
   const folder = folderField && typeof values[folderField] === 'string' ? context.path(String(values[folderField]), 'playbook folder') : dirname(playbookPath);
   if (!playbookPath.startsWith(`${folder}/`)) {
     throw new ConvertError(block, `playbook "${playbook}" is not inside playbook_dir "${String(values[folderField!])}"; the recipe uploads the folder and plays the playbook in it`);

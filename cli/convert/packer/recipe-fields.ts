@@ -62,7 +62,7 @@ export function recipeText(value: Value, context: FieldContext, placeholders = N
     return undefined;
   }
   const text = withBuildVariableMarkers(value);
-  const unknown = bakeTimeNames(text).filter((name) => !(name in placeholders));
+  const unknown = bakeTimeNames(text).filter((name) => !Object.hasOwn(placeholders, name));
   if (unknown.length > 0) {
     context.report.notCarried(context.place, context.attribute, `${unknown.join(', ')} is known only while Packer builds; the recipe has no placeholder for it here`);
     return undefined;

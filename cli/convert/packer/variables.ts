@@ -8,6 +8,7 @@ import { readText } from './template-files';
 import { evaluate, Scope } from '../hcl/evaluate';
 import { parseHcl } from '../hcl/parse-hcl';
 import { Block, ConvertError, Place, Value } from '../hcl/syntax';
+import { parseJsonFile } from '../packer-json/json-file';
 
 export interface VariableInputs {
   /** `--var-file` paths, in order. */
@@ -81,11 +82,8 @@ async function applyVarFile(file: string, variables: Map<string, Variable>): Pro
 }
 
 function jsonValues(file: string, text: string): Record<string, Value> {
-  try {
-    return JSON.parse(text) as Record<string, Value>;
-  } catch (error) {
-    throw new ConvertError({ file, line: 1 }, `not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonFile(file, text);
+  return Object.fromEntries(json.members(json.root, 'a JSON var file').map((member) => [member.key, json.value(member.node)]));
 }
 
 async function hclValues(file: string, text: string): Promise<Record<string, Value>> {

@@ -184,4 +184,67 @@ describe('converting an HCL2 template', () => {
     await expect(convertHclTemplate(broken, options)).rejects.toThrow(
       `${join(broken, 'b.pkr.hcl')}:6: the build names source.amazon-ebs.nope, which no source block declares (source.amazon-ebs.web)`);
   });
+
+  test('public sharing, deprecation, tag blocks, WinRM user data, pauses and settings a step cannot carry', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bakery-convert-'));
+    writeFileSync(join(folder, 'public.pkr.hcl'), `
+source "amazon-ebs" "public" {
+  source_ami    = "ami-0123456789abcdef0"
+  ami_name      = "public-\${formatdate("YYYY-MM-DD", timestamp())}"
+  encrypt_boot  = false
+  ami_groups    = ["all"]
+  ami_ou_arns   = ["arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij"]
+  deprecate_at  = timeadd(timestamp(), "720h")
+  user_data     = "<powershell>winrm quickconfig -q</powershell>"
+  dynamic "tag" {
+    for_each = { "kubernetes.io/role" = "node", Base = "{{ .SourceAMIName }}" }
+    content {
+      key   = tag.key
+      value = tag.value
+    }
+  }
+  run_tag {
+    key   = "Purpose"
+    value = "build"
+  }
+}
+build {
+  sources = ["source.amazon-ebs.public"]
+  provisioner "shell" {
+    inline       = ["echo ok"]
+    pause_before = "45s"
+    max_retries  = 3
+    remote_folder = "/tmp"
+  }
+  provisioner "file" {
+    content     = "hello"
+    destination = "/etc/motd"
+  }
+}
+`);
+
+    const { recipes, report } = await convertHclTemplate(folder, { only: [], varFiles: [], vars: [], environment: {} });
+    const line = (attribute: string) => report.lines.find((candidate) => candidate.attribute === attribute);
+
+    expect(recipes[0].document).toEqual({
+      schemaVersion: 1,
+      name: 'public',
+      source: { amiId: 'ami-0123456789abcdef0' },
+      instance: { tags: { Purpose: 'build' } },
+      steps: [
+        { shell: { name: 'pause 45 s', commands: ['sleep 45'] } },
+        { shell: { commands: ['echo ok'] } },
+        { file: { content: 'hello', destination: '/etc/motd' } },
+      ],
+      ami: { name: 'public-{{date}}', encrypted: false, deprecateAfterDays: 30, tags: { 'kubernetes.io/role': 'node', 'Base': '{{sourceAmiName}}' } },
+      distribution: {
+        sharing: { public: true, allowPublic: true, organizationalUnitArns: ['arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij'] },
+      },
+    });
+    expect(validateRecipe({ ...recipes[0].document, steps: [{ shell: { commands: ['true'] } }] }).problems).toEqual([]);
+    expect(line('source.amazon-ebs.public.user_data')?.outcome).toBe('not needed');
+    expect(outcomeText(line('build.provisioner[0] (shell).max_retries')!)).toMatch(/^not carried: a step that fails fails the bake/);
+    expect(line('build.provisioner[0] (shell).remote_folder')?.outcome).toBe('not needed');
+    expect(line('build.provisioner[0] (shell).pause_before')).toMatchObject({ outcome: 'carried', field: 'steps[].shell' });
+  });
 });

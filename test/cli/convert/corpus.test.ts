@@ -30,6 +30,10 @@ describe('the Packer template corpus', () => {
       expect(validateRecipe(document).problems).toEqual([]);
       expect(localSourceProblems(document, dirname(file))).toEqual([]);
     }
+    const notCarried = output.report.filter((line) => line.outcome === 'not carried');
+    for (const attribute of fixture.notCarried ?? []) {
+      expect(notCarried).toContainEqual(expect.objectContaining({ attribute, reason: expect.stringMatching(/\w+ \w+/) }));
+    }
     for (const line of output.report) {
       expect(line).toEqual(expect.objectContaining({ file: expect.any(String), line: expect.any(Number), attribute: expect.any(String) }));
       expect(['carried', 'not needed', 'not carried']).toContain(line.outcome);
