@@ -120,7 +120,7 @@ export interface RecipeOptions {
    */
   readonly amiName?: string;
   /**
-   * AMI description; placeholders as in `tags`.
+   * AMI description. It may use the placeholders of `tags`.
    * @default - names the recipe and the source image
    */
   readonly description?: string;
