@@ -73,7 +73,7 @@ function agentNotOnline(instance: string, budgetSeconds: number, instanceState: 
     `the SSM agent on ${instance} did not come online within ${budgetSeconds} s ` +
     `(instance ${instanceState}, SSM ping status ${pingStatus ?? 'none: not registered'}). Check that ` +
     'the subnet reaches the SSM endpoints (a public IP with an internet gateway, a NAT gateway, or VPC endpoints for ssm, ssmmessages and ec2messages), ' +
-    `that the instance profile${profile ? ` ${profile}` : ''} grants AmazonSSMManagedInstanceCore, ` +
+    `that the instance profile${profile ? ` ${profile}` : ''} still grants ssm:UpdateInstanceInformation and the ec2messages and ssmmessages actions, ` +
     'and that the source image runs the SSM agent.',
   );
 }

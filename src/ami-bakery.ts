@@ -4,13 +4,14 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { EventField, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { IGrantable, Grant, InstanceProfile, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { IGrantable, Grant, InstanceProfile, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { agentStatements } from './private/agent-permissions';
 import { bakeMetric } from './private/bake-metrics';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { Recipe, RecipeOptions } from './recipe/recipe';
@@ -110,7 +111,10 @@ export interface AmiBakeryProps {
 export class AmiBakery extends Construct implements IConnectable {
   /** The state machine that runs bakes. */
   public readonly stateMachine: StateMachine;
-  /** Role of the build instances: `AmazonSSMManagedInstanceCore` and writing to the output log group only. */
+  /**
+   * Role of the build instances: what the SSM agent needs to run commands, reading staged files and writing the
+   * command output log group, nothing else. Grant what provisioning needs with `addToInstanceRolePolicy()`.
+   */
   public readonly instanceRole: Role;
   /** Instance profile of the build instances. */
   public readonly instanceProfile: InstanceProfile;
@@ -147,8 +151,8 @@ export class AmiBakery extends Construct implements IConnectable {
     this.instanceRole = new Role(this, 'InstanceRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       description: 'cdk-ami-bakery build instances: SSM agent and provisioning output only',
-      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    agentStatements().forEach((statement) => this.instanceRole.addToPrincipalPolicy(statement));
     this.grantCommandOutput();
     const staging = createStaging(this, {
       bakeryId: this.bakeryId,

@@ -38,9 +38,10 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const steps = bakery.node.findAll().filter((child): child is LambdaFunction => child instanceof LambdaFunction);
 
   acknowledge(bakery.instanceRole, {
-    [`IAM4[Policy::${flatten(stack, `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`)}]`]:
-      'AmazonSSMManagedInstanceCore is the policy AWS maintains for the SSM agent (Run Command over ssm, ssmmessages '
-      + 'and ec2messages); provisioning runs through SSM, so the build instances need it, and it is their only managed policy.',
+    'IAM5[Resource::*]':
+      'The SSM agent registers its instance (ssm:UpdateInstanceInformation) and takes commands over its message channels '
+      + '(ec2messages, ssmmessages), which take no narrower resource. In place of AmazonSSMManagedInstanceCore: the role reads '
+      + 'no parameter, document or key; test/constructs/iam-simulation.test.ts proves it.',
     [`IAM5[Resource::${flatten(stack, `arn:${partition}:logs:${region}:${account}:log-group:*`)}]`]:
       'logs:DescribeLogGroups only, which lists groups and so is authorized on log-group:*; the SSM agent calls it before '
       + 'it streams command output. Writing is limited to the command output log group.',

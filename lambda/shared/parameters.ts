@@ -127,9 +127,11 @@ Promise<string | undefined> {
     await client.send(new DeleteParameterCommand({ Name: name }));
     return `deleted ${name} in ${target.region}`;
   }
-  logger.info('Putting back the SSM parameter\'s earlier value', { name, region: target.region, roleArn: target.roleArn, value: previous });
+  // The value is not logged: the parameter may have held something other than an AMI id.
+  logger.info('Putting back the SSM parameter\'s earlier value', { name, region: target.region, roleArn: target.roleArn });
   await client.send(new PutParameterCommand({ Name: name, Value: previous, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true }));
-  return `restored ${name} in ${target.region} to ${previous}`;
+  // An AMI id is named; anything else the parameter held before is not repeated (it may be a secret).
+  return `restored ${name} in ${target.region} to ${/^ami-[0-9a-f]{8,17}$/.test(previous) ? previous : 'its earlier value'}`;
 }
 
 async function currentValue(client: SSMClient, name: string): Promise<string | undefined> {

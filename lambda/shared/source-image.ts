@@ -41,7 +41,8 @@ async function amiIdFromParameter(name: string, region: string): Promise<string>
     const { Parameter } = await ssm().send(new GetParameterCommand({ Name: name }));
     const value = Parameter?.Value?.trim();
     if (!value?.startsWith('ami-')) {
-      throw new SourceImageNotFound(`source.ssmParameter ${name}: holds "${value ?? ''}", not an AMI id`);
+      // Never the value itself: a parameter may hold a secret, and this message reaches the caller and the logs.
+      throw new SourceImageNotFound(`source.ssmParameter ${name}: does not hold an AMI id (ami-...); name a parameter whose value is one`);
     }
     return value;
   } catch (error) {

@@ -6,6 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { bakeryStack, definitionOf, launchEnvironment } from './stack';
 import { ProvisionStep, SourceImage } from '../../src';
+import { AGENT_MESSAGE_ACTIONS, AGENT_REGISTRATION_ACTIONS } from '../../src/private/agent-permissions';
 
 describe('AmiBakery', () => {
   test('deploys a Standard state machine that logs to a log group with retention', () => {
@@ -42,19 +43,21 @@ describe('AmiBakery', () => {
     }
   });
 
-  test('the instance profile role holds only AmazonSSMManagedInstanceCore, plus writing its command output and reading staged files', () => {
+  test('the instance profile role holds what the SSM agent needs, writing its command output and reading staged files; no managed policy', () => {
     const { template } = bakeryStack();
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } },
     });
     const [[roleId, role]] = Object.entries(roles);
-    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(':iam::aws:policy/AmazonSSMManagedInstanceCore');
-    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: roleId }] });
     const instancePolicies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
     const actions = instancePolicies.flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket']);
+    expect(actions.sort()).toEqual([
+      ...AGENT_MESSAGE_ACTIONS, 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket',
+      ...AGENT_REGISTRATION_ACTIONS,
+    ].sort());
   });
 
   test('users can add statements to the instance role', () => {

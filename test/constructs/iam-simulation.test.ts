@@ -245,7 +245,7 @@ describe('the build instances\' role, evaluated', () => {
   const resolve = (value: unknown) => resolveIntrinsics(value, { account: ACCOUNT, region: REGION, resources }) as any;
   const roleName = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('BakeryInstanceRole'))!;
   const bucket: string = resolve({ Ref: Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('BakeryStaging'))! });
-  // Its inline policies; its one managed policy, AmazonSSMManagedInstanceCore, grants nothing in S3.
+  // Its inline policies: it has no managed policy.
   const instance: Runner = {
     step: 'build-instance',
     roleName,
@@ -254,6 +254,18 @@ describe('the build instances\' role, evaluated', () => {
       .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleName))
       .map(([name, policy]) => ({ name, policy: resolve(policy.Properties.PolicyDocument) })),
   };
+
+  test('runs the SSM agent, and reads no parameter or document of the account: provisioning commands cannot read secrets through it', async () => {
+    const instanceArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
+    expect(await decide(instance, { action: 'ssm:UpdateInstanceInformation', resource: instanceArn })).toBe('Allowed');
+    expect(await decide(instance, { action: 'ec2messages:GetMessages', resource: '*' })).toBe('Allowed');
+    expect(await decide(instance, { action: 'ssmmessages:OpenControlChannel', resource: '*' })).toBe('Allowed');
+    for (const action of ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath']) {
+      expect(await decide(instance, { action, resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/database/password` })).toBe('ImplicitlyDenied');
+    }
+    expect(await decide(instance, { action: 'ssm:GetDocument', resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/Internal-Runbook` })).toBe('ImplicitlyDenied');
+    expect(await decide(instance, { action: 'kms:Decrypt', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` })).toBe('ImplicitlyDenied');
+  });
 
   test('reads objects under the staging prefix, and nothing else of any bucket; writes none', async () => {
     expect(await decide(instance, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/staging/${'a'.repeat(64)}/nginx.conf` })).toBe('Allowed');

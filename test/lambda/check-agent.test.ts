@@ -90,7 +90,7 @@ describe('check-agent', () => {
     await expect(result).rejects.toMatchObject({ name: 'AgentNotOnline' });
     await expect(result).rejects.toThrow(/did not come online within 600 s \(instance running, SSM ping status ConnectionLost\)/);
     await expect(result).rejects.toThrow(/NAT gateway, or VPC endpoints for ssm, ssmmessages and ec2messages/);
-    await expect(result).rejects.toThrow(/instance profile bakery-build-profile grants AmazonSSMManagedInstanceCore/);
+    await expect(result).rejects.toThrow(/instance profile bakery-build-profile still grants ssm:UpdateInstanceInformation and the ec2messages and ssmmessages actions/);
   });
 
   test.each(['terminated', 'shutting-down', 'stopped'])('a %s instance throws InstanceLost', async (stateName) => {

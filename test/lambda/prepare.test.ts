@@ -196,6 +196,16 @@ describe('prepare', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] });
   });
 
+  test('a parameter that holds no AMI id fails without echoing its value, which may be a secret', async () => {
+    const parameter = '/app/database/password';
+    ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: 'hunter2-s3cr3t' } });
+
+    const failure = await handler({ input: { recipe: recipe({ source: { ssmParameter: parameter } }) }, executionName: BUILD_ID }).catch((error) => error);
+
+    expect(failure).toMatchObject({ name: 'SourceImageNotFound', message: `source.ssmParameter ${parameter}: does not hold an AMI id (ami-...); name a parameter whose value is one` });
+    expect(JSON.stringify(failure)).not.toContain('hunter2');
+  });
+
   test('an AMI id EC2 does not know throws SourceImageNotFound', async () => {
     ec2Mock.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
 
