@@ -200,9 +200,14 @@ describe('prepare', () => {
     const parameter = '/app/database/password';
     ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: 'hunter2-s3cr3t' } });
 
-    const failure = await handler({ input: { recipe: recipe({ source: { ssmParameter: parameter } }) }, executionName: BUILD_ID }).catch((error) => error);
+    const input = { recipe: recipe({ source: { ssmParameter: parameter } }) };
 
-    expect(failure).toMatchObject({ name: 'SourceImageNotFound', message: `source.ssmParameter ${parameter}: does not hold an AMI id (ami-...); name a parameter whose value is one` });
+    const failure = await handler({ input, executionName: BUILD_ID }).catch((error) => error);
+
+    expect(failure).toMatchObject({
+      name: 'SourceImageNotFound',
+      message: `source.ssmParameter ${parameter}: does not hold an AMI id (ami-...); name a parameter whose value is one`,
+    });
     expect(JSON.stringify(failure)).not.toContain('hunter2');
   });
 
