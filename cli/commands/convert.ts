@@ -30,7 +30,7 @@ export async function runConvert(template: string, options: ConvertCommandOption
   if (conversion.recipes.length === 0) return noRecipe(template, options, conversion.report.lines, terminal);
   const written = writeRecipes(conversion.recipes, options.out, conversion.root);
   const invalid = written.flatMap((recipe) => recipeProblems(recipe).map((problem) => `${recipe.file}: ${problem}`));
-  for (const problem of invalid) terminal.err.write(`warning: ${problem}\n`);
+  for (const problem of [...invalid, ...sensitiveWarnings(written, conversion.sensitive)]) terminal.err.write(`warning: ${problem}\n`);
   const snippet = options.cdk ? cdkSnippet(written, options.out) : undefined;
   if (options.json) {
     const recipes = written.map(({ file, name }) => ({ file, name }));
@@ -71,6 +71,15 @@ function noRecipe(template: string, options: ConvertCommandOptions, lines: Repor
   terminal.err.write(`bakery: ${template}: no recipe written: ${reason}\n`);
   terminal.err.write('hint: a recipe is made for each amazon-ebs source a build block names; --only takes source.amazon-ebs.NAME\n');
   return 1;
+}
+
+/** A sensitive variable's value written into a recipe: recipes are readable by whoever may read the bakery. */
+function sensitiveWarnings(written: readonly WrittenRecipe[], sensitive: Map<string, string>): string[] {
+  return written.flatMap((recipe) => [...sensitive]
+    .filter(([, value]) => JSON.stringify(recipe.document).includes(JSON.stringify(value).slice(1, -1)))
+    .map(([name]) => `${recipe.file}: holds the value of the sensitive variable "${name}"; a registered recipe is an SSM parameter and `
+      + 'an inline one is execution input, both readable by whoever may read the bakery. Read the secret on the instance instead '
+      + '(Secrets Manager or a SecureString parameter the instance role may read)'));
 }
 
 /** What `bakery validate` would say about a written recipe. */

@@ -14,7 +14,7 @@ import { Attribute, Block, ConvertError, Place, Value } from '../hcl/syntax';
 import { BuildSelection, Conversion, convertBuilds } from '../packer/convert-builds';
 import type { PackerTemplate } from '../packer/load-template';
 import { readText } from '../packer/template-files';
-import type { VariableInputs } from '../packer/variables';
+import type { Variable, VariableInputs } from '../packer/variables';
 import { Report } from '../report';
 
 /** Builder settings written as objects in JSON and as blocks in HCL2. */
@@ -61,11 +61,17 @@ export async function convertJsonTemplate(path: string, options: VariableInputs 
   if (blocks.length === 0) throw new ConvertError(json.place(json.root), 'the template has no builders');
   const template: PackerTemplate = {
     root: templateDir,
-    variables: new Map(),
+    variables: sensitiveVariables(json, top.find((member) => member.key === 'sensitive-variables'), user),
     blocks,
     scope: { lookup: (name, at) => { throw new ConvertError(at, `"${name}" is not a value of a JSON template`); } },
   };
   return convertBuilds(template, options, report);
+}
+
+/** `"sensitive-variables": ["password"]`, as variables marked sensitive with their values. */
+function sensitiveVariables(json: JsonFile, member: JsonMember | undefined, user: UserVariables): Map<string, Variable> {
+  const names = member ? json.items(member.node, '"sensitive-variables"').map((node) => json.value(node)).filter((name) => typeof name === 'string') : [];
+  return new Map(names.map((name) => [name, { ...member!.place, name, sensitive: true, value: user(name, member!.place) }]));
 }
 
 /** Renders a JSON value's strings (and object keys) with the template engine, for one builder. */

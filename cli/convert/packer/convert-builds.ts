@@ -25,6 +25,8 @@ export interface ConvertedRecipe {
 export interface Conversion {
   readonly recipes: ConvertedRecipe[];
   readonly report: Report;
+  /** Values of variables the template marks sensitive, by variable name: the command warns when a recipe holds one. */
+  readonly sensitive: Map<string, string>;
 }
 
 export function convertBuilds(template: PackerTemplate, options: BuildSelection, report = new Report()): Conversion {
@@ -41,7 +43,13 @@ export function convertBuilds(template: PackerTemplate, options: BuildSelection,
       recipes.push(convertSource(build, { reference, source, name }, template, report, recipes));
     }
   }
-  return { recipes, report };
+  return { recipes, report, sensitive: sensitiveValues(template) };
+}
+
+/** `sensitive = true` variables that have a text value. */
+function sensitiveValues(template: PackerTemplate): Map<string, string> {
+  const values = [...template.variables].filter(([, variable]) => variable.sensitive && typeof variable.value === 'string' && variable.value !== '');
+  return new Map(values.map(([name, variable]) => [name, variable.value as string]));
 }
 
 /** Whether `--only` lets the source through: by reference, by `type.name`, or by name alone. */
