@@ -19,6 +19,7 @@ import { stepsIn } from './recipe/step-lists';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
+import { deadLetters } from './workflow/dead-letters';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
@@ -126,6 +127,11 @@ export class AmiBakery extends Construct implements IConnectable {
   public readonly bakeryId: string;
   /** SSM parameter path prefix under which registered recipes are stored. */
   public readonly recipeParameterPrefix: string;
+  /**
+   * Alarms that go off when a cleanup after an ended bake, or an orphan sweep, failed for good: its event is then
+   * in an encrypted dead-letter queue. They notify `notificationTopic` when one is set.
+   */
+  public readonly deadLetterAlarms: Alarm[];
   /** The alarm on failed bakes, when `alarmOnFailure` is set. */
   public readonly failureAlarm?: Alarm;
   /**
@@ -216,8 +222,20 @@ export class AmiBakery extends Construct implements IConnectable {
     Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
     Tags.of(this.stateMachine).add(OUTPUT_LOG_GROUP_TAG, this.commandOutputLogGroup.logGroupName);
     Tags.of(this.stateMachine).add(STAGING_LOCATION_TAG, staging.location);
-    cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup']);
-    sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1));
+    const cleanupFailures = deadLetters(this, {
+      id: 'Cleanup',
+      what: 'the cleanup after a stopped, timed-out or failed bake',
+      handler: functions['abort-cleanup'],
+      retryAttempts: 2,
+      removalPolicy,
+      topic: props.notificationTopic,
+    });
+    const sweepFailures = deadLetters(this, {
+      id: 'Sweep', what: 'an orphan sweep', handler: functions['sweep-orphans'], retryAttempts: 2, removalPolicy, topic: props.notificationTopic,
+    });
+    this.deadLetterAlarms = [cleanupFailures.alarm, sweepFailures.alarm];
+    cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup'], cleanupFailures.queue);
+    sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1), sweepFailures.queue);
     if (props.notificationTopic) this.notify(props.notificationTopic);
     if (props.alarmOnFailure) this.failureAlarm = this.alarmOnFailedBakes(props.notificationTopic);
   }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -10,7 +11,7 @@ import { Construct } from 'constructs';
  * changes (and FAILED, in case the workflow's own cleanup could not finish) to the cleanup function,
  * which removes everything tagged with the execution's build id.
  */
-export function cleanUpEndedExecutions(scope: Construct, stateMachine: IStateMachine, cleanup: IFunction): Rule {
+export function cleanUpEndedExecutions(scope: Construct, stateMachine: IStateMachine, cleanup: IFunction, deadLetterQueue?: IQueue): Rule {
   return new Rule(scope, 'CleanupAfterEndedExecution', {
     description: 'cdk-ami-bakery: remove what a stopped, timed-out or failed bake left behind',
     eventPattern: {
@@ -18,6 +19,6 @@ export function cleanUpEndedExecutions(scope: Construct, stateMachine: IStateMac
       detailType: ['Step Functions Execution Status Change'],
       detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [stateMachine.stateMachineArn] },
     },
-    targets: [new LambdaFunction(cleanup, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    targets: [new LambdaFunction(cleanup, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue })],
   });
 }

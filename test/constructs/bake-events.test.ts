@@ -34,9 +34,10 @@ describe('bake events, notifications and metrics', () => {
     });
   });
 
-  test('no alarm and no notification rules unless asked', () => {
+  test('no bake alarm and no notification rules unless asked (only the dead-letter queues\' alarms)', () => {
     const { template } = bakeryStack();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.MetricName);
+    expect(alarms).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible']);
     template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['cdk-ami-bakery'] } }, 0);
   });
 

@@ -59,8 +59,9 @@ describe('runner IAM', () => {
     expect(granted[0].Condition).toBeUndefined();
   });
 
-  test('all-resource grants are read-only, besides the log delivery Step Functions logging needs', () => {
-    const everywhere = statements.filter((statement) => statement.Resource === '*');
+  test('all-resource grants are read-only, besides the log delivery Step Functions logging needs and the build instances\' SSM agent', () => {
+    // The instance role's agent statements (registration and message channels) take no narrower resource.
+    const everywhere = statements.filter((statement) => statement.Resource === '*' && !/^SsmAgent/.test(statement.Sid ?? ''));
     const actions = everywhere.flatMap((statement) => [statement.Action].flat());
     const logDelivery = /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
     for (const action of actions) expect(action).toMatch(logDelivery.test(action) ? logDelivery : /^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation|ssm:List)/);
