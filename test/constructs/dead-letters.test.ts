@@ -17,7 +17,9 @@ describe('dead letters of the cleanup and the sweeper', () => {
 
   test('two queues, encrypted, keeping events 14 days, reachable only over TLS', () => {
     expect(queueIds.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['BakeryCleanupDeadLetters', 'BakerySweepDeadLetters']);
-    for (const queue of Object.values(queues)) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    }
     expect(Object.keys(template.findResources('AWS::SQS::QueuePolicy', {
       Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
     }))).toHaveLength(2);
