@@ -248,6 +248,7 @@ function throttleError(service: ServiceName, rule: string): SimulatedAwsError {
     case 'sts':
       return new SimulatedAwsError(service, 'Throttling', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
     case 'logs':
+    case 'sfn':
       return new SimulatedAwsError(service, 'ThrottlingException', `Rate exceeded ${injected}`, { ...options, httpStatusCode: 400 });
   }
 }
@@ -265,6 +266,8 @@ function hardError(service: ServiceName, operation: string, rule: string): Simul
     case 'sts':
       return new SimulatedAwsError(service, 'AccessDenied', `User is not authorized to perform: sts:${operation} ${injected}`, { httpStatusCode: 403 });
     case 'logs':
-      return new SimulatedAwsError(service, 'AccessDeniedException', `User is not authorized to perform: logs:${operation} ${injected}`, { httpStatusCode: 400 });
+    case 'sfn':
+      return new SimulatedAwsError(service, 'AccessDeniedException', `User is not authorized to perform: ${service === 'sfn' ? 'states' : service}:${operation} ${injected}`,
+        { httpStatusCode: 400 });
   }
 }

@@ -21,6 +21,7 @@ import { Readable } from 'node:stream';
 import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import * as s3 from '@aws-sdk/client-s3';
+import * as sfn from '@aws-sdk/client-sfn';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedAccount } from './model/account';
@@ -60,7 +61,7 @@ interface HandlerContext { readonly clientName?: string; readonly commandName?: 
 type Next = (args: HandlerArgs) => Promise<unknown>;
 
 const CLIENT_SERVICES: Record<string, ServiceName> = {
-  EC2Client: 'ec2', SSMClient: 'ssm', S3Client: 's3', STSClient: 'sts', CloudWatchLogsClient: 'logs',
+  EC2Client: 'ec2', SSMClient: 'ssm', S3Client: 's3', STSClient: 'sts', CloudWatchLogsClient: 'logs', SFNClient: 'sfn',
 };
 
 function serviceOfClient(clientName: string | undefined): ServiceName | undefined {
@@ -73,6 +74,7 @@ const MODELED: Record<Exclude<ServiceName, 'ec2'>, { base: typeof ssm.SSMService
   s3: { base: s3.S3ServiceException, module: s3 as unknown as Record<string, unknown> },
   sts: { base: sts.STSServiceException, module: sts as unknown as Record<string, unknown> },
   logs: { base: logs.CloudWatchLogsServiceException, module: logs as unknown as Record<string, unknown> },
+  sfn: { base: sfn.SFNServiceException, module: sfn as unknown as Record<string, unknown> },
 };
 
 interface ResponseMetadata {

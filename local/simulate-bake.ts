@@ -7,6 +7,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { onSimulatedAccount } from './account-session';
 import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
+import type { BakeExecutionRecord } from './model/executions';
 import { ProgressListener, ProgressTracker } from './progress';
 import { SimulatedLambda } from './simulated-lambda';
 import { simulatedObjectStore } from './staging-store';
@@ -78,15 +79,18 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const input = options.stageFrom === undefined ? options.input : await stageInput(options.input, options.stageFrom, bakery, account);
   const startTime = options.startTime ?? new Date(Math.max(Date.now(), account.now()));
   const executionName = options.executionName ?? defaultExecutionName(input, startTime);
-  refuseRepeatedExecutionName(account, executionName);
+  const record = startExecution(account, bakery, executionName, startTime);
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
   const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker, account);
-  const execution = { name: executionName, arn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${executionName}`, startTime, region: REGION, account: ACCOUNT };
+  const execution = { name: executionName, arn: record.executionArn, startTime, region: REGION, account: ACCOUNT };
   const restoreSink = useMetricsSink((line) => account.metrics.push(JSON.parse(line)));
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
-    const outcome = await run.execute(input, execution, options.abortAtState);
+    const outcome = await run.execute(input, execution, options.abortAtState).finally(() => {
+      record.stopDate = account.now();
+    });
+    record.status = outcome.status === 'SKIPPED' ? 'SUCCEEDED' : outcome.status;
     const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
     tracker.finished(manifest);
     return { ...outcome, manifest };
@@ -115,18 +119,20 @@ export async function simulateSweep(account: SimulatedAccount, at: Date): Promis
   return result as SweepReport;
 }
 
-const executionNames = new WeakMap<SimulatedAccount, Set<string>>();
-
-/** Step Functions refuses a second execution with a name already used by the state machine. */
-function refuseRepeatedExecutionName(account: SimulatedAccount, name: string): void {
-  const used = executionNames.get(account) ?? new Set<string>();
-  if (used.has(name)) {
-    const error = new Error(`Execution Already Exists: 'arn:aws:states:${REGION}:${ACCOUNT}:execution:bakery:${name}'; a build id names one bake only`);
+/**
+ * The bake's execution, kept in the account as Step Functions keeps it (`DescribeExecution` answers from it).
+ * Step Functions refuses a second execution with a name the state machine already used.
+ */
+function startExecution(account: SimulatedAccount, bakery: SynthesizedBakery, name: string, startTime: Date): BakeExecutionRecord {
+  const executionArn = `${bakery.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  if (account.bakeExecutions.some((execution) => execution.executionArn === executionArn)) {
+    const error = new Error(`Execution Already Exists: '${executionArn}'; a build id names one bake only`);
     error.name = 'ExecutionAlreadyExists';
     throw error;
   }
-  used.add(name);
-  executionNames.set(account, used);
+  const record: BakeExecutionRecord = { executionArn, stateMachineArn: bakery.stateMachineArn, name, startDate: startTime.getTime(), status: 'RUNNING' };
+  account.bakeExecutions.push(record);
+  return record;
 }
 
 /** What the synthesized stack deploys exists in the account as the deployed stack would make it: registered recipes, the staging bucket and the staged-files document. */

@@ -64,6 +64,8 @@ export function bucketName(logicalId: string, env: ResolverEnvironment): string 
 function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEnvironment): string {
   const resource = env.resources[logicalId];
   if (!resource) throw new Error(`simulator: Fn::GetAtt on unknown resource ${logicalId}`);
+  // A state machine's name is its logical id here, as in the ARN its Ref resolves to.
+  if (attribute === 'Name' && resource.Type === 'AWS::StepFunctions::StateMachine') return logicalId;
   if (attribute !== 'Arn') throw new Error(`simulator: Fn::GetAtt ${logicalId}.${attribute} is not resolved`);
   switch (resource.Type) {
     case 'AWS::Lambda::Function': return lambdaArn(env, logicalId);

@@ -6,6 +6,7 @@ import { EventField, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/a
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { IGrantable, Grant, InstanceProfile, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
+import { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -234,6 +235,7 @@ export class AmiBakery extends Construct implements IConnectable {
       id: 'Sweep', what: 'an orphan sweep', handler: functions['sweep-orphans'], retryAttempts: 2, removalPolicy, topic: props.notificationTopic,
     });
     this.deadLetterAlarms = [cleanupFailures.alarm, sweepFailures.alarm];
+    this.letSweeperReadExecutions(functions['sweep-orphans']);
     cleanUpEndedExecutions(this, this.stateMachine, functions['abort-cleanup'], cleanupFailures.queue);
     sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1), sweepFailures.queue);
     if (props.notificationTopic) this.notify(props.notificationTopic);
@@ -387,6 +389,20 @@ export class AmiBakery extends Construct implements IConnectable {
    * Alarms on executions that failed or timed out, from the state machine's own metrics: they count every
    * failure, also one whose cleanup failed too (which the runner's BakeFailed metric cannot record).
    */
+  /**
+   * The sweeper removes only what an execution of this state machine made (tags can be copied onto anything):
+   * it describes the executions, and nothing else of the state machine.
+   */
+  private letSweeperReadExecutions(sweeper: IFunction): void {
+    (sweeper as LambdaFunction).addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    sweeper.addToRolePolicy(new PolicyStatement({
+      actions: ['states:DescribeExecution'],
+      resources: [Stack.of(this).formatArn({
+        service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+  }
+
   private alarmOnFailedBakes(topic: ITopic | undefined): Alarm {
     const failures = new MathExpression({
       expression: 'failed + timedOut',

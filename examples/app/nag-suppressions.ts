@@ -4,7 +4,7 @@
  * test/constructs/cdk-nag.test.ts checks the example stack has no other finding and that every
  * acknowledgment here still matches one.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { IRole, Policy } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
@@ -91,6 +91,13 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
         'ssm:GetParameter (read only): registered recipes live under the bakery\'s parameter prefix, and a recipe\'s source '
         + 'image may be any parameter of the account (SourceImage.fromSsmParameter), also in a recipe passed inline when a '
         + 'bake starts, so the names are not known at deploy time.',
+    },
+    SweepOrphansFunction: {
+      [flatten(stack, Stack.of(bakery).formatArn({
+        service: 'states', resource: 'execution', resourceName: `${bakery.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }))]:
+        'states:DescribeExecution only, on the executions of the bakery\'s own state machine: the sweeper asks whether the build id '
+        + 'on a tagged resource names one of its bakes (tags can be copied onto anything), and build ids are chosen at run time.',
     },
     LaunchFunction: {
       [ec2WithoutAccount('image/*')]:

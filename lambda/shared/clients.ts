@@ -11,6 +11,7 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -20,7 +21,7 @@ import { STSClient } from '@aws-sdk/client-sts';
  */
 const config = { maxAttempts: 1 };
 
-export type AwsClient = EC2Client | SSMClient | S3Client | STSClient | CloudWatchLogsClient;
+export type AwsClient = EC2Client | SSMClient | S3Client | STSClient | CloudWatchLogsClient | SFNClient;
 
 /** What a client is for: its region (none: the bakery's own) and, for another account, the role it acts as. */
 export interface ClientScope {
@@ -118,6 +119,11 @@ export function s3(): S3Client {
 /** The shared CloudWatch Logs client. */
 export function logs(): CloudWatchLogsClient {
   return clients.logs;
+}
+
+/** The Step Functions client, made on first use: only the orphan sweeper asks the bakery's executions. */
+export function sfn(): SFNClient {
+  return remember('sfn', () => new SFNClient(config), {});
 }
 
 /** The shared STS client. */

@@ -43,6 +43,8 @@ export function listEnv(name: string): string[] {
 }
 
 export const bakeryId = (): string => requiredEnv('BAKERY_ID');
+/** The bakery's state machine: its executions are the bakes there were. */
+export const stateMachineArn = (): string => requiredEnv('STATE_MACHINE_ARN');
 export const recipeParameterPrefix = (): string => requiredEnv('RECIPE_PARAMETER_PREFIX');
 export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_NAME');
 export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');

@@ -8,6 +8,7 @@ import { installCatalog } from './catalog';
 import type { OperationContext } from './context';
 import type { DocumentContent } from './documents/records';
 import { SimulatedAwsError, ServiceName } from './errors';
+import type { BakeExecutionRecord } from './executions';
 import { hashString, IdFactory, Prng } from './ids';
 import { isRegistered } from './images';
 import { logEvents, LogEvent } from './invocations';
@@ -74,6 +75,8 @@ export interface SimulatedAccountState {
   readonly peers?: SavedPeer[];
   /** Executions of the bakery's state machine started through the simulated Step Functions (absent when none). */
   readonly executions?: Json[];
+  /** Every bake the simulator ran in the account, as Step Functions describes its execution (absent when none). */
+  readonly bakeExecutions?: BakeExecutionRecord[];
 }
 
 /** A peer account in a saved state. */
@@ -142,6 +145,8 @@ export class SimulatedAccount implements AccountJournal {
   readonly buckets = new Map<string, BucketRecord>();
   /** Executions of the bakery's state machine (`local/simulated-step-functions.ts`), oldest first, as plain JSON. */
   readonly executions: Json[] = [];
+  /** Every bake the simulator ran in the account, as `DescribeExecution` shows it (`local/model/executions.ts`). */
+  readonly bakeExecutions: BakeExecutionRecord[] = [];
   /** For a peer: the account that added it, the roles that trust that account, its organization and OUs. */
   readonly trust?: PeerTrust;
   private readonly regions = new Map<string, RegionState>();
@@ -252,6 +257,7 @@ export class SimulatedAccount implements AccountJournal {
       this.buckets.set(bucket.name, bucket);
     }
     this.executions.push(...state.executions ?? []);
+    this.bakeExecutions.push(...state.bakeExecutions ?? []);
   }
 
   /** The state of a region, created with the public catalog on first use. */
@@ -291,6 +297,7 @@ export class SimulatedAccount implements AccountJournal {
       regions: [...this.regions.values()].map(regionToJson),
       ...(this.buckets.size ? { buckets: [...this.buckets.values()].map(encodeRecord) } : {}),
       ...(this.executions.length ? { executions: this.executions } : {}),
+      ...(this.bakeExecutions.length ? { bakeExecutions: this.bakeExecutions } : {}),
     };
   }
 

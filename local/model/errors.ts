@@ -3,7 +3,7 @@
  * would throw (same `name`, `$fault` and HTTP status), so handlers cannot tell the difference.
  */
 
-export type ServiceName = 'ec2' | 'ssm' | 's3' | 'sts' | 'logs';
+export type ServiceName = 'ec2' | 'ssm' | 's3' | 'sts' | 'logs' | 'sfn';
 
 export interface SimulatedErrorOptions {
   readonly fault?: 'client' | 'server';
@@ -49,6 +49,11 @@ export function s3Error(code: string, message: string, options?: SimulatedErrorO
 /** A CloudWatch Logs client error (HTTP 400 unless told otherwise). */
 export function logsError(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
   return new SimulatedAwsError('logs', code, message, options);
+}
+
+/** A Step Functions client error (HTTP 400 unless told otherwise). */
+export function sfnError(code: string, message: string, options?: SimulatedErrorOptions): SimulatedAwsError {
+  return new SimulatedAwsError('sfn', code, message, options);
 }
 
 /** An STS client error (HTTP 400 unless told otherwise). */

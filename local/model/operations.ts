@@ -4,6 +4,7 @@ import { copyImage } from './copies';
 import { createDocument, describeDocument } from './documents/account-documents';
 import { s3Reader } from './documents/s3-reader';
 import type { ServiceName } from './errors';
+import { describeExecution, ExecutionDirectory } from './executions';
 import { describeImageAttribute, modifyImageAttribute } from './image-attributes';
 import {
   createImage, deregisterImage, describeImages, disableImageDeprecation, disableImageDeregistrationProtection, enableImageDeprecation,
@@ -25,7 +26,7 @@ import { createTags, deleteTags } from './tagging';
 import { describeVolumes } from './volumes';
 
 /** Whatever the account keeps besides the regions that an operation may read or add to. */
-export interface AccountJournal extends BucketDirectory, RoleDirectory {
+export interface AccountJournal extends BucketDirectory, RoleDirectory, ExecutionDirectory {
   readonly parameterValidationFailures: ParameterValidationFailure[];
 }
 
@@ -93,12 +94,17 @@ export const LOGS_OPERATIONS: Record<string, Operation> = {
   GetLogEvents: getLogEvents,
 };
 
+export const SFN_OPERATIONS: Record<string, Operation> = {
+  DescribeExecution: describeExecution,
+};
+
 const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {
   ec2: EC2_OPERATIONS,
   ssm: SSM_OPERATIONS,
   s3: S3_OPERATIONS,
   sts: STS_OPERATIONS,
   logs: LOGS_OPERATIONS,
+  sfn: SFN_OPERATIONS,
 };
 
 /** The operation table of a service. */

@@ -229,6 +229,17 @@ describe('runner IAM, evaluated', () => {
     });
   });
 
+  test('only the sweeper may describe executions, and only those of this bakery\'s state machine; none may start, stop or list them', async () => {
+    const stateMachine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    const execution = (machine: string, name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine}:${name}`;
+    expect(await whoMay({ action: 'states:DescribeExecution', resource: execution(stateMachine, 'web-20261125-1a2b') })).toEqual(['sweep-orphans']);
+    expect(await whoMay({ action: 'states:DescribeExecution', resource: execution('OtherStateMachine', 'web-20261125-1a2b') })).toEqual([]);
+    for (const action of ['states:StartExecution', 'states:ListExecutions']) {
+      expect(await whoMay({ action, resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${stateMachine}` })).toEqual([]);
+    }
+    expect(await whoMay({ action: 'states:StopExecution', resource: execution(stateMachine, 'web-20261125-1a2b') })).toEqual([]);
+  });
+
   test('each step writes logs to its own log group only', async () => {
     const stream = (group: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/[$LATEST]0123456789abcdef`;
     for (const runner of RUNNERS) {

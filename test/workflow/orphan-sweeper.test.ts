@@ -7,27 +7,27 @@ const HOUR = 3_600_000;
 /** The default bake timeout: nothing older belongs to a running bake. */
 const BAKE_TIMEOUT = 4 * HOUR;
 
-const BAKERY_TAGS = [
-  { Key: 'cdk-ami-bakery:bakery', Value: 'BakerySimulator-Bakery' },
-  { Key: 'cdk-ami-bakery:build-id', Value: 'lost-build' },
-];
+/** The tags a bake puts on what it makes: this bakery's id, and the build id (execution name). */
+function bakeryTags(bakeryId: string, buildId: string) {
+  return [{ Key: 'cdk-ami-bakery:bakery', Value: bakeryId }, { Key: 'cdk-ami-bakery:build-id', Value: buildId }];
+}
+
+/** An instance launched in the account with these tags, as a task in flight when a bake ended would leave it. */
+function launchTagged(account: any, imageId: string | null, tags: { Key: string; Value: string }[]): string {
+  const run = account.invoke('ec2', 'RunInstances', {
+    ImageId: imageId, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
+  });
+  return run.Instances[0].InstanceId;
+}
 
 describe('the orphan sweeper', () => {
   test('removes what a lost bake left behind once no bake can own it, and never the artifacts of good bakes', async () => {
-    // GIVEN a good bake, and an instance of this bakery that a lost bake left running
+    // GIVEN a good bake, and an instance of this bakery that a task of a bake left running as the bake ended
     const good = await simulateBake({ input: { recipe: recipe() }, startTime: START });
     const [artifact] = good.manifest.artifacts;
     const account = good.account;
     const bakeryId = tagValueOf(describeImage(account, artifact.amiId).Tags, 'cdk-ami-bakery:bakery');
-    const tags = BAKERY_TAGS.map((tag) => (tag.Key === 'cdk-ami-bakery:bakery' ? { ...tag, Value: bakeryId } : tag));
-    const run = account.invoke('ec2', 'RunInstances', {
-      ImageId: good.manifest.sourceAmiId,
-      InstanceType: 't3.small',
-      MinCount: 1,
-      MaxCount: 1,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
-    }) as any;
-    const orphanId = run.Instances[0].InstanceId;
+    const orphanId = launchTagged(account, good.manifest.sourceAmiId, bakeryTags(bakeryId, good.executionName));
 
     // WHEN the sweeper runs while a bake could still own the orphan
     const early = await simulateSweep(account, new Date(START.getTime() + HOUR));
@@ -61,6 +61,22 @@ describe('the orphan sweeper', () => {
     expect(ownImages(bake.account)).toEqual([]);
     expect(ownSnapshots(bake.account)).toEqual([]);
   });
+});
+
+test('an instance someone tagged as the bakery\'s, with a build id no bake has, is never removed', async () => {
+  // GIVEN a bake, and an instance of someone else that carries this bakery's tags with a made-up build id
+  const bake = await simulateBake({ input: { recipe: recipe() }, startTime: new Date(START.getTime() + 10 * HOUR) });
+  const bakeryId = tagValueOf(describeImage(bake.account, bake.manifest.artifacts[0].amiId).Tags, 'cdk-ami-bakery:bakery');
+  const foreignId = launchTagged(bake.account, bake.manifest.sourceAmiId, bakeryTags(bakeryId, 'not-a-bake'));
+
+  // WHEN the sweeper runs long after any bake could own it
+  const report = await simulateSweep(bake.account, new Date(START.getTime() + 10 * HOUR + BAKE_TIMEOUT + 2 * HOUR));
+
+  // THEN it asks Step Functions, finds no such bake, and leaves the instance running
+  expect(report.ignored).toEqual([foreignId]);
+  expect(report.terminated).toEqual([]);
+  expect(instances(bake.account).find((instance) => instance.InstanceId === foreignId).State.Name).toBe('running');
+  expect(bake.account.callCount({ service: 'sfn', operation: 'DescribeExecution' })).toBe(1);
 });
 
 function tagValueOf(tags: { Key: string; Value: string }[], key: string): string {
