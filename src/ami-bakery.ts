@@ -386,10 +386,6 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /**
-   * Alarms on executions that failed or timed out, from the state machine's own metrics: they count every
-   * failure, also one whose cleanup failed too (which the runner's BakeFailed metric cannot record).
-   */
-  /**
    * The sweeper removes only what an execution of this state machine made (tags can be copied onto anything):
    * it describes the executions, and nothing else of the state machine.
    */
@@ -403,6 +399,10 @@ export class AmiBakery extends Construct implements IConnectable {
     }));
   }
 
+  /**
+   * Alarms on executions that failed or timed out, from the state machine's own metrics: they count every
+   * failure, also one whose cleanup failed too (which the runner's BakeFailed metric cannot record).
+   */
   private alarmOnFailedBakes(topic: ITopic | undefined): Alarm {
     const failures = new MathExpression({
       expression: 'failed + timedOut',
