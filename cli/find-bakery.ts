@@ -6,7 +6,7 @@ import type { StepFunctionsApi } from './aws/step-functions';
 import { mapLimit } from './concurrency';
 import { CliError, UsageError } from './errors';
 import { parseStagingLocation, StagingLocation } from '../src/staging/staging-location';
-import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from '../src/workflow/steps';
+import { BAKERY_TAG, executionArnFor, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface Bakery {
   readonly stateMachineArn: string;
@@ -84,5 +84,5 @@ export async function stagingLocationOf(sfn: StepFunctionsApi, bakery: Bakery): 
 /** The execution ARN of a build id on a state machine; a full execution ARN is taken as it is. */
 export function executionArnOf(stateMachineArn: string, buildId: string): string {
   if (buildId.startsWith('arn:')) return buildId;
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${buildId}`;
+  return executionArnFor(stateMachineArn, buildId);
 }

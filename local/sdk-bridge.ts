@@ -1,7 +1,8 @@
 /**
  * Hooks the simulated account into AWS SDK v3 clients through their own middleware stack: an
- * initialize-step middleware answers every EC2, SSM, S3 and STS command from the model before the request
- * is serialized, signed or sent, so no credentials or network are needed and handlers are unchanged.
+ * initialize-step middleware answers the EC2, SSM, S3, STS, CloudWatch Logs and Step Functions commands the
+ * model implements before the request is serialized, signed or sent, so no credentials or network are needed
+ * and handlers are unchanged.
  *
  *     const account = new SimulatedAccount({ seed: 7, faults: ['api:RunInstances:throttle'] });
  *     const detach = attachSimulator(ec2Client, account);
@@ -160,7 +161,7 @@ function answeringAccount(account: SimulatedAccount, accountId: string | undefin
   return accountId === undefined || accountId === account.accountId ? account : account.peer(accountId);
 }
 
-/** The initialize-step middleware that answers EC2, SSM, S3 and STS commands from the account. */
+/** The initialize-step middleware that answers the account's services' commands from the account. */
 export function simulatorMiddleware(home: SimulatedAccount, options: SimulatorPluginOptions = {}) {
   return (next: Next, context: HandlerContext) => async (args: HandlerArgs): Promise<unknown> => {
     const service = serviceOfClient(context.clientName);

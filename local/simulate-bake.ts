@@ -19,7 +19,7 @@ import type { SweepReport } from '../lambda/sweep-orphans';
 import type { AmiBakery, AmiBakeryProps } from '../src';
 import { localSourceProblems, stageLocalSources } from '../src/staging/local-sources';
 import { parseStagingLocation } from '../src/staging/staging-location';
-import { STAGING_LOCATION_TAG } from '../src/workflow/steps';
+import { executionArnFor, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
   /** The execution input: `{"recipe": {...}}` or `{"recipeName": "..."}`. */
@@ -124,7 +124,7 @@ export async function simulateSweep(account: SimulatedAccount, at: Date): Promis
  * Step Functions refuses a second execution with a name the state machine already used.
  */
 function startExecution(account: SimulatedAccount, bakery: SynthesizedBakery, name: string, startTime: Date): BakeExecutionRecord {
-  const executionArn = `${bakery.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const executionArn = executionArnFor(bakery.stateMachineArn, name);
   if (account.bakeExecutions.some((execution) => execution.executionArn === executionArn)) {
     const error = new Error(`Execution Already Exists: '${executionArn}'; a build id names one bake only`);
     error.name = 'ExecutionAlreadyExists';

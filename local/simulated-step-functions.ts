@@ -13,6 +13,7 @@ import { SimulatedAccount } from './model';
 import type { Json } from './model/state';
 import { SIMULATOR_MIDDLEWARE_NAME, MiddlewareStackLike } from './sdk-bridge';
 import { simulateBake, simulatedBakery } from './simulate-bake';
+import { executionArnFor } from '../src/workflow/steps';
 
 /** One execution as the account keeps it. */
 interface ExecutionRecord {
@@ -118,7 +119,7 @@ export class SimulatedStepFunctions {
   }
 
   private executionArn(name: string): string {
-    return `${this.bakery.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    return executionArnFor(this.bakery.stateMachineArn, name);
   }
 
   private records(): ExecutionRecord[] {

@@ -8,6 +8,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from './clients';
 import * as config from './config';
 import { isAwsErrorNamed } from './errors';
+import { executionArnFor } from '../../src/workflow/steps';
 
 /** Clocks of EC2 and Step Functions differ a little; a resource made this close to a bake's start or stop is still its. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -40,7 +41,7 @@ export class BakeExecutions {
 }
 
 async function describe(buildId: string): Promise<ExecutionWindow | undefined> {
-  const executionArn = `${config.stateMachineArn().replace(':stateMachine:', ':execution:')}:${buildId}`;
+  const executionArn = executionArnFor(config.stateMachineArn(), buildId);
   try {
     const execution = await sfn().send(new DescribeExecutionCommand({ executionArn }));
     return { startMs: execution.startDate!.getTime(), ...(execution.stopDate ? { stopMs: execution.stopDate.getTime() } : {}) };

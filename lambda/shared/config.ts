@@ -6,7 +6,7 @@
  * | --- | --- | --- |
  * | `BAKERY_ID` | prepare | id of the `AmiBakery` construct; tagged on everything a bake creates |
  * | `RECIPE_PARAMETER_PREFIX` | prepare | SSM parameter name prefix under which recipes are registered |
- * | `INSTANCE_PROFILE_NAME` | launch | instance profile of the build instance (SSM core permissions) |
+ * | `INSTANCE_PROFILE_NAME` | launch | instance profile of the build instance (what the SSM agent needs) |
  * | `SUBNET_IDS` | launch | comma list of subnets to try when the recipe names none (may be empty: default VPC) |
  * | `SECURITY_GROUP_IDS` | launch | comma list of security groups when the recipe names none (may be empty) |
  * | `OUTPUT_LOG_GROUP` | run-step, check-step | CloudWatch Logs group that receives the full command output (optional) |
@@ -15,6 +15,7 @@
  * | `MANIFEST_BUCKET` | finish, cleanup-failure | S3 bucket that receives a copy of every manifest (optional) |
  * | `MANIFEST_PREFIX` | finish, cleanup-failure | key prefix of those manifests (default `manifests/`) |
  * | `COPY_REGIONS` | sweep-orphans | comma list of the regions the registered recipes copy to |
+ * | `STATE_MACHINE_ARN` | sweep-orphans | the bakery's state machine: only its executions' resources are swept |
  * | `COMMAND_DOCUMENTS` | prepare | comma list of the SSM documents beyond the bundled catalog that registered recipes run |
  * | `STAGING_LOCATION` | prepare, run-step | `s3://<bucket>/staging/`: where the files of script, file and ansible steps are staged |
  * | `STAGED_FILES_DOCUMENT` | run-step | the bakery's SSM document that downloads staged files, checks them and runs a step with them |
@@ -43,7 +44,6 @@ export function listEnv(name: string): string[] {
 }
 
 export const bakeryId = (): string => requiredEnv('BAKERY_ID');
-/** The bakery's state machine: its executions are the bakes there were. */
 export const stateMachineArn = (): string => requiredEnv('STATE_MACHINE_ARN');
 export const recipeParameterPrefix = (): string => requiredEnv('RECIPE_PARAMETER_PREFIX');
 export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_NAME');

@@ -35,10 +35,8 @@ export function utcDate(time: Date): string {
  * result cut to 128 characters.
  */
 export function renderAmiName(template: string, values: NameValues): string {
-  const now = values.now ?? new Date();
   const substitutions: Record<string, string> = {
-    timestamp: utcTimestamp(now),
-    date: utcDate(now),
+    ...timeSubstitutions(values.now),
     buildId: values.buildId.replace(NOT_ALLOWED_IN_AMI_NAME, '-'),
     recipe: values.recipe.replace(NOT_ALLOWED_IN_AMI_NAME, '-'),
   };
@@ -54,16 +52,19 @@ export interface BuildFacts extends NameValues {
 
 /** A tag value or description with its placeholders replaced, cut to `maxLength` (EC2 takes 256 for a tag value). */
 export function renderBuildText(template: string, facts: BuildFacts, maxLength = 256): string {
-  const now = facts.now ?? new Date();
   return withPlaceholders(template, {
-    timestamp: utcTimestamp(now),
-    date: utcDate(now),
+    ...timeSubstitutions(facts.now),
     buildId: facts.buildId,
     recipe: facts.recipe,
     sourceAmiId: facts.sourceAmiId,
     sourceAmiName: facts.sourceAmiName,
     region: facts.region,
   }).slice(0, maxLength);
+}
+
+/** `{{timestamp}}` and `{{date}}` at `now` (the current time when left out). */
+function timeSubstitutions(now: Date = new Date()): { timestamp: string; date: string } {
+  return { timestamp: utcTimestamp(now), date: utcDate(now) };
 }
 
 /** Replaces known `{{placeholders}}`; unknown ones are left as they are (the recipe validator reports them). */

@@ -42,7 +42,7 @@ function withBuildPlaceholders<T extends z.ZodType<string>>(schema: T) {
     // `{{ .SourceAMI }}` too: a Packer build variable left in a tag would otherwise stay as text.
     for (const match of value.matchAll(/\{\{\s*\.?([A-Za-z]+)\s*\}\}/g)) {
       if ((TAG_PLACEHOLDERS as readonly string[]).includes(match[1]) && !match[0].includes('.')) continue;
-      ctx.addIssue({ code: 'custom', message: `unknown placeholder ${match[0]}; use one of ${TAG_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: unknownPlaceholder(match[0], TAG_PLACEHOLDERS) });
     }
   });
 }
@@ -241,11 +241,16 @@ export type RecipeDocument = z.infer<typeof recipeSchema>;
 export type { ProvisioningStep } from './step-schema';
 
 /** Problems with an AMI name template: unknown placeholders and characters EC2 refuses. */
+/** The problem with a placeholder the field does not know, naming those it does. */
+function unknownPlaceholder(shown: string, known: readonly string[]): string {
+  return `unknown placeholder ${shown}; use one of ${known.map((name) => `{{${name}}}`).join(', ')}`;
+}
+
 export function nameTemplateProblems(template: string): string[] {
   const problems: string[] = [];
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(NAME_PLACEHOLDERS as readonly string[]).includes(match[1])) {
-      problems.push(`unknown placeholder {{${match[1]}}}; use one of ${NAME_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+      problems.push(unknownPlaceholder(`{{${match[1]}}}`, NAME_PLACEHOLDERS));
     }
   }
   const literal = template.replace(PLACEHOLDER, '');

@@ -53,3 +53,8 @@ export const METRICS_NAMESPACE = 'cdk-ami-bakery';
 
 /** The event source of the events that start a bake of one recipe (`Recipe.grantStartBake`). */
 export const START_BAKE_SOURCE = 'cdk-ami-bakery.start';
+
+/** The ARN of the execution named `name` (a bake's build id) of a state machine. */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}

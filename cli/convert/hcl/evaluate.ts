@@ -71,7 +71,8 @@ export function describe(value: Value): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function isObject(value: Value): value is { [key: string]: Value } {
+/** An HCL object (a map), not a list or a scalar. */
+export function isObject(value: Value): value is { [key: string]: Value } {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bakeTimeMarker, bakeTimeNames, outsideMarkers } from './bake-time';
 import { durationSeconds } from './durations';
-import { asNumber, asString, describe, evaluate, Scope } from './evaluate';
+import { asNumber, asString, describe, evaluate, isObject, Scope } from './evaluate';
 import { ConvertError, Expression, Value } from './syntax';
 import { parseTemplateText } from './template-file';
 
@@ -64,7 +64,7 @@ const list = (value: Value, call: Call): Value[] => {
   throw new ConvertError(call, `${call.name}() expected a list, got ${describe(value)}`);
 };
 const object = (value: Value, call: Call): { [key: string]: Value } => {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+  if (isObject(value)) return value;
   throw new ConvertError(call, `${call.name}() expected an object, got ${describe(value)}`);
 };
 const arity = (call: Call, args: Value[], count: number) => {

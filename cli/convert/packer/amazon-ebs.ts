@@ -5,6 +5,7 @@
  */
 import { BUILD_PLACEHOLDERS, carry, FieldContext, recipeText, textList, textMap } from './recipe-fields';
 import { bakeTimeNames } from '../hcl/bake-time';
+import { isObject } from '../hcl/evaluate';
 import type { Value } from '../hcl/syntax';
 import { SSM_REPLACES_CONNECTIONS } from '../report';
 
@@ -24,7 +25,7 @@ const map = (field: string, placeholders?: Record<string, string>): Mapper => (v
   const converted = textMap(value, context, placeholders);
   if (converted !== undefined) carry(context, field, converted);
 };
-const isEmptyMap = (value: Value) => value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+const isEmptyMap = (value: Value) => isObject(value) && Object.keys(value).length === 0;
 const bool = (field: string): Mapper => (value, context) => carry(context, field, value === true || value === 'true');
 const notCarried = (reason: string): Mapper => (_value, context) => context.report.notCarried(context.place, context.attribute, reason);
 const notNeeded = (reason = SSM_REPLACES_CONNECTIONS): Mapper => (_value, context) => {

@@ -3,6 +3,7 @@
  * before it, settings that only serve Packer's connection or upload are not needed, and anything else the step
  * cannot express is reported, one line each, so no setting disappears silently.
  */
+import type { Step } from './provisioners';
 import { durationSeconds } from '../hcl/durations';
 import type { Block, Value } from '../hcl/syntax';
 import type { Report } from '../report';
@@ -56,9 +57,7 @@ export function reportOtherSettings(block: Block, attribute: string, report: Rep
 }
 
 /** `pause_before = "30s"`: a step that waits that long before the provisioner's own. */
-type PauseStep = Record<string, Record<string, unknown>>;
-
-export function pauseStep(block: Block, values: { [name: string]: Value }, attribute: string, report: Report): PauseStep[] {
+export function pauseStep(block: Block, values: { [name: string]: Value }, attribute: string, report: Report): Step[] {
   if (typeof values.pause_before !== 'string') return [];
   const seconds = Math.round(durationSeconds(values.pause_before) ?? 0);
   const place = block.body.attributes.find((setting) => setting.name === 'pause_before') ?? block;

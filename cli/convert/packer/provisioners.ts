@@ -11,7 +11,7 @@ import { isFolder, localPath } from './local-paths';
 import { pauseStep, reportOtherSettings } from './provisioner-settings';
 import { bakeTimeNames } from '../hcl/bake-time';
 import { durationSeconds } from '../hcl/durations';
-import { describe } from '../hcl/evaluate';
+import { describe, isObject } from '../hcl/evaluate';
 import { Block, ConvertError, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
@@ -64,14 +64,12 @@ const TEXT_SETTINGS = [...CARRIED_SETTINGS, 'valid_exit_codes', 'playbook_dir', 
 function checkSettingTypes(block: Block, values: ProvisionerContext['values']): void {
   for (const name of TEXT_SETTINGS.filter((setting) => Object.hasOwn(values, setting))) {
     const value = values[name];
-    const items = name === 'env' ? Object.values(isMap(value) ? value : { value }) : Array.isArray(value) ? value : [value];
+    const items = name === 'env' ? Object.values(isObject(value) ? value : { value }) : Array.isArray(value) ? value : [value];
     if (items.some((item) => item !== null && typeof item === 'object')) {
       throw new ConvertError(block, `${name} must be ${name === 'env' ? 'a map of strings' : 'a string or a list of strings'}, got ${describe(value)}`);
     }
   }
 }
-
-const isMap = (value: Value): value is { [key: string]: Value } => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Commands that generalise a Windows instance, which the bakery does itself as the last step (`windows.sysprep`). */
 const GENERALISE_COMMAND = /ec2launch(\.exe)?['"]?\s+(sysprep|reset)|SysprepInstance\.ps1|InitializeInstance\.ps1\s+-Schedule|sysprep\.exe/i;

@@ -4,6 +4,7 @@
  * (`{{timestamp}}`, `{{date}}`, and in tags `{{sourceAmiId}}`) and refused where it has none.
  */
 import { bakeTimeMarker, bakeTimeNames, renderBakeTime } from '../hcl/bake-time';
+import { isObject } from '../hcl/evaluate';
 import type { Place, Value } from '../hcl/syntax';
 import type { Report } from '../report';
 
@@ -79,7 +80,7 @@ export function textList(value: Value, context: FieldContext): string[] | undefi
 
 /** A map of strings, such as tags. */
 export function textMap(value: Value, context: FieldContext, placeholders = NAME_PLACEHOLDERS): Record<string, string> | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isObject(value)) {
     context.report.notCarried(context.place, context.attribute, `expected a map of strings, got ${JSON.stringify(value)}`);
     return undefined;
   }
