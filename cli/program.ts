@@ -40,7 +40,7 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
 
   program.command('build')
     .description('Start a bake of a registered recipe (by name) or of a recipe file; --follow shows it live')
-    .argument('<recipe>', 'a recipe name registered with the bakery, or a recipe file (recipe.json)')
+    .argument('<recipe>', 'a recipe name registered with the bakery, or a recipe file (recipe.json), baked as an ad-hoc recipe where the bakery allows them (adHocRecipes)')
     .option('-f, --follow', 'show the bake live until it ends, then its manifest; exit code 0 only when it succeeded')
     .option('-o, --override <path=value>', 'change one field of the recipe for this bake (repeatable); the value is JSON or a string', collect, [])
     .option('-n, --name <buildId>', 'the build id (execution name); default: <recipe>-<UTC time>-<4 hex digits>')

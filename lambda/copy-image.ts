@@ -15,7 +15,7 @@ import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
-import { TAG_KEYS, tagValue, toTagList } from './shared/tags';
+import { madeForRecipe, TAG_KEYS, tagValue, toTagList } from './shared/tags';
 import type { BuildContext, CopyState, CopyTarget } from './shared/types';
 
 export const handler = async (state: CopyState, context?: LambdaContext): Promise<CopyState> =>
@@ -37,7 +37,7 @@ async function copyImage(state: CopyState): Promise<CopyState> {
 
 /**
  * The copy this build already made in the region (an earlier attempt of this step), if any. An older image of
- * the same name is replaced when the recipe says `ami.forceDeregister` and this bakery made it (as in the
+ * the same name is replaced when the recipe says `ami.forceDeregister` and this bakery made it for this recipe (as in the
  * bakery's own region); any other stops the bake, as EC2 would refuse the name.
  */
 async function thisBuildsCopy(build: BuildContext, region: string): Promise<string | undefined> {
@@ -47,7 +47,7 @@ async function thisBuildsCopy(build: BuildContext, region: string): Promise<stri
     logger.info('Reusing the copy this build already made', { region, copyId: existing.ImageId });
     return existing.ImageId!;
   }
-  if (build.recipe.ami?.forceDeregister === true && tagValue(existing.Tags, TAG_KEYS.bakery) === build.bakeryId) {
+  if (build.recipe.ami?.forceDeregister === true && madeForRecipe(existing.Tags, build)) {
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { region, imageId: existing.ImageId });
     await deregisterImageAndSnapshots(existing, region);
     return undefined;

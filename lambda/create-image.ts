@@ -17,7 +17,7 @@ import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
-import { TAG_KEYS, tagValue, toTagList } from './shared/tags';
+import { madeForRecipe, TAG_KEYS, tagValue, toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
 
 export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
@@ -62,8 +62,7 @@ function reuse(image: Image): string {
 /** Removes an older image of the same name when the recipe allows it, then creates the image. */
 async function replaceAndCreate(build: BuildContext, instance: ImageSource, existing: Image | undefined): Promise<string> {
   if (existing) {
-    const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === build.bakeryId;
-    if (build.recipe.ami?.forceDeregister !== true || !madeHere) {
+    if (build.recipe.ami?.forceDeregister !== true || !madeForRecipe(existing.Tags, build)) {
       throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) appeared in this account while the bake ran`);
     }
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });

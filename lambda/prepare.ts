@@ -5,16 +5,20 @@
  * image was baked from the same source image and recipe, it sets `skipped` (a SKIPPED manifest) and the
  * state machine ends the execution there, successfully.
  *
+ * Only registered recipes run, with overrides of the fields the app allowed, unless the app lets ad-hoc recipes
+ * (inline documents) run within bounds (`RECIPE_POLICY`); anything beyond is refused before any EC2 call.
+ *
  * Event: `{ input: {"recipe": {...}} | {"recipeName": "web", "overrides"?: {...}}, executionName }`.
  * Returns: `BakeState` with `build` and the `prepare` phase.
  */
 import type { Image } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { adHocProblems, sourceOwnerProblem } from './shared/ad-hoc-bounds';
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { deepMerge, isPlainObject } from './shared/deep-merge';
 import { documentStepProblems } from './shared/documents/document-step-checks';
-import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
+import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotAllowed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
@@ -25,11 +29,13 @@ import type { Platform } from './shared/recipe-defaults';
 import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
 import { stagedSourceChecks } from './shared/staging/source-checks';
-import { buildTags, TAG_KEYS, tagValue } from './shared/tags';
+import { buildTags, madeForRecipe, TAG_KEYS } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
 import { architectureMismatch } from '../src/recipe/instance-architecture';
+import { disallowedOverrides } from '../src/recipe/overridable-fields';
 import { platformProblems } from '../src/recipe/platform-rules';
+import type { RecipePolicy } from '../src/recipe/recipe-policy';
 import { stepsIn } from '../src/recipe/step-lists';
 import { stagedKindOf } from '../src/staging/staging-location';
 
@@ -51,10 +57,14 @@ export const handler = async (event: PrepareEvent, context?: LambdaContext): Pro
 async function prepare(event: PrepareEvent): Promise<BakeState> {
   const startedAt = new Date().toISOString();
   if (!event.executionName) throw new InvalidInput('the prepare step needs "executionName" (the build id) next to "input"');
-  const recipe = validRecipe(await recipeDocument(event.input));
+  const policy = config.recipePolicy();
+  const requested = await recipeDocument(event.input, policy);
+  const recipe = validRecipe(requested.document);
+  if (requested.adHoc) await refuseOutOfBounds(recipe, policy);
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
-  const build = await withCheckedSteps(recipe, buildContext(recipe, sourceImage, event.executionName, region));
+  if (requested.adHoc) refuseSourceOwner(sourceImage, policy);
+  const build = await withCheckedSteps(recipe, buildContext(recipe, sourceImage, event.executionName, region, requested.adHoc));
   const phases = [{ name: 'prepare' as const, startedAt }];
   const skip = await reasonToSkip(recipe, build.bakeryId, build.sourceAmiId, region);
   if (skip) {
@@ -62,21 +72,74 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
     return { build, phases, skipped: skippedManifest(build, { build, phases }, skip) };
   }
   for (const copyRegion of [undefined, ...build.copyTargets.map((target) => target.region)]) {
-    await refuseNameInUse(build.amiName, recipe.ami?.forceDeregister === true, build.bakeryId, copyRegion);
+    await refuseNameInUse(build, copyRegion);
   }
   logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
   return { build, phases };
 }
 
-/** The recipe document the input names: inline, or registered in SSM, with overrides merged in. */
-async function recipeDocument(input: unknown): Promise<unknown> {
+/** The document the input asks for, and whether it is ad hoc (inline) rather than registered. */
+interface RequestedRecipe {
+  readonly document: unknown;
+  readonly adHoc: boolean;
+}
+
+/**
+ * The recipe document the input names: registered in SSM, with the overrides the app allows merged in, or inline
+ * when the app allows ad-hoc recipes (their overrides merge freely: the whole document is checked against the bounds).
+ */
+async function recipeDocument(input: unknown, policy: RecipePolicy): Promise<RequestedRecipe> {
   if (!isPlainObject(input)) throw new InvalidInput(inputHelp(`got ${JSON.stringify(input) ?? 'nothing'}`));
   const { recipe, recipeName, overrides } = input;
   if (recipe !== undefined && recipeName !== undefined) throw new InvalidInput(inputHelp('got both "recipe" and "recipeName"'));
   if (overrides !== undefined && !isPlainObject(overrides)) throw new InvalidInput('"overrides" must be an object (a partial recipe)');
-  if (recipe !== undefined) return deepMerge(parseIfText(recipe, 'recipe'), overrides);
-  if (typeof recipeName === 'string' && recipeName.length > 0) return deepMerge(await registeredRecipe(recipeName), overrides);
+  if (recipe !== undefined) {
+    if (!policy.adHoc) throw new RecipeNotAllowed(AD_HOC_REFUSED);
+    return { document: deepMerge(parseIfText(recipe, 'recipe'), overrides), adHoc: true };
+  }
+  if (typeof recipeName === 'string' && recipeName.length > 0) {
+    refuseOverrides(overrides, policy.allowOverrides);
+    return { document: deepMerge(await registeredRecipe(recipeName), overrides), adHoc: false };
+  }
   throw new InvalidInput(inputHelp(`got keys ${Object.keys(input).join(', ') || '(none)'}`));
+}
+
+const AD_HOC_REFUSED = 'this bakery bakes registered recipes only: start a bake with {"recipeName": "<name>"} for a recipe added with ' +
+  'addRecipe() in the CDK app. To bake inline {"recipe": {...}} documents, allow them within bounds: ' +
+  'new AmiBakery(this, \'Bakery\', { adHocRecipes: AdHocRecipes.allow({ ... }) })';
+
+/** Refuses overrides of any field the app did not list in `allowOverrides`. */
+function refuseOverrides(overrides: Record<string, unknown> | undefined, allowed: readonly string[]): void {
+  const refused = overrides ? disallowedOverrides(overrides, allowed) : [];
+  if (refused.length === 0) return;
+  const may = allowed.length > 0 ? `lets bakes override only ${allowed.join(', ')}` : 'lets bakes override no field';
+  throw new RecipeNotAllowed(`overrides.${refused.join(', overrides.')}: this bakery ${may} (AmiBakery allowOverrides in the CDK app); ` +
+    'leave the override out, or allow the field there');
+}
+
+/** An ad-hoc recipe may not take a registered recipe's name, nor go beyond the bounds the app declared. */
+async function refuseOutOfBounds(recipe: RecipeDocument, policy: RecipePolicy): Promise<void> {
+  const problems = adHocProblems(recipe, policy.adHoc!, { subnetIds: config.defaultSubnetIds(), securityGroupIds: config.defaultSecurityGroupIds() });
+  if (problems.length > 0) throw new RecipeNotAllowed(problems.join('\n'));
+  if (await isRegistered(recipe.name)) {
+    throw new RecipeNotAllowed(`name: "${recipe.name}" is a registered recipe of this bakery; start it with {"recipeName": "${recipe.name}"}, ` +
+      'or give the ad-hoc recipe another name');
+  }
+}
+
+function refuseSourceOwner(image: Image, policy: RecipePolicy): void {
+  const problem = sourceOwnerProblem(image, policy.adHoc!, policy.account);
+  if (problem) throw new RecipeNotAllowed(problem);
+}
+
+async function isRegistered(name: string): Promise<boolean> {
+  try {
+    await ssm().send(new GetParameterCommand({ Name: `${config.recipeParameterPrefix()}${name}` }));
+    return true;
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'ParameterNotFound')) return false;
+    throw error;
+  }
 }
 
 function inputHelp(got: string): string {
@@ -104,7 +167,7 @@ async function registeredRecipe(name: string): Promise<unknown> {
     if (isAwsErrorNamed(error, 'ParameterNotFound')) {
       throw new RecipeNotFound(
         `recipe "${name}" is not registered (no SSM parameter ${parameterName}). ` +
-        'Add it to the AmiBakery construct in your CDK app and deploy, or start the execution with {"recipe": {...}} instead.',
+        'Add it to the AmiBakery construct in your CDK app with addRecipe() and deploy.',
       );
     }
     throw error;
@@ -119,10 +182,12 @@ function validRecipe(document: unknown): RecipeDocument {
 }
 
 /** Everything later steps need, resolved once. */
-function buildContext(recipe: RecipeDocument, image: Image, buildId: string, region: string): BuildContext {
+function buildContext(recipe: RecipeDocument, image: Image, buildId: string, region: string, adHoc: boolean): BuildContext {
   refuseUnsupportedImage(image);
   const bakeryId = config.bakeryId();
-  const identity = { ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe), ...parameterTag(recipe) };
+  const identity = {
+    ...buildTags({ bakeryId, buildId, recipe: recipe.name }), ...copyRegionsTag(recipe), ...parameterTag(recipe), ...(adHoc ? { [TAG_KEYS.adHoc]: 'true' } : {}),
+  };
   const now = new Date();
   const amiName = renderAmiName(recipe.ami?.name ?? DEFAULT_NAME_TEMPLATE, { buildId, recipe: recipe.name, now });
   const sourceAmiId = image.ImageId!;
@@ -144,6 +209,7 @@ function buildContext(recipe: RecipeDocument, image: Image, buildId: string, reg
     imageTags: { ...recipeTags, ...identity, [TAG_KEYS.sourceAmi]: sourceAmiId, [TAG_KEYS.recipeHash]: recipeHash(recipe) },
     runTags: { Name: `cdk-ami-bakery ${recipe.name} ${buildId}`.slice(0, 256), ...recipeTags, ...renderTags(recipe.instance?.tags, facts), ...identity },
     copyTargets: copyTargets(recipe, region),
+    ...(adHoc ? { adHoc } : {}),
   };
 }
 
@@ -223,19 +289,20 @@ function copyRegionsTag(recipe: RecipeDocument): Record<string, string> {
 
 /**
  * Refuses an AMI name this account already uses, in the bakery's region or a copy region (none: the bakery's
- * own), before anything is launched. `forceDeregister` replaces only an image this bakery made: the runner may
- * not deregister anything else.
+ * own), before anything is launched. `forceDeregister` replaces only an image this bakery made for this recipe,
+ * by the same kind of recipe (ad hoc or registered): the runner may not deregister anything else.
  */
-async function refuseNameInUse(amiName: string, forceDeregister: boolean, bakeryId: string, region?: string): Promise<void> {
+async function refuseNameInUse(build: BuildContext, region?: string): Promise<void> {
+  const { amiName, recipe } = build;
   logger.info('Checking that the AMI name is free', { amiName, region });
   const existing = await findOwnImageByName(amiName, region);
   if (!existing) return;
-  const madeHere = tagValue(existing.Tags, TAG_KEYS.bakery) === bakeryId;
-  if (forceDeregister && madeHere) return;
+  const forceDeregister = recipe.ami?.forceDeregister === true;
+  if (forceDeregister && madeForRecipe(existing.Tags, build)) return;
   const where = region ? `in ${region}` : 'in this account and region';
   throw new AmiNameInUse(forceDeregister
-    ? `an image named "${amiName}" already exists ${where} (${existing.ImageId}) and this bakery did not make it, so ami.forceDeregister ` +
-      'cannot replace it. Choose another ami.name, or deregister that image yourself.'
+    ? `an image named "${amiName}" already exists ${where} (${existing.ImageId}) and this bakery did not make it for ${build.adHoc ? 'ad-hoc ' : ''}` +
+      `recipe "${recipe.name}", so ami.forceDeregister cannot replace it. Choose another ami.name, or deregister that image yourself.`
     : `an image named "${amiName}" already exists ${where} (${existing.ImageId}). ` +
-      'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace an image this bakery made.');
+      'Put {{timestamp}} or {{buildId}} in ami.name, or set ami.forceDeregister to replace an image this bakery made for this recipe.');
 }

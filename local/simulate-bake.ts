@@ -16,14 +16,26 @@ import { logger } from '../lambda/shared/logger';
 import { useMetricsSink } from '../lambda/shared/metrics';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
-import type { AmiBakery, AmiBakeryProps } from '../src';
+import { AdHocRecipes, type AmiBakery, type AmiBakeryProps } from '../src';
 import { localSourceProblems, stageLocalSources } from '../src/staging/local-sources';
 import { parseStagingLocation } from '../src/staging/staging-location';
 import { executionArnFor, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
-  /** The execution input: `{"recipe": {...}}` or `{"recipeName": "..."}`. */
-  readonly input: unknown;
+  /**
+   * A recipe document registered in the bakery before the bake, as `addRecipe()` registers one (an SSM
+   * parameter under the bakery's recipe prefix), and baked by name unless `input` says otherwise.
+   * @default - none: `input` names a recipe the bakery registered, or holds an ad-hoc one
+   */
+  readonly recipe?: unknown;
+  /**
+   * The execution input: `{"recipeName": "...", "overrides"?: {...}}` or, for a bakery that allows ad-hoc
+   * recipes, `{"recipe": {...}}`.
+   * @default {"recipeName": <the name of `recipe`>}
+   */
+  readonly input?: unknown;
+  /** A bakery synthesized before, to run many bakes of one configuration without synthesizing it each time. */
+  readonly bakery?: SynthesizedBakery;
   /** The simulated account; one with the public catalog is made when not given. */
   readonly account?: SimulatedAccount;
   /** Fault rules for a new account (`step:2:fail`, `api:RunInstances:throttle:3`, ...). */
@@ -44,8 +56,8 @@ export interface SimulateBakeOptions {
   /** Stop the execution (as the console's "Stop execution" does) when it first enters this state. */
   readonly abortAtState?: string;
   /**
-   * The folder local sources of an inline recipe (`script`, `file`, `ansible`) are relative to: they are staged
-   * into the simulated staging bucket, as `bakery build` stages them into the real one.
+   * The folder local sources of the recipe (`script`, `file`, `ansible`) are relative to: they are staged
+   * into the simulated staging bucket, as `bakery build` and `addRecipe()` stage them into the real one.
    * @default - local sources are left as they are (Prepare refuses them)
    */
   readonly stageFrom?: string;
@@ -61,22 +73,49 @@ const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
 let cachedBakery: SynthesizedBakery | undefined;
+let cachedDevelopmentBakery: SynthesizedBakery | undefined;
+
+/**
+ * The bakery `bakery --simulate` talks to: deployed for development, it also bakes ad-hoc recipes (recipe files,
+ * as `bakery build recipe.json` sends them) within bounds that fit the example recipes: images of the account,
+ * Amazon and Canonical; copies to eu-west-1, eu-central-1 and ap-southeast-2; sharing with the example account and
+ * OU; parameters under /images/.
+ */
+export const DEVELOPMENT_BAKERY_PROPS: AmiBakeryProps = {
+  adHocRecipes: AdHocRecipes.allow({
+    sourceImageOwners: ['self', 'amazon', '099720109477'],
+    copyRegions: ['eu-west-1', 'eu-central-1', 'ap-southeast-2'],
+    shareWithAccounts: ['222233334444'],
+    shareWithOrganizationalUnitArns: ['arn:aws:organizations::111122223333:ou/o-exampleorgid/ou-ab12-cdef3456'],
+    parameterPrefix: '/images/',
+  }),
+};
 
 /** The default bakery, synthesized once per process. */
 export function simulatedBakery(): SynthesizedBakery {
   return cachedBakery ??= synthesizeBakery({ account: ACCOUNT, region: REGION });
 }
 
+/** The development bakery (`DEVELOPMENT_BAKERY_PROPS`), synthesized once per process. */
+export function simulatedDevelopmentBakery(): SynthesizedBakery {
+  return cachedDevelopmentBakery ??= simulatedBakeryWith(() => DEVELOPMENT_BAKERY_PROPS);
+}
+
+/** A bakery of this configuration, synthesized in the simulator's account and region, for the `bakery` option of many bakes. */
+export function simulatedBakeryWith(props?: (stack: Stack) => AmiBakeryProps, configure?: (bakery: AmiBakery) => void): SynthesizedBakery {
+  return synthesizeBakery({ account: ACCOUNT, region: REGION, props, configure });
+}
+
 /** Runs a whole bake in the simulator and returns its manifest, with leaks checked against the account. */
 export async function simulateBake(options: SimulateBakeOptions): Promise<SimulatedBake> {
-  const bakery = options.configureBakery || options.bakeryProps
-    ? synthesizeBakery({ account: ACCOUNT, region: REGION, configure: options.configureBakery, props: options.bakeryProps })
-    : simulatedBakery();
+  const bakery = options.bakery ?? (options.configureBakery || options.bakeryProps
+    ? simulatedBakeryWith(options.bakeryProps, options.configureBakery)
+    : simulatedBakery());
   SimulatedLambda.checkHandlers(bakery.functions.values());
   const account = options.account
     ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], region: REGION, accountId: ACCOUNT });
   seedStackResources(account, bakery);
-  const input = options.stageFrom === undefined ? options.input : await stageInput(options.input, options.stageFrom, bakery, account);
+  const input = await bakeInput(options, bakery, account);
   const startTime = options.startTime ?? new Date(Math.max(Date.now(), account.now()));
   const executionName = options.executionName ?? defaultExecutionName(input, startTime);
   const record = startExecution(account, bakery, executionName, startTime);
@@ -98,15 +137,40 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
 }
 
-/** The input with its recipe's local sources staged into the account's staging bucket; a missing source is an error naming it. */
-async function stageInput(input: unknown, baseDirectory: string, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
-  const recipe = (input as { recipe?: unknown })?.recipe;
-  if (recipe === undefined) return input;
+/**
+ * The execution input, with `recipe` registered in the bakery and the local sources of the recipe (registered or
+ * inline) staged into the account's staging bucket.
+ */
+async function bakeInput(options: SimulateBakeOptions, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
+  const stage = (document: unknown) => (options.stageFrom === undefined ? document : stageRecipe(document, options.stageFrom, bakery, account));
+  if (options.recipe !== undefined) {
+    const name = registerRecipe(await stage(options.recipe), bakery, account);
+    return options.input ?? { recipeName: name };
+  }
+  const inline = (options.input as { recipe?: unknown } | undefined)?.recipe;
+  return inline === undefined ? options.input : { ...(options.input as object), recipe: await stage(inline) };
+}
+
+/** Stages a recipe's local sources; a missing source is an error naming it. */
+async function stageRecipe(recipe: unknown, baseDirectory: string, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
   const problems = localSourceProblems(recipe, baseDirectory);
   if (problems.length > 0) throw new Error(`the recipe's files cannot be staged: ${problems.join('; ')}`);
   const location = parseStagingLocation(bakery.tags[STAGING_LOCATION_TAG] ?? '');
   if (!location) throw new Error('simulator: the synthesized bakery has no staging location tag');
-  return { ...(input as object), recipe: await stageLocalSources(recipe, baseDirectory, location, simulatedObjectStore(account, location.bucket)) };
+  return stageLocalSources(recipe, baseDirectory, location, simulatedObjectStore(account, location.bucket));
+}
+
+/** Puts the document where `addRecipe()` puts a registered recipe (an SSM parameter under the recipe prefix) and returns its name. */
+function registerRecipe(document: unknown, bakery: SynthesizedBakery, account: SimulatedAccount): string {
+  const name = (document as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error('the recipe has no "name", which registers it in the bakery; "bakery validate" lists every problem of the document');
+  }
+  const prepare = [...bakery.functions.values()].find((fn) => fn.step === 'prepare');
+  const prefix = prepare?.environment.RECIPE_PARAMETER_PREFIX;
+  if (!prefix) throw new Error('simulator: the synthesized bakery has no RECIPE_PARAMETER_PREFIX');
+  account.putParameter(`${prefix}${name}`, JSON.stringify(document));
+  return name;
 }
 
 /** Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. */

@@ -12,7 +12,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { SimulatedAccount } from './model';
 import type { Json } from './model/state';
 import { SIMULATOR_MIDDLEWARE_NAME, MiddlewareStackLike } from './sdk-bridge';
-import { simulateBake, simulatedBakery } from './simulate-bake';
+import { simulateBake, simulatedDevelopmentBakery } from './simulate-bake';
 import { executionArnFor } from '../src/workflow/steps';
 
 /** One execution as the account keeps it. */
@@ -55,7 +55,8 @@ class SfnError extends Error {
 
 export class SimulatedStepFunctions {
   private readonly speed: number;
-  private readonly bakery = simulatedBakery();
+  /** A development bakery: recipe files are baked as ad-hoc recipes within its bounds. */
+  private readonly bakery = simulatedDevelopmentBakery();
 
   constructor(private readonly account: SimulatedAccount, options: SimulatedStepFunctionsOptions = {}) {
     this.speed = options.speed ?? 30;
@@ -101,7 +102,9 @@ export class SimulatedStepFunctions {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${this.executionArn(name)}'`);
     }
     const startDate = Math.max(Date.now(), this.account.now() + 1000);
-    const bake = await simulateBake({ account: this.account, input: JSON.parse(input.input ?? '{}'), executionName: name, startTime: new Date(startDate) });
+    const bake = await simulateBake({
+      bakery: this.bakery, account: this.account, input: JSON.parse(input.input ?? '{}'), executionName: name, startTime: new Date(startDate),
+    });
     const last = bake.history[bake.history.length - 1];
     const record: ExecutionRecord = {
       executionArn: this.executionArn(name),

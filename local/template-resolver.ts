@@ -66,6 +66,8 @@ function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEn
   if (!resource) throw new Error(`simulator: Fn::GetAtt on unknown resource ${logicalId}`);
   // A state machine's name is its logical id here, as in the ARN its Ref resolves to.
   if (attribute === 'Name' && resource.Type === 'AWS::StepFunctions::StateMachine') return logicalId;
+  // A security group's id is its logical id here, as a subnet's Ref resolves to.
+  if (attribute === 'GroupId' && resource.Type === 'AWS::EC2::SecurityGroup') return logicalId;
   if (attribute !== 'Arn') throw new Error(`simulator: Fn::GetAtt ${logicalId}.${attribute} is not resolved`);
   switch (resource.Type) {
     case 'AWS::Lambda::Function': return lambdaArn(env, logicalId);

@@ -21,12 +21,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 }
 
 async function main(): Promise<void> {
-  const first = await timed(() => simulateBake({ input: { recipe }, seed: 1 }));
+  const first = await timed(() => simulateBake({ recipe, seed: 1 }));
   const bakes: { ms: number; simulatedSeconds: number; failedMs: number; distributedMs: number; distributedSeconds: number }[] = [];
   for (let run = 1; run <= RUNS; run++) {
-    const ok = await timed(() => simulateBake({ input: { recipe }, seed: run }));
-    const failed = await timed(() => simulateBake({ input: { recipe }, seed: run, faults: ['step:2:fail'] }));
-    const copied = await timed(() => simulateBake({ input: { recipe: distributed }, seed: run }));
+    const ok = await timed(() => simulateBake({ recipe, seed: run }));
+    const failed = await timed(() => simulateBake({ recipe, seed: run, faults: ['step:2:fail'] }));
+    const copied = await timed(() => simulateBake({ recipe: distributed, seed: run }));
     if (ok.result.status !== 'SUCCEEDED' || failed.result.status !== 'FAILED' || copied.result.status !== 'SUCCEEDED') {
       throw new Error(`run ${run}: unexpected outcome`);
     }

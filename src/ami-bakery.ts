@@ -14,13 +14,17 @@ import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cd
 import { Construct } from 'constructs';
 import { agentStatements } from './private/agent-permissions';
 import { bakeMetric } from './private/bake-metrics';
+import { AdHocRecipes } from './recipe/ad-hoc-recipes';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
+import { allowOverridesProblems } from './recipe/overridable-fields';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { RECIPE_POLICY_ENV, RecipePolicy } from './recipe/recipe-policy';
 import { stepsIn } from './recipe/step-lists';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { deadLetters } from './workflow/dead-letters';
+import { DeclaredAccess } from './workflow/declared-access';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
@@ -100,6 +104,21 @@ export interface AmiBakeryProps {
    * @default 'manifests/'
    */
   readonly manifestPrefix?: string;
+  /**
+   * Fields of a registered recipe that a bake's `overrides` may change, as document paths such as
+   * `'ami.description'`, `'ami.tags'` or `'instance.types'`. Fields that decide where an image goes, who may use
+   * it, what is deleted, which role is assumed, where the build instance runs or how long it stays can never be
+   * allowed (`source`, `distribution`, `retention`, `ami.forceDeregister`, `ami.encrypted`, `instance.subnetIds`,
+   * `keepOnFailureHours`, ...).
+   * @default - none: a bake with `overrides` is refused
+   */
+  readonly allowOverrides?: string[];
+  /**
+   * Whether bakes may run ad-hoc recipes (`{"recipe": {...}}` in the input, as `bakery build recipe.json` sends),
+   * and within which bounds: `AdHocRecipes.allow({ copyRegions: ['eu-west-1'], parameterPrefix: '/images/ad-hoc/' })`.
+   * @default AdHocRecipes.deny(): only recipes registered with `addRecipe()` are baked
+   */
+  readonly adHocRecipes?: AdHocRecipes;
 }
 
 /**
@@ -107,8 +126,8 @@ export interface AmiBakeryProps {
  * base image, provision it through SSM Run Command (no SSH, no key pairs, no open ports), create the AMI, and
  * clean up everything they made — also when a bake fails.
  *
- * Start a bake with the input `{"recipeName": "<name>"}` for a recipe added with {@link addRecipe}, or
- * `{"recipe": {...}}` with a whole recipe document.
+ * Start a bake with the input `{"recipeName": "<name>"}` for a recipe added with {@link addRecipe}; with
+ * `adHocRecipes`, also `{"recipe": {...}}` with a whole recipe document, within the bounds it declares.
  */
 export class AmiBakery extends Construct implements IConnectable {
   /** The state machine that runs bakes. */
@@ -145,12 +164,15 @@ export class AmiBakery extends Construct implements IConnectable {
   private readonly commandDocuments = new Set<string>();
   private readonly runnerScope: RunnerScope;
   private readonly functions: StepFunctions;
+  private readonly declaredAccess: DeclaredAccess;
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const bakeTimeout = props.bakeTimeout ?? Duration.hours(4);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const overrideProblems = allowOverridesProblems(props.allowOverrides ?? []);
+    if (overrideProblems.length > 0) throw new Error(`AmiBakery: allowOverrides: ${overrideProblems.join('; ')}.`);
     this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.recipeParameterPrefix = `/cdk-ami-bakery/${this.bakeryId}/recipes/`;
 
@@ -171,6 +193,10 @@ export class AmiBakery extends Construct implements IConnectable {
     this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     this.connections = this.buildConnections(props);
 
+    const subnetIds = props.vpc ? props.vpc.selectSubnets(props.vpcSubnets).subnetIds : [];
+    const securityGroupIds = this.connections.securityGroups.map((group) => group.securityGroupId);
+    const adHoc = (props.adHocRecipes ?? AdHocRecipes.deny())._render();
+    const policy: RecipePolicy = { account: Stack.of(this).account, allowOverrides: props.allowOverrides ?? [], ...(adHoc ? { adHoc } : {}) };
     const functions = this.functions = createStepFunctions(this, {
       logRetention,
       removalPolicy,
@@ -180,8 +206,10 @@ export class AmiBakery extends Construct implements IConnectable {
         RECIPE_PARAMETER_PREFIX: this.recipeParameterPrefix,
         INSTANCE_PROFILE_NAME: this.instanceProfile.instanceProfileName,
         OUTPUT_LOG_GROUP: this.commandOutputLogGroup.logGroupName,
-        SUBNET_IDS: props.vpc ? Fn.join(',', props.vpc.selectSubnets(props.vpcSubnets).subnetIds) : '',
-        SECURITY_GROUP_IDS: this.connections.securityGroups.map((group) => group.securityGroupId).join(','),
+        SUBNET_IDS: subnetIds.length > 0 ? Fn.join(',', subnetIds) : '',
+        SECURITY_GROUP_IDS: securityGroupIds.join(','),
+        // What a bake's input may do beyond naming a registered recipe: Prepare enforces it.
+        [RECIPE_POLICY_ENV]: Stack.of(this).toJsonString(policy),
         MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
         // The orphan sweeper also looks where registered recipes copy their images.
         COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions().join(',') }),
@@ -201,9 +229,14 @@ export class AmiBakery extends Construct implements IConnectable {
       stack: Stack.of(this),
       bakeryId: this.bakeryId,
       instanceRole: this.instanceRole,
-      recipeParameterPrefix: this.recipeParameterPrefix,
     };
     grantRunnerPermissions(functions, this.runnerScope);
+    this.declaredAccess = new DeclaredAccess(functions, {
+      stack: Stack.of(this), bakeryId: this.bakeryId, recipeParameterPrefix: this.recipeParameterPrefix,
+    });
+    // The default VPC, which IAM cannot name, and its default group: Prepare refuses any subnet or group not declared.
+    this.declaredAccess.launchInto(subnetIds.length > 0 ? subnetIds : ['*'], securityGroupIds.length > 0 ? securityGroupIds : ['*']);
+    if (adHoc) this.declaredAccess.declareAdHoc(adHoc);
     grantCommandDocuments(functions, this.runnerScope, [staging.documentName], { describe: false });
     // Prepare reads each staged layout's SHA256SUMS, and a script's first bytes.
     grantStagedRead(staging.bucket, functions.prepare);
@@ -290,12 +323,14 @@ export class AmiBakery extends Construct implements IConnectable {
     }
     this.recipes.set(recipe.recipeName, recipe);
     this.allowCommandDocuments(recipe);
+    this.declaredAccess.declareRecipe(recipe.document);
     return recipe;
   }
 
   /**
-   * Lets a principal start bakes and read their progress. Whoever can start a bake can run commands on a build
-   * instance with the instance role, so grant it as you would grant that role.
+   * Lets a principal start bakes and read their progress: of the registered recipes, with the overrides
+   * `allowOverrides` names, and of ad-hoc recipes within the `adHocRecipes` bounds. Nothing beyond what the app
+   * declares: the runner's permissions are derived from it.
    */
   public grantStartBake(grantee: IGrantable): Grant {
     const grant = this.stateMachine.grantStartExecution(grantee);

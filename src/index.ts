@@ -4,3 +4,4 @@ export * from './recipe/distribution';
 export * from './recipe/source-image';
 export * from './recipe/provision-step';
 export * from './recipe/rebuild-policy';
+export * from './recipe/ad-hoc-recipes';

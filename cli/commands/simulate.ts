@@ -37,7 +37,7 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
   const printer = new ProgressPrinter(process.stdout);
   printer.header(path, values.fault ?? []);
   const bake = await simulateBake({
-    input: { recipe },
+    recipe,
     account,
     faults: values.fault,
     seed,

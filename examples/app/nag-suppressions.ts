@@ -18,18 +18,6 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   const ec2 = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}:${account}:${resource}`);
   const ec2WithoutAccount = (resource: string) => flatten(stack, `arn:${partition}:ec2:${region}::${resource}`);
   const ec2AnyRegion = (resource: string) => flatten(stack, `arn:${partition}:ec2:*::${resource}`);
-  const writeParameters: Record<string, string> = {
-    [flatten(stack, `arn:${partition}:ssm:*:${account}:parameter/*`)]:
-      'distribution.ssmParameter: the recipe names the parameter that receives the new AMI id, in every region that holds a '
-      + 'copy, so neither name nor region is known at deploy time; only this account\'s parameters, written by Distribute and put back '
-      + 'by the cleanups when a bake fails or is stopped.',
-  };
-  const publishing: Record<string, string> = {
-    ...writeParameters,
-    [flatten(stack, `arn:${partition}:iam::*:role/*`)]:
-      'distribution.ssmParameterRoles: sts:AssumeRole of the roles a recipe names in other accounts to write the parameter '
-      + 'there; each such role\'s trust policy decides whether this function may assume it.',
-  };
   const stagedFiles: Record<string, string> = {
     [`IAM5[Resource::${flatten(stack, bakery.stagingBucket.arnForObjects('staging/*'))}]`]:
       's3:GetObject only, on the staging prefix: each staged layout is keyed by the SHA-256 of its contents, so the keys '
@@ -79,18 +67,18 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   };
   // Wildcard resources of one step, by the id of its function.
   const byFunction: Record<string, Record<string, string>> = {
-    DistributeFunction: publishing,
-    CleanupFailureFunction: publishing,
-    AbortCleanupFunction: writeParameters,
+    CopyImageFunction: Object.fromEntries(copyRegionResources(stack, steps).map((resource) => [resource,
+      'The copies of the bakery\'s AMIs, and their snapshots, created at run time in a region a registered recipe copies to '
+      + '(distribution.regions; no other region): CopyImage may create them only with the bakery tag in the request, and CreateTags '
+      + `only during CopyImage. ${TAG_EVIDENCE}`])),
     PrepareFunction: {
       ...Object.fromEntries(Object.entries(stagedFiles).map(([finding, reason]) => [finding.replace(/^IAM5\[Resource::|\]$/g, ''), reason])),
       [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
         'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '
         + '.amazonLinux2023()); the recipe picks which one at run time.',
-      [flatten(stack, `arn:${partition}:ssm:${region}:${account}:parameter/*`)]:
-        'ssm:GetParameter (read only): registered recipes live under the bakery\'s parameter prefix, and a recipe\'s source '
-        + 'image may be any parameter of the account (SourceImage.fromSsmParameter), also in a recipe passed inline when a '
-        + 'bake starts, so the names are not known at deploy time.',
+      [flatten(stack, `arn:${partition}:ssm:${region}:${account}:parameter${bakery.recipeParameterPrefix}*`)]:
+        'ssm:GetParameter (read only) on the bakery\'s own registered recipes, under its parameter prefix: a bake names its recipe '
+        + 'when it starts ({"recipeName": ...}). test/constructs/start-only-principal.test.ts proves no other parameter is readable.',
     },
     SweepOrphansFunction: {
       [flatten(stack, Stack.of(bakery).formatArn({
@@ -106,9 +94,11 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       [ec2('volume/*')]:
         `The build instance's volumes: RunInstances may create them only with the bakery tag in the request. ${TAG_EVIDENCE}`,
       [ec2('subnet/*')]:
-        'RunInstances uses the subnet the bakery or the recipe chooses, resolved at run time; the instance it launches must carry the bakery tag.',
+        'Without a vpc the build instance launches into the default VPC, which IAM cannot name; Prepare refuses any subnet a recipe '
+        + 'names that the app did not declare, and the instance must carry the bakery tag. With a vpc, only its subnets are granted.',
       [ec2('security-group/*')]:
-        'RunInstances attaches the security groups the bakery or the recipe chooses, resolved at run time; the instance it launches must carry the bakery tag.',
+        'Without a vpc the build instance gets the default VPC\'s default group, which IAM cannot name; Prepare refuses any group a '
+        + 'recipe names that the app did not declare. With a vpc, only the bakery\'s groups are granted.',
       [ec2('network-interface/*')]:
         'The network interface RunInstances creates with the build instance; its id cannot be known before the launch.',
     },
@@ -118,7 +108,7 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
   }
   for (const fn of steps) {
     const granted = grantedResources(stack, fn.role!);
-    const reasons = { ...Object.fromEntries(Object.entries(shared).filter(([resource]) => granted.includes(resource))), ...byFunction[fn.node.id] };
+    const reasons = Object.fromEntries(Object.entries({ ...shared, ...byFunction[fn.node.id] }).filter(([resource]) => granted.includes(resource)));
     acknowledge(fn.role!, Object.fromEntries(Object.entries(reasons).map(([resource, reason]) => [`IAM5[Resource::${resource}]`, reason])));
   }
 
@@ -170,6 +160,12 @@ function acknowledgeBucketDeployment(stack: Stack, bakery: AmiBakery): void {
 /** Acknowledges AwsSolutions findings (ids without the `AwsSolutions-` prefix) on a construct and its children. */
 function acknowledge(scope: IConstruct, reasons: Record<string, string>): void {
   Validations.of(scope).acknowledge(...Object.entries(reasons).map(([id, reason]) => ({ id: `AwsSolutions-${id}`, reason })));
+}
+
+/** The image and snapshot ARNs of the regions the registered recipes copy to, as the copy step's policy names them. */
+function copyRegionResources(stack: Stack, steps: LambdaFunction[]): string[] {
+  const copyImage = steps.find((fn) => fn.node.id === 'CopyImageFunction');
+  return copyImage ? grantedResources(stack, copyImage.role!).filter((resource) => /:ec2:[a-z0-9-]+::(image|snapshot)\/\*$/.test(resource)) : [];
 }
 
 /** The resources a role's own (default) policy names, as cdk-nag names them. */

@@ -19,9 +19,11 @@
  * | `COMMAND_DOCUMENTS` | prepare | comma list of the SSM documents beyond the bundled catalog that registered recipes run |
  * | `STAGING_LOCATION` | prepare, run-step | `s3://<bucket>/staging/`: where the files of script, file and ansible steps are staged |
  * | `STAGED_FILES_DOCUMENT` | run-step | the bakery's SSM document that downloads staged files, checks them and runs a step with them |
+ * | `RECIPE_POLICY` | prepare | JSON: the account, the fields `overrides` may change, and the bounds of ad-hoc recipes (none: refused) |
  * | `BAKERY_STEP` | logger | the step name shown in every log line |
  */
 import { MissingConfiguration } from './errors';
+import { RECIPE_POLICY_ENV, RecipePolicy } from '../../src/recipe/recipe-policy';
 import { parseStagingLocation, StagingLocation } from '../../src/staging/staging-location';
 
 /** The value of a required variable; throws `MissingConfiguration` naming it when unset or blank. */
@@ -60,6 +62,21 @@ export function stagingLocation(): StagingLocation {
   if (!location) throw new MissingConfiguration('environment variable STAGING_LOCATION must be an s3://<bucket>/<prefix>/ URI');
   return location;
 }
+/** What a bake's input may do beyond naming a registered recipe, as the construct wrote it at synth. */
+export function recipePolicy(): RecipePolicy {
+  let policy: Partial<RecipePolicy>;
+  try {
+    policy = JSON.parse(requiredEnv(RECIPE_POLICY_ENV));
+  } catch (error) {
+    if (error instanceof MissingConfiguration) throw error;
+    throw new MissingConfiguration(`environment variable ${RECIPE_POLICY_ENV} must be the JSON the AmiBakery construct writes (${(error as Error).message})`);
+  }
+  if (typeof policy.account !== 'string' || !Array.isArray(policy.allowOverrides)) {
+    throw new MissingConfiguration(`environment variable ${RECIPE_POLICY_ENV} must hold "account" and "allowOverrides", as the AmiBakery construct writes it`);
+  }
+  return policy as RecipePolicy;
+}
+
 export const manifestBucket = (): string | undefined => optionalEnv('MANIFEST_BUCKET');
 export const manifestPrefix = (): string => process.env.MANIFEST_PREFIX ?? 'manifests/';
 

@@ -31,6 +31,14 @@ export class RecipeNotFound extends BakeryError {
   override readonly name = 'RecipeNotFound';
 }
 
+/**
+ * The input asks for more than the bakery allows: an inline recipe where only registered ones run, an override of
+ * a field the app did not allow, or an ad-hoc recipe outside its bounds. The message names the field and the bound.
+ */
+export class RecipeNotAllowed extends BakeryError {
+  override readonly name = 'RecipeNotAllowed';
+}
+
 /** The recipe's source (AMI id, SSM parameter or filter) does not lead to an available image. */
 export class SourceImageNotFound extends BakeryError {
   override readonly name = 'SourceImageNotFound';

@@ -1,6 +1,7 @@
 /**
  * Retention: which older images of a recipe a successful bake removes. Only images this bakery made for
- * this recipe and handed over (found by its tags, never by name) are considered, in each region that holds
+ * this recipe, by the same kind of recipe (ad hoc or registered), and handed over (found by their tags, never
+ * by name) are considered, in each region that holds
  * a new image; the new ones are never removed. It runs after the new image is handed over, and never fails the bake: what it cannot check or
  * remove is reported.
  */
@@ -10,7 +11,7 @@ import { ec2 } from './clients';
 import { deregisterImageAndSnapshots, findOwnImages, isDeregistrationProtected } from './images';
 import { logger } from './logger';
 import type { RecipeDocument } from './recipe-schema';
-import { bakeryFilter, TAG_KEYS } from './tags';
+import { bakeryFilter, sameRecipeKind, TAG_KEYS } from './tags';
 import type { BuildContext } from './types';
 
 export type RetentionRules = NonNullable<RecipeDocument['retention']>;
@@ -74,7 +75,8 @@ async function applyInRegion(cleanup: BestEffort, report: RetentionReport, build
     { Name: `tag:${TAG_KEYS.recipe}`, Values: [build.recipe.name] },
     { Name: `tag:${TAG_KEYS.artifact}`, Values: ['true'] },
   ], region));
-  for (const image of imagesToRetire(recipeImages, newImage.amiId, rules, Date.now())) {
+  const sameKind = recipeImages.filter((image) => sameRecipeKind(image.Tags, build.adHoc === true));
+  for (const image of imagesToRetire(sameKind, newImage.amiId, rules, Date.now())) {
     const skip = await reasonToKeep(cleanup, image, region, rules.keepIfInUse ?? true);
     if (skip) {
       report.skipped.push(skip);

@@ -30,6 +30,8 @@ export const TAG_KEYS = {
   tested: `${BAKERY_TAG_PREFIX}tested`,
   /** ISO time until which an instance kept for inspection (`keepOnFailure`) is left alone. */
   keepUntil: `${BAKERY_TAG_PREFIX}keep-until`,
+  /** `true` on everything an ad-hoc recipe (an inline document) made; retention and forceDeregister keep the two kinds apart. */
+  adHoc: `${BAKERY_TAG_PREFIX}ad-hoc`,
 } as const;
 
 export interface BakeIdentity {
@@ -65,4 +67,25 @@ export function bakeryFilter(bakeryId: string): Filter[] {
 /** The Describe* filter matching resources tagged with a build id. */
 export function buildIdFilter(buildId: string): Filter[] {
   return [{ Name: `tag:${TAG_KEYS.buildId}`, Values: [buildId] }];
+}
+
+/**
+ * True when an image was made by the same kind of recipe as this bake (ad hoc or registered): retention and
+ * `forceDeregister` never touch the other kind's images, even under the same recipe name.
+ */
+export function sameRecipeKind(tags: readonly Tag[] | undefined, adHoc: boolean): boolean {
+  return (tagValue(tags, TAG_KEYS.adHoc) === 'true') === adHoc;
+}
+
+/** The bake `ami.forceDeregister` would replace an image for: a recipe of a bakery, ad hoc or registered. */
+export interface RecipeOwner {
+  readonly bakeryId: string;
+  readonly recipe: { readonly name: string };
+  readonly adHoc?: boolean;
+}
+
+/** True when this bakery made the image for this recipe, by the same kind of recipe: only such an image may `forceDeregister` replace. */
+export function madeForRecipe(tags: readonly Tag[] | undefined, owner: RecipeOwner): boolean {
+  return tagValue(tags, TAG_KEYS.bakery) === owner.bakeryId && tagValue(tags, TAG_KEYS.recipe) === owner.recipe.name
+    && sameRecipeKind(tags, owner.adHoc === true);
 }

@@ -45,6 +45,8 @@ export interface BuildContext {
   readonly copyTargets: CopyTarget[];
   /** Where the `script` steps whose file starts with `#!` are (`steps[2]`, `tests[0]`): run by their interpreter; the others with bash. */
   readonly scriptsWithShebang?: string[];
+  /** True for an ad-hoc recipe (an inline document); its resources carry the `ad-hoc` tag. */
+  readonly adHoc?: boolean;
 }
 
 /** A bounded poll loop: the state machine waits `seconds`, then calls the check again. */

@@ -26,7 +26,7 @@ export function matrixScenarios(): Scenario[] {
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const bake = await simulateBake({
-    input: { recipe: MATRIX_RECIPES[scenario.recipe] },
+    recipe: MATRIX_RECIPES[scenario.recipe],
     stageFrom: join(__dirname, '../..', MATRIX_FILES_DIR),
     faults: scenario.faults,
     abortAtState: scenario.abortAtState,

@@ -255,7 +255,7 @@ export class Recipe extends Construct {
     refusePlatformProblems(this.recipeName, this.document);
     const value = JSON.stringify(this.document);
     if (value.length > ADVANCED_PARAMETER_LIMIT) {
-      throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts onto the image (e.g. download them in a step) or start bakes with an ad hoc {"recipe": ...} input.`);
+      throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts into script steps (staged files), or download them in a step.`);
     }
     this.parameter = new StringParameter(this, 'Document', {
       parameterName: `${props.parameterPrefix}${this.recipeName}`,

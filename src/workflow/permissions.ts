@@ -12,8 +12,6 @@ export interface RunnerScope {
   readonly bakeryId: string;
   /** The build instances' role: the only role the runner may pass. */
   readonly instanceRole: IRole;
-  /** SSM parameter path prefix of the registered recipes. */
-  readonly recipeParameterPrefix: string;
 }
 
 /**
@@ -24,7 +22,7 @@ export interface RunnerScope {
 export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerScope): void {
   const statements = new RunnerStatements(scope);
   const byStep: Record<StepName, PolicyStatement[]> = {
-    'prepare': [statements.describe('ec2:DescribeImages'), statements.readParameters()],
+    'prepare': [statements.describe('ec2:DescribeImages')],
     'launch': statements.runInstances(),
     'check-agent': [statements.describe('ec2:DescribeInstances', 'ssm:DescribeInstanceInformation')],
     'run-step': [...statements.sendCommand(), statements.describe('ssm:ListCommandInvocations')],
@@ -34,7 +32,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'create-image': [...statements.createImage(), statements.describe('ec2:DescribeImages'), ...statements.removeImages()],
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'finish-tests': [statements.markTested(), statements.onTaggedInstances('ec2:TerminateInstances')],
-    'copy-image': [statements.describe('ec2:DescribeImages'), ...statements.copyImage(), ...statements.removeImages()],
+    'copy-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:CopyImage'), ...statements.removeImages()],
     'check-copy': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'distribute': [
       statements.onTaggedImages('ec2:EnableImageDeprecation'),
@@ -42,8 +40,6 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
       statements.onTaggedImages('ec2:ModifyImageAttribute'),
       statements.onTaggedSnapshots('ec2:ModifySnapshotAttribute'),
       statements.describe('ec2:DescribeImages'),
-      statements.writeParameters(),
-      statements.assumeParameterRoles(),
     ],
     'finish': [
       statements.markArtifacts(),
@@ -58,15 +54,12 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
-      statements.writeParameters(),
-      statements.assumeParameterRoles(),
     ],
     'abort-cleanup': [
       statements.onTaggedInstances('ec2:TerminateInstances'),
       statements.unprotectImages(),
       ...statements.removeImages(),
       statements.audit(),
-      statements.writeParameters(),
     ],
     'sweep-orphans': [statements.onTaggedInstances('ec2:TerminateInstances'), ...statements.removeImages(), statements.audit()],
   };
@@ -111,17 +104,6 @@ class RunnerStatements {
     return this.describe('ec2:DescribeInstances', 'ec2:DescribeImages', 'ec2:DescribeSnapshots');
   }
 
-  /** Registered recipes and the SSM parameters recipes name as their source (public ones included). */
-  public readParameters(): PolicyStatement {
-    return new PolicyStatement({
-      actions: ['ssm:GetParameter'],
-      resources: [
-        `arn:${this.partition}:ssm:${this.region}::parameter/aws/service/*`,
-        `arn:${this.partition}:ssm:${this.region}:${this.account}:parameter/*`,
-      ],
-    });
-  }
-
   public runInstances(): PolicyStatement[] {
     return [
       new PolicyStatement({
@@ -129,14 +111,10 @@ class RunnerStatements {
         resources: [this.ec2Arn('instance/*'), this.ec2Arn('volume/*')],
         conditions: { StringEquals: { [`aws:RequestTag/${BAKERY_TAG}`]: this.scope.bakeryId } },
       }),
+      // Subnets and security groups are the declared ones only (DeclaredAccess.launchInto).
       new PolicyStatement({
         actions: ['ec2:RunInstances'],
-        resources: [
-          `arn:${this.partition}:ec2:${this.region}::image/*`,
-          this.ec2Arn('subnet/*'),
-          this.ec2Arn('network-interface/*'),
-          this.ec2Arn('security-group/*'),
-        ],
+        resources: [`arn:${this.partition}:ec2:${this.region}::image/*`, this.ec2Arn('network-interface/*')],
       }),
       new PolicyStatement({
         actions: ['ec2:CreateTags'],
@@ -171,27 +149,6 @@ class RunnerStatements {
     return nameOrArn.startsWith('arn:') ? nameOrArn : `arn:${this.partition}:ssm:${this.region}:${this.scope.stack.account}:document/${nameOrArn}`;
   }
 
-  /** Copies of the bakery's images, into any region, carrying the bakery's tag from the start. */
-  public copyImage(): PolicyStatement[] {
-    return this.makesImages('ec2:CopyImage', this.onTaggedImages('ec2:CopyImage'));
-  }
-
-  /**
-   * `distribution.ssmParameter`: the parameter's name comes from the recipe, so any parameter of this account
-   * (in any region) may be written, read back and restored.
-   */
-  public writeParameters(): PolicyStatement {
-    return new PolicyStatement({
-      actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:DeleteParameter'],
-      resources: [`arn:${this.partition}:ssm:*:${this.account}:parameter/*`],
-    });
-  }
-
-  /** `distribution.ssmParameterRoles` are assumed to write the parameter in other accounts, whose roles' trust policies decide. */
-  public assumeParameterRoles(): PolicyStatement {
-    return new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [`arn:${this.partition}:iam::*:role/*`] });
-  }
-
   public createImage(): PolicyStatement[] {
     return this.makesImages('ec2:CreateImage', this.onTaggedInstances('ec2:CreateImage'));
   }
@@ -200,7 +157,7 @@ class RunnerStatements {
    * An action that makes an image and its snapshots from one of the bakery's resources (`fromTagged`): the new
    * image and snapshots must carry the bakery's tag in the request, and may be tagged only by that action.
    */
-  private makesImages(action: 'ec2:CreateImage' | 'ec2:CopyImage', fromTagged: PolicyStatement): PolicyStatement[] {
+  private makesImages(action: 'ec2:CreateImage', fromTagged: PolicyStatement): PolicyStatement[] {
     return [
       fromTagged,
       new PolicyStatement({

@@ -1,5 +1,5 @@
-import { runSimulation, runUnsafeSimulation, Simulation } from '@cloud-copilot/iam-simulate';
-import { Template } from 'aws-cdk-lib/assertions';
+import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT, decide, REGION, Request, Runner, runnersOf, simulation, whoMay as whoMayIn, withoutConditions } from './iam-evaluation';
 import { bakeryStack } from './stack';
 import { resolveIntrinsics } from '../../local/template-resolver';
 import { STEP_NAMES } from '../../src/workflow/steps';
@@ -10,86 +10,21 @@ import { STEP_NAMES } from '../../src/workflow/steps';
  * service, so a denial proves the condition or the resource scope denies it, not a typo in an ARN.
  */
 
-const ACCOUNT = '111122223333';
-const REGION = 'eu-west-1';
 const TAG = 'cdk-ami-bakery:bakery';
 const INSTANCE = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
 const VOLUME = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-0123456789abcdef0`;
 const IMAGE = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
 const SNAPSHOT = `arn:aws:ec2:${REGION}::snapshot/snap-0123456789abcdef0`;
 
-/** A runner step's role and the policies attached to it, with every token resolved. */
-interface Runner {
-  readonly step: string;
-  readonly roleName: string;
-  readonly logGroupName: string;
-  readonly policies: { name: string; policy: { Statement: any[] } }[];
-}
-
-interface Request {
-  readonly action: string;
-  readonly resource: string;
-  readonly context?: Record<string, string | string[]>;
-}
-
 const { template, bakery } = bakeryStack();
 const OTHER_BAKERY = `${bakery.bakeryId}-other`;
 const RUNNERS = runnersOf(template);
 /** The same roles with every Condition removed: what the policies would allow without their tag checks. */
-const UNCONDITIONED = RUNNERS.map((runner) => ({
-  ...runner,
-  policies: runner.policies.map(({ name, policy }) => ({
-    name,
-    policy: { ...policy, Statement: policy.Statement.map(({ Condition: _condition, ...statement }) => statement) },
-  })),
-}));
-
-function runnersOf(synthesized: Template): Runner[] {
-  const resources = synthesized.toJSON().Resources;
-  const resolve = (value: unknown) => resolveIntrinsics(value, { account: ACCOUNT, region: REGION, resources }) as any;
-  const policies = Object.entries(synthesized.findResources('AWS::IAM::Policy'));
-  return Object.values(synthesized.findResources('AWS::Lambda::Function')).map((fn) => {
-    const roleName: string = fn.Properties.Role['Fn::GetAtt'][0];
-    return {
-      step: fn.Properties.Environment.Variables.BAKERY_STEP,
-      roleName,
-      logGroupName: resolve(fn.Properties.LoggingConfig.LogGroup),
-      policies: policies
-        .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleName))
-        .map(([name, policy]) => ({ name, policy: resolve(policy.Properties.PolicyDocument) })),
-    };
-  });
-}
-
-function simulation(runner: Runner, { action, resource, context = {} }: Request): Simulation {
-  return {
-    request: {
-      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${runner.roleName}/${runner.step}`,
-      action,
-      resource: { resource, accountId: ACCOUNT },
-      contextVariables: context,
-    },
-    identityPolicies: runner.policies,
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  };
-}
-
-/** IAM's decision for one runner; input the simulator cannot evaluate fails the test instead of being ignored. */
-async function decide(runner: Runner, request: Request): Promise<string> {
-  const response = await runSimulation(simulation(runner, request), { simulationMode: 'Strict' });
-  const about = `simulation of ${request.action} on ${request.resource}`;
-  if (response.resultType === 'error') throw new Error(`${about} failed: ${JSON.stringify(response.errors)}`);
-  if (response.resultType !== 'single') throw new Error(`${about} was not a single-resource request`);
-  const ignored = response.result.ignoredContextKeys ?? [];
-  if (ignored.length > 0) throw new Error(`${about} ignored context keys ${ignored.join(', ')}`);
-  return response.overallResult;
-}
+const UNCONDITIONED = withoutConditions(RUNNERS);
 
 /** The steps whose roles IAM allows the request, sorted. */
-async function whoMay(request: Request, runners: Runner[] = RUNNERS): Promise<string[]> {
-  const decisions = await Promise.all(runners.map(async (runner) => [runner.step, await decide(runner, request)] as const));
-  return decisions.filter(([, decision]) => decision === 'Allowed').map(([step]) => step).sort();
+function whoMay(request: Request, runners: Runner[] = RUNNERS): Promise<string[]> {
+  return whoMayIn(runners, request);
 }
 
 /** The steps whose policies name the action at all, whatever the resource or condition. */

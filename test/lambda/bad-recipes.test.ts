@@ -5,7 +5,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BUILD_ID, freezeTime, setEnv } from './fixtures';
+import { BUILD_ID, freezeTime, recipePolicy, setEnv } from './fixtures';
 import { handler } from '../../lambda/prepare';
 import { validateRecipeText } from '../../lambda/shared/validate-recipe';
 import { badRecipes, corpusFiles, expectedProblems, GENERATED, parsedDocument, problemMatching } from '../fixtures/bad-recipes/corpus';
@@ -17,7 +17,8 @@ const cases = badRecipes();
 beforeEach(() => {
   ec2Mock.reset();
   ssmMock.reset();
-  setEnv();
+  // Inline documents reach validation on a bakery that accepts ad-hoc recipes.
+  setEnv({ RECIPE_POLICY: recipePolicy([], {}) });
   freezeTime();
 });
 

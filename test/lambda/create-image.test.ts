@@ -57,7 +57,7 @@ describe('create-image', () => {
       ImageId: OLD_IMAGE,
       Name: 'web-20250102030405',
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0000000000000000a' } }, { DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-0000000000000000b' } }],
-      Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }, { Key: TAG_KEYS.buildId, Value: 'an-older-build' }],
+      Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }, { Key: TAG_KEYS.recipe, Value: 'web' }, { Key: TAG_KEYS.buildId, Value: 'an-older-build' }],
     }]);
     const state = bakeState({ build: buildContext({ recipe: recipe({ ami: { forceDeregister: true } }) }), instanceId: INSTANCE_ID });
 

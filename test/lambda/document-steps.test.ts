@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, pollState, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, pollState, recipe, setEnv, SOURCE_AMI, T0, registered } from './fixtures';
 import { handler as checkStep } from '../../lambda/check-step';
 import { handler as prepare } from '../../lambda/prepare';
 import { handler as runStep } from '../../lambda/run-step';
@@ -27,7 +27,7 @@ function givenLinuxSource(): void {
 /** Prepare's verdict on a recipe whose only step is `step`. */
 async function prepareProblems(step: ProvisioningStep): Promise<string[]> {
   try {
-    await prepare({ input: { recipe: recipe({ steps: [step] }) }, executionName: BUILD_ID });
+    await prepare({ input: registered(ssmMock, recipe({ steps: [step] })), executionName: BUILD_ID });
     return [];
   } catch (error) {
     expect((error as Error).name).toBe('InvalidRecipe');

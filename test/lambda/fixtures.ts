@@ -3,12 +3,14 @@
  * it, states at each point of the bake, AWS errors shaped like the SDK's, and a fixed clock.
  */
 import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { logger } from '../../lambda/shared/logger';
 import { useMetricsSink } from '../../lambda/shared/metrics';
 import type { RecipeDocument } from '../../lambda/shared/recipe-schema';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 import type { BakeState, BuildContext } from '../../lambda/shared/types';
+import type { AdHocBounds, RecipePolicy } from '../../src/recipe/recipe-policy';
 
 logger.setLogLevel('SILENT');
 
@@ -32,7 +34,34 @@ export const ENV = {
   SUBNET_IDS: '',
   SECURITY_GROUP_IDS: '',
   OUTPUT_LOG_GROUP: '/cdk-ami-bakery/bakery-test/output',
+  /** As the construct writes it by default: registered recipes only, no overrides. */
+  RECIPE_POLICY: JSON.stringify({ account: '111122223333', allowOverrides: [] } satisfies RecipePolicy),
 };
+
+/** The bounds `AdHocRecipes.allow()` renders with no arguments. */
+export const DEFAULT_AD_HOC_BOUNDS: AdHocBounds = {
+  sourceImageOwners: ['self', 'amazon'],
+  copyRegions: [],
+  sharing: { accounts: [], organizationArns: [], organizationalUnitArns: [], allowPublic: false },
+  parameterRoles: [],
+  maxKeepOnFailureHours: 24,
+};
+
+/** The `RECIPE_POLICY` of a bakery that allows these overrides and, when given, ad-hoc recipes within these bounds. */
+export function recipePolicy(allowOverrides: string[], adHoc?: Partial<AdHocBounds>): string {
+  const policy: RecipePolicy = { account: '111122223333', allowOverrides, ...(adHoc ? { adHoc: { ...DEFAULT_AD_HOC_BOUNDS, ...adHoc } } : {}) };
+  return JSON.stringify(policy);
+}
+
+/**
+ * Registers a recipe document as the construct does (an SSM parameter under the recipe prefix) and returns the
+ * input that bakes it.
+ */
+export function registered(ssmMock: AwsStub<any, any, any>, document: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const name = String((document as { name?: unknown }).name ?? 'unnamed');
+  ssmMock.on(GetParameterCommand, { Name: `${ENV.RECIPE_PARAMETER_PREFIX}${name}` }).resolves({ Parameter: { Value: JSON.stringify(document) } });
+  return { recipeName: name, ...extra };
+}
 
 /** Sets the handler environment (tests may change single variables afterwards). */
 export function setEnv(overrides: Partial<typeof ENV> = {}): void {

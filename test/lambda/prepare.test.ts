@@ -2,7 +2,7 @@ import { DescribeImagesCommand, EC2Client, Image } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, BUILD_ID, ENV, freezeTime, recipe, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, BUILD_ID, ENV, freezeTime, recipe, recipePolicy, registered, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler } from '../../lambda/prepare';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
@@ -40,7 +40,7 @@ describe('prepare', () => {
     const document = recipe({ ami: { name: 'web-{{timestamp}}-{{date}}', tags: { team: 'platform' } }, instance: { tags: { cost: 'ci' } } });
 
     // WHEN
-    const state = await handler({ input: { recipe: document }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
 
     // THEN
     expect(state.phases).toEqual([{ name: 'prepare', startedAt: T0.toISOString() }]);
@@ -79,7 +79,7 @@ describe('prepare', () => {
       },
     });
 
-    const state = await handler({ input: { recipe: document }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
 
     expect(state.build?.amiDescription).toBe(`web from ${sourceImage.Name}`);
     expect(state.build?.imageTags).toMatchObject({
@@ -91,7 +91,7 @@ describe('prepare', () => {
   test('the default name template is {{recipe}}-{{timestamp}}', async () => {
     givenSourceImageAndFreeName();
 
-    const state = await handler({ input: { recipe: recipe() }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID });
 
     expect(state.build?.amiName).toBe('web-20250102030405');
   });
@@ -101,7 +101,7 @@ describe('prepare', () => {
     const document = { schemaVersion: 1, name: 'web', source: {}, steps: [{ shell: { commands: [] } }, { reboot: {}, shell: { commands: ['x'] } }] };
 
     // WHEN
-    const result = handler({ input: { recipe: document }, executionName: BUILD_ID });
+    const result = handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
 
     // THEN
     await expect(result).rejects.toMatchObject({
@@ -115,11 +115,12 @@ describe('prepare', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 
-  test('a registered recipe is read from SSM under the prefix, with overrides deep-merged', async () => {
+  test('a registered recipe is read from SSM under the prefix, with the overrides the app allows deep-merged', async () => {
     // GIVEN
     givenSourceImageAndFreeName();
-    const registered = recipe({ instance: { types: ['t3.small'], rootVolume: { sizeGiB: 16 } } });
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(registered) } });
+    setEnv({ RECIPE_POLICY: recipePolicy(['instance.types']) });
+    const document = recipe({ instance: { types: ['t3.small'], rootVolume: { sizeGiB: 16 } } });
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(document) } });
 
     // WHEN
     const state = await handler({ input: { recipeName: 'web', overrides: { instance: { types: ['m7i.large'] } } }, executionName: BUILD_ID });
@@ -135,7 +136,7 @@ describe('prepare', () => {
     const result = handler({ input: { recipeName: 'nope' }, executionName: BUILD_ID });
 
     await expect(result).rejects.toMatchObject({ name: 'RecipeNotFound' });
-    await expect(result).rejects.toThrow(/recipe "nope" is not registered .*\/cdk-ami-bakery\/bakery-test\/recipes\/nope.*\{"recipe": \{\.\.\.\}\}/);
+    await expect(result).rejects.toThrow(/recipe "nope" is not registered .*\/cdk-ami-bakery\/bakery-test\/recipes\/nope.*with addRecipe\(\) and deploy/);
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 
@@ -159,7 +160,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
 
     // WHEN
-    const state = await handler({ input: { recipe: recipe({ source: { filter } }) }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, recipe({ source: { filter } })), executionName: BUILD_ID });
 
     // THEN
     expect(state.build?.sourceAmiId).toBe('ami-00000000000000003');
@@ -177,7 +178,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
     const filter = { owners: ['amazon'], name: 'al2023-ami-*', architecture: 'arm64' as const };
 
-    const result = handler({ input: { recipe: recipe({ source: { filter } }) }, executionName: BUILD_ID });
+    const result = handler({ input: registered(ssmMock, recipe({ source: { filter } })), executionName: BUILD_ID });
 
     await expect(result).rejects.toMatchObject({
       name: 'SourceImageNotFound',
@@ -190,7 +191,7 @@ describe('prepare', () => {
     const parameter = '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
     ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: SOURCE_AMI } });
 
-    const state = await handler({ input: { recipe: recipe({ source: { ssmParameter: parameter } }) }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, recipe({ source: { ssmParameter: parameter } })), executionName: BUILD_ID });
 
     expect(state.build?.sourceAmiId).toBe(SOURCE_AMI);
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] });
@@ -200,7 +201,7 @@ describe('prepare', () => {
     const parameter = '/app/database/password';
     ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: 'hunter2-s3cr3t' } });
 
-    const input = { recipe: recipe({ source: { ssmParameter: parameter } }) };
+    const input = registered(ssmMock, recipe({ source: { ssmParameter: parameter } }));
 
     const failure = await handler({ input, executionName: BUILD_ID }).catch((error) => error);
 
@@ -214,7 +215,7 @@ describe('prepare', () => {
   test('an AMI id EC2 does not know throws SourceImageNotFound', async () => {
     ec2Mock.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
 
-    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'SourceImageNotFound',
       message: expect.stringContaining(`image ${SOURCE_AMI} was not found in eu-west-1`),
     });
@@ -224,8 +225,8 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, Platform: 'windows' as Image['Platform'] }] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
 
-    const windows = await handler({ input: { recipe: recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] }) }, executionName: BUILD_ID });
-    const refused = handler({ input: { recipe: recipe() }, executionName: BUILD_ID });
+    const windows = await handler({ input: registered(ssmMock, recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] })), executionName: BUILD_ID });
+    const refused = handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID });
 
     expect(windows.build?.platform).toBe('windows');
     await expect(refused).rejects.toMatchObject({
@@ -241,7 +242,7 @@ describe('prepare', () => {
   ])('%s throws UnsupportedSourceImage saying what to bake from', async (_what, image, message) => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, ...image } as Image] });
 
-    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID }))
+    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID }))
       .rejects.toMatchObject({ name: 'UnsupportedSourceImage', message: expect.stringContaining(message) });
   });
 
@@ -249,7 +250,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
 
-    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'AmiNameInUse',
       message: expect.stringMatching(/"web-20250102030405" already exists .*ami-0aaaaaaaaaaaaaaaa.*forceDeregister/),
     });
@@ -258,10 +259,14 @@ describe('prepare', () => {
   test('a name in use by an image this bakery made is accepted when ami.forceDeregister is set', async () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({
-      Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405', Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }] }],
+      Images: [{
+        ImageId: 'ami-0aaaaaaaaaaaaaaaa',
+        Name: 'web-20250102030405',
+        Tags: [{ Key: TAG_KEYS.bakery, Value: 'bakery-test' }, { Key: TAG_KEYS.recipe, Value: 'web' }],
+      }],
     });
 
-    const state = await handler({ input: { recipe: recipe({ ami: { forceDeregister: true } }) }, executionName: BUILD_ID });
+    const state = await handler({ input: registered(ssmMock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID });
 
     expect(state.build?.amiName).toBe('web-20250102030405');
   });
@@ -270,7 +275,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
 
-    await expect(handler({ input: { recipe: recipe({ ami: { forceDeregister: true } }) }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(ssmMock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'AmiNameInUse',
       message: expect.stringContaining('this bakery did not make it'),
     });
@@ -279,7 +284,7 @@ describe('prepare', () => {
   test('a server-side AWS error becomes TransientAwsError, which the state machine retries', async () => {
     ec2Mock.on(DescribeImagesCommand).rejects(awsError('InternalError', 'We encountered an internal error', 'server'));
 
-    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'TransientAwsError',
       message: 'InternalError: We encountered an internal error',
     });
@@ -289,7 +294,7 @@ describe('prepare', () => {
     givenSourceImageAndFreeName();
     delete process.env.BAKERY_ID;
 
-    await expect(handler({ input: { recipe: recipe() }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'MissingConfiguration',
       message: expect.stringContaining('BAKERY_ID'),
     });

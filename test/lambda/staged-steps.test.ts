@@ -8,7 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, recipe, setEnv, SOURCE_AMI } from './fixtures';
+import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, recipe, setEnv, SOURCE_AMI, registered } from './fixtures';
 import { handler as prepare } from '../../lambda/prepare';
 import { handler as runStep } from '../../lambda/run-step';
 import type { ProvisioningStep } from '../../lambda/shared/recipe-schema';
@@ -55,7 +55,7 @@ describe('Prepare', () => {
     givenLayout({ 'setup.sh': '#!/bin/bash\necho hi', 'plain.sh': 'echo hi' });
     const steps: ProvisioningStep[] = [{ script: { source: uri('plain.sh') } }, { script: { source: uri('setup.sh') } }];
 
-    const state = await prepare({ input: { recipe: recipe({ steps }) }, executionName: BUILD_ID });
+    const state = await prepare({ input: registered(ssmMock, recipe({ steps })), executionName: BUILD_ID });
 
     expect(state.build?.scriptsWithShebang).toEqual(['steps[1]']);
   });
@@ -67,7 +67,7 @@ describe('Prepare', () => {
       { script: { source: uri('setup.sh') } },
     ];
 
-    await expect(prepare({ input: { recipe: recipe({ steps }) }, executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(prepare({ input: registered(ssmMock, recipe({ steps })), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'InvalidRecipe',
       message: 'steps[0].ansible.playbook: deploy.yml is not in ansible/; it holds ansible/site.yml, ansible/roles/x/tasks/main.yml\n'
         + 'steps[1].script.source: the staged layout holds no setup.sh',

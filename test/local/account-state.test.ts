@@ -154,12 +154,12 @@ describe('bakes against a saved account', () => {
       ami: { name: 'web-{{timestamp}}' },
     };
     const file = stateFile();
-    const first = await simulateBake({ input: { recipe }, startTime: START_TIME, executionName: 'first' });
+    const first = await simulateBake({ recipe, startTime: START_TIME, executionName: 'first' });
     expect(first.status).toBe('SUCCEEDED');
     saveAccount(first.account, file);
     const idsBefore = new Set(JSON.stringify(first.account.toState()).match(/\b(?:i|ami|snap|vol|r)-[0-9a-f]{17}\b/g));
 
-    const second = await simulateBake({ input: { recipe }, account: loadAccount(file), executionName: 'second' });
+    const second = await simulateBake({ recipe, account: loadAccount(file), executionName: 'second' });
     expect(second.status).toBe('SUCCEEDED');
     expect(second.manifest.leakedResources).toEqual([]);
     const stock = inventory(second.account);

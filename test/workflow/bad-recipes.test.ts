@@ -2,17 +2,20 @@
  * Every JSON document of the bad-recipe corpus, baked in the simulator: the execution fails in Prepare with
  * InvalidRecipe naming the field, and the account saw no EC2 call at all.
  */
-import { simulateBake } from '../../local/simulate-bake';
+import { simulateBake, simulatedBakeryWith } from '../../local/simulate-bake';
+import { AdHocRecipes } from '../../src';
 import { badRecipes, parsedDocument, problemMatching } from '../fixtures/bad-recipes/corpus';
 
-const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
+const START = new Date('2030-01-15T10:00:00Z');
+/** Inline documents reach Prepare's validation only on a bakery that accepts ad-hoc recipes. */
+const AD_HOC_BAKERY = simulatedBakeryWith(() => ({ adHocRecipes: AdHocRecipes.allow() }));
 
 test('every bad recipe that is JSON fails in Prepare with InvalidRecipe, before any EC2 call', async () => {
   const outcomes = [];
   for (const badRecipe of badRecipes()) {
     const parsed = parsedDocument(badRecipe);
     if (!parsed) continue;
-    const bake = await simulateBake({ input: { recipe: parsed.document }, startTime: START, executionName: 'bad-recipe' });
+    const bake = await simulateBake({ bakery: AD_HOC_BAKERY, input: { recipe: parsed.document }, startTime: START, executionName: 'bad-recipe' });
     const problems = bake.manifest.error?.message.split('\n') ?? [];
     outcomes.push({
       file: badRecipe.file,

@@ -9,7 +9,7 @@ const START_STAMP = START.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
 describe('a bake in the simulator', () => {
   test('succeeds: the AMI is available and tagged, its snapshots too, the instance is gone, nothing leaks', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, startTime: START, executionName: 'web-build-1' });
+    const bake = await simulateBake({ recipe: recipe(), startTime: START, executionName: 'web-build-1' });
 
     expect(bake.status).toBe('SUCCEEDED');
     const { manifest } = bake;
@@ -41,8 +41,8 @@ describe('a bake in the simulator', () => {
   });
 
   test('puts Bake Succeeded on the default event bus with the manifest, and Bake Failed with the failure', async () => {
-    const good = await simulateBake({ input: { recipe: recipe() }, startTime: START });
-    const bad = await simulateBake({ input: { recipe: recipe() }, faults: ['step:1:fail'], startTime: START });
+    const good = await simulateBake({ recipe: recipe(), startTime: START });
+    const bad = await simulateBake({ recipe: recipe(), faults: ['step:1:fail'], startTime: START });
 
     expect(good.account.events).toEqual([expect.objectContaining({ source: 'cdk-ami-bakery', detailType: 'Bake Succeeded' })]);
     expect(good.account.events[0].detail).toMatchObject({ ...good.manifest, leakedResources: [], bakeryId: expect.stringMatching(/Bakery/) });
@@ -53,14 +53,14 @@ describe('a bake in the simulator', () => {
   });
 
   test('takes minutes of simulated time', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), startTime: START });
     const total = bake.manifest.phases.reduce((sum, phase) => sum + phase.seconds, 0);
     expect(total).toBeGreaterThan(180);
     expect(Math.abs(bake.simulatedSeconds - total)).toBeLessThanOrEqual(5);
   });
 
   test('a failing provisioning step fails the bake with the step, exit code and output tail, and leaves nothing', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['step:3:fail'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['step:3:fail'], startTime: START });
 
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('ProvisioningStepFailed');
@@ -77,7 +77,7 @@ describe('a bake in the simulator', () => {
 
   test('an invalid document fails in Prepare with every problem named, before any EC2 call', async () => {
     const bad = recipe({ source: {}, steps: [{ shell: { commands: [] } }] });
-    const bake = await simulateBake({ input: { recipe: bad }, startTime: START });
+    const bake = await simulateBake({ recipe: bad, startTime: START });
 
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('InvalidRecipe');
@@ -88,7 +88,7 @@ describe('a bake in the simulator', () => {
   });
 
   test('an execution input cannot steer the failure cleanup at another build', async () => {
-    const victim = await simulateBake({ input: { recipe: recipe() }, startTime: START, executionName: 'victim' });
+    const victim = await simulateBake({ recipe: recipe(), startTime: START, executionName: 'victim' });
     const [artifact] = victim.manifest.artifacts;
     const forged = { buildId: 'victim', bakeryId: 'anything', region: 'us-east-1', recipe: recipe() };
 
@@ -101,14 +101,14 @@ describe('a bake in the simulator', () => {
   });
 
   test('the source AMI from an SSM parameter is the one the parameter holds', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), startTime: START });
     const parameter = bake.account.invoke('ssm', 'GetParameter', { Name: UBUNTU_NOBLE_PARAMETER }) as any;
     expect(bake.manifest.sourceAmiId).toBe(parameter.Parameter.Value);
   });
 
   test('a filter picks the newest matching image', async () => {
     const filter = { owners: ['099720109477'], name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*', architecture: 'arm64' };
-    const bake = await simulateBake({ input: { recipe: recipe({ source: { filter }, instance: { types: ['t4g.small'] } }) }, startTime: START });
+    const bake = await simulateBake({ recipe: recipe({ source: { filter }, instance: { types: ['t4g.small'] } }), startTime: START });
     expect(bake.status).toBe('SUCCEEDED');
     const candidates = (bake.account.invoke('ec2', 'DescribeImages', {
       Owners: filter.owners, Filters: [{ Name: 'name', Values: [filter.name] }],
@@ -120,7 +120,7 @@ describe('a bake in the simulator', () => {
 
   test('in subnets the recipe names the instance launches through a network interface, and each step is sent once', async () => {
     const instance = { subnetIds: ['subnet-0000000000000000a'], securityGroupIds: ['sg-0000000000000000b'] };
-    const bake = await simulateBake({ input: { recipe: recipe({ instance }) }, startTime: START });
+    const bake = await simulateBake({ recipe: recipe({ instance }), startTime: START });
 
     expect(bake.status).toBe('SUCCEEDED');
     expect(instances(bake.account)[0].SubnetId).toBe('subnet-0000000000000000a');
@@ -145,14 +145,14 @@ describe('a bake in the simulator', () => {
   });
 
   test('throttled API calls are retried and the bake still succeeds', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['api:RunInstances:throttle:3', 'api:SendCommand:throttle:2'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['api:RunInstances:throttle:3', 'api:SendCommand:throttle:2'], startTime: START });
     expect(bake.status).toBe('SUCCEEDED');
     expect(bake.account.callCount('RunInstances')).toBe(4);
     expect(bake.manifest.leakedResources).toEqual([]);
   });
 
   test('an SSM agent that never comes online fails the bake after its budget, and the instance is terminated', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ timeouts: { agentOnlineSeconds: 120 } }) }, faults: ['agent:never-online'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe({ timeouts: { agentOnlineSeconds: 120 } }), faults: ['agent:never-online'], startTime: START });
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('AgentNotOnline');
     expect(bake.manifest.error?.phase).toBe('wait-for-agent');
@@ -160,7 +160,7 @@ describe('a bake in the simulator', () => {
   });
 
   test('an image that fails leaves no AMI and no snapshot behind', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['image:fail'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['image:fail'], startTime: START });
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('ImageCreationFailed');
     expect(bake.manifest.error?.phase).toBe('create-image');
@@ -170,7 +170,7 @@ describe('a bake in the simulator', () => {
   });
 
   test('capacity errors move on to the next instance type', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ instance: { types: ['t3.small', 't3a.small'] } }) }, faults: ['capacity:t3.small'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe({ instance: { types: ['t3.small', 't3a.small'] } }), faults: ['capacity:t3.small'], startTime: START });
     expect(bake.status).toBe('SUCCEEDED');
     expect(instances(bake.account)[0].InstanceType).toBe('t3a.small');
   });

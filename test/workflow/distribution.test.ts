@@ -22,7 +22,7 @@ async function bakeInARow(document: Record<string, unknown>, count: number, opti
   const bakes: Bake[] = [];
   while (bakes.length < count) {
     const startTime = new Date(START.getTime() + bakes.length * DAY);
-    bakes.push(await simulateBake({ account: bakes[0]?.account ?? options.account, faults: options.faults, input: { recipe: document }, startTime }));
+    bakes.push(await simulateBake({ account: bakes[0]?.account ?? options.account, faults: options.faults, recipe: document, startTime }));
   }
   return bakes;
 }
@@ -81,7 +81,7 @@ describe('copies to other regions', () => {
 
   test('a bake stopped while it waits for its copies leaves nothing in any region', async () => {
     const bake = await simulateBake({
-      input: { recipe: distributed({ regions: ['eu-west-1', 'ap-southeast-2'] }) },
+      recipe: distributed({ regions: ['eu-west-1', 'ap-southeast-2'] }),
       abortAtState: 'Wait for copy',
       startTime: START,
     });
@@ -101,7 +101,7 @@ describe('copies to other regions', () => {
       expect(snapshotsIn(bakes[0].account, artifact.region).map((snapshot) => snapshot.SnapshotId)).toEqual(artifact.snapshotIds);
     }
     bakes[0].account.invoke('ec2', 'DeregisterImage', { ImageId: bakes[1].manifest.artifacts[0].amiId });
-    const clash = await simulateBake({ account: bakes[0].account, input: { recipe: fixed(false) }, startTime: new Date(START.getTime() + 3 * DAY) });
+    const clash = await simulateBake({ account: bakes[0].account, recipe: fixed(false), startTime: new Date(START.getTime() + 3 * DAY) });
     expect(clash.manifest.error).toMatchObject({ phase: 'prepare', message: expect.stringContaining('already exists in eu-west-1') });
   });
 
@@ -177,7 +177,7 @@ describe('SSM parameters', () => {
     const document = distributed({ regions: ['eu-west-1'], ssmParameter: NAME });
     const [good] = await bakeInARow(document, 1);
     const account = SimulatedAccount.fromState(good.account.toState(), { faults: ['lambda:finish:crash'] });
-    const failed = await simulateBake({ account, input: { recipe: document }, startTime: new Date(START.getTime() + DAY) });
+    const failed = await simulateBake({ account, recipe: document, startTime: new Date(START.getTime() + DAY) });
 
     expect(failed.status).toBe('FAILED');
     expect(failed.account.callCount({ operation: 'PutParameter' })).toBe(4);
@@ -188,7 +188,7 @@ describe('SSM parameters', () => {
     const document = distributed({ regions: ['eu-west-1'], ssmParameter: NAME });
     const [good] = await bakeInARow(document, 1);
     const stopped = await simulateBake({
-      account: good.account, input: { recipe: document }, abortAtState: 'Clean up build', startTime: new Date(START.getTime() + DAY),
+      account: good.account, recipe: document, abortAtState: 'Clean up build', startTime: new Date(START.getTime() + DAY),
     });
 
     expect(stopped.status).toBe('ABORTED');
@@ -243,7 +243,7 @@ describe('manifest bucket', () => {
 
     const bake = await simulateBake({
       account,
-      input: { recipe: distributed({ regions: ['eu-west-1'] }) },
+      recipe: distributed({ regions: ['eu-west-1'] }),
       startTime: START,
       bakeryProps: (stack) => ({ manifestBucket: Bucket.fromBucketName(stack, 'Manifests', 'bakery-manifests') }),
     });

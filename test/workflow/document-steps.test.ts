@@ -45,7 +45,7 @@ describe('document steps in a bake', () => {
 
   test('a parameter the document does not declare fails the bake in Prepare, before anything is launched', async () => {
     const bake = await simulateBake({
-      input: { recipe: recipe({ steps: [{ document: { name: 'AWS-RunPatchBaseline', parameters: { Operation: 'Install', Reboot: 'no' } } }] }) },
+      recipe: recipe({ steps: [{ document: { name: 'AWS-RunPatchBaseline', parameters: { Operation: 'Install', Reboot: 'no' } } }] }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'prepare' }, leakedResources: [] });

@@ -15,7 +15,7 @@ async function expectNothingLeft(bake: Awaited<ReturnType<typeof simulateBake>>)
 describe('failures the workflow itself cannot catch', () => {
   test.each(['Wait for SSM agent', 'Check provisioning step', 'Wait for instance to stop', 'Wait for image'])(
     'a bake stopped in "%s" is ABORTED, and the status-change rule removes what it made', async (stateName) => {
-      const bake = await simulateBake({ input: { recipe: recipe() }, abortAtState: stateName, startTime: START });
+      const bake = await simulateBake({ recipe: recipe(), abortAtState: stateName, startTime: START });
 
       expect(bake.status).toBe('ABORTED');
       expect(bake.manifest.status).toBe('ABORTED');
@@ -25,7 +25,7 @@ describe('failures the workflow itself cannot catch', () => {
 
   test.each(['launch', 'run-step', 'create-image', 'check-image'])(
     'a Lambda crash in %s after its work fails the bake, and the resources it made are found by tag and removed', async (step) => {
-      const bake = await simulateBake({ input: { recipe: recipe() }, faults: [`lambda:${step}:crash`], startTime: START });
+      const bake = await simulateBake({ recipe: recipe(), faults: [`lambda:${step}:crash`], startTime: START });
 
       expect(bake.status).toBe('FAILED');
       expect(bake.error?.name).toBe('Lambda.Unknown');
@@ -34,7 +34,7 @@ describe('failures the workflow itself cannot catch', () => {
 
   test('a bake that outlives the bake timeout is TIMED_OUT, and the status-change rule removes what it made', async () => {
     const longStep = recipe({ steps: [{ shell: { commands: ['sleep 99999'], timeoutSeconds: 86_400 } }] });
-    const bake = await simulateBake({ input: { recipe: longStep }, faults: ['step:1:hang'], startTime: START });
+    const bake = await simulateBake({ recipe: longStep, faults: ['step:1:hang'], startTime: START });
 
     expect(bake.status).toBe('TIMED_OUT');
     expect(bake.simulatedSeconds).toBeGreaterThanOrEqual(4 * 3600);
@@ -42,7 +42,7 @@ describe('failures the workflow itself cannot catch', () => {
   });
 
   test('when the failure cleanup itself crashes, the FAILED status change still removes everything', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['step:1:fail', 'lambda:cleanup-failure:crash'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['step:1:fail', 'lambda:cleanup-failure:crash'], startTime: START });
 
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe('CleanupFailed');
@@ -50,7 +50,7 @@ describe('failures the workflow itself cannot catch', () => {
   });
 
   test('an instance that refuses termination once is retried, and the bake still succeeds', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['api:TerminateInstances:error:1'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['api:TerminateInstances:error:1'], startTime: START });
 
     expect(bake.status).toBe('SUCCEEDED');
     expect(bake.manifest.leakedResources).toEqual([]);
@@ -64,7 +64,7 @@ describe('waits that never end are bounded', () => {
     ['instance:never-stops', 'InstanceStopTimeout', 'stop'],
     ['image:never-available', 'ImageNotAvailable', 'create-image'],
   ])('%s fails the bake with %s in %s, and nothing is left', async (fault, error, phase) => {
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: [fault], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: [fault], startTime: START });
 
     expect(bake.status).toBe('FAILED');
     expect(bake.error?.name).toBe(error);
@@ -75,15 +75,15 @@ describe('waits that never end are bounded', () => {
 
 describe('idempotency', () => {
   test('a bake started twice with the same name is refused', async () => {
-    const first = await simulateBake({ input: { recipe: recipe() }, executionName: 'web-once', startTime: START });
-    await expect(simulateBake({ account: first.account, input: { recipe: recipe() }, executionName: 'web-once' }))
+    const first = await simulateBake({ recipe: recipe(), executionName: 'web-once', startTime: START });
+    await expect(simulateBake({ account: first.account, recipe: recipe(), executionName: 'web-once' }))
       .rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
   });
 });
 
 describe('keepOnFailure', () => {
   test('a failed bake leaves its instance running for inspection until the expiry, then the sweeper removes it', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ keepOnFailure: true, keepOnFailureHours: 2 }) }, faults: ['step:2:fail'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe({ keepOnFailure: true, keepOnFailureHours: 2 }), faults: ['step:2:fail'], startTime: START });
 
     expect(bake.status).toBe('FAILED');
     const [kept] = bake.manifest.keptForInspection ?? [];

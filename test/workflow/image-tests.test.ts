@@ -25,7 +25,7 @@ function tagsOf(tags: Map<string, string>): Record<string, string> {
 
 describe('testing the image before it ships', () => {
   test('a test instance from the new image runs the tests; the image, its snapshots and copies are tagged tested=true', async () => {
-    const bake = await simulateBake({ input: { recipe: tested({ distribution: { regions: ['eu-west-1'] } }) } });
+    const bake = await simulateBake({ recipe: tested({ distribution: { regions: ['eu-west-1'] } }) });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     expect(bake.manifest.tests).toEqual([
@@ -47,7 +47,7 @@ describe('testing the image before it ships', () => {
   });
 
   test('a failing test fails the bake with the test step and its output, and removes the image and its snapshots', async () => {
-    const bake = await simulateBake({ input: { recipe: tested({ distribution: { regions: ['eu-west-1'] } }) }, faults: ['test:2:fail'] });
+    const bake = await simulateBake({ recipe: tested({ distribution: { regions: ['eu-west-1'] } }), faults: ['test:2:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test', step: 2 }, leakedResources: [], artifacts: [] });
     expect(bake.manifest.error?.message).toMatch(/^test step 2 of 2 \(shell: answers\) ended Failed \(Failed\) with exit code 1/);
@@ -61,14 +61,14 @@ describe('testing the image before it ships', () => {
   });
 
   test('the test instance starts from what the build left: a test of a file the build never wrote fails', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ tests: [{ shell: { name: 'config', commands: ['test -f /etc/baked/app.conf'] } }] }) } });
+    const bake = await simulateBake({ recipe: recipe({ tests: [{ shell: { name: 'config', commands: ['test -f /etc/baked/app.conf'] } }] }) });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test', step: 1 }, leakedResources: [] });
     expect(bake.manifest.error?.message).toContain('test step 1 of 1 (shell: config) ended Failed (Failed) with exit code 1');
   });
 
   test('keepUntestedImage keeps the image whose test failed, tagged tested=false, never taken for a release', async () => {
-    const bake = await simulateBake({ input: { recipe: tested({ keepUntestedImage: true }) }, faults: ['test:1:fail'] });
+    const bake = await simulateBake({ recipe: tested({ keepUntestedImage: true }), faults: ['test:1:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test', step: 1 }, leakedResources: [] });
     const imageId = bake.manifest.keptUntestedImage!;
@@ -82,7 +82,7 @@ describe('testing the image before it ships', () => {
   });
 
   test('with keepOnFailure, a failed test keeps the test instance for inspection, and the build instance goes', async () => {
-    const bake = await simulateBake({ input: { recipe: tested({ keepOnFailure: true }) }, faults: ['test:1:fail'] });
+    const bake = await simulateBake({ recipe: tested({ keepOnFailure: true }), faults: ['test:1:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test' }, leakedResources: [] });
     const instances = [...bake.account.region().instances.values()];
@@ -94,7 +94,7 @@ describe('testing the image before it ships', () => {
   });
 
   test('tests whose instance types cannot boot the image are refused before anything is launched', async () => {
-    const bake = await simulateBake({ input: { recipe: tested({ testInstance: { types: ['t4g.small'] } }) } });
+    const bake = await simulateBake({ recipe: tested({ testInstance: { types: ['t4g.small'] } }) });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'prepare' } });
     expect(bake.manifest.error?.message).toContain('testInstance.types[0]: instance type t4g.small is arm64 but the source image is x86_64');
@@ -104,7 +104,7 @@ describe('testing the image before it ships', () => {
 
 test('examples/recipes/nginx-tested.json bakes, passes its tests and leaves nothing behind', async () => {
   const document = JSON.parse(readFileSync(join(__dirname, '../../examples/recipes/nginx-tested.json'), 'utf8'));
-  const bake = await simulateBake({ input: { recipe: document } });
+  const bake = await simulateBake({ recipe: document });
 
   expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
   expect(bake.manifest.tests?.map((test) => test.status)).toEqual(['Success', 'Success']);
@@ -118,7 +118,7 @@ describe('onFailure steps', () => {
   ];
 
   test('run on the build instance after a provisioning step failed, best effort, before cleanup; the first error stays the cause', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ onFailure: ON_FAILURE }) }, faults: ['step:1:fail'] });
+    const bake = await simulateBake({ recipe: recipe({ onFailure: ON_FAILURE }), faults: ['step:1:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 1 }, leakedResources: [] });
     expect(bake.manifest.onFailure).toEqual([
@@ -132,7 +132,7 @@ describe('onFailure steps', () => {
   });
 
   test('do not run when the bake fails elsewhere', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ onFailure: ON_FAILURE }) }, faults: ['image:fail'] });
+    const bake = await simulateBake({ recipe: recipe({ onFailure: ON_FAILURE }), faults: ['image:fail'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'create-image' }, leakedResources: [] });
     expect(bake.manifest.onFailure).toBeUndefined();

@@ -14,7 +14,7 @@ async function bakeInARow(document: Record<string, unknown>, count: number, earl
   const bakes = [...earlier];
   while (bakes.length < count) {
     const startTime = new Date(START.getTime() + bakes.length * DAY);
-    bakes.push(await simulateBake({ account: bakes[0]?.account, input: { recipe: document }, startTime }));
+    bakes.push(await simulateBake({ account: bakes[0]?.account, recipe: document, startTime }));
   }
   return bakes;
 }
@@ -67,7 +67,7 @@ describe('image lifecycle', () => {
 
   test('a protected image of a bake that fails after distribution is still removed', async () => {
     const bake = await simulateBake({
-      input: { recipe: retained({ keepLatest: 1 }, { deregistrationProtection: true }) },
+      recipe: retained({ keepLatest: 1 }, { deregistrationProtection: true }),
       faults: ['lambda:finish:crash'],
       startTime: START,
     });

@@ -23,7 +23,7 @@ function launchTagged(account: any, imageId: string | null, tags: { Key: string;
 describe('the orphan sweeper', () => {
   test('removes what a lost bake left behind once no bake can own it, and never the artifacts of good bakes', async () => {
     // GIVEN a good bake, and an instance of this bakery that a task of a bake left running as the bake ended
-    const good = await simulateBake({ input: { recipe: recipe() }, startTime: START });
+    const good = await simulateBake({ recipe: recipe(), startTime: START });
     const [artifact] = good.manifest.artifacts;
     const account = good.account;
     const bakeryId = tagValueOf(describeImage(account, artifact.amiId).Tags, 'cdk-ami-bakery:bakery');
@@ -49,7 +49,7 @@ describe('the orphan sweeper', () => {
 
   test('removes a half-made image and its snapshots that were never handed out', async () => {
     // GIVEN a bake whose cleanup could never deregister its failed image
-    const bake = await simulateBake({ input: { recipe: recipe() }, faults: ['image:fail', 'api:DeregisterImage:error'], startTime: START });
+    const bake = await simulateBake({ recipe: recipe(), faults: ['image:fail', 'api:DeregisterImage:error'], startTime: START });
     expect(ownImages(bake.account)).toHaveLength(1);
 
     // WHEN the sweeper runs after the bake timeout, once the error has passed
@@ -65,7 +65,7 @@ describe('the orphan sweeper', () => {
 
 test('an instance someone tagged as the bakery\'s, with a build id no bake has, is never removed', async () => {
   // GIVEN a bake, and an instance of someone else that carries this bakery's tags with a made-up build id
-  const bake = await simulateBake({ input: { recipe: recipe() }, startTime: new Date(START.getTime() + 10 * HOUR) });
+  const bake = await simulateBake({ recipe: recipe(), startTime: new Date(START.getTime() + 10 * HOUR) });
   const bakeryId = tagValueOf(describeImage(bake.account, bake.manifest.artifacts[0].amiId).Tags, 'cdk-ami-bakery:bakery');
   const foreignId = launchTagged(bake.account, bake.manifest.sourceAmiId, bakeryTags(bakeryId, 'not-a-bake'));
 

@@ -12,7 +12,7 @@ async function bakeInTurn(account: SimulatedAccount, ...documents: Record<string
   const bakes = [];
   for (const document of documents) {
     const startTime = new Date(Math.max(START.getTime(), account.now() + DAY));
-    bakes.push(await simulateBake({ account, input: { recipe: document }, startTime }));
+    bakes.push(await simulateBake({ account, recipe: document, startTime }));
   }
   return bakes;
 }

@@ -10,7 +10,7 @@ const USER_DATA = '#!/bin/bash\nmkdir -p /etc/baked\necho from-user-data > /etc/
 describe('Spot build instances', () => {
   test('a Spot instance bakes the image, and user data has run before the first step', async () => {
     const bake = await simulateBake({
-      input: { recipe: recipe({ instance: { spot: true, userData: USER_DATA }, steps: [{ shell: { commands: ['test -f /etc/baked/marker'] } }] }) },
+      recipe: recipe({ instance: { spot: true, userData: USER_DATA }, steps: [{ shell: { commands: ['test -f /etc/baked/marker'] } }] }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
@@ -23,7 +23,7 @@ describe('Spot build instances', () => {
   });
 
   test('EC2 refuses to stop an instance of a one-time Spot request, as the simulator says', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true } }) } });
+    const bake = await simulateBake({ recipe: recipe({ instance: { spot: true } }) });
     const [instance] = bake.account.region().instances.values();
     instance.state.reschedule(Date.now(), [{ at: Date.now(), value: 'running' }]);
 
@@ -31,7 +31,7 @@ describe('Spot build instances', () => {
   });
 
   test('without Spot capacity the build falls back to On-Demand', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true } }) }, faults: ['capacity:spot'] });
+    const bake = await simulateBake({ recipe: recipe({ instance: { spot: true } }), faults: ['capacity:spot'] });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     const [instance] = bake.account.region().instances.values();
@@ -40,7 +40,7 @@ describe('Spot build instances', () => {
   });
 
   test('with spotFallback false, no Spot capacity fails the launch, naming what was tried and the fix', async () => {
-    const bake = await simulateBake({ input: { recipe: recipe({ instance: { spot: true, spotFallback: false } }) }, faults: ['capacity:spot'] });
+    const bake = await simulateBake({ recipe: recipe({ instance: { spot: true, spotFallback: false } }), faults: ['capacity:spot'] });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'launch' }, leakedResources: [] });
     expect(bake.manifest.error?.message).toContain('- Spot t3.small in the default subnet: InsufficientInstanceCapacity (There is no Spot capacity available that matches your request.)');

@@ -34,7 +34,7 @@ function fileOn(bake: { account: SimulatedAccount }, path: string): string | und
 
 describe('script, file and ansible steps', () => {
   test('the example recipe bakes: its files land where the steps say, byte for byte, and nothing is left behind', async () => {
-    const bake = await simulateBake({ input: { recipe: example() }, stageFrom: EXAMPLE_DIR });
+    const bake = await simulateBake({ recipe: example(), stageFrom: EXAMPLE_DIR });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     expect(bake.manifest.steps.map((step) => step.kind)).toEqual(['document', 'script', 'file', 'file', 'ansible', 'script']);
@@ -51,7 +51,7 @@ describe('script, file and ansible steps', () => {
     const count = account.objects(LOCATION.bucket).length;
     const puts = account.callCount('PutObject');
 
-    await simulateBake({ account, input: { recipe: example() }, stageFrom: EXAMPLE_DIR });
+    await simulateBake({ account, recipe: example(), stageFrom: EXAMPLE_DIR });
 
     expect(account.objects(LOCATION.bucket)).toHaveLength(count);
     expect(account.callCount('PutObject')).toBe(puts);
@@ -63,7 +63,7 @@ describe('script, file and ansible steps', () => {
     const conf = account.objects(LOCATION.bucket).find((object) => object.key.endsWith('/nginx.conf'))!;
     account.invoke('s3', 'PutObject', { Bucket: LOCATION.bucket, Key: conf.key, Body: 'daemon off;\n' });
 
-    const bake = await simulateBake({ account, input: { recipe: staged } });
+    const bake = await simulateBake({ account, recipe: staged });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 3 }, leakedResources: [] });
     expect(bake.manifest.error?.message).toContain('nginx.conf: FAILED');
@@ -75,15 +75,13 @@ describe('script, file and ansible steps', () => {
     const bake = await simulateBake({
       account,
       stageFrom: join(__dirname, 'fixtures'),
-      input: {
-        recipe: recipe({
-          steps: [
-            { script: { source: 'reboot-once.sh' } },
-            { script: { source: 'exit-3.sh', validExitCodes: [0, 3] } },
-            { script: { source: 'exit-3.sh' } },
-          ],
-        }),
-      },
+      recipe: recipe({
+        steps: [
+          { script: { source: 'reboot-once.sh' } },
+          { script: { source: 'exit-3.sh', validExitCodes: [0, 3] } },
+          { script: { source: 'exit-3.sh' } },
+        ],
+      }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 3 }, leakedResources: [] });
@@ -95,7 +93,7 @@ describe('script, file and ansible steps', () => {
   test('a script that outruns its timeoutSeconds is stopped by SSM at that limit, not at the default hour', async () => {
     const bake = await simulateBake({
       stageFrom: join(__dirname, 'fixtures'),
-      input: { recipe: recipe({ steps: [{ script: { source: 'slow.sh', timeoutSeconds: 60 } }] }) },
+      recipe: recipe({ steps: [{ script: { source: 'slow.sh', timeoutSeconds: 60 } }] }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 1 }, leakedResources: [] });
@@ -130,15 +128,13 @@ describe('sources Prepare refuses before anything is launched', () => {
   test('a local path in an inline document, an s3:// URI outside the staging location, and a layout that is not staged', async () => {
     const missing = `s3://${LOCATION.bucket}/staging/${'a'.repeat(64)}/setup.sh`;
     const bake = await simulateBake({
-      input: {
-        recipe: recipe({
-          steps: [
-            { script: { source: 'scripts/setup.sh' } },
-            { file: { source: 's3://my-bucket/app.conf', destination: '/etc/app.conf' } },
-            { script: { source: missing } },
-          ],
-        }),
-      },
+      recipe: recipe({
+        steps: [
+          { script: { source: 'scripts/setup.sh' } },
+          { file: { source: 's3://my-bucket/app.conf', destination: '/etc/app.conf' } },
+          { script: { source: missing } },
+        ],
+      }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'prepare' }, leakedResources: [] });
@@ -152,7 +148,7 @@ describe('sources Prepare refuses before anything is launched', () => {
   });
 
   test('a missing local file is named before the simulator stages anything', async () => {
-    await expect(simulateBake({ input: { recipe: recipe({ steps: [{ file: { source: 'files/nope.conf', destination: '/etc/nope.conf' } }] }) }, stageFrom: EXAMPLE_DIR }))
+    await expect(simulateBake({ recipe: recipe({ steps: [{ file: { source: 'files/nope.conf', destination: '/etc/nope.conf' } }] }), stageFrom: EXAMPLE_DIR }))
       .rejects.toThrow(/steps\[0\]\.file\.source: files\/nope\.conf does not exist \(looked for .*files\/nope\.conf\); paths are relative to the recipe file/);
   });
 });

@@ -36,7 +36,7 @@ function buildInstance(bake: Awaited<ReturnType<typeof simulateBake>>): Instance
 
 describe('Windows builds', () => {
   test('examples/recipes/windows-iis bakes: patches, IIS, a restart, the site, a script, sysprep, a passing test; nothing is left behind', async () => {
-    const bake = await simulateBake({ input: { recipe: JSON.parse(readFileSync(EXAMPLE, 'utf8')) }, stageFrom: dirname(EXAMPLE) });
+    const bake = await simulateBake({ recipe: JSON.parse(readFileSync(EXAMPLE, 'utf8')), stageFrom: dirname(EXAMPLE) });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     expect(bake.manifest.steps.map((step) => step.kind)).toEqual(['document', 'powershell', 'reboot', 'file', 'script', 'powershell']);
@@ -53,12 +53,12 @@ describe('Windows builds', () => {
   });
 
   test('the last provisioning step generalises with EC2Launch; "windows": {"sysprep": false} leaves it out', async () => {
-    const generalised = await simulateBake({ input: { recipe: windowsRecipe() } });
+    const generalised = await simulateBake({ recipe: windowsRecipe() });
     expect(generalised.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     expect(generalised.manifest.steps.map((step) => step.kind)).toEqual(['powershell', 'powershell']);
     expect(bakedImage(generalised).generalized).toBe(true);
 
-    const kept = await simulateBake({ input: { recipe: windowsRecipe({ windows: { sysprep: false } }) } });
+    const kept = await simulateBake({ recipe: windowsRecipe({ windows: { sysprep: false } }) });
     expect(kept.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     expect(kept.manifest.steps.map((step) => step.kind)).toEqual(['powershell']);
     expect(bakedImage(kept).generalized).toBeUndefined();
@@ -67,12 +67,10 @@ describe('Windows builds', () => {
   test('exit 3010 restarts the instance and runs the step again, as the AWS document defines', async () => {
     const marker = 'C:\\ProgramData\\restarted-once';
     const bake = await simulateBake({
-      input: {
-        recipe: windowsRecipe({
-          steps: [{ powershell: { commands: [`if (Test-Path -LiteralPath '${marker}') { exit 0 }`, `$null = New-Item -ItemType File -Force -Path '${marker}'`, 'exit 3010'] } }],
-          windows: { sysprep: false },
-        }),
-      },
+      recipe: windowsRecipe({
+        steps: [{ powershell: { commands: [`if (Test-Path -LiteralPath '${marker}') { exit 0 }`, `$null = New-Item -ItemType File -Force -Path '${marker}'`, 'exit 3010'] } }],
+        windows: { sysprep: false },
+      }),
     });
 
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
@@ -80,7 +78,7 @@ describe('Windows builds', () => {
   });
 
   test('a failing PowerShell step fails the bake with its output, and nothing is left behind', async () => {
-    const bake = await simulateBake({ input: { recipe: windowsRecipe({ steps: [{ powershell: { name: 'breaks', commands: ["throw 'IIS did not start'"] } }] }) } });
+    const bake = await simulateBake({ recipe: windowsRecipe({ steps: [{ powershell: { name: 'breaks', commands: ["throw 'IIS did not start'"] } }] }) });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'provision', step: 1 }, leakedResources: [] });
     expect(bake.manifest.error?.message).toContain('IIS did not start');
@@ -101,7 +99,7 @@ describe('Windows builds', () => {
       'steps[0].powershell: the source image is Linux, and powershell steps run on Windows; use a "shell" step'],
     ['windows settings on Linux', recipe({ windows: { sysprep: false } }), 'windows: applies to Windows source images, and this one is Linux'],
   ])('%s is refused in Prepare, before anything is launched', async (_what, document, message) => {
-    const bake = await simulateBake({ input: { recipe: document } });
+    const bake = await simulateBake({ recipe: document });
 
     expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'prepare' }, leakedResources: [] });
     expect(bake.manifest.error?.message).toContain(message);

@@ -31,7 +31,7 @@ describe('converted recipes in the simulator', () => {
     for (const [name, file] of recipes) {
       const recipe = JSON.parse(readFileSync(file, 'utf8'));
       if (recipe.source.amiId) recipe.source = SIMULATED_SOURCE;
-      const bake = await simulateBake({ input: { recipe }, stageFrom: dirname(file) });
+      const bake = await simulateBake({ recipe, stageFrom: dirname(file) });
       const { status, steps, leakedResources, error } = bake.manifest as any;
       const windows = recipe.source.filter?.name?.startsWith('Windows_Server') === true;
       outcomes.push(`${name}: ${status} ${steps.length - (windows ? 1 : 0)}/${recipe.steps.length} steps, leaked ${leakedResources.length}${error ? `: ${error.message}` : ''}`);
