@@ -6,7 +6,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import './promise-polyfill';
-import { matchesPattern } from './event-pattern';
+import { busName, matchesPattern } from './event-pattern';
 import { ExecutionHistory } from './execution-history';
 import type { SimulatedAccount } from './model';
 import type { ProgressTracker } from './progress';
@@ -111,11 +111,12 @@ export class BakeRun {
     };
   }
 
-  /** The `events:putEvents` service integration: the entries land on the account's default bus. */
-  private async putEvents(payload: { Entries: { Source: string; DetailType: string; Detail: unknown }[] }): Promise<unknown> {
+  /** The `events:putEvents` service integration: the entries land on the bus they name (by name or ARN), else the default bus. */
+  private async putEvents(payload: { Entries: { Source: string; DetailType: string; Detail: unknown; EventBusName?: string }[] }): Promise<unknown> {
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const entry of payload.Entries) {
-      this.account.events.push({ at: Date.now(), source: entry.Source, detailType: entry.DetailType, detail: entry.Detail });
+      const bus = busName(entry.EventBusName);
+      this.account.events.push({ at: Date.now(), bus, source: entry.Source, detailType: entry.DetailType, detail: entry.Detail });
     }
     return { Entries: payload.Entries.map((_, index) => ({ EventId: `sim-event-${this.account.events.length}-${index}` })), FailedEntryCount: 0 };
   }
@@ -168,7 +169,8 @@ export class BakeRun {
         executionArn: execution.arn, stateMachineArn: this.bakery.stateMachineArn, name: execution.name, status, stopDate: Date.now(), ...failure,
       },
     };
-    for (const rule of this.bakery.rules.filter((candidate) => matchesPattern(candidate.pattern, event))) {
+    // AWS services put their events on the default bus only.
+    for (const rule of this.bakery.rules.filter((candidate) => candidate.bus === 'default' && matchesPattern(candidate.pattern, event))) {
       for (const target of rule.targets) await this.invokeAsync(target, event);
     }
   }

@@ -12,3 +12,8 @@ export function matchesPattern(pattern: Record<string, unknown>, event: Record<s
     return false;
   });
 }
+
+/** A bus's name from its name or ARN (`arn:aws:events:<region>:<account>:event-bus/<name>`); none is the default bus. */
+export function busName(nameOrArn: string | undefined): string {
+  return nameOrArn?.split('/').pop() || 'default';
+}

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { busName } from './event-pattern';
 import type { DocumentContent } from './model/documents/records';
 import { lambdaArn, resolveIntrinsics, ResolverEnvironment } from './template-resolver';
 import { AmiBakery, AmiBakeryProps } from '../src';
@@ -17,6 +18,8 @@ export interface SimulatedFunction {
 
 /** An EventBridge rule of the stack that matches events (scheduled rules are not), and the functions it invokes. */
 export interface SimulatedRule {
+  /** The name of the bus it listens on (`default` for the account's default bus). */
+  readonly bus: string;
   readonly pattern: Record<string, unknown>;
   /** ARNs of the target functions. */
   readonly targets: string[];
@@ -109,8 +112,9 @@ function extractRules(resources: Record<string, CfnResource>, env: ResolverEnvir
   return resourcesOfType(resources, 'AWS::Events::Rule')
     .filter(([, resource]) => resource.Properties?.EventPattern !== undefined)
     .map(([, resource]) => {
-      const properties = resolveIntrinsics(resource.Properties, env) as { EventPattern: Record<string, unknown>; Targets: { Arn: string }[] };
-      return { pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
+      type RuleProperties = { EventPattern: Record<string, unknown>; Targets: { Arn: string }[]; EventBusName?: string };
+      const properties = resolveIntrinsics(resource.Properties, env) as RuleProperties;
+      return { bus: busName(properties.EventBusName), pattern: properties.EventPattern, targets: properties.Targets.map((target) => target.Arn) };
     });
 }
 

@@ -75,6 +75,7 @@ function resolveGetAtt([logicalId, attribute]: [string, string], env: ResolverEn
     case 'AWS::IAM::InstanceProfile': return `arn:aws:iam::${env.account}:instance-profile/${logicalId}`;
     case 'AWS::Logs::LogGroup': return `arn:aws:logs:${env.region}:${env.account}:log-group:${logicalId}:*`;
     case 'AWS::S3::Bucket': return `arn:aws:s3:::${bucketName(logicalId, env)}`;
+    case 'AWS::Events::EventBus': return `arn:aws:events:${env.region}:${env.account}:event-bus/${logicalId}`;
     default: return `arn:aws:simulated:${env.region}:${env.account}:${logicalId}`;
   }
 }

@@ -2,7 +2,7 @@ import { ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags } from
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { EventField, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { EventField, IEventBus, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { IGrantable, Grant, InstanceProfile, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cd
 import { Construct } from 'constructs';
 import { agentStatements } from './private/agent-permissions';
 import { bakeMetric } from './private/bake-metrics';
+import { bakeryLogGroup, letLogsUseKey, LogGroupSettings } from './private/log-groups';
 import { AdHocRecipes } from './recipe/ad-hoc-recipes';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { allowOverridesProblems } from './recipe/overridable-fields';
@@ -23,6 +24,7 @@ import { stepsIn } from './recipe/step-lists';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
+import { createBakeryEventBus, onlyAnnouncedBy } from './workflow/bakery-event-bus';
 import { deadLetters } from './workflow/dead-letters';
 import { DeclaredAccess } from './workflow/declared-access';
 import { BakeDefinition, StepFunctions } from './workflow/definition';
@@ -55,6 +57,13 @@ export interface AmiBakeryProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * A KMS key that encrypts every log group of the bakery: the runner's, the state machine's and the
+   * provisioning output. A key of this app is given the key policy statement CloudWatch Logs needs; an imported
+   * key's policy must allow `logs.<region>.amazonaws.com` to use it for this account's log groups.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: IKey;
   /**
    * What happens to the bakery's log groups when the stack is deleted.
    * @default RemovalPolicy.DESTROY
@@ -133,6 +142,11 @@ export class AmiBakery extends Construct implements IConnectable {
   /** The state machine that runs bakes. */
   public readonly stateMachine: StateMachine;
   /**
+   * The bakery's own event bus: its `Bake Succeeded` and `Bake Failed` announcements, which only the state
+   * machine may put, and the start events of `Recipe.grantStartBake()`, which only the principals granted may put.
+   */
+  public readonly eventBus: IEventBus;
+  /**
    * Role of the build instances: what the SSM agent needs to run commands, reading staged files and writing the
    * command output log group, nothing else. Grant what provisioning needs with `addToInstanceRolePolicy()`.
    */
@@ -168,15 +182,16 @@ export class AmiBakery extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
-    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    const bakeTimeout = props.bakeTimeout ?? Duration.hours(4);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const logs: LogGroupSettings = { retention: props.logRetention ?? RetentionDays.ONE_MONTH, removalPolicy, encryptionKey: props.logEncryptionKey };
+    if (props.logEncryptionKey) letLogsUseKey(this, props.logEncryptionKey);
+    const bakeTimeout = props.bakeTimeout ?? Duration.hours(4);
     const overrideProblems = allowOverridesProblems(props.allowOverrides ?? []);
     if (overrideProblems.length > 0) throw new Error(`AmiBakery: allowOverrides: ${overrideProblems.join('; ')}.`);
     this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.recipeParameterPrefix = `/cdk-ami-bakery/${this.bakeryId}/recipes/`;
 
-    this.commandOutputLogGroup = new LogGroup(this, 'CommandOutput', { retention: logRetention, removalPolicy });
+    this.commandOutputLogGroup = bakeryLogGroup(this, 'CommandOutput', logs);
     this.instanceRole = new Role(this, 'InstanceRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       description: 'cdk-ami-bakery build instances: SSM agent and provisioning output only',
@@ -198,8 +213,7 @@ export class AmiBakery extends Construct implements IConnectable {
     const adHoc = (props.adHocRecipes ?? AdHocRecipes.deny())._render();
     const policy: RecipePolicy = { account: Stack.of(this).account, allowOverrides: props.allowOverrides ?? [], ...(adHoc ? { adHoc } : {}) };
     const functions = this.functions = createStepFunctions(this, {
-      logRetention,
-      removalPolicy,
+      logs,
       tracing: props.tracing ?? false,
       environment: {
         BAKERY_ID: this.bakeryId,
@@ -241,17 +255,20 @@ export class AmiBakery extends Construct implements IConnectable {
     // Prepare reads each staged layout's SHA256SUMS, and a script's first bytes.
     grantStagedRead(staging.bucket, functions.prepare);
 
+    const eventBus = createBakeryEventBus(this, 'Events');
+    this.eventBus = eventBus;
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions).startState),
+      definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions, eventBus).startState),
       timeout: bakeTimeout,
       tracingEnabled: props.tracing ?? false,
       logs: {
-        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
+        destination: bakeryLogGroup(this, 'StateMachineLogs', logs),
         level: LogLevel.ALL,
         includeExecutionData: false,
       },
     });
+    onlyAnnouncedBy(eventBus, this.stateMachine.role);
     // The `bakery` CLI finds the state machine, and the command output of a bake, by these tags.
     Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
     Tags.of(this.stateMachine).add(OUTPUT_LOG_GROUP_TAG, this.commandOutputLogGroup.logGroupName);
@@ -276,14 +293,14 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /**
-   * A rule for the `Bake Succeeded` events this bakery puts on the default event bus; the event's detail is
+   * A rule for the `Bake Succeeded` events this bakery puts on its event bus (`eventBus`); the event's detail is
    * the manifest (AMI ids per region, snapshots, timings) plus `bakeryId`.
    */
   public onBakeSucceeded(id: string, options: OnEventOptions = {}): Rule {
     return this.onBakeEvent(id, BAKE_SUCCEEDED, options);
   }
 
-  /** A rule for the `Bake Failed` events this bakery puts on the default event bus; the detail is the failed manifest. */
+  /** A rule for the `Bake Failed` events this bakery puts on its event bus (`eventBus`); the detail is the failed manifest. */
   public onBakeFailed(id: string, options: OnEventOptions = {}): Rule {
     return this.onBakeEvent(id, BAKE_FAILED, options);
   }
@@ -317,6 +334,7 @@ export class AmiBakery extends Construct implements IConnectable {
       parameterPrefix: this.recipeParameterPrefix,
       stateMachine: this.stateMachine,
       stagingBucket: this.stagingBucket,
+      eventBus: this.eventBus,
     });
     if (this.recipes.has(recipe.recipeName)) {
       throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
@@ -399,7 +417,7 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   private onBakeEvent(id: string, detailType: string, options: OnEventOptions): Rule {
-    const rule = new Rule(this, id, options);
+    const rule = new Rule(this, id, { ...options, eventBus: this.eventBus });
     rule.addEventPattern({ source: [BAKE_EVENT_SOURCE], detailType: [detailType], detail: { bakeryId: [this.bakeryId] } });
     if (options.target) rule.addTarget(options.target);
     return rule;

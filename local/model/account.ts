@@ -40,6 +40,8 @@ export interface SimulatedAccountOptions {
 /** One event on the account's default EventBridge bus. */
 export interface BusEvent {
   readonly at: number;
+  /** The name of the event bus it was put on (`default` for the account's default bus). */
+  readonly bus: string;
   readonly source: string;
   readonly detailType: string;
   readonly detail: unknown;

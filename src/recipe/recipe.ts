@@ -1,6 +1,6 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
-import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -19,6 +19,7 @@ import { renderDistribution } from './render-distribution';
 import { SourceImage } from './source-image';
 import { localSources } from '../staging/local-sources';
 import { STAGED_FILES_ID, stageRecipeFiles } from '../staging/staged-assets';
+import { StartEventGrants } from '../workflow/bakery-event-bus';
 import { START_BAKE_SOURCE } from '../workflow/steps';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
@@ -224,6 +225,11 @@ export interface RecipeProps extends RecipeOptions {
    * @default - steps may name files only by s3:// URI in a staging location
    */
   readonly stagingBucket?: IBucket;
+  /**
+   * The bakery's event bus, which carries the start events of `grantStartBake()`.
+   * @default - `grantStartBake()` is not available
+   */
+  readonly eventBus?: IEventBus;
 }
 
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -244,7 +250,8 @@ export class Recipe extends Construct {
   /** The EventBridge Scheduler schedule that bakes the recipe, when it has a `schedule`. */
   public readonly schedule?: Schedule;
   private readonly stateMachine?: IStateMachine;
-  private startRule?: Rule;
+  private readonly eventBus?: IEventBus;
+  private startEvents?: StartEventGrants;
 
   constructor(scope: Construct, id: string, props: RecipeProps) {
     super(scope, id);
@@ -267,6 +274,7 @@ export class Recipe extends Construct {
     const stagedFiles = this.node.tryFindChild(STAGED_FILES_ID);
     if (stagedFiles) this.parameter.node.addDependency(stagedFiles);
     this.stateMachine = props.stateMachine;
+    this.eventBus = props.eventBus;
     if (props.schedule) this.schedule = this.bakeOnSchedule(props.schedule, props.scheduleFlexibleWindow);
   }
 
@@ -276,24 +284,25 @@ export class Recipe extends Construct {
   }
 
   /**
-   * Lets a principal start bakes of this recipe only, and nothing else: it may put an event with source
-   * `cdk-ami-bakery.start` and detail-type {@link startEventDetailType} on the default event bus, and a rule
-   * starts the state machine with `{"recipeName": "<name>"}` (the event's detail is ignored, so no overrides).
-   * IAM cannot restrict the input of `states:StartExecution`, so this is how a grant stays per recipe.
+   * Lets a principal (a role or a user) start bakes of this recipe only, and nothing else: it may put an event
+   * with source `cdk-ami-bakery.start` and detail-type {@link startEventDetailType} on the bakery's event bus,
+   * and a rule starts the state machine with `{"recipeName": "<name>"}` (the event's detail is ignored, so no
+   * overrides). The bus's resource policy denies these events to every principal not granted. IAM cannot restrict
+   * the input of `states:StartExecution`, so this is how a grant stays per recipe.
    */
   public grantStartBake(grantee: IGrantable): Grant {
     const stateMachine = this.requireStateMachine('grantStartBake');
-    this.startRule ??= new Rule(this, 'StartRule', {
-      description: `cdk-ami-bakery: starts a bake of recipe ${this.recipeName}`,
-      eventPattern: { source: [START_BAKE_SOURCE], detailType: [this.startEventDetailType] },
-      targets: [new SfnStateMachine(stateMachine, { input: RuleTargetInput.fromObject({ recipeName: this.recipeName }) })],
-    });
-    return Grant.addToPrincipal({
-      grantee,
-      actions: ['events:PutEvents'],
-      resourceArns: [Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-      conditions: { StringEquals: { 'events:source': START_BAKE_SOURCE, 'events:detail-type': this.startEventDetailType } },
-    });
+    if (!this.eventBus) throw new Error(`Recipe "${this.recipeName}": grantStartBake needs the bakery's event bus; add the recipe with AmiBakery.addRecipe().`);
+    if (!this.startEvents) {
+      new Rule(this, 'StartRule', {
+        description: `cdk-ami-bakery: starts a bake of recipe ${this.recipeName}`,
+        eventBus: this.eventBus,
+        eventPattern: { source: [START_BAKE_SOURCE], detailType: [this.startEventDetailType] },
+        targets: [new SfnStateMachine(stateMachine, { input: RuleTargetInput.fromObject({ recipeName: this.recipeName }) })],
+      });
+      this.startEvents = new StartEventGrants(this, this.eventBus, this.startEventDetailType);
+    }
+    return this.startEvents.grant(grantee);
   }
 
   private bakeOnSchedule(expression: ScheduleExpression, flexibleWindow: Duration | undefined): Schedule {

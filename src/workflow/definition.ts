@@ -1,3 +1,4 @@
+import { IEventBus } from 'aws-cdk-lib/aws-events';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, Fail, JsonPath, Map as MapState, Pass, Result, State, Succeed, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -38,11 +39,11 @@ export class BakeDefinition {
   private readonly failedIn = new Map<PhaseName, Pass>();
   private readonly failureCleanup: State;
 
-  constructor(private readonly scope: Construct, private readonly functions: StepFunctions) {
+  constructor(private readonly scope: Construct, private readonly functions: StepFunctions, private readonly bus: IEventBus) {
     this.failureCleanup = this.buildFailureCleanup();
     const finish = this.task('Clean up build', 'finish', 'cleanup');
     addCleanupRetries(finish);
-    const announceSuccess = announce(scope, 'Announce bake succeeded', BAKE_SUCCEEDED, '$');
+    const announceSuccess = announce(scope, bus, 'Announce bake succeeded', BAKE_SUCCEEDED, '$');
     thenEnd(announceSuccess, new Succeed(scope, 'BakeSucceeded', { stateName: 'Bake succeeded' }));
     finish.next(announceSuccess);
     const distribute = this.task('Distribute image', 'distribute', 'distribute');
@@ -224,7 +225,7 @@ export class BakeDefinition {
       error: 'CleanupFailed',
       cause: 'The bake failed and cleaning up after it failed too. Look for instances, images and snapshots tagged cdk-ami-bakery:build-id=<execution name> and remove them; the execution history shows both errors.',
     }), { resultPath: '$.cleanupError' });
-    const announceFailure = announce(this.scope, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest');
+    const announceFailure = announce(this.scope, this.bus, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest');
     thenEnd(announceFailure, new Fail(this.scope, 'BakeFailed', {
       stateName: 'Bake failed',
       errorPath: '$.failure.error',

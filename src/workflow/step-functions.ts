@@ -1,18 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StepFunctions } from './definition';
 import { RUNNER_TIMEOUT_SECONDS, STEP_NAMES, StepName } from './steps';
 import { handlerCode } from '../private/handler-code';
+import { bakeryLogGroup, LogGroupSettings } from '../private/log-groups';
 
 /** Settings every runner function shares. */
 export interface StepFunctionSettings {
   /** Environment every step receives; steps read only what they need. */
   readonly environment: Record<string, string>;
-  readonly logRetention: RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
+  readonly logs: LogGroupSettings;
   readonly tracing: boolean;
 }
 
@@ -24,7 +23,7 @@ export function createStepFunctions(scope: Construct, settings: StepFunctionSett
   const functions = {} as Record<StepName, LambdaFunction>;
   for (const step of STEP_NAMES) {
     const id = step.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
+    const logGroup = bakeryLogGroup(scope, `${id}Logs`, settings.logs);
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `cdk-ami-bakery runner step: ${step}`,

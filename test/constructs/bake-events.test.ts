@@ -3,13 +3,14 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { bakeryStack } from './stack';
 
 describe('bake events, notifications and metrics', () => {
-  test('onBakeSucceeded and onBakeFailed match this bakery\'s events on the default bus', () => {
+  test('onBakeSucceeded and onBakeFailed match this bakery\'s events on its own bus', () => {
     const { template, bakery } = bakeryStack({}, (b) => {
       b.onBakeSucceeded('Published', { description: 'share new images' });
       b.onBakeFailed('Paged');
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       Description: 'share new images',
+      EventBusName: { Ref: Match.stringLikeRegexp('^BakeryEvents') },
       EventPattern: { 'source': ['cdk-ami-bakery'], 'detail-type': ['Bake Succeeded'], 'detail': { bakeryId: [bakery.bakeryId] } },
     });
     template.hasResourceProperties('AWS::Events::Rule', {

@@ -80,7 +80,10 @@ describe('grants', () => {
       Action: 'events:PutEvents',
       Condition: { StringEquals: { 'events:source': 'cdk-ami-bakery.start', 'events:detail-type': 'Start Bake: web' } },
     });
-    expect(JSON.stringify(statement.Resource)).toContain(':events:eu-west-1:111122223333:event-bus/default');
+    expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BakeryEvents/), 'Arn'] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['cdk-ami-bakery.start'] }, EventBusName: { Ref: Match.stringLikeRegexp('^BakeryEvents') },
+    });
   });
 
   test('granting two principals on one recipe makes one rule', () => {
