@@ -233,8 +233,8 @@ Forms:
   bakery simulate --state FILE --inventory
 
 The simulator runs the real state machine definition and handlers against a simulated EC2 and SSM
-account, on a virtual clock. It prints each phase live, then the manifest (with --json, the last line
-of stdout is the manifest on one line). Exit code 0 only when the bake succeeded.
+account, on a virtual clock. It prints each phase live, then the manifest. With --json, stdout is only
+the manifest, on one line, and the phases go to stderr. Exit code 0 only when the bake succeeded.
 
 --state FILE keeps the simulated account between runs: it is loaded from FILE when FILE exists (else a
 new account is made; --seed then seeds it) and saved to FILE after the bake, so the next bake sees this

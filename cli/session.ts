@@ -4,6 +4,7 @@
  */
 import { AwsOptions } from './aws/clients';
 import { LogsApi, SdkLogs } from './aws/logs';
+import { checkProfile } from './aws/profiles';
 import type { AwsServices } from './aws/services';
 import { simulatedServices } from './aws/simulated';
 import { SdkStaging } from './aws/staging';
@@ -77,12 +78,19 @@ export class Session {
   private aws(): Promise<AwsServices> {
     this.services ??= this.options.simulate !== undefined
       ? simulatedServices(this.options.simulate, this.options.speed ?? 30)
-      : Promise.resolve(this.awsOptions()).then((options) => ({
-        stepFunctions: new SdkStepFunctions(options),
-        logs: new SdkLogs(options),
-        staging: (bucket: string) => new SdkStaging(bucket, options),
-      }));
+      : this.sdkServices();
     return this.services;
+  }
+
+  /** The SDK's clients, once a --profile is known to be in the shared AWS files. */
+  private async sdkServices(): Promise<AwsServices> {
+    if (this.options.profile) await checkProfile(this.options.profile);
+    const options = this.awsOptions();
+    return {
+      stepFunctions: new SdkStepFunctions(options),
+      logs: new SdkLogs(options),
+      staging: (bucket: string) => new SdkStaging(bucket, options),
+    };
   }
 
   private awsOptions(): AwsOptions {

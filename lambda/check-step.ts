@@ -14,6 +14,7 @@ import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
 import { handleStep } from './shared/handle-step';
+import { statusExplanation } from './shared/invocation-status';
 import { liveOutputTail } from './shared/live-output';
 import { LambdaContext, logger } from './shared/logger';
 import { outputPlugin } from './shared/output-streams';
@@ -99,6 +100,12 @@ function exitCodeNote(step: ProvisioningStep): string {
   return valid.length === 1 && valid[0] === 0 ? '' : `, which is not one of its validExitCodes [${valid.join(', ')}]`;
 }
 
+/** What the invocation's ending means, after a colon, when SSM's word for it needs explaining. */
+function explained(invocation: Invocation): string {
+  const explanation = statusExplanation(invocation);
+  return explanation ? `: ${explanation}` : '';
+}
+
 /** The error for a step that ended without success, with its output tail and where the full output is. */
 function stepFailed(stage: StepStage, provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): BakeryError {
   const stdout = invocation.StandardOutputContent;
@@ -112,7 +119,7 @@ function stepFailed(stage: StepStage, provision: ProvisionProgress, step: Provis
   return new Failure(
     `${stepOfCount(stage, provision)} (${stepLabel(step)}) ended ${invocation.Status} ` +
     `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s` +
-    `${exitCodeNote(step)}.\n` +
+    `${exitCodeNote(step)}${explained(invocation)}.\n` +
     `Last ${TAIL_LINES} lines of output:\n${outputTail(stdout, stderr) || '(no output)'}` +
     (notes.length > 0 ? `\n${notes.join('\n')}` : ''),
   );

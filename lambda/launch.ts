@@ -28,6 +28,7 @@ import { defaultAgentOnlineSeconds, defaultInstanceTypes } from './shared/recipe
 import { requireBuild } from './shared/state';
 import { toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
+import { DEFAULT_ROOT_VOLUME_TYPE } from '../src/recipe/launch-rules';
 
 /** EC2 errors meaning "not this type here, try another": the bake moves on to the next choice. */
 export const CAPACITY_ERRORS = ['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded'];
@@ -175,7 +176,7 @@ function buildInstanceStorage(build: BuildContext): Partial<RunInstancesCommandI
       DeviceName: build.rootDeviceName,
       Ebs: {
         VolumeSize: rootVolume?.sizeGiB,
-        VolumeType: rootVolume?.type ?? 'gp3',
+        VolumeType: rootVolume?.type ?? DEFAULT_ROOT_VOLUME_TYPE,
         Iops: rootVolume?.iops,
         Throughput: rootVolume?.throughputMiBps,
         // Unencrypted (`ami.encrypted: false`, for public images): the volume is as the source snapshot and the account default make it.

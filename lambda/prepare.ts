@@ -24,6 +24,7 @@ import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
 import { skippedManifest } from './shared/manifest';
 import { BuildFacts, DEFAULT_NAME_TEMPLATE, renderAmiName, renderBuildText } from './shared/name-template';
+import { parameterDataTypeProblems } from './shared/parameter-data-type';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
 import type { Platform } from './shared/recipe-defaults';
 import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
@@ -32,6 +33,7 @@ import { stagedSourceChecks } from './shared/staging/source-checks';
 import { buildTags, madeForRecipe, TAG_KEYS } from './shared/tags';
 import type { BakeState, BuildContext, CopyTarget } from './shared/types';
 import { validateRecipe } from './shared/validate-recipe';
+import { copyRegionProblems } from '../src/recipe/distribution-rules';
 import { architectureMismatch } from '../src/recipe/instance-architecture';
 import { disallowedOverrides } from '../src/recipe/overridable-fields';
 import { platformProblems } from '../src/recipe/platform-rules';
@@ -71,7 +73,10 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
     logger.info('No rebuild needed', { recipe: recipe.name, reason: skip.reason });
     return { build, phases, skipped: skippedManifest(build, { build, phases }, skip) };
   }
-  for (const copyRegion of [undefined, ...build.copyTargets.map((target) => target.region)]) {
+  const copyRegions = build.copyTargets.map((target) => target.region);
+  const parameterProblems = await parameterDataTypeProblems(recipe.distribution?.ssmParameter, [region, ...copyRegions]);
+  if (parameterProblems.length > 0) throw new InvalidRecipe(parameterProblems);
+  for (const copyRegion of [undefined, ...copyRegions]) {
     await refuseNameInUse(build, copyRegion);
   }
   logger.info('Prepared build', { recipe: recipe.name, sourceAmiId: build.sourceAmiId, amiName: build.amiName });
@@ -265,10 +270,8 @@ function usesStagedFiles(recipe: RecipeDocument): boolean {
 /** The regions the image is copied to, each with its KMS key; the bakery's own region is refused (the image is made there). */
 function copyTargets(recipe: RecipeDocument, homeRegion: string): CopyTarget[] {
   const regions = recipe.distribution?.regions ?? [];
-  const home = regions.indexOf(homeRegion);
-  if (home >= 0) {
-    throw new InvalidRecipe([`distribution.regions[${home}]: ${homeRegion} is the bakery's own region, where the image is made; leave it out`]);
-  }
+  const problems = copyRegionProblems(regions, homeRegion);
+  if (problems.length > 0) throw new InvalidRecipe(problems.map((problem) => `distribution.regions${problem.path.map((index) => `[${index}]`).join('')}: ${problem.message}`));
   return regions.map((region) => {
     const kmsKeyId = recipe.distribution?.kmsKeyIds?.[region];
     return kmsKeyId ? { region, kmsKeyId } : { region };

@@ -16,6 +16,7 @@ import { CommandInvocation, ListCommandInvocationsCommand, SendCommandCommand, S
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
+import { neverRan } from './shared/invocation-status';
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
 import { requireBuild } from './shared/state';
@@ -32,9 +33,6 @@ export const STEP_GRACE_SECONDS = 300;
 
 /** SSM accepts comments of at most 100 characters. */
 const MAX_COMMENT_LENGTH = 100;
-
-/** Invocation status details meaning the script never started, so sending it again still runs it only once. */
-const NEVER_RAN = ['Delivery Timed Out', 'Undeliverable'];
 
 export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
   handleStep('run-step', state.build?.buildId, context, () => runStep(state));
@@ -79,7 +77,7 @@ export function stepComment(buildId: string, stepNumber: number, stage: StepStag
 
 /**
  * The newest invocation of `documentName` on the instance whose comment is exactly `comment` (so step 1 never
- * matches step 10), leaving out those that never started (undeliverable, delivery timed out).
+ * matches step 10), leaving out those whose script never started (undeliverable, delivery timed out, ...).
  */
 export async function findSentInvocation(instanceId: string, comment: string, documentName: string): Promise<CommandInvocation | undefined> {
   const matches: CommandInvocation[] = [];
@@ -94,8 +92,7 @@ export async function findSentInvocation(instanceId: string, comment: string, do
     matches.push(...(page.CommandInvocations ?? []).filter((invocation) => invocation.CommandId
       && invocation.Comment?.trim() === comment
       && (invocation.DocumentName === undefined || invocation.DocumentName === documentName)
-      && !NEVER_RAN.includes(invocation.StatusDetails ?? '')
-      && !NEVER_RAN.includes(invocation.Status ?? '')));
+      && !neverRan(invocation)));
     nextToken = page.NextToken;
   } while (nextToken);
   return matches.sort((a, b) => requestedAt(b) - requestedAt(a))[0];

@@ -3,7 +3,7 @@
  * running bake can still own — older than the longest a bake may run — and that were never handed out.
  * Artifacts (images the final cleanup tagged `cdk-ami-bakery:artifact`) and their snapshots are never
  * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time. Images
- * and snapshots are swept in the bakery's region and in every region its registered recipes copy to.
+ * and snapshots are swept in the bakery's region and in every region its registered recipes, and ad-hoc ones within their bounds, copy to.
  * Tags can be copied onto anything: a resource is removed only when its build id names an execution of the
  * bakery's state machine that ran when the resource was made; any other is left alone and reported.
  *

@@ -21,11 +21,16 @@
  * - `capacity:<instanceType>` — RunInstances with that type fails with `InsufficientInstanceCapacity`;
  * - `capacity:spot` — every Spot request fails with `InsufficientInstanceCapacity` (On-Demand still launches);
  * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
- *   (read by the local runner, not by the account).
+ *   (read by the local runner, not by the account);
+ * - `snapshot-in-use:<seconds>` — after DeregisterImage, the image's snapshots stay in use that long
+ *   (DeleteSnapshot answers `InvalidSnapshot.InUse`), instead of EC2's usual moment.
  */
 import type { FaultHooks } from './model/context';
 import { ServiceName, SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
+import { platformNamedBy } from '../src/recipe/platform-rules';
+import { stepsIn } from '../src/recipe/step-lists';
+import { STEP_NAMES } from '../src/workflow/steps';
 
 export type FaultRule =
   | { readonly kind: 'step-fail' | 'step-hang' | 'test-fail'; readonly step: number; readonly text: string }
@@ -36,7 +41,8 @@ export type FaultRule =
   | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
   | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string }
-  | { readonly kind: 'spot-capacity'; readonly text: string };
+  | { readonly kind: 'spot-capacity'; readonly text: string }
+  | { readonly kind: 'snapshot-in-use'; readonly seconds: number; readonly text: string };
 
 export const VALID_FAULT_FORMS = [
   'step:<n>:fail',
@@ -54,6 +60,7 @@ export const VALID_FAULT_FORMS = [
   'capacity:<instanceType>',
   'capacity:spot',
   'lambda:<step>:crash',
+  'snapshot-in-use:<seconds>',
 ];
 
 /** A fault rule that could not be read. */
@@ -126,6 +133,9 @@ export function parseFaultRule(rule: string): FaultRule {
       if (text === 'capacity:spot') return { kind: 'spot-capacity', text };
       if (parts.length === 2 && /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
       throw new FaultRuleError(text, "expected 'capacity:<instanceType>', e.g. 'capacity:t3.small'");
+    case 'snapshot-in-use':
+      if (parts.length === 2) return { kind: 'snapshot-in-use', seconds: positiveInteger(text, parts[1], 'the seconds'), text };
+      throw new FaultRuleError(text, "expected 'snapshot-in-use:<seconds>', e.g. 'snapshot-in-use:600'");
     default:
       throw new FaultRuleError(text, `unknown fault kind '${parts[0]}'`);
   }
@@ -135,6 +145,110 @@ export function parseFaultRule(rule: string): FaultRule {
 export function parseFaults(rules: string | readonly string[] | undefined): FaultRule[] {
   const list = typeof rules === 'string' ? [rules] : rules ?? [];
   return list.flatMap((entry) => entry.split(',')).map((r) => r.trim()).filter(Boolean).map(parseFaultRule);
+}
+
+/** The parts of a recipe (parsed JSON, not yet validated) the fault rules are checked against. */
+interface RecipeShape {
+  readonly name?: unknown;
+  readonly source?: unknown;
+  readonly steps?: unknown;
+  readonly tests?: unknown;
+  readonly onFailure?: unknown;
+  readonly windows?: { readonly sysprep?: unknown };
+}
+
+/**
+ * The rules that name something the bake of this recipe certainly does not have, one problem per rule, each
+ * naming the rule and what exists: `step:<n>` and `test:<n>` past every command the bake can send, and
+ * `lambda:<step>` naming no runner function. Rules that depend on what is only known during the bake (regions
+ * the bakery adds, default instance types, what a document downloads) are left alone. A recipe whose
+ * lists are not lists is left to the recipe's own validation.
+ */
+export function faultRuleProblems(rules: string | readonly string[] | readonly FaultRule[], recipe: unknown): string[] {
+  const list = typeof rules === 'string' ? [rules] : rules;
+  const parsed = list.every((rule) => typeof rule === 'string') ? parseFaults(list as readonly string[]) : (list as readonly FaultRule[]);
+  const shape = (typeof recipe === 'object' && recipe !== null ? recipe : {}) as RecipeShape;
+  const commands = commandsOf(shape);
+  const name = typeof shape.name === 'string' ? `recipe "${shape.name}"` : 'the recipe';
+  return parsed.flatMap((rule) => {
+    if (rule.kind === 'lambda-crash') return unknownRunnerStep(rule);
+    if (!commands || !isCommandRule(rule)) return [];
+    if (rule.kind === 'test-fail') {
+      const tests = Array.isArray(shape.tests) ? shape.tests.length : 0;
+      // Commands to the build instance count too when it is launched from an image this account baked.
+      const most = sourceIsPublic(shape) ? tests : commands.count;
+      return rule.step > most ? [`fault rule '${rule.text}' names ${testBeyond(rule.step, name, tests)}`] : [];
+    }
+    return rule.step > commands.count ? [`fault rule '${rule.text}' names ${stepBeyond(rule.step, name, commands)}`] : [];
+  });
+}
+
+/** `step:<n>:fail`, `step:<n>:hang` and `test:<n>:fail`: rules that count SSM commands. */
+function isCommandRule(rule: FaultRule): rule is FaultRule & { kind: 'step-fail' | 'step-hang' | 'test-fail' } {
+  return rule.kind === 'step-fail' || rule.kind === 'step-hang' || rule.kind === 'test-fail';
+}
+
+function unknownRunnerStep(rule: FaultRule & { kind: 'lambda-crash' }): string[] {
+  if ((STEP_NAMES as readonly string[]).includes(rule.step)) return [];
+  return [`fault rule '${rule.text}' names runner step '${rule.step}', which does not exist; the runner steps are ${STEP_NAMES.join(', ')}`];
+}
+
+/** `step 9, but recipe "nginx" has 3 steps; ...`, or the whole count when tests, onFailure steps or sysprep add commands. */
+function stepBeyond(step: number, name: string, commands: CommandCount): string {
+  if (commands.parts.length === 1) return `step ${step}, but ${name} has ${commands.parts[0]}; use step:1 to step:${commands.count}`;
+  return `step ${step}, but a bake of ${name} sends at most ${counted(commands.count, 'command')} (${commands.parts.join(', ')}), counted from 1`;
+}
+
+/** `test 4, but recipe "nginx" has no tests`. */
+function testBeyond(test: number, name: string, tests: number): string {
+  if (tests === 0) return `test ${test}, but ${name} has no tests`;
+  return `test ${test}, but ${name} has ${counted(tests, 'test')}; use test:1 to test:${tests}`;
+}
+
+/** True when the source is one of AWS's public parameters, so the build instance is never launched from an image this account baked. */
+function sourceIsPublic(recipe: RecipeShape): boolean {
+  const parameter = (recipe.source as { ssmParameter?: unknown } | null | undefined)?.ssmParameter;
+  return typeof parameter === 'string' && parameter.startsWith('/aws/service/');
+}
+
+interface CommandCount {
+  /** The most SSM commands one bake sends. */
+  readonly count: number;
+  /** What sends them: `3 steps`, `1 Windows sysprep step`, `2 tests`, `1 onFailure step` (those above 0). */
+  readonly parts: string[];
+}
+
+/**
+ * The most SSM commands one bake of the recipe can send (step rules count them from 1): the steps, a Windows
+ * build's sysprep step, the tests and the onFailure steps; undefined when `steps` is not a list.
+ */
+function commandsOf(recipe: RecipeShape): CommandCount | undefined {
+  if (!Array.isArray(recipe.steps)) return undefined;
+  const parts: [number, string][] = [
+    [recipe.steps.length, 'step'],
+    [mayGeneralizeWindows(recipe) ? 1 : 0, 'Windows sysprep step'],
+    [Array.isArray(recipe.tests) ? recipe.tests.length : 0, 'test'],
+    [Array.isArray(recipe.onFailure) ? recipe.onFailure.length : 0, 'onFailure step'],
+  ];
+  return {
+    count: parts.reduce((sum, [n]) => sum + n, 0),
+    parts: parts.filter(([n], index) => n > 0 || index === 0).map(([n, what]) => counted(n, what)),
+  };
+}
+
+/**
+ * False when a Windows build of the recipe certainly sends no sysprep command: sysprep is turned off, the source
+ * names a Linux image, or a shell or ansible step makes Prepare refuse a Windows source before anything runs.
+ */
+function mayGeneralizeWindows(recipe: RecipeShape): boolean {
+  if (recipe.windows?.sysprep === false) return false;
+  const linuxOnly = stepsIn<unknown>(recipe).some(({ step }) => typeof step === 'object' && step !== null && ('shell' in step || 'ansible' in step));
+  const source = recipe.source;
+  return !linuxOnly && !(typeof source === 'object' && source !== null && platformNamedBy(source) === 'linux');
+}
+
+function counted(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** The faults of one simulated account, with the call counts throttling needs. */
@@ -167,6 +281,11 @@ export class FaultSet implements FaultHooks {
 
   get imageFailure(): string | undefined {
     return this.rules.find((r) => r.kind === 'image-fail')?.text;
+  }
+
+  get snapshotInUseMs(): number | undefined {
+    const rule = this.rules.find((r): r is Extract<FaultRule, { kind: 'snapshot-in-use' }> => r.kind === 'snapshot-in-use');
+    return rule ? rule.seconds * 1000 : undefined;
   }
 
   get imageNeverAvailable(): boolean {

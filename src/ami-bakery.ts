@@ -225,8 +225,8 @@ export class AmiBakery extends Construct implements IConnectable {
         // What a bake's input may do beyond naming a registered recipe: Prepare enforces it.
         [RECIPE_POLICY_ENV]: Stack.of(this).toJsonString(policy),
         MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
-        // The orphan sweeper also looks where registered recipes copy their images.
-        COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions().join(',') }),
+        // The orphan sweeper also looks where registered and ad-hoc recipes copy their images.
+        COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions(adHoc?.copyRegions ?? []).join(',') }),
         // Prepare runs no SSM document beyond the AWS ones it knows but those the registered recipes name.
         COMMAND_DOCUMENTS: Lazy.string({ produce: () => [...this.commandDocuments].join(',') }),
         STAGING_LOCATION: staging.location,
@@ -397,10 +397,10 @@ export class AmiBakery extends Construct implements IConnectable {
     grantCommandDocuments(this.functions, this.runnerScope, [...new Set(added)]);
   }
 
-  /** The regions the registered recipes copy their images to. */
-  private copyRegions(): string[] {
+  /** The regions the registered recipes, and ad-hoc ones within their bounds, copy their images to. */
+  private copyRegions(adHocRegions: readonly string[]): string[] {
     const regions = [...this.recipes.values()].flatMap((recipe) => (recipe.document.distribution?.regions ?? []) as string[]);
-    return [...new Set(regions)].sort();
+    return [...new Set([...regions, ...adHocRegions])].sort();
   }
 
   /**

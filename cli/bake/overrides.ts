@@ -4,6 +4,7 @@
  * (`["t3.large"]`, `true`, `300`), else a string.
  */
 import { UsageError } from '../errors';
+import { jsonNesting, MAX_JSON_NESTING } from '../json-nesting';
 
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const HINT = 'write --override path.to.field=value, e.g. --override instance.types=\'["t3.large"]\' or --override keepOnFailure=true';
@@ -16,7 +17,12 @@ export function parseOverrides(assignments: readonly string[]): Record<string, u
     if (equals <= 0) throw new UsageError(`--override "${assignment}" is not key=value`, HINT);
     const path = assignment.slice(0, equals).split('.');
     if (!path.every((segment) => SEGMENT.test(segment))) throw new UsageError(`--override "${assignment}": "${path.join('.')}" is not a field path`, HINT);
-    setPath(overrides, path, parseValue(assignment.slice(equals + 1)), assignment);
+    const value = assignment.slice(equals + 1);
+    if (path.length + jsonNesting(value) > MAX_JSON_NESTING) {
+      const what = `--override ${path[0]}...=...: its path and value nest more than ${MAX_JSON_NESTING} levels deep`;
+      throw new UsageError(`${what}, deeper than any recipe field`, HINT);
+    }
+    setPath(overrides, path, parseValue(value), assignment);
   }
   return overrides;
 }

@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import { inventory, openAccount, saveAccount } from '../../local/account-state';
+import { faultRuleProblems, parseFaults } from '../../local/faults';
 import { simulateBake } from '../../local/simulate-bake';
+import { UsageError } from '../errors';
 import { ProgressPrinter } from '../progress-printer';
 import { readRecipeFile } from '../recipe-file';
 
@@ -17,6 +19,8 @@ export interface SimulateOptions {
 
 /**
  * `bakery simulate <recipe.json>`: a whole bake in the local simulator; exit code 0 only when it succeeded.
+ * The progress goes to stdout, then the manifest; with `--json` stdout holds only the manifest, on one line,
+ * and the progress (and any handler log lines) goes to stderr.
  * With `--state FILE` the account is loaded from the file (when it exists) and saved back after the bake;
  * `--state FILE --inventory` prints what that account holds as one JSON line.
  */
@@ -32,24 +36,50 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
   if (positionals.length !== 1) throw new Error(`simulate takes one recipe file: ${FORMS}`);
   const { path, text } = readRecipeFile(positionals[0]);
   const recipe = parseJson(path, text);
-  // Opened before the bake so a bad state file or fault rule fails before anything is printed.
-  const account = values.state === undefined ? undefined : openAccount(values.state, { seed, faults: values.fault ?? [] }).account;
-  const printer = new ProgressPrinter(process.stdout);
-  printer.header(path, values.fault ?? []);
-  const bake = await simulateBake({
+  const faults = values.fault ?? [];
+  // Checked, and the account opened, before the bake so a bad fault rule or state file fails before anything is printed.
+  checkFaultRules(faults, recipe, path);
+  const account = values.state === undefined ? undefined : openAccount(values.state, { seed, faults }).account;
+  const progress = values.json ? process.stderr : process.stdout;
+  const printer = new ProgressPrinter(progress);
+  printer.header(path, faults);
+  const bake = await writingStdoutTo(progress, () => simulateBake({
     recipe,
     account,
-    faults: values.fault,
+    faults,
     seed,
     onProgress: (event) => printer.print(event),
     verboseLogs: values.verbose,
     // Scripts, files and Ansible folders the recipe names are staged into the simulated bucket, as bakery build does.
     stageFrom: dirname(path),
-  });
+  }));
   if (values.state !== undefined) saveAccount(bake.account, values.state);
   printer.summary(bake);
   process.stdout.write(values.json ? `${JSON.stringify(bake.manifest)}\n` : `${JSON.stringify(bake.manifest, null, 2)}\n`);
   return bake.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/** Refuses fault rules that cannot be read, or that name a step, test or runner function the bake does not have. */
+function checkFaultRules(faults: readonly string[], recipe: unknown, path: string): void {
+  const problems = faultRuleProblems(parseFaults(faults), recipe);
+  if (problems.length === 0) return;
+  throw new UsageError(problems.join('; '),
+    `fix or drop the rule (it would never fire in a bake of ${path}); bakery simulate --help lists the fault rules`);
+}
+
+/**
+ * Runs `work` with whatever is written to stdout sent to `target` instead (the handlers' log lines with
+ * --verbose), so that under --json stdout carries only the manifest; nothing changes when `target` is stdout.
+ */
+async function writingStdoutTo<T>(target: NodeJS.WriteStream, work: () => Promise<T>): Promise<T> {
+  if (target === process.stdout) return work();
+  const write = process.stdout.write;
+  process.stdout.write = target.write.bind(target) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
 }
 
 function parseJson(path: string, text: string): unknown {

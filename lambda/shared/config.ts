@@ -14,7 +14,7 @@
  * | `MAX_BAKE_SECONDS` | sweep-orphans | the state machine's timeout: nothing older belongs to a running bake |
  * | `MANIFEST_BUCKET` | finish, cleanup-failure | S3 bucket that receives a copy of every manifest (optional) |
  * | `MANIFEST_PREFIX` | finish, cleanup-failure | key prefix of those manifests (default `manifests/`) |
- * | `COPY_REGIONS` | sweep-orphans | comma list of the regions the registered recipes copy to |
+ * | `COPY_REGIONS` | sweep-orphans | comma list of the regions the registered recipes and the ad-hoc bounds copy to |
  * | `STATE_MACHINE_ARN` | sweep-orphans | the bakery's state machine: only its executions' resources are swept |
  * | `COMMAND_DOCUMENTS` | prepare | comma list of the SSM documents beyond the bundled catalog that registered recipes run |
  * | `STAGING_LOCATION` | prepare, run-step | `s3://<bucket>/staging/`: where the files of script, file and ansible steps are staged |

@@ -90,13 +90,25 @@ export async function deregisterImage(imageId: string, region?: string): Promise
   }
 }
 
-/** Deletes a snapshot (already gone counts as done). */
+/**
+ * Waits before each new attempt to delete a snapshot EC2 still counts as in use: right after DeregisterImage it
+ * keeps the image's snapshots for a moment. What is still in use after these is left to the orphan sweeper.
+ */
+export const SNAPSHOT_IN_USE_WAITS_MS = [1_000, 2_000, 4_000];
+
+/** Deletes a snapshot (already gone counts as done), waiting out the moment EC2 keeps it after its image is deregistered. */
 export async function deleteSnapshot(snapshotId: string, region?: string): Promise<void> {
   logger.info('Deleting snapshot', { snapshotId, region });
-  try {
-    await ec2(region).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
-  } catch (error) {
-    if (!isAwsErrorNamed(error, 'InvalidSnapshot.NotFound')) throw error;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ec2(region).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+      return;
+    } catch (error) {
+      if (isAwsErrorNamed(error, 'InvalidSnapshot.NotFound')) return;
+      if (!isAwsErrorNamed(error, 'InvalidSnapshot.InUse') || attempt >= SNAPSHOT_IN_USE_WAITS_MS.length) throw error;
+      logger.info('The snapshot is still in use; waiting before deleting it again', { snapshotId, region, attempt: attempt + 1 });
+      await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_IN_USE_WAITS_MS[attempt]));
+    }
   }
 }
 

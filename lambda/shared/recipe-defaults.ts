@@ -14,7 +14,7 @@ export const TAG_PLACEHOLDERS = [...NAME_PLACEHOLDERS, 'sourceAmiId', 'sourceAmi
 export { BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
 
 /** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
-export const MAX_RECIPE_TAGS = 40;
+export { MAX_RECIPE_TAGS } from '../../src/recipe/launch-rules';
 
 export const DEFAULT_TIMEOUTS = {
   agentOnlineSeconds: 600,

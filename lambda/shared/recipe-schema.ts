@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import { definitionProblems } from './documents/definition-checks';
-import { BAKERY_TAG_PREFIX, MAX_RECIPE_TAGS, NAME_PLACEHOLDERS, TAG_PLACEHOLDERS } from './recipe-defaults';
-import { int, noControl, prose, text } from './schema-fields';
+import { BAKERY_TAG_PREFIX, NAME_PLACEHOLDERS, TAG_PLACEHOLDERS } from './recipe-defaults';
+import { addProblems, int, noControl, prose, text } from './schema-fields';
 import { type ProvisioningStep, stepSchema } from './step-schema';
 import { AWS_DOCUMENTS } from '../../src/recipe/aws-documents';
-import { distributionProblems } from '../../src/recipe/distribution-rules';
+import { copyRegionProblems, distributionProblems, REGION } from '../../src/recipe/distribution-rules';
+import { launchProblems, tagLimitProblem } from '../../src/recipe/launch-rules';
+import { parameterNameProblems, type ParameterUse } from '../../src/recipe/parameter-names';
 import { stepsIn } from '../../src/recipe/step-lists';
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -18,14 +20,10 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const SSM_PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
 const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** SSM refuses parameter names that start with these (reserved by AWS). */
-const RESERVED_PARAMETER_PREFIX = /^\/?(aws|ssm)/i;
 /** Characters EC2 accepts in an image name, outside of placeholders. */
 const AMI_NAME_CHARS = /^[A-Za-z0-9()[\] ./\-'@_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
@@ -55,8 +53,14 @@ const tagsSchema = z.record(
     .refine((key) => !key.startsWith(BAKERY_TAG_PREFIX), { error: `tag keys must not start with "${BAKERY_TAG_PREFIX}" (set by the bakery)` }),
   withBuildPlaceholders(noControl(z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters' }))),
   { error: 'expected an object of tag keys to string values' },
-).refine((tags) => Object.keys(tags).length <= MAX_RECIPE_TAGS, {
-  error: `at most ${MAX_RECIPE_TAGS} tags (AWS allows 50 per resource and the bakery adds its own)`,
+).superRefine((tags, ctx) => {
+  const problem = tagLimitProblem(tags);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** An SSM parameter name the recipe reads (`source`) or writes (`distribution`), with what SSM would refuse in it. */
+const parameterName = (use: ParameterUse, expected: string) => z.string({ error: expected }).superRefine((name, ctx) => {
+  for (const message of parameterNameProblems(name, use)) ctx.addIssue({ code: 'custom', message });
 });
 
 const filterSchema = z.strictObject({
@@ -68,8 +72,7 @@ const filterSchema = z.strictObject({
 
 const sourceSchema = z.strictObject({
   amiId: z.string().regex(AMI_ID, { error: 'expected an AMI id like ami-0123456789abcdef0' }).optional(),
-  ssmParameter: z.string({ error: 'expected an SSM parameter name like /aws/service/...' })
-    .max(2048, { error: 'must be at most 2048 characters' }).regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name like /aws/service/...' }).optional(),
+  ssmParameter: parameterName('source', 'expected an SSM parameter name like /aws/service/...').optional(),
   filter: filterSchema.optional(),
 }, { error: 'expected an object with one of amiId, ssmParameter or filter' }).superRefine((source, ctx) => {
   const given = (['amiId', 'ssmParameter', 'filter'] as const).filter((key) => source[key] !== undefined);
@@ -165,8 +168,11 @@ const sharingSchema = z.strictObject({
 }, { error: 'expected an object such as {"accounts": ["111122223333"]}' });
 
 const distributionSchema = z.strictObject({
-  regions: uniqueList(REGION, 'a region name such as "eu-west-1"', 16)
-    .refine((regions) => regions.join(' ').length <= 256, { error: 'at most 256 characters of region names in all (they are kept in a tag)' })
+  regions: z.array(z.string({ error: 'expected a region name such as "eu-west-1"' }), {
+    error: 'expected an array of region names such as ["eu-west-1"]',
+  })
+    .min(1, { error: 'expected at least one entry; leave the field out instead' })
+    .superRefine((regions, ctx) => addProblems(ctx, copyRegionProblems(regions)))
     .optional(),
   kmsKeyIds: z.record(
     z.string().regex(REGION, { error: 'keys must be region names such as "eu-west-1"' }),
@@ -174,12 +180,7 @@ const distributionSchema = z.strictObject({
     { error: 'expected an object of region names to KMS keys' },
   ).optional(),
   sharing: sharingSchema.optional(),
-  ssmParameter: z.string({ error: 'expected an SSM parameter name such as /images/web/latest' })
-    .min(1, { error: 'expected an SSM parameter name such as /images/web/latest' })
-    .max(1011, { error: 'must be at most 1011 characters' })
-    .regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as /images/web/latest' })
-    .refine((name) => !RESERVED_PARAMETER_PREFIX.test(name), { error: 'names starting with "aws" or "ssm" are reserved by AWS' })
-    .optional(),
+  ssmParameter: parameterName('distribution', 'expected an SSM parameter name such as /images/web/latest').optional(),
   ssmParameterRoles: uniqueList(ROLE_ARN, 'an IAM role ARN like arn:aws:iam::222233334444:role/ami-parameter-writer', 50).optional(),
 }, { error: 'expected an object such as {"regions": ["eu-west-1"]}' });
 
@@ -222,7 +223,8 @@ const recipeFieldsSchema = z.strictObject({
 }, { error: 'expected a recipe document (a JSON object)' });
 
 export const recipeSchema = recipeFieldsSchema.superRefine((recipe, ctx) => {
-  for (const problem of distributionProblems(recipe)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  addProblems(ctx, distributionProblems(recipe));
+  addProblems(ctx, launchProblems(recipe));
   for (const { list, index, step } of stepsIn<ProvisioningStep>(recipe)) {
     const known = step.document && AWS_DOCUMENTS[step.document.name];
     if (!known || !step.document) continue;

@@ -52,3 +52,14 @@ export const environmentSchema = z.record(
   noControl(z.string({ error: 'environment values must be strings' }).max(4096, { error: 'environment values must be at most 4096 characters' }), true),
   { error: 'expected an object of variable names to string values' },
 );
+
+/** One problem a shared rule (src/recipe/*-rules.ts) found, at a path inside the value it checked. */
+interface RuleProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Adds the problems of a shared rule as issues of the value being refined, each at its path inside it. */
+export function addProblems(ctx: z.core.$RefinementCtx, problems: readonly RuleProblem[]): void {
+  for (const problem of problems) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+}

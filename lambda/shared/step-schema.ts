@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema, int, noControl, text } from './schema-fields';
+import { MAX_STEP_TIMEOUT_SECONDS } from '../../src/recipe/launch-rules';
 
 /** The step kinds, in the order messages list them. */
 export const STEP_KINDS = ['shell', 'reboot', 'document', 'script', 'file', 'ansible', 'powershell'] as const;
@@ -26,7 +27,7 @@ const exitCode = z.number({ error: 'expected a whole-number exit code' })
 
 /** The fields every kind but `reboot` has, besides its name. */
 const runFields = {
-  timeoutSeconds: int(1, 172800, 'seconds').optional(),
+  timeoutSeconds: int(1, MAX_STEP_TIMEOUT_SECONDS, 'seconds').optional(),
   validExitCodes: z.array(exitCode, { error: 'expected an array of exit codes, e.g. [0, 2]' })
     .min(1, { error: 'expected at least one exit code; leave the field out for [0]' })
     .max(20, { error: 'at most 20 exit codes' })

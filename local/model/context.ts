@@ -17,6 +17,8 @@ export interface FaultHooks {
   readonly instanceNeverStops: boolean;
   /** True when Spot has no capacity for any request (`capacity:spot`). */
   readonly noSpotCapacity: boolean;
+  /** How long a deregistered image's snapshots stay in use (`snapshot-in-use:<seconds>`), instead of the usual moment. */
+  readonly snapshotInUseMs?: number;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
   stepFailure(n: number): string | undefined;
   /** The rule text when the n-th command to an instance launched from a baked image (test `n`) must fail. */

@@ -271,12 +271,13 @@ export function deregisterImage(ctx: OperationContext, input: DeregisterImageReq
       `Cannot deregister ${image.id}: deregistration protection is enabled until ${new Date(cooldown).toISOString()} (24-hour cooldown after it was disabled).`);
   }
   image.deregisteredAt = ctx.now;
-  if (!input.DeleteAssociatedSnapshots) return { Return: true };
-  const DeleteSnapshotResults = image.mappings.map((m) => ({
+  const DeleteSnapshotResults = input.DeleteAssociatedSnapshots ? image.mappings.map((m) => ({
     SnapshotId: m.snapshotId,
     ReturnCode: deleteSnapshotIfUnused(ctx, m.snapshotId) ? 'success' as const : 'skipped' as const,
-  }));
-  return { Return: true, DeleteSnapshotResults };
+  })) : undefined;
+  // EC2 releases the snapshots of a deregistered image a moment later (longer on a bad day).
+  image.snapshotsReleasedAt = ctx.now + (ctx.faults.snapshotInUseMs ?? ctx.pick(ctx.timings.snapshotReleaseMs));
+  return DeleteSnapshotResults ? { Return: true, DeleteSnapshotResults } : { Return: true };
 }
 
 /** A DeprecateAt value (Date, ISO string or epoch ms) as epoch ms, or EC2's error. */

@@ -136,7 +136,7 @@ function planInvocation(
   const startAt = deliveryTime(ctx, instance, command.deliveryTimeoutSeconds * 1000);
   if (startAt === undefined) {
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
-    return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'Delivery Timed Out', responseCode: -1 };
+    return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'DeliveryTimedOut', responseCode: -1 };
   }
   // The document has no step for the instance's platform: the agent refuses it without running anything.
   if (!script) return { ...base, startAt, endAt: startAt, runs: [], output: [], status: 'Failed', statusDetails: 'InvalidPlatform', responseCode: -1 };

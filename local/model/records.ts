@@ -138,6 +138,8 @@ export interface ImageRecord {
   readonly copy?: ImageCopyRecord;
   imdsSupport?: string;
   deregisteredAt?: number;
+  /** After DeregisterImage, EC2 keeps the image's snapshots in use (InvalidSnapshot.InUse) until this time. */
+  snapshotsReleasedAt?: number;
   /** EnableImageDeprecation: when the image counts as deprecated (it still launches). */
   deprecateAt?: number;
   /** EnableImageDeregistrationProtection; `disabledAt` plus the cooldown keeps a cooled-down image protected. */

@@ -23,11 +23,12 @@ export function snapshotsOfInstance(ctx: OperationContext, instance: InstanceRec
     .map((volume) => ({ volume }));
 }
 
-/** The registered image that uses the snapshot at `t`, if any. */
+/** The image that uses the snapshot at `t`, if any: a registered one, or a deregistered one that has not released it yet. */
 export function imageUsingSnapshot(region: RegionState, snapshotId: string, t: number): string | undefined {
   for (const image of region.images.values()) {
     const registered = image.deregisteredAt === undefined || image.deregisteredAt > t;
-    if (registered && image.mappings.some((m) => m.snapshotId === snapshotId)) return image.id;
+    const notReleased = image.snapshotsReleasedAt !== undefined && image.snapshotsReleasedAt > t;
+    if ((registered || notReleased) && image.mappings.some((m) => m.snapshotId === snapshotId)) return image.id;
   }
   return undefined;
 }

@@ -54,6 +54,13 @@ export function getParameter(ctx: OperationContext, input: GetParameterRequest):
   };
 }
 
+/** Data types SSM never changes a parameter to or from (any other data type may change into another). */
+const FIXED_DATA_TYPES = ['aws:ec2:image', 'aws:ssm:integration'];
+
+function changesFixedDataType(from: string, to: string): boolean {
+  return from !== to && (FIXED_DATA_TYPES.includes(from) || FIXED_DATA_TYPES.includes(to));
+}
+
 function checkName(name: string): void {
   if (!name || name.length > 1011 || !NAME_PATTERN.test(name)) {
     throw ssmError('ValidationException', `Parameter name ${name} is not valid: it must be 1 to 1011 characters of a-zA-Z0-9_.-/`);
@@ -95,6 +102,10 @@ export function putParameter(
   const dataType = input.DataType ?? existing?.dataType ?? 'text';
   if (!['text', 'aws:ec2:image'].includes(dataType)) {
     throw ssmError('ValidationException', `The data type ${dataType} is not supported. Valid values: text, aws:ec2:image.`);
+  }
+  if (existing && changesFixedDataType(existing.dataType, dataType)) {
+    throw ssmError('ValidationException', `Parameter ${name} has data type ${existing.dataType}; a parameter cannot be changed to or from the ` +
+      `${FIXED_DATA_TYPES.join(' or ')} data type.`);
   }
   const version = (existing?.version ?? 0) + 1;
   if (dataType === 'aws:ec2:image' && !checkImageValue(ctx, input, failures)) {

@@ -35,6 +35,8 @@ export interface Timings {
   readonly copyBaseMs: Range;
   /** ... plus this much per GiB of the source image's snapshots. */
   readonly copyPerGiBMs: Range;
+  /** DeregisterImage until its snapshots are released: DeleteSnapshot answers InvalidSnapshot.InUse until then. */
+  readonly snapshotReleaseMs: Range;
   /** How long terminated instances stay visible in DescribeInstances. */
   readonly terminatedVisibleMs: number;
 }
@@ -55,5 +57,6 @@ export const DEFAULT_TIMINGS: Timings = {
   imagePerGiBMs: [4_000, 8_000],
   copyBaseMs: [180_000, 360_000],
   copyPerGiBMs: [5_000, 15_000],
+  snapshotReleaseMs: [0, 4_000],
   terminatedVisibleMs: 60 * 60 * 1000,
 };

@@ -1,6 +1,7 @@
 /**
- * What the `ami` and `distribution` fields of a recipe document cannot do together. The recipe schema
- * (runner side) and the `Recipe` construct (synth time) both apply these rules, so this file has no imports.
+ * What the `ami` and `distribution` fields of a recipe document cannot do together, and what EC2 refuses in the
+ * list of copy regions. The recipe schema (runner side) and the `Recipe` construct (synth time) both apply these
+ * rules, so this file has no imports.
  */
 
 /** One problem, with the path of the field to fix. */
@@ -32,19 +33,84 @@ export interface DistributionFields {
 
 type Distribution = NonNullable<DistributionFields['distribution']>;
 
+/** A region name such as `eu-west-1`. */
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Most regions a recipe copies its image to. */
+export const MAX_COPY_REGIONS = 16;
+
+/** The copy regions are kept in a tag, whose value holds at most 256 characters. */
+const MAX_COPY_REGION_CHARACTERS = 256;
+
+/** A KMS key or alias ARN, with its region. */
+const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(key|alias)\//;
+
 /**
- * EC2 refuses public encrypted images, other accounts cannot use the AWS managed EBS key, and a parameter in
- * another account must point at an image that account can see.
+ * EC2 refuses public encrypted images, other accounts cannot use the AWS managed EBS key, a parameter in
+ * another account must point at an image that account can see, and a key encrypts only in its own region.
+ * Given the bakery's region (`homeRegion`), `ami.kmsKeyId` is checked against it too.
  */
-export function distributionProblems(recipe: DistributionFields): FieldProblem[] {
+export function distributionProblems(recipe: DistributionFields, homeRegion?: string): FieldProblem[] {
   const encrypted = recipe.ami?.encrypted !== false;
   const distribution = recipe.distribution ?? {};
   return [
     ...encryptionProblems(recipe, encrypted),
+    ...keyRegionProblems(recipe, homeRegion),
     ...publicSharingProblems(distribution, encrypted),
     ...accountSharingProblems(recipe, encrypted),
     ...parameterProblems(distribution),
   ];
+}
+
+/**
+ * What EC2 and the bakery refuse in `distribution.regions`, with paths inside the list: names that are not
+ * regions, a region twice, too many, and, given the bakery's region (`homeRegion`), a copy to where the image is made.
+ */
+export function copyRegionProblems(regions: readonly string[], homeRegion?: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  regions.forEach((region, index) => {
+    if (!REGION.test(region)) {
+      problems.push({ path: [index], message: 'expected a region name such as "eu-west-1"' });
+    } else if (region === homeRegion) {
+      problems.push({ path: [index], message: `${region} is the bakery's own region, where the image is made; leave it out` });
+    }
+  });
+  const twice = regions.filter((region, index) => regions.indexOf(region) !== index);
+  if (twice.length > 0) problems.push({ path: [], message: `lists an entry twice (${[...new Set(twice)].join(', ')}); name each region once` });
+  if (regions.length > MAX_COPY_REGIONS) problems.push({ path: [], message: `at most ${MAX_COPY_REGIONS} regions (got ${regions.length})` });
+  if (regions.join(' ').length > MAX_COPY_REGION_CHARACTERS) {
+    problems.push({ path: [], message: `at most ${MAX_COPY_REGION_CHARACTERS} characters of region names in all (they are kept in a tag)` });
+  }
+  return problems;
+}
+
+/** The region of a KMS key or alias given as an ARN; undefined for key ids and alias names, whose region is the caller's. */
+export function kmsKeyRegion(keyId: string): string | undefined {
+  return KMS_ARN.exec(keyId)?.[1];
+}
+
+/** EC2 encrypts a volume or a copy only with a key of the region it is in. */
+function keyRegionProblems(recipe: DistributionFields, homeRegion: string | undefined): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const [region, keyId] of Object.entries(recipe.distribution?.kmsKeyIds ?? {})) {
+    const keyRegion = kmsKeyRegion(keyId);
+    if (keyRegion !== undefined && keyRegion !== region) {
+      problems.push({
+        path: ['distribution', 'kmsKeyIds', region],
+        message: `the key ARN is in ${keyRegion}, and the copy in ${region} can only use a key of ${region}; ` +
+          `name a key (or a multi-Region replica) in ${region}`,
+      });
+    }
+  }
+  const homeKeyRegion = recipe.ami?.kmsKeyId === undefined ? undefined : kmsKeyRegion(recipe.ami.kmsKeyId);
+  if (homeRegion !== undefined && homeKeyRegion !== undefined && homeKeyRegion !== homeRegion) {
+    problems.push({
+      path: ['ami', 'kmsKeyId'],
+      message: `the key ARN is in ${homeKeyRegion}, and the image is made in ${homeRegion}, the bakery's region; ` +
+        `name a key (or a multi-Region replica) in ${homeRegion}`,
+    });
+  }
+  return problems;
 }
 
 function encryptionProblems(recipe: DistributionFields, encrypted: boolean): FieldProblem[] {

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -10,8 +10,9 @@ import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
-import { DistributionFields, distributionProblems } from './distribution-rules';
+import { DistributionFields, distributionProblems, FieldProblem } from './distribution-rules';
 import { architectureMismatch } from './instance-architecture';
+import { fieldLimitProblems, LaunchFields, launchProblems, needsProvisionedIops } from './launch-rules';
 import { namedPlatformProblems } from './platform-rules';
 import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
@@ -258,8 +259,10 @@ export class Recipe extends Construct {
     this.recipeName = props.recipeName ?? id;
     validateOptions(this.recipeName, props);
     this.document = withStagedFiles(this, this.recipeName, renderDocument(this.recipeName, props), props.stagingBucket);
-    refuseDistributionProblems(this.recipeName, this.document);
+    const homeRegion = resolvedRegion(this);
+    refuseDistributionProblems(this.recipeName, this.document, homeRegion);
     refusePlatformProblems(this.recipeName, this.document);
+    refuseLaunchProblems(this.recipeName, this.document, homeRegion);
     const value = JSON.stringify(this.document);
     if (value.length > ADVANCED_PARAMETER_LIMIT) {
       throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts into script steps (staged files), or download them in a step.`);
@@ -329,11 +332,41 @@ export class Recipe extends Construct {
 }
 
 /** The distribution rules the runner applies, at synth time, with the CDK names of the fields. */
-function refuseDistributionProblems(recipeName: string, document: DistributionFields): void {
-  const problems = distributionProblems(document);
-  if (problems.length === 0) return;
-  const lines = problems.map((problem) => `${cdkName(problem.path)}: ${problem.message}`);
+function refuseDistributionProblems(recipeName: string, document: DistributionFields, homeRegion: string | undefined): void {
+  refuseProblems(recipeName, document, distributionProblems(document, homeRegion));
+}
+
+/**
+ * What EC2 and SSM would refuse at launch, as the runner's schema does, at synth time: tag counts, SSM parameter
+ * names, copy regions (none to the stack's own region, when it is known), step timeouts, and what fields cannot do together.
+ */
+function refuseLaunchProblems(recipeName: string, document: LaunchFields, homeRegion: string | undefined): void {
+  refuseProblems(recipeName, document, [...fieldLimitProblems(document, homeRegion), ...launchProblems(document)]);
+}
+
+/** Throws naming every problem by its CDK field, leaving out values that are tokens (they are known only at deploy time). */
+function refuseProblems(recipeName: string, document: object, problems: readonly FieldProblem[]): void {
+  const known = problems.filter((problem) => !unresolvedAlong(document, problem.path));
+  if (known.length === 0) return;
+  const lines = known.map((problem) => `${cdkName(problem.path)}: ${problem.message}`);
   throw new Error(`Recipe "${recipeName}": ${lines.join('; ')}.`);
+}
+
+/** True when the value at `path` in the document, or any value on the way there, is a token. */
+function unresolvedAlong(document: object, path: readonly (string | number)[]): boolean {
+  let value: unknown = document;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return false;
+    value = (value as Record<string | number, unknown>)[part];
+    if (Token.isUnresolved(value)) return true;
+  }
+  return false;
+}
+
+/** The stack's region, where the bakery makes its images; undefined while it is a token (an environment-agnostic stack). */
+function resolvedRegion(scope: Construct): string | undefined {
+  const region = Stack.of(scope).region;
+  return Token.isUnresolved(region) ? undefined : region;
 }
 
 /** Steps that do not fit the platform the source names (SourceImage.windows(), SourceImage.ubuntu(), ...), at synth time. */
@@ -345,13 +378,23 @@ function refusePlatformProblems(recipeName: string, document: Record<string, unk
 const CDK_NAMES: Record<string, string> = {
   'ami.kmsKeyId': 'kmsKeyId',
   'ami.encrypted': 'encrypted',
+  'ami.tags': 'tags',
+  'instance.types': 'instanceTypes',
+  'testInstance.types': 'testInstanceTypes',
+  'source.ssmParameter': 'source',
   'distribution.sharing.public': 'distribution.sharing.makePublic',
   'distribution.ssmParameter': 'distribution.ssmParameterName',
 };
 
+/**
+ * The name of a document field in RecipeOptions: `distribution.ssmParameter` is `distribution.ssmParameterName`,
+ * a step's `timeoutSeconds` its `timeout`.
+ */
 function cdkName(path: readonly (string | number)[]): string {
-  const documentPath = path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.').replace(/\.\[/g, '[');
-  const prefix = Object.keys(CDK_NAMES).find((name) => documentPath === name || documentPath.startsWith(`${name}.`));
+  const documentPath = path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.').replace(/\.\[/g, '[')
+    .replace(/\.timeoutSeconds$/, '.timeout');
+  const prefix = Object.keys(CDK_NAMES)
+    .find((name) => documentPath === name || documentPath.startsWith(`${name}.`) || documentPath.startsWith(`${name}[`));
   return prefix ? CDK_NAMES[prefix] + documentPath.slice(prefix.length) : documentPath;
 }
 
@@ -386,6 +429,14 @@ function validateOptions(recipeName: string, props: RecipeOptions): void {
     && (!Number.isInteger(props.rootVolumeSize) || props.rootVolumeSize < 1 || props.rootVolumeSize > 16384)) {
     throw new Error(`Recipe "${recipeName}": rootVolumeSize must be a whole number of GiB between 1 and 16384 (got ${props.rootVolumeSize}).`);
   }
+  refuseUnprovisionedVolume(recipeName, props.rootVolumeType);
+}
+
+/** EC2 needs the IOPS of an io1 or io2 volume, which RecipeOptions cannot set. */
+function refuseUnprovisionedVolume(recipeName: string, volumeType: EbsDeviceVolumeType | undefined): void {
+  if (volumeType === undefined || Token.isUnresolved(volumeType) || !needsProvisionedIops(volumeType)) return;
+  throw new Error(`Recipe "${recipeName}": rootVolumeType: EC2 needs the IOPS of an ${volumeType} volume, which RecipeOptions cannot set; ` +
+    'use EbsDeviceVolumeType.GP3 (3000 IOPS included), or a recipe document with instance.rootVolume.iops.');
 }
 
 /** Refuses instance types that cannot boot the source image, when both architectures are known at synth time. */

@@ -19,17 +19,31 @@ function recipeFile(document: unknown): string {
 }
 
 describe('bakery simulate', () => {
-  test('bakes the example recipe: phases live, then a SUCCEEDED manifest as the last line, exit code 0', () => {
-    const run = bakery('simulate', 'examples/recipes/nginx.json', '--json');
+  test('bakes the example recipe: phases live, then a SUCCEEDED manifest, exit code 0', () => {
+    const run = bakery('simulate', 'examples/recipes/nginx.json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     for (const phase of ['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'distribute', 'cleanup']) {
       expect(run.stdout).toMatch(new RegExp(`^  \\d\\d:\\d\\d:\\d\\d  ${phase} +ok `, 'm'));
     }
     expect(run.stdout).not.toMatch(/ok +-\d/);
-    const manifest = JSON.parse(run.lastLine);
+    expect(run.stdout).toContain('SUCCEEDED in ');
+    const manifest = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1));
     expect(manifest).toMatchObject({ status: 'SUCCEEDED', recipe: 'nginx', leakedResources: [] });
     expect(manifest.artifacts).toHaveLength(1);
+  });
+
+  test('--json: stdout is only the manifest, on one line; the phases, the summary and --verbose log lines go to stderr', () => {
+    const run = bakery('simulate', 'examples/recipes/nginx.json', '--json', '--verbose');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([run.lastLine, '']);
+    expect(JSON.parse(run.lastLine)).toMatchObject({ status: 'SUCCEEDED', recipe: 'nginx', leakedResources: [] });
+    expect(run.stderr).toMatch(/^Baking examples\/recipes\/nginx.json in the simulator\n/);
+    for (const phase of ['prepare', 'launch', 'wait-for-agent', 'provision', 'stop', 'create-image', 'distribute', 'cleanup']) {
+      expect(run.stderr).toMatch(new RegExp(`^  \\d\\d:\\d\\d:\\d\\d  ${phase} +ok `, 'm'));
+    }
+    expect(run.stderr).toContain('SUCCEEDED in ');
+    expect(run.stderr).toMatch(/^\{"level":"INFO","message":"Sending step"/m);
   });
 
   test('bakes the distributed example: one artifact and one SSM parameter per region, nothing leaked', () => {
@@ -48,7 +62,7 @@ describe('bakery simulate', () => {
     const manifest = JSON.parse(run.lastLine);
     expect(manifest).toMatchObject({ status: 'FAILED', leakedResources: [], error: { phase: 'provision', step: 2 } });
     expect(manifest.error.message).toMatch(/^step 2 of 3 .* exit code 1/);
-    expect(run.stdout).toContain('FAILED in');
+    expect(run.stderr).toContain('FAILED in');
   });
 
   test('a bad fault rule is refused with the valid forms', () => {
@@ -85,6 +99,6 @@ describe('bakery validate', () => {
   test('a missing file is named', () => {
     const run = bakery('validate', 'no/such/recipe.json');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('cannot read recipe file no/such/recipe.json: ENOENT');
+    expect(run.stderr).toContain('bakery: recipe file no/such/recipe.json does not exist');
   });
 });

@@ -26,13 +26,15 @@ describe('bakery simulate --state', () => {
   test('two bakes in a row: the second sees the first; the inventory lists both AMIs, every snapshot, no live instance', () => {
     const state = stateFile();
     const first = bakery('simulate', 'examples/recipes/nginx.json', '--json', '--state', state);
-    expect(first.stderr).toBe('');
+    // With --json the progress is on stderr, and stdout is the manifest alone.
+    expect(first.stderr).toContain('SUCCEEDED in ');
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
     expect(first.code).toBe(0);
     expect(existsSync(state)).toBe(true);
     const firstManifest = JSON.parse(first.lastLine);
 
     const second = bakery('simulate', 'examples/recipes/nginx.json', '--json', '--state', state);
-    expect(second.stderr).toBe('');
+    expect(second.stderr).toContain('SUCCEEDED in ');
     expect(second.code).toBe(0);
     const secondManifest = JSON.parse(second.lastLine);
     expect(secondManifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
@@ -64,7 +66,7 @@ describe('bakery simulate --state', () => {
 
     const again = bakery('simulate', recipePath, '--state', state, '--json');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^SKIPPED after .*nothing launched: the newest image of recipe "nginx", ami-/m);
+    expect(again.stderr).toMatch(/^SKIPPED after .*nothing launched: the newest image of recipe "nginx", ami-/m);
     expect(JSON.parse(again.lastLine)).toMatchObject({ status: 'SKIPPED', artifacts: [{ amiId: first.artifacts[0].amiId }] });
     const afterSkip = JSON.parse(bakery('simulate', '--state', state, '--inventory').lastLine);
     expect(afterSkip.instances).toHaveLength(1);

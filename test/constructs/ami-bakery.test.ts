@@ -5,7 +5,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { bakeryStack, definitionOf, launchEnvironment } from './stack';
-import { ProvisionStep, SourceImage } from '../../src';
+import { AdHocRecipes, ProvisionStep, SourceImage } from '../../src';
 import { AGENT_MESSAGE_ACTIONS, AGENT_REGISTRATION_ACTIONS } from '../../src/private/agent-permissions';
 
 describe('AmiBakery', () => {
@@ -88,10 +88,17 @@ describe('AmiBakery', () => {
   test('the runner knows every region the registered recipes copy to, so the sweeper looks there too', () => {
     const { template } = bakeryStack({}, (bakery) => {
       const steps = [ProvisionStep.shell({ commands: ['true'] })];
-      bakery.addRecipe('Web', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-west-1', 'ap-southeast-2'] } });
-      bakery.addRecipe('Api', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-west-1'] } });
+      bakery.addRecipe('Web', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-central-1', 'ap-southeast-2'] } });
+      bakery.addRecipe('Api', { source: SourceImage.ubuntu(), steps, distribution: { regions: ['eu-central-1'] } });
     });
-    expect(launchEnvironment(template).COPY_REGIONS).toBe('ap-southeast-2,eu-west-1');
+    expect(launchEnvironment(template).COPY_REGIONS).toBe('ap-southeast-2,eu-central-1');
+  });
+
+  test('the sweeper also looks where ad-hoc recipes may copy to', () => {
+    const { template } = bakeryStack({ adHocRecipes: AdHocRecipes.allow({ copyRegions: ['us-east-2', 'eu-central-1'] }) }, (bakery) => {
+      bakery.addRecipe('Web', { source: SourceImage.ubuntu(), steps: [ProvisionStep.shell({ commands: ['true'] })], distribution: { regions: ['eu-central-1'] } });
+    });
+    expect(launchEnvironment(template).COPY_REGIONS).toBe('eu-central-1,us-east-2');
   });
 
   test('a manifest bucket receives the manifests: its name and prefix in the environment, put rights under the prefix only', () => {

@@ -54,8 +54,8 @@ const variants: Record<string, RecipeOptions> = {
     retention: { keepLatest: 3, maxAge: Duration.days(30), keepIfInUse: false },
     imageTimeout: Duration.hours(2),
     distribution: {
-      regions: ['eu-west-1', 'ap-southeast-2'],
-      kmsKeyIds: { 'eu-west-1': 'alias/images', 'ap-southeast-2': 'alias/images' },
+      regions: ['eu-central-1', 'ap-southeast-2'],
+      kmsKeyIds: { 'eu-central-1': 'alias/images', 'ap-southeast-2': 'alias/images' },
       sharing: { accounts: ['222233334444'], organizationalUnitArns: ['arn:aws:organizations::111122223333:ou/o-a1b2c3d4e5/ou-ab12-cdef3456'] },
       ssmParameterName: '/images/everything/latest',
       ssmParameterRoles: ['arn:aws:iam::222233334444:role/ami-parameter-writer'],
@@ -81,7 +81,7 @@ describe('recipe documents rendered by the CDK classes', () => {
     const { bakery } = bakeryStack({}, () => undefined);
     const recipe = bakery.addRecipe('Recipe', variants['every option']);
     expect(recipe.document.distribution).toMatchObject({
-      regions: ['eu-west-1', 'ap-southeast-2'],
+      regions: ['eu-central-1', 'ap-southeast-2'],
       sharing: { accounts: ['222233334444'] },
       ssmParameter: '/images/everything/latest',
     });
@@ -91,11 +91,16 @@ describe('recipe documents rendered by the CDK classes', () => {
     expect([publicRecipe.ami.encrypted, sharing.public, sharing.allowPublic]).toEqual([false, true, true]);
   });
 
+  test('a copy to the stack\'s own region is refused at synth, as Prepare would refuse it at every bake', () => {
+    expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('Recipe', { ...variants.public, distribution: { regions: ['eu-west-1'] } })))
+      .toThrow(/distribution\.regions\[0\]: eu-west-1 is the bakery's own region, where the image is made; leave it out/);
+  });
+
   test.each([
     ['makePublic without allowPublic', { sharing: { makePublic: true } }, {}, /distribution\.sharing\.makePublic: makes the AMI launchable by every AWS account/],
     ['a public encrypted image', { sharing: { makePublic: true, allowPublic: true } }, {}, /EC2 cannot make an encrypted AMI public; set ami\.encrypted: false/],
-    ['sharing without a customer key', { regions: ['eu-west-1'], sharing: { accounts: ['222233334444'] } }, {},
-      /kmsKeyId: required when distribution\.sharing names accounts.*distribution\.kmsKeyIds\.eu-west-1: required/],
+    ['sharing without a customer key', { regions: ['eu-central-1'], sharing: { accounts: ['222233334444'] } }, {},
+      /kmsKeyId: required when distribution\.sharing names accounts.*distribution\.kmsKeyIds\.eu-central-1: required/],
     ['a parameter role of an account the image is not shared with', { ssmParameterName: '/images/web', ssmParameterRoles: ['arn:aws:iam::222233334444:role/w'] },
       {}, /distribution\.ssmParameterRoles\[0\]: account 222233334444 could not launch the AMI/],
     ['a key with an unencrypted image', {}, { encrypted: false, kmsKeyId: 'alias/images' }, /kmsKeyId: a KMS key only applies to an encrypted image/],

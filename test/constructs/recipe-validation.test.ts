@@ -1,4 +1,5 @@
-import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { bakeryStack } from './stack';
 import { ProvisionStep, Recipe, RecipeOptions, SourceImage } from '../../src';
 
@@ -77,5 +78,82 @@ describe('instance types must suit the source image\'s architecture, when both a
 
     expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('web', options)))
       .toThrow('Recipe "web": instance type t3.small is x86_64 but the source image is arm64');
+  });
+});
+
+describe('synth refuses what the runner\'s schema refuses, naming the RecipeOptions field', () => {
+  const source = SourceImage.fromAmiId('ami-0123456789abcdef0');
+  const REGIONS = ['us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
+    'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1'];
+  const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  const tooDeep = `/${Array.from({ length: 16 }, (_, i) => `l${i + 1}`).join('/')}`;
+
+  test.each([
+    ['17 copy regions', { distribution: { regions: [...REGIONS, 'af-south-1'] } },
+      'Recipe "web": distribution.regions: at most 16 regions (got 17).'],
+    ['a copy region twice', { distribution: { regions: ['eu-west-1', 'eu-west-1'] } },
+      'Recipe "web": distribution.regions: lists an entry twice (eu-west-1); name each region once.'],
+    ['a copy region that is not one', { distribution: { regions: ['Frankfurt'] } },
+      'Recipe "web": distribution.regions[0]: expected a region name such as "eu-west-1".'],
+    ['a parameter name with a space', { distribution: { ssmParameterName: '/images/web latest' } },
+      'Recipe "web": distribution.ssmParameterName: expected an SSM parameter name such as /images/web/latest.'],
+    ['a parameter name AWS reserves', { distribution: { ssmParameterName: '/aws/images/web' } },
+      'Recipe "web": distribution.ssmParameterName: names starting with "aws" or "ssm" are reserved by AWS.'],
+    ['a parameter name 16 levels deep', { distribution: { ssmParameterName: tooDeep } },
+      'Recipe "web": distribution.ssmParameterName: the name has 16 levels ("/"-separated parts) and SSM allows at most 15; use a shorter path.'],
+    ['a source parameter 16 levels deep', { source: SourceImage.fromSsmParameter(tooDeep) },
+      'Recipe "web": source: the name has 16 levels ("/"-separated parts) and SSM allows at most 15; use a shorter path.'],
+    ['41 tags', { tags: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`tag${i}`, 'x'])) },
+      'Recipe "web": tags: at most 40 tags (AWS allows 50 per resource and the bakery adds its own); remove 1.'],
+    ['a copy key ARN of another region',
+      { distribution: { regions: ['eu-west-1'], kmsKeyIds: { 'eu-west-1': `arn:aws:kms:us-east-1:111122223333:key/${KEY}` } } },
+      'Recipe "web": distribution.kmsKeyIds.eu-west-1: the key ARN is in us-east-1, and the copy in eu-west-1 can only use a key of eu-west-1; ' +
+      'name a key (or a multi-Region replica) in eu-west-1.'],
+    ['an io1 root volume, whose IOPS RecipeOptions cannot set', { rootVolumeType: EbsDeviceVolumeType.IO1 },
+      'Recipe "web": rootVolumeType: EC2 needs the IOPS of an io1 volume, which RecipeOptions cannot set; use EbsDeviceVolumeType.GP3'],
+  ])('%s', (_name, options, message) => {
+    expect(() => addRecipe({ source, ...options } as RecipeOptions)).toThrow(message);
+  });
+
+  test.each([
+    ['steps', (timeout: Duration) => ({ steps: [ProvisionStep.reboot(), ProvisionStep.shell({ commands: ['true'], timeout })] }),
+      'steps[1].shell.timeout'],
+    ['tests', (timeout: Duration) => ({ tests: [ProvisionStep.document({ name: 'AWS-RunShellScript', timeout })] }), 'tests[0].document.timeout'],
+    ['onFailure', (timeout: Duration) => ({ onFailure: [ProvisionStep.script({ source: 's3://bucket/x.sh', timeout })] }),
+      'onFailure[0].script.timeout'],
+  ])('a step timeout over 2 days in %s', (_list, options, field) => {
+    expect(() => addRecipe({ source, ...options(Duration.days(3)) })).toThrow(
+      `Recipe "web": ${field}: must be between 1 and 172800 seconds (2 days, SSM's limit for a command); got 259200.`);
+    expect(() => addRecipe({ source, ...options(Duration.days(2)) })).not.toThrow();
+  });
+
+  test('the image key must be in the stack\'s region, when the stack has one', () => {
+    const kmsKeyId = `arn:aws:kms:us-east-1:111122223333:key/${KEY}`;
+    const inRegion = (region?: string) => {
+      const stack = new Stack(new App(), 'Test', region ? { env: { region } } : {});
+      return () => new Recipe(stack, 'web', { parameterPrefix: '/cdk-ami-bakery/test/recipes/', steps, source, kmsKeyId });
+    };
+
+    expect(inRegion('eu-west-1'))
+      .toThrow('Recipe "web": kmsKeyId: the key ARN is in us-east-1, and the image is made in eu-west-1, the bakery\'s region');
+    expect(inRegion('us-east-1')).not.toThrow();
+    expect(inRegion()).not.toThrow();
+  });
+
+  test('values that are tokens are left to the deployment', () => {
+    const token = Lazy.string({ produce: () => '/images/web' });
+
+    const region = Lazy.string({ produce: () => 'eu-west-1' });
+
+    expect(() => addRecipe({ source, distribution: { ssmParameterName: token, regions: [region] } })).not.toThrow();
+  });
+
+  test('AmiBakery.addRecipe refuses them too, with every problem in one message', () => {
+    const options: RecipeOptions = {
+      source, steps, distribution: { regions: [...REGIONS, 'af-south-1'], ssmParameterName: tooDeep },
+    };
+
+    expect(() => bakeryStack({}, (bakery) => bakery.addRecipe('web', options))).toThrow(
+      /^Recipe "web": distribution\.ssmParameterName: the name has 16 levels .*; distribution\.regions: at most 16 regions \(got 17\)\.$/);
   });
 });

@@ -145,7 +145,8 @@ describe('check-step', () => {
     const result = handler(runningState(2));
 
     await expect(result).rejects.toMatchObject({ name: 'ProvisioningStepFailed' });
-    await expect(result).rejects.toThrow(/^step 3 of 3 \(shell\) ended TimedOut \(ExecutionTimedOut\) with exit code -1 after 0 s\./);
+    await expect(result).rejects.toThrow(
+      /^step 3 of 3 \(shell\) ended TimedOut \(ExecutionTimedOut\) with exit code -1 after 0 s: the command ran past its timeout and SSM stopped it\./);
     await expect(result).rejects.toThrow('SSM kept only the start of the output inline');
   });
 
@@ -153,6 +154,23 @@ describe('check-step', () => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: status });
 
     await expect(handler(runningState())).rejects.toMatchObject({ name: 'ProvisioningStepFailed', message: expect.stringContaining(`ended ${status}`) });
+  });
+
+  test.each([
+    ['DeliveryTimedOut', 'TimedOut', 'the SSM agent did not pick the command up before its delivery timeout (the instance went offline or could not reach SSM)'],
+    ['Delivery Timed Out', 'TimedOut', 'the SSM agent did not pick the command up before its delivery timeout (the instance went offline or could not reach SSM)'],
+    ['InvalidPlatform', 'Failed', 'the document does not run on this instance\'s platform'],
+    ['AccessDenied', 'Failed', 'the instance was not allowed to run the document'],
+  ])('StatusDetails %s (as SSM spells it, or its reference) is explained in the failure', async (details, status, explanation) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: details, ResponseCode: -1 });
+
+    await expect(handler(runningState())).rejects.toThrow(`(${details}) with exit code -1 after 0 s: ${explanation}.`);
+  });
+
+  test.each(['Delayed', 'Cancelling'])('%s is still running: the check waits', async (status) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: status });
+
+    await expect(handler(runningState())).resolves.toMatchObject({ poll: { done: false } });
   });
 
   test('a command still running after the budget throws StepTimedOut', async () => {

@@ -138,7 +138,7 @@ describe('cleanup-failure', () => {
   test('an instance already gone is ignored; a resource it cannot remove yet ends the step with CleanupIncomplete', async () => {
     givenTagged(ec2Mock, { snapshots: [{ SnapshotId: 'snap-0000000000000000b' }] });
     ec2Mock.on(TerminateInstancesCommand).rejects(awsError('InvalidInstanceID.NotFound'));
-    ec2Mock.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.InUse', 'in use by ami-1'));
+    ec2Mock.on(DeleteSnapshotCommand).rejects(awsError('UnauthorizedOperation', 'not now'));
 
     await expect(handler({ state: failedInProvisioning(), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'CleanupIncomplete',

@@ -100,6 +100,7 @@ describe('ad-hoc recipes within bounds', () => {
   test('a document within every bound bakes, and its resources carry the ad-hoc tag', async () => {
     givenSourceImage();
     givenNotRegistered();
+    ssmMock.on(GetParameterCommand, { Name: '/images/ad-hoc/web' }).rejects(awsError('ParameterNotFound'));
     const document = recipe({
       ami: { kmsKeyId: KEY },
       distribution: {

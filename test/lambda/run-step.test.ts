@@ -168,10 +168,13 @@ describe('run-step', () => {
       expect(result.provision?.commandId).toBe('cmd-1');
     });
 
-    test('a command whose script never started (undeliverable, delivery timed out) is sent again', async () => {
+    test('a command whose script never started (undeliverable, delivery timed out in either spelling, ...) is sent again', async () => {
       givenInvocations(
         invocation('cmd-undeliverable', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'Failed', StatusDetails: 'Undeliverable' }),
-        invocation('cmd-delivery-timeout', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'TimedOut', StatusDetails: 'Delivery Timed Out' }),
+        invocation('cmd-delivery-timeout', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'TimedOut', StatusDetails: 'DeliveryTimedOut' }),
+        invocation('cmd-delivery-timeout-doc', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'TimedOut', StatusDetails: 'Delivery Timed Out' }),
+        invocation('cmd-platform', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'Failed', StatusDetails: 'InvalidPlatform' }),
+        invocation('cmd-denied', `cdk-ami-bakery ${BUILD_ID} step 1`, { Status: 'Failed', StatusDetails: 'AccessDenied' }),
       );
 
       const result = await handler(stateAtStep(0));

@@ -98,9 +98,40 @@ test('snapshots survive DeregisterImage and cannot be deleted while an image use
   expect(ec2(account, 'DescribeSnapshots', { SnapshotIds: [snapshotId] }).Snapshots[0].State).toBe('completed');
   expect(account.leakedResources(START)).toContain(snapshotId);
 
+  // EC2 releases a deregistered image's snapshots a moment later.
+  clock.tick(5_000);
   ec2(account, 'DeleteSnapshot', { SnapshotId: snapshotId });
   expect(errorOf(() => ec2(account, 'DeleteSnapshot', { SnapshotId: snapshotId })).name).toBe('InvalidSnapshot.NotFound');
   expect(account.leakedResources(START)).not.toContain(snapshotId);
+});
+
+/** An image, half an hour old, in an account whose deregistered images release their snapshots after `ms`. */
+function imageReleasingSnapshotsAfter(ms: number): { imageId: string; snapshotId: string } {
+  clock.uninstall();
+  ({ account, clock } = setup({ timings: { snapshotReleaseMs: [ms, ms] } }));
+  const { imageId } = bakeImage();
+  clock.tick(30 * 60_000);
+  return { imageId, snapshotId: describeImage(imageId).BlockDeviceMappings[0].Ebs.SnapshotId };
+}
+
+test('right after DeregisterImage its snapshots stay in use for a moment, as EC2 keeps them', () => {
+  const { imageId, snapshotId } = imageReleasingSnapshotsAfter(3_000);
+
+  ec2(account, 'DeregisterImage', { ImageId: imageId });
+  const atOnce = errorOf(() => ec2(account, 'DeleteSnapshot', { SnapshotId: snapshotId }));
+  clock.tick(3_001);
+
+  expect(atOnce).toMatchObject({ name: 'InvalidSnapshot.InUse', message: expect.stringContaining(imageId) });
+  expect(ec2(account, 'DeleteSnapshot', { SnapshotId: snapshotId })).toEqual({});
+});
+
+test('DeregisterImage with DeleteAssociatedSnapshots deletes them at once, as EC2 does', () => {
+  const { imageId, snapshotId } = imageReleasingSnapshotsAfter(3_000);
+
+  const result = ec2(account, 'DeregisterImage', { ImageId: imageId, DeleteAssociatedSnapshots: true });
+
+  expect(result.DeleteSnapshotResults).toEqual([{ SnapshotId: snapshotId, ReturnCode: 'success' }]);
+  expect(errorOf(() => ec2(account, 'DeleteSnapshot', { SnapshotId: snapshotId })).name).toBe('InvalidSnapshot.NotFound');
 });
 
 test('CreateImage needs a running or stopped instance, and reboots it unless NoReboot', () => {

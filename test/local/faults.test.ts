@@ -1,5 +1,5 @@
 import { ec2, errorOf, launch, onlineInstance, send, setup, ssm, waitForInvocation, FakeClock } from './helpers';
-import { FaultRuleError, parseFaults } from '../../local/faults';
+import { faultRuleProblems, FaultRuleError, parseFaults } from '../../local/faults';
 import { SimulatedAccount } from '../../local/model';
 
 let account: SimulatedAccount;
@@ -21,6 +21,7 @@ test('rules are parsed from lists and comma-separated strings', () => {
     { kind: 'copy-never-available', region: 'ap-southeast-2', text: 'copy:ap-southeast-2:never-available' },
   ]);
   expect(parseFaults(['api:CopyImage:throttle', 'api:AssumeRole:error', 'api:GetObject:throttle:1']).map((r) => r.kind)).toEqual(['throttle', 'error', 'throttle']);
+  expect(parseFaults('snapshot-in-use:600')).toEqual([{ kind: 'snapshot-in-use', seconds: 600, text: 'snapshot-in-use:600' }]);
 });
 
 test.each([
@@ -31,6 +32,8 @@ test.each([
   ['copy:mars:fail', /copy:<region>:fail/],
   ['copy:eu-west-1:explode', /copy:<region>:never-available/],
   ['weather:rain', /unknown fault kind 'weather'/],
+  ['snapshot-in-use:soon', /the seconds/],
+  ['snapshot-in-use', /snapshot-in-use:<seconds>/],
 ])('a bad rule %s names itself and the valid forms', (rule, reason) => {
   const error = errorOf(() => parseFaults([rule]));
   expect(error).toBeInstanceOf(FaultRuleError);
@@ -108,4 +111,69 @@ test('api faults reach S3 and STS calls with their own errors', () => {
   expect(errorOf(() => account.invoke('s3', 'GetObject', { Bucket: 'manifests', Key: 'x' })).name).toBe('NoSuchKey');
   const denied = errorOf(() => account.invoke('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::210987654321:role/x', RoleSessionName: 'ab' }));
   expect(denied).toMatchObject({ name: 'AccessDenied', httpStatusCode: 403, message: expect.stringContaining('injected') });
+});
+
+describe('faultRuleProblems', () => {
+  const shell = (name: string) => ({ shell: { name, commands: ['true'] } });
+  /** A Linux recipe (AWS's public Ubuntu parameter) with three steps. */
+  const nginx = {
+    schemaVersion: 1,
+    name: 'nginx',
+    source: { ssmParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+    steps: [shell('install'), shell('enable'), shell('smoke test')],
+  };
+
+  test('rules that name real steps, tests and runner functions pass, as do rules about things known only during the bake', () => {
+    expect(faultRuleProblems(['step:1:fail', 'step:3:hang', 'lambda:run-step:crash', 'lambda:sweep-orphans:crash', 'copy:eu-west-1:fail',
+      'capacity:m5.large', 'download:fail', 'api:RunInstances:throttle', 'agent:never-online'], nginx)).toEqual([]);
+  });
+
+  test('a step past the recipe\'s steps names the rule and how many steps there are', () => {
+    expect(faultRuleProblems(['step:9:fail', 'step:4:hang'], nginx)).toEqual([
+      'fault rule \'step:9:fail\' names step 9, but recipe "nginx" has 3 steps; use step:1 to step:3',
+      'fault rule \'step:4:hang\' names step 4, but recipe "nginx" has 3 steps; use step:1 to step:3',
+    ]);
+  });
+
+  test('step rules count every command of the bake: tests, onFailure steps and, when the build may be Windows, sysprep', () => {
+    const tested = { ...nginx, tests: [shell('curl')], onFailure: [shell('collect logs')] };
+    expect(faultRuleProblems('step:5:fail', tested)).toEqual([]);
+    expect(faultRuleProblems('step:6:fail', tested)).toEqual([
+      'fault rule \'step:6:fail\' names step 6, but a bake of recipe "nginx" sends at most 5 commands '
+        + '(3 steps, 1 test, 1 onFailure step), counted from 1',
+    ]);
+    const powershell = { powershell: { commands: ['Install-WindowsFeature IIS'] } };
+    const windows = { name: 'iis', source: { amiId: 'ami-0123456789abcdef0' }, steps: [powershell] };
+    expect(faultRuleProblems('step:2:fail', windows)).toEqual([]);
+    expect(faultRuleProblems('step:3:fail', windows)).toEqual([
+      'fault rule \'step:3:fail\' names step 3, but a bake of recipe "iis" sends at most 2 commands (1 step, 1 Windows sysprep step), counted from 1',
+    ]);
+    expect(faultRuleProblems('step:2:fail', { ...windows, windows: { sysprep: false } })).toHaveLength(1);
+    // A shell step: Prepare refuses a Windows source before anything runs, so no sysprep step follows.
+    expect(faultRuleProblems('step:2:fail', { ...windows, source: { amiId: 'ami-0123456789abcdef0' }, steps: [shell('x')] })).toHaveLength(1);
+  });
+
+  test('a test past the recipe\'s tests is refused when the build instance cannot come from an image this account baked', () => {
+    expect(faultRuleProblems('test:1:fail', nginx)).toEqual(['fault rule \'test:1:fail\' names test 1, but recipe "nginx" has no tests']);
+    expect(faultRuleProblems('test:3:fail', { ...nginx, tests: [shell('a'), shell('b')] })).toEqual([
+      'fault rule \'test:3:fail\' names test 3, but recipe "nginx" has 2 tests; use test:1 to test:2',
+    ]);
+    // An AMI id may be one this account baked (--state): commands to the build instance then count as tests.
+    const ownSource = { ...nginx, source: { amiId: 'ami-0123456789abcdef0' } };
+    expect(faultRuleProblems('test:3:fail', ownSource)).toEqual([]);
+    expect(faultRuleProblems('test:5:fail', ownSource)).toEqual(['fault rule \'test:5:fail\' names test 5, but recipe "nginx" has no tests']);
+  });
+
+  test('a runner step that does not exist is named with the ones that do', () => {
+    const [problem] = faultRuleProblems(['lambda:nosuch:crash'], nginx);
+    expect(problem).toMatch(/^fault rule 'lambda:nosuch:crash' names runner step 'nosuch', which does not exist; the runner steps are prepare, /);
+    expect(problem).toContain('run-step');
+  });
+
+  test('takes parsed rules too, refuses unreadable ones as parseFaults does, and leaves a recipe without a list of steps to validation', () => {
+    expect(faultRuleProblems(parseFaults('step:4:fail'), nginx)).toHaveLength(1);
+    expect(() => faultRuleProblems(['step:x:fail'], nginx)).toThrow(FaultRuleError);
+    expect(faultRuleProblems(['step:9:fail', 'test:9:fail'], { name: 'broken', steps: 'all of them' })).toEqual([]);
+    expect(faultRuleProblems(['step:9:fail'], null)).toEqual([]);
+  });
 });

@@ -236,6 +236,29 @@ describe('SSM parameters that SSM refuses', () => {
   });
 });
 
+describe('a parameter SSM cannot point at an image', () => {
+  test('a text parameter of that name in a copy region fails the bake in Prepare, naming it, and nothing is launched or changed', async () => {
+    const account = new SimulatedAccount({ region: HOME, accountId: '123456789012' });
+    account.putParameter('/images/web/latest', 'v1.2.3', { region: 'eu-west-1', dataType: 'text' });
+
+    const [bake] = await bakeInARow(distributed({ regions: ['eu-west-1'], ssmParameter: '/images/web/latest' }), 1, { account });
+
+    expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'prepare' }, leakedResources: [] });
+    expect(bake.manifest.error?.message).toContain('distribution.ssmParameter: /images/web/latest already exists in eu-west-1 with data type text');
+    expect(account.callCount('RunInstances')).toBe(0);
+    expect(parameterIn(account, '/images/web/latest', 'eu-west-1')).toBe('v1.2.3');
+  });
+
+  test('SSM itself refuses to change a parameter to or from aws:ec2:image', () => {
+    const account = new SimulatedAccount({ region: HOME, accountId: '123456789012' });
+    account.putParameter('/images/web/latest', 'v1.2.3', { dataType: 'text' });
+    const change = () => account.invoke('ssm', 'PutParameter', {
+      Name: '/images/web/latest', Value: 'ami-0123456789abcdef0', Type: 'String', DataType: 'aws:ec2:image', Overwrite: true,
+    });
+    expect(change).toThrow(expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('has data type text') }));
+  });
+});
+
 describe('manifest bucket', () => {
   test('the manifest is written to the bucket under the prefix, recipe and build id', async () => {
     const account = new SimulatedAccount({ region: HOME, accountId: '123456789012' });
