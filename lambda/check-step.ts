@@ -52,7 +52,7 @@ async function checkStep(state: BakeState): Promise<BakeState> {
   if (endedWithValidExitCode(step, invocation)) return ended(resultOf(progress, step, 'Success', invocation.ResponseCode ?? 0, seconds));
   if (!RUNNING_STATUSES.includes(status)) {
     if (stage.bestEffort) return ended(resultOf(progress, step, status, invocation.ResponseCode ?? -1, seconds));
-    throw stepFailed(stage, progress, step, invocation, seconds);
+    throw await stepFailed(stage, progress, step, invocation, seconds, { instanceId, plugin: outputPlugin(step, build.platform) });
   }
   if (pollExpired(poll)) {
     if (stage.bestEffort) return ended(resultOf(progress, step, 'TimedOut', -1, seconds));
@@ -106,13 +106,28 @@ function explained(invocation: Invocation): string {
   return explanation ? `: ${explanation}` : '';
 }
 
-/** The error for a step that ended without success, with its output tail and where the full output is. */
-function stepFailed(stage: StepStage, provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number): BakeryError {
+/** Where the command's full output is streamed: its instance, and the plugin that names its streams. */
+interface OutputSource {
+  readonly instanceId: string;
+  readonly plugin: string | undefined;
+}
+
+/**
+ * The error for a step that ended without success, with the last lines of its output and where the full output
+ * is. SSM keeps only the start of long output inline: then the last lines are read from the command-output log group.
+ */
+async function stepFailed(
+  stage: StepStage, provision: ProvisionProgress, step: ProvisioningStep, invocation: Invocation, seconds: number, source: OutputSource,
+): Promise<BakeryError> {
   const stdout = invocation.StandardOutputContent;
   const stderr = invocation.StandardErrorContent;
   const logGroup = config.outputLogGroup();
+  const truncated = inlineOutputTruncated(stdout, stderr);
+  const logged = truncated ? await liveOutputTail(logGroup, provision.commandId!, source.instanceId, source.plugin, TAIL_LINES) : undefined;
+  const tail = logged?.length ? logged.join('\n') : outputTail(stdout, stderr);
   const notes = [
-    inlineOutputTruncated(stdout, stderr) ? 'SSM kept only the start of the output inline, so these lines may not be the last ones.' : '',
+    truncated && !logged?.length ? 'SSM kept only the start of the output inline, so these lines may not be the last ones.' : '',
+    logged?.length ? 'SSM kept only the start of the output inline; these lines are the last the command wrote to CloudWatch Logs.' : '',
     logGroup ? `The full output is in CloudWatch Logs group ${logGroup} (command ${provision.commandId}).` : '',
   ].filter((note) => note.length > 0);
   const Failure = stage === TEST_STAGE ? ImageTestFailed : ProvisioningStepFailed;
@@ -120,7 +135,7 @@ function stepFailed(stage: StepStage, provision: ProvisionProgress, step: Provis
     `${stepOfCount(stage, provision)} (${stepLabel(step)}) ended ${invocation.Status} ` +
     `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s` +
     `${exitCodeNote(step)}${explained(invocation)}.\n` +
-    `Last ${TAIL_LINES} lines of output:\n${outputTail(stdout, stderr) || '(no output)'}` +
+    `Last ${TAIL_LINES} lines of output:\n${tail || '(no output)'}` +
     (notes.length > 0 ? `\n${notes.join('\n')}` : ''),
   );
 }

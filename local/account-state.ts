@@ -7,7 +7,7 @@
  *     saveAccount(account, 'dev.bakery-state.json');
  *     inventory(account); // { images, snapshots, instances, parameters }
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { SimulatedAccount } from './model';
 import type { LoadedAccountOptions, SimulatedAccountOptions, SimulatedAccountState } from './model';
 
@@ -34,6 +34,65 @@ export function loadAccount(file: string, options: LoadedAccountOptions = {}): S
     return SimulatedAccount.fromState(state, options);
   } catch (error) {
     throw new Error(`cannot load simulated account state ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** How often a run waiting for another run's lock on a state file looks again, and how long it waits in all. */
+const LOCK_POLL_MS = 100;
+const LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Runs `work` (open the account, bake, save it) holding an exclusive lock on the state file (`<file>.lock`, holding
+ * the process id), so two runs on one file take turns instead of one saving over the other's bake. A lock whose
+ * process is gone is taken over.
+ */
+export async function withStateFileLock<T>(file: string, work: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const lock = `${file}.lock`;
+  const giveUpAt = Date.now() + waitMs;
+  while (!tryLock(lock)) {
+    const holder = lockHolder(lock);
+    if (holder !== undefined && !isAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > giveUpAt) {
+      throw new Error(`simulated account state ${file} is in use by process ${holder ?? '(unknown)'} (lock file ${lock}); ` +
+        'wait for that run to end, or remove the lock file if no run is using it');
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function tryLock(lock: string): boolean {
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function lockHolder(lock: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { inventory, openAccount, saveAccount } from '../../local/account-state';
+import { inventory, loadAccount, openAccount, saveAccount, withStateFileLock } from '../../local/account-state';
 import { faultRuleProblems, parseFaults } from '../../local/faults';
 import { simulateBake } from '../../local/simulate-bake';
 import { UsageError } from '../errors';
@@ -29,8 +30,10 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
   if (values.inventory) {
     if (values.state === undefined) throw new Error(`--inventory needs --state FILE: ${FORMS}`);
     if (positionals.length) throw new Error(`--inventory takes no recipe file: ${FORMS}`);
-    const { account } = openAccount(values.state, { seed });
-    process.stdout.write(`${JSON.stringify(inventory(account))}\n`);
+    if (!existsSync(values.state)) {
+      throw new Error(`no simulated account state at ${values.state} yet; bake into it first: bakery simulate <recipe.json> --state ${values.state}`);
+    }
+    process.stdout.write(`${JSON.stringify(inventory(loadAccount(values.state)))}\n`);
     return 0;
   }
   if (positionals.length !== 1) throw new Error(`simulate takes one recipe file: ${FORMS}`);
@@ -39,7 +42,21 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
   const faults = values.fault ?? [];
   // Checked, and the account opened, before the bake so a bad fault rule or state file fails before anything is printed.
   checkFaultRules(faults, recipe, path);
-  const account = values.state === undefined ? undefined : openAccount(values.state, { seed, faults }).account;
+  const state = values.state;
+  // Two runs on one state file take turns: each loads the account after the other saved it.
+  if (state === undefined) return bakeAndReport(path, recipe, values, { faults, seed });
+  return withStateFileLock(state, () => bakeAndReport(path, recipe, values, { faults, seed, state }));
+}
+
+interface BakeSettings {
+  readonly faults: string[];
+  readonly seed?: number;
+  readonly state?: string;
+}
+
+/** Bakes the recipe (in the state file's account, saved back after the bake), prints the progress and the manifest. */
+async function bakeAndReport(path: string, recipe: unknown, values: SimulateOptions, { faults, seed, state }: BakeSettings): Promise<number> {
+  const account = state === undefined ? undefined : openAccount(state, { seed, faults }).account;
   const progress = values.json ? process.stderr : process.stdout;
   const printer = new ProgressPrinter(progress);
   printer.header(path, faults);
@@ -53,7 +70,7 @@ export async function runSimulate(positionals: string[], values: SimulateOptions
     // Scripts, files and Ansible folders the recipe names are staged into the simulated bucket, as bakery build does.
     stageFrom: dirname(path),
   }));
-  if (values.state !== undefined) saveAccount(bake.account, values.state);
+  if (state !== undefined) saveAccount(bake.account, state);
   printer.summary(bake);
   process.stdout.write(values.json ? `${JSON.stringify(bake.manifest)}\n` : `${JSON.stringify(bake.manifest, null, 2)}\n`);
   return bake.status === 'SUCCEEDED' ? 0 : 1;

@@ -14,23 +14,26 @@ import { MAX_TAIL_CHARACTERS } from './output-tail';
 /** Lines of live output a check keeps in the state. */
 export const LIVE_TAIL_LINES = 10;
 
-/** The last lines the command has written so far (standard output and error, in time order). */
+/**
+ * The last `count` lines the command has written so far (standard output and error, in time order). Also read
+ * when a step has failed and SSM cut its inline output, which keeps only the start.
+ */
 export async function liveOutputTail(
-  logGroupName: string | undefined, commandId: string, instanceId: string, plugin: string | undefined,
+  logGroupName: string | undefined, commandId: string, instanceId: string, plugin: string | undefined, count = LIVE_TAIL_LINES,
 ): Promise<string[] | undefined> {
   if (!logGroupName || !plugin) return undefined;
   const streams = (['stdout', 'stderr'] as const).map((stream) => outputStream(commandId, instanceId, plugin, stream));
-  const events = (await Promise.all(streams.map((stream) => latestEvents(logGroupName, stream)))).flat();
+  const events = (await Promise.all(streams.map((stream) => latestEvents(logGroupName, stream, count)))).flat();
   const lines = events
     .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
     .flatMap((event) => (event.message ?? '').replace(/\s+$/, '').split(/\r?\n/))
-    .slice(-LIVE_TAIL_LINES);
+    .slice(-count);
   return capped(lines);
 }
 
-async function latestEvents(logGroupName: string, logStreamName: string): Promise<OutputLogEvent[]> {
+async function latestEvents(logGroupName: string, logStreamName: string, count: number): Promise<OutputLogEvent[]> {
   try {
-    const { events } = await logs().send(new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: false, limit: LIVE_TAIL_LINES }));
+    const { events } = await logs().send(new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: false, limit: count }));
     return events ?? [];
   } catch (error) {
     if ((error as Error)?.name !== 'ResourceNotFoundException') logger.warn('Could not read the step\'s live output', { error: describeError(error) });

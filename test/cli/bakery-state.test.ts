@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,18 @@ function bakery(...args: string[]) {
   const result = spawnSync('npm', ['run', '--silent', 'bakery', '--', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   const lines = result.stdout.trim().split('\n');
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, lastLine: lines[lines.length - 1] };
+}
+
+/** The same, without waiting: several runs at once. */
+function bakeryInBackground(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'bakery', '--', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** The start time in a default build id (`<recipe>-YYYYMMDDHHMMSS-xxxx`). */
@@ -101,10 +113,12 @@ describe('bakery simulate --state', () => {
     expect(after.images.every((i: any) => !i.name.startsWith('ubuntu/'))).toBe(true);
   });
 
-  test('--inventory of a file that does not exist yet is empty; --inventory needs --state and no recipe', () => {
-    const fresh = bakery('simulate', '--state', stateFile(), '--inventory');
-    expect(fresh.code).toBe(0);
-    expect(JSON.parse(fresh.stdout)).toEqual({ images: [], snapshots: [], instances: [], parameters: [] });
+  test('--inventory of a file that does not exist is an error naming it; --inventory needs --state and no recipe', () => {
+    const missing = stateFile();
+    const fresh = bakery('simulate', '--state', missing, '--inventory');
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toContain(`no simulated account state at ${missing} yet; bake into it first`);
+    expect(fresh.stdout).toBe('');
 
     const noState = bakery('simulate', '--inventory');
     expect(noState.code).toBe(2);
@@ -113,6 +127,17 @@ describe('bakery simulate --state', () => {
     expect(withRecipe.code).toBe(2);
     expect(withRecipe.stderr).toContain('--inventory takes no recipe file');
   });
+
+  test('two runs at once on one state file take turns: neither bake is lost', async () => {
+    const state = stateFile();
+    const runs = await Promise.all([1, 2].map(() => bakeryInBackground('simulate', 'examples/recipes/nginx.json', '--json', '--state', state)));
+
+    expect(runs.map((run) => run.code)).toEqual([0, 0]);
+    const amis = runs.map((run) => JSON.parse(run.stdout.trim().split('\n').pop()!).artifacts[0].amiId);
+    const inventory = JSON.parse(bakery('simulate', '--state', state, '--inventory').stdout);
+    expect(inventory.images.map((image: any) => image.imageId).sort()).toEqual([...amis].sort());
+    expect(existsSync(`${state}.lock`)).toBe(false);
+  }, 240_000);
 
   test('a state file that is not a saved account is refused before the bake starts', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'bakery-cli-state-')), 'bad.bakery-state.json');

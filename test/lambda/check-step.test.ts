@@ -150,6 +150,21 @@ describe('check-step', () => {
     await expect(result).rejects.toThrow('SSM kept only the start of the output inline');
   });
 
+  test('a failed step whose inline output SSM cut shows the last 20 lines from the command-output log group', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 2, StandardOutputContent: 'x'.repeat(24000) });
+    const stream = (name: string) => `cmd-1/${INSTANCE_ID}/aws-runShellScript/${name}`;
+    const written = Array.from({ length: 25 }, (_, index) => ({ timestamp: index, message: `line ${index + 1}` }));
+    logsMock.on(GetLogEventsCommand, { logStreamName: stream('stdout') }).resolves({ events: written.slice(-20) });
+    logsMock.on(GetLogEventsCommand, { logStreamName: stream('stderr') }).resolves({ events: [{ timestamp: 30, message: 'E: broken pipe' }] });
+
+    const failure: Error = await handler(runningState()).catch((error) => error);
+
+    const tail = failure.message.split('Last 20 lines of output:\n')[1].split('\n').slice(0, 20);
+    expect(tail).toEqual([...Array.from({ length: 19 }, (_, index) => `line ${index + 7}`), 'E: broken pipe']);
+    expect(failure.message).toContain('these lines are the last the command wrote to CloudWatch Logs');
+    expect(logsMock).toHaveReceivedCommandWith(GetLogEventsCommand, { logStreamName: stream('stdout'), limit: 20, startFromHead: false });
+  });
+
   test.each(['Cancelled', 'Undeliverable', 'Terminated'])('%s throws ProvisioningStepFailed', async (status) => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: status });
 

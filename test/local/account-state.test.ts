@@ -145,7 +145,7 @@ describe('bakes against a saved account', () => {
   afterEach(() => ({ clock } = setup()));
 
   test('a second bake after save and load sees the first one, and none of its ids collide', async () => {
-    const START_TIME = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
+    const START_TIME = new Date('2030-05-04T03:00:00Z');
     const recipe = {
       schemaVersion: 1,
       name: 'web',

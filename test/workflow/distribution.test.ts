@@ -6,7 +6,7 @@ import { SimulatedAccount } from '../../local/model';
 import { simulateBake } from '../../local/simulate-bake';
 
 const DAY = 86_400_000;
-const START = new Date(Math.ceil((Date.now() + DAY) / 60_000) * 60_000);
+const START = new Date('2030-05-04T03:00:00Z');
 const HOME = 'us-east-1';
 const PEER = '222233334444';
 const OU_ARN = 'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cdef3456';

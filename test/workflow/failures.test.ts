@@ -2,7 +2,7 @@ import { instances, ownImages, ownSnapshots } from './account-view';
 import { recipe } from './recipes';
 import { simulateBake, simulateSweep } from '../../local/simulate-bake';
 
-const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
+const START = new Date('2030-05-04T03:00:00Z');
 
 /** Nothing the bake made is left: no live instance, no image, no snapshot. */
 async function expectNothingLeft(bake: Awaited<ReturnType<typeof simulateBake>>): Promise<void> {

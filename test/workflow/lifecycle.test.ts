@@ -3,7 +3,7 @@ import { recipe } from './recipes';
 import { simulateBake } from '../../local/simulate-bake';
 
 const DAY = 86_400_000;
-const START = new Date(Math.ceil((Date.now() + DAY) / 60_000) * 60_000);
+const START = new Date('2030-05-04T03:00:00Z');
 const retained = (rules: Record<string, unknown>, ami: Record<string, unknown> = {}) =>
   recipe({ ami: { name: 'web-{{timestamp}}', ...ami }, retention: rules });
 

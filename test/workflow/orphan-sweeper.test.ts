@@ -2,7 +2,7 @@ import { describeImage, instances, ownImages, ownSnapshots } from './account-vie
 import { recipe } from './recipes';
 import { simulateBake, simulateSweep } from '../../local/simulate-bake';
 
-const START = new Date(Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000);
+const START = new Date('2030-05-04T03:00:00Z');
 const HOUR = 3_600_000;
 /** The default bake timeout: nothing older belongs to a running bake. */
 const BAKE_TIMEOUT = 4 * HOUR;

@@ -3,7 +3,7 @@ import { SimulatedAccount } from '../../local/model';
 import { simulateBake } from '../../local/simulate-bake';
 
 const DAY = 86_400_000;
-const START = new Date(Math.ceil((Date.now() + DAY) / 60_000) * 60_000);
+const START = new Date('2030-05-04T03:00:00Z');
 
 const patched = (overrides: Record<string, unknown> = {}) => recipe({ rebuild: 'whenSourceChanges', ...overrides });
 
