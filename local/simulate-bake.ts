@@ -162,10 +162,9 @@ async function stageRecipe(recipe: unknown, baseDirectory: string, bakery: Synth
 
 /** Puts the document where `addRecipe()` puts a registered recipe (an SSM parameter under the recipe prefix) and returns its name. */
 function registerRecipe(document: unknown, bakery: SynthesizedBakery, account: SimulatedAccount): string {
-  const name = (document as { name?: unknown } | null)?.name;
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new Error('the recipe has no "name", which registers it in the bakery; "bakery validate" lists every problem of the document');
-  }
+  // A document without a usable name is registered all the same, so Prepare reports every problem it has.
+  const given = (document as { name?: unknown } | null)?.name;
+  const name = typeof given === 'string' && given.length > 0 ? given : 'unnamed';
   const prepare = [...bakery.functions.values()].find((fn) => fn.step === 'prepare');
   const prefix = prepare?.environment.RECIPE_PARAMETER_PREFIX;
   if (!prefix) throw new Error('simulator: the synthesized bakery has no RECIPE_PARAMETER_PREFIX');

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { ISecurityGroup, ISubnet } from 'aws-cdk-lib/aws-ec2';
 import { IRole } from 'aws-cdk-lib/aws-iam';
+import { REGION } from './distribution-rules';
 import { AdHocBounds } from './recipe-policy';
 
 /** What ad-hoc recipes (a bake started with `{"recipe": {...}}`) may do. Whatever is not listed is refused before anything is launched. */
@@ -64,7 +65,6 @@ export interface AdHocRecipeBounds {
   readonly maxKeepOnFailure?: Duration;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const PARAMETER_PREFIX = /^(\/[A-Za-z0-9_.-]+)+\/$/;
 
