@@ -23,7 +23,20 @@
  * - `lambda:<step>:crash` — the runner function of that step crashes once after doing its work
  *   (read by the local runner, not by the account);
  * - `snapshot-in-use:<seconds>` — after DeregisterImage, the image's snapshots stay in use that long
- *   (DeleteSnapshot answers `InvalidSnapshot.InUse`), instead of EC2's usual moment.
+ *   (DeleteSnapshot answers `InvalidSnapshot.InUse`), instead of EC2's usual moment;
+ * - `api:<Operation>:throttle-for:<seconds>` / `api:<Operation>:error-for:<seconds>` — every call is throttled, or
+ *   fails with the hard error, from the first call for that long (an outage that outlasts retries);
+ * - `consistency:<seconds>` — a new instance, image or command stays invisible that long: Describe, CreateTags,
+ *   TerminateInstances and GetCommandInvocation answer NotFound right after the create, as EC2 and SSM may;
+ * - `step:<n>:<ending>` — provisioning step n ends as SSM reports it: `delivery-timeout` (DeliveryTimedOut),
+ *   `undeliverable`, `cancelled`, `terminated`, `invalid-platform`, `access-denied`, or `delayed` (the agent
+ *   reports Delayed for a while, then runs it);
+ * - `capacity:<instanceType>:<zone>` — RunInstances with that type in that Availability Zone fails with
+ *   `InsufficientInstanceCapacity` (other zones still launch it);
+ * - `unsupported:<instanceType>:<zone>` — that type is not offered in that Availability Zone (`Unsupported`);
+ * - `vcpu-limit:<vcpus>` — the account's On-Demand vCPU quota: a launch that would pass it fails with `VcpuLimitExceeded`;
+ * - `lambda:<step>:service-error[:<count>]` — the first count invocations (default 1) of that runner function fail
+ *   with a Lambda service error before the handler runs (`Lambda.ServiceException` and its kin; read by the local runner).
  */
 import type { FaultHooks } from './model/context';
 import { ServiceName, SimulatedAwsError } from './model/errors';
@@ -42,7 +55,17 @@ export type FaultRule =
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
   | { readonly kind: 'capacity'; readonly instanceType: string; readonly text: string }
   | { readonly kind: 'spot-capacity'; readonly text: string }
-  | { readonly kind: 'snapshot-in-use'; readonly seconds: number; readonly text: string };
+  | { readonly kind: 'snapshot-in-use'; readonly seconds: number; readonly text: string }
+  | { readonly kind: 'throttle-for' | 'error-for'; readonly operation: string; readonly seconds: number; readonly text: string }
+  | { readonly kind: 'consistency'; readonly seconds: number; readonly text: string }
+  | { readonly kind: 'step-ending'; readonly step: number; readonly ending: CommandEnding; readonly text: string }
+  | { readonly kind: 'zone-capacity' | 'unsupported'; readonly instanceType: string; readonly zone: string; readonly text: string }
+  | { readonly kind: 'vcpu-limit'; readonly vcpus: number; readonly text: string }
+  | { readonly kind: 'lambda-service-error'; readonly step: string; readonly count: number; readonly text: string };
+
+/** How SSM can end (or hold back) a command other than by its script's exit code, as `step:<n>:<ending>` names it. */
+export const COMMAND_ENDINGS = ['delivery-timeout', 'undeliverable', 'cancelled', 'terminated', 'invalid-platform', 'access-denied', 'delayed'] as const;
+export type CommandEnding = typeof COMMAND_ENDINGS[number];
 
 export const VALID_FAULT_FORMS = [
   'step:<n>:fail',
@@ -61,6 +84,14 @@ export const VALID_FAULT_FORMS = [
   'capacity:spot',
   'lambda:<step>:crash',
   'snapshot-in-use:<seconds>',
+  'api:<Operation>:throttle-for:<seconds>',
+  'api:<Operation>:error-for:<seconds>',
+  'consistency:<seconds>',
+  `step:<n>:<${COMMAND_ENDINGS.join('|')}>`,
+  'capacity:<instanceType>:<zone>',
+  'unsupported:<instanceType>:<zone>',
+  'vcpu-limit:<vcpus>',
+  'lambda:<step>:service-error[:<count>]',
 ];
 
 /** A fault rule that could not be read. */
@@ -72,6 +103,9 @@ export class FaultRuleError extends Error {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** An Availability Zone name (`us-east-1a`) or id (`use1-az1`). */
+const ZONE_PATTERN = /^([a-z]{2}(-[a-z]+)+-\d+[a-z]|[a-z]+\d+-az\d+)$/;
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 function positiveInteger(rule: string, text: string, what: string): number {
   if (!/^[1-9]\d*$/.test(text)) throw new FaultRuleError(rule, `${what} must be a whole number from 1, not '${text}'`);
@@ -90,7 +124,11 @@ function parseApiRule(rule: string, parts: string[]): FaultRule {
   if (action === 'error' && extra.length === 0) {
     return { kind: 'error', operation, count: count === undefined ? undefined : positiveInteger(rule, count, 'the count'), text: rule };
   }
-  throw new FaultRuleError(rule, `expected 'throttle[:<count>]' or 'error[:<count>]' after the operation, not '${parts.slice(2).join(':')}'`);
+  if ((action === 'throttle-for' || action === 'error-for') && count !== undefined && extra.length === 0) {
+    return { kind: action, operation, seconds: positiveInteger(rule, count, 'the seconds'), text: rule };
+  }
+  throw new FaultRuleError(rule,
+    `expected 'throttle[:<count>]', 'error[:<count>]', 'throttle-for:<seconds>' or 'error-for:<seconds>' after the operation, not '${parts.slice(2).join(':')}'`);
 }
 
 /** Reads one rule. */
@@ -99,10 +137,7 @@ export function parseFaultRule(rule: string): FaultRule {
   const parts = text.split(':');
   switch (parts[0]) {
     case 'step':
-      if (parts.length === 3 && (parts[2] === 'fail' || parts[2] === 'hang')) {
-        return { kind: parts[2] === 'fail' ? 'step-fail' : 'step-hang', step: positiveInteger(text, parts[1], 'the step number'), text };
-      }
-      throw new FaultRuleError(text, "expected 'step:<n>:fail' or 'step:<n>:hang'");
+      return parseStepRule(text, parts);
     case 'test':
       if (parts.length === 3 && parts[2] === 'fail') return { kind: 'test-fail', step: positiveInteger(text, parts[1], 'the test number'), text };
       throw new FaultRuleError(text, "expected 'test:<n>:fail', e.g. 'test:1:fail'");
@@ -127,18 +162,51 @@ export function parseFaultRule(rule: string): FaultRule {
       if (text === 'download:fail') return { kind: 'download-fail', text };
       throw new FaultRuleError(text, "the only download fault is 'download:fail'");
     case 'lambda':
-      if (parts.length === 3 && parts[2] === 'crash' && /^[a-z][a-z-]*$/.test(parts[1])) return { kind: 'lambda-crash', step: parts[1], text };
-      throw new FaultRuleError(text, "expected 'lambda:<step>:crash', e.g. 'lambda:launch:crash'");
+      return parseLambdaRule(text, parts);
     case 'capacity':
       if (text === 'capacity:spot') return { kind: 'spot-capacity', text };
-      if (parts.length === 2 && /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
-      throw new FaultRuleError(text, "expected 'capacity:<instanceType>', e.g. 'capacity:t3.small'");
+      if (parts.length === 2 && INSTANCE_TYPE_PATTERN.test(parts[1])) return { kind: 'capacity', instanceType: parts[1], text };
+      if (parts.length === 3 && INSTANCE_TYPE_PATTERN.test(parts[1]) && ZONE_PATTERN.test(parts[2])) {
+        return { kind: 'zone-capacity', instanceType: parts[1], zone: parts[2], text };
+      }
+      throw new FaultRuleError(text, "expected 'capacity:<instanceType>' or 'capacity:<instanceType>:<zone>', e.g. 'capacity:t3.small:us-east-1a'");
+    case 'unsupported':
+      if (parts.length === 3 && INSTANCE_TYPE_PATTERN.test(parts[1]) && ZONE_PATTERN.test(parts[2])) {
+        return { kind: 'unsupported', instanceType: parts[1], zone: parts[2], text };
+      }
+      throw new FaultRuleError(text, "expected 'unsupported:<instanceType>:<zone>', e.g. 'unsupported:t3.small:us-east-1e'");
+    case 'vcpu-limit':
+      if (parts.length === 2) return { kind: 'vcpu-limit', vcpus: positiveInteger(text, parts[1], 'the vCPU quota'), text };
+      throw new FaultRuleError(text, "expected 'vcpu-limit:<vcpus>', e.g. 'vcpu-limit:2'");
+    case 'consistency':
+      if (parts.length === 2) return { kind: 'consistency', seconds: positiveInteger(text, parts[1], 'the seconds'), text };
+      throw new FaultRuleError(text, "expected 'consistency:<seconds>', e.g. 'consistency:5'");
     case 'snapshot-in-use':
       if (parts.length === 2) return { kind: 'snapshot-in-use', seconds: positiveInteger(text, parts[1], 'the seconds'), text };
       throw new FaultRuleError(text, "expected 'snapshot-in-use:<seconds>', e.g. 'snapshot-in-use:600'");
     default:
       throw new FaultRuleError(text, `unknown fault kind '${parts[0]}'`);
   }
+}
+
+function parseStepRule(text: string, parts: string[]): FaultRule {
+  const ending = parts[2] as CommandEnding;
+  if (parts.length === 3 && (parts[2] === 'fail' || parts[2] === 'hang')) {
+    return { kind: parts[2] === 'fail' ? 'step-fail' : 'step-hang', step: positiveInteger(text, parts[1], 'the step number'), text };
+  }
+  if (parts.length === 3 && COMMAND_ENDINGS.includes(ending)) {
+    return { kind: 'step-ending', step: positiveInteger(text, parts[1], 'the step number'), ending, text };
+  }
+  throw new FaultRuleError(text, `expected 'step:<n>:fail', 'step:<n>:hang' or 'step:<n>:<ending>' with an ending of ${COMMAND_ENDINGS.join(', ')}`);
+}
+
+function parseLambdaRule(text: string, parts: string[]): FaultRule {
+  const [, step = '', action, count, ...extra] = parts;
+  if (/^[a-z][a-z-]*$/.test(step) && extra.length === 0) {
+    if (action === 'crash' && count === undefined) return { kind: 'lambda-crash', step, text };
+    if (action === 'service-error') return { kind: 'lambda-service-error', step, count: count === undefined ? 1 : positiveInteger(text, count, 'the count'), text };
+  }
+  throw new FaultRuleError(text, "expected 'lambda:<step>:crash' or 'lambda:<step>:service-error[:<count>]', e.g. 'lambda:launch:crash'");
 }
 
 /** Reads rules given as a list and/or comma-separated strings; empty entries are ignored. */
@@ -171,7 +239,7 @@ export function faultRuleProblems(rules: string | readonly string[] | readonly F
   const commands = commandsOf(shape);
   const name = typeof shape.name === 'string' ? `recipe "${shape.name}"` : 'the recipe';
   return parsed.flatMap((rule) => {
-    if (rule.kind === 'lambda-crash') return unknownRunnerStep(rule);
+    if (rule.kind === 'lambda-crash' || rule.kind === 'lambda-service-error') return unknownRunnerStep(rule);
     if (!commands || !isCommandRule(rule)) return [];
     if (rule.kind === 'test-fail') {
       const tests = Array.isArray(shape.tests) ? shape.tests.length : 0;
@@ -184,11 +252,11 @@ export function faultRuleProblems(rules: string | readonly string[] | readonly F
 }
 
 /** `step:<n>:fail`, `step:<n>:hang` and `test:<n>:fail`: rules that count SSM commands. */
-function isCommandRule(rule: FaultRule): rule is FaultRule & { kind: 'step-fail' | 'step-hang' | 'test-fail' } {
-  return rule.kind === 'step-fail' || rule.kind === 'step-hang' || rule.kind === 'test-fail';
+function isCommandRule(rule: FaultRule): rule is FaultRule & { kind: 'step-fail' | 'step-hang' | 'step-ending' | 'test-fail' } {
+  return rule.kind === 'step-fail' || rule.kind === 'step-hang' || rule.kind === 'step-ending' || rule.kind === 'test-fail';
 }
 
-function unknownRunnerStep(rule: FaultRule & { kind: 'lambda-crash' }): string[] {
+function unknownRunnerStep(rule: FaultRule & { kind: 'lambda-crash' | 'lambda-service-error' }): string[] {
   if ((STEP_NAMES as readonly string[]).includes(rule.step)) return [];
   return [`fault rule '${rule.text}' names runner step '${rule.step}', which does not exist; the runner steps are ${STEP_NAMES.join(', ')}`];
 }
@@ -257,6 +325,9 @@ export class FaultSet implements FaultHooks {
   private readonly throttled = new Map<string, number>();
   private readonly failed = new Map<string, number>();
   private readonly crashed = new Set<string>();
+  private readonly serviceErrors = new Map<string, number>();
+  /** When each `*-for:<seconds>` rule first answered a call (its outage runs from then). */
+  private readonly outageStarts = new Map<string, number>();
 
   constructor(rules: string | readonly string[] | readonly FaultRule[] = []) {
     const list = typeof rules === 'string' ? [rules] : rules;
@@ -332,13 +403,53 @@ export class FaultSet implements FaultHooks {
     return true;
   }
 
-  noCapacity(instanceType: string): boolean {
-    return this.rules.some((r) => r.kind === 'capacity' && r.instanceType === instanceType);
+  /** True when RunInstances of this type has no capacity, everywhere or in this Availability Zone (name or id). */
+  noCapacity(instanceType: string, zones: readonly string[] = []): boolean {
+    return this.rules.some((r) => (r.kind === 'capacity' && r.instanceType === instanceType)
+      || (r.kind === 'zone-capacity' && r.instanceType === instanceType && zones.includes(r.zone)));
   }
 
-  /** The error an API call must fail with, if a rule says so (counts the call for throttling). */
-  apiFault(service: ServiceName, operation: string): SimulatedAwsError | undefined {
+  /** True when this type is not offered in this Availability Zone (name or id). */
+  unsupportedIn(instanceType: string, zones: readonly string[]): boolean {
+    return this.rules.some((r) => r.kind === 'unsupported' && r.instanceType === instanceType && zones.includes(r.zone));
+  }
+
+  /** The account's On-Demand vCPU quota (`vcpu-limit:<vcpus>`), if a rule sets one. */
+  get vcpuLimit(): number | undefined {
+    return this.rules.find((r): r is Extract<FaultRule, { kind: 'vcpu-limit' }> => r.kind === 'vcpu-limit')?.vcpus;
+  }
+
+  /** How long new instances, images and commands stay invisible (`consistency:<seconds>`); 0 without the rule. */
+  get consistencyWindowMs(): number {
+    const rule = this.rules.find((r): r is Extract<FaultRule, { kind: 'consistency' }> => r.kind === 'consistency');
+    return rule ? rule.seconds * 1000 : 0;
+  }
+
+  /** How SSM ends (or holds back) provisioning step n, when a `step:<n>:<ending>` rule says. */
+  stepEnding(n: number): { readonly ending: CommandEnding; readonly text: string } | undefined {
+    return this.rules.find((r): r is Extract<FaultRule, { kind: 'step-ending' }> => r.kind === 'step-ending' && r.step === n);
+  }
+
+  /** The rule text when this invocation of a runner function must fail with a Lambda service error (counts the invocations). */
+  lambdaServiceError(step: string): string | undefined {
+    const rule = this.rules.find((r): r is Extract<FaultRule, { kind: 'lambda-service-error' }> => r.kind === 'lambda-service-error' && r.step === step);
+    if (!rule) return undefined;
+    const seen = this.serviceErrors.get(step) ?? 0;
+    this.serviceErrors.set(step, seen + 1);
+    return seen < rule.count ? rule.text : undefined;
+  }
+
+  /**
+   * The error an API call must fail with, if a rule says so (counts the call for throttling). `now` (virtual
+   * ms) times the `*-for:<seconds>` outages, which start at the first call they answer.
+   */
+  apiFault(service: ServiceName, operation: string, now: number = Date.now()): SimulatedAwsError | undefined {
     for (const rule of this.rules) {
+      if ((rule.kind === 'throttle-for' || rule.kind === 'error-for') && rule.operation === operation) {
+        const start = this.outageStarts.get(rule.text) ?? now;
+        this.outageStarts.set(rule.text, start);
+        if (now < start + rule.seconds * 1000) return rule.kind === 'throttle-for' ? throttleError(service, rule.text) : hardError(service, operation, rule.text);
+      }
       if (rule.kind === 'error' && rule.operation === operation) {
         const seen = this.failed.get(operation) ?? 0;
         this.failed.set(operation, seen + 1);

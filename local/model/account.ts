@@ -339,7 +339,7 @@ export class SimulatedAccount implements AccountJournal {
   invoke(service: ServiceName, operation: string, input: object = {}, regionName: string = this.defaultRegion): unknown {
     const at = this.now();
     try {
-      const fault = this.faults.apiFault(service, operation);
+      const fault = this.faults.apiFault(service, operation, at);
       if (fault) throw fault;
       const handler = operationsOf(service)[operation];
       if (!handler) throw unknownOperation(service, operation);

@@ -1,5 +1,6 @@
 /** What every simulated operation gets: the region it runs in, the time, randomness and faults. */
 import type { IdFactory, Prng } from './ids';
+import type { CommandEnding } from '../faults';
 import type { RegionState } from './records';
 import type { Range, Timings } from './timings';
 
@@ -19,14 +20,22 @@ export interface FaultHooks {
   readonly noSpotCapacity: boolean;
   /** How long a deregistered image's snapshots stay in use (`snapshot-in-use:<seconds>`), instead of the usual moment. */
   readonly snapshotInUseMs?: number;
+  /** The account's On-Demand vCPU quota, when a fault sets one. */
+  readonly vcpuLimit?: number;
+  /** How long a new instance, image or command stays invisible to Describe, CreateTags, Terminate and GetCommandInvocation (0: none). */
+  readonly consistencyWindowMs: number;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
   stepFailure(n: number): string | undefined;
   /** The rule text when the n-th command to an instance launched from a baked image (test `n`) must fail. */
   testFailure(n: number): string | undefined;
   /** True when provisioning step `n` must never finish. */
   stepHangs(n: number): boolean;
-  /** True when RunInstances must report no capacity for this instance type. */
-  noCapacity(instanceType: string): boolean;
+  /** True when RunInstances must report no capacity for this instance type (everywhere, or in one of these zone names/ids). */
+  noCapacity(instanceType: string, zones?: readonly string[]): boolean;
+  /** True when the instance type is not offered in the Availability Zone (one of its name and id). */
+  unsupportedIn(instanceType: string, zones: readonly string[]): boolean;
+  /** How SSM ends (or holds back) provisioning step n, other than by exit code. */
+  stepEnding(n: number): { readonly ending: CommandEnding; readonly text: string } | undefined;
   /** The rule text when CopyImage's copies into `region` must end `failed`. */
   copyFailure(region: string): string | undefined;
   /** True when CopyImage's copies into `region` must stay pending. */

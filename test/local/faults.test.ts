@@ -1,5 +1,5 @@
 import { ec2, errorOf, launch, onlineInstance, send, setup, ssm, waitForInvocation, FakeClock } from './helpers';
-import { faultRuleProblems, FaultRuleError, parseFaults } from '../../local/faults';
+import { faultRuleProblems, FaultRuleError, FaultSet, parseFaultRule, parseFaults } from '../../local/faults';
 import { SimulatedAccount } from '../../local/model';
 
 let account: SimulatedAccount;
@@ -175,5 +175,58 @@ describe('faultRuleProblems', () => {
     expect(() => faultRuleProblems(['step:x:fail'], nginx)).toThrow(FaultRuleError);
     expect(faultRuleProblems(['step:9:fail', 'test:9:fail'], { name: 'broken', steps: 'all of them' })).toEqual([]);
     expect(faultRuleProblems(['step:9:fail'], null)).toEqual([]);
+  });
+});
+
+describe('fault rules for AWS bad days', () => {
+  test.each([
+    ['consistency:5', { kind: 'consistency', seconds: 5 }],
+    ['api:TerminateInstances:throttle-for:900', { kind: 'throttle-for', operation: 'TerminateInstances', seconds: 900 }],
+    ['api:DeleteSnapshot:error-for:60', { kind: 'error-for', operation: 'DeleteSnapshot', seconds: 60 }],
+    ['step:2:delivery-timeout', { kind: 'step-ending', step: 2, ending: 'delivery-timeout' }],
+    ['step:1:delayed', { kind: 'step-ending', step: 1, ending: 'delayed' }],
+    ['capacity:t3.small:us-east-1a', { kind: 'zone-capacity', instanceType: 't3.small', zone: 'us-east-1a' }],
+    ['unsupported:t3.small:use1-az3', { kind: 'unsupported', instanceType: 't3.small', zone: 'use1-az3' }],
+    ['vcpu-limit:4', { kind: 'vcpu-limit', vcpus: 4 }],
+    ['lambda:launch:service-error', { kind: 'lambda-service-error', step: 'launch', count: 1 }],
+    ['lambda:check-copy:service-error:3', { kind: 'lambda-service-error', step: 'check-copy', count: 3 }],
+  ])('%s is read', (text, expected) => {
+    expect(parseFaultRule(text)).toEqual({ ...expected, text });
+  });
+
+  test.each([
+    ['consistency:soon', /the seconds must be a whole number/],
+    ['step:1:exploded', /step:<n>:<ending>.*delivery-timeout/],
+    ['capacity:t3.small:mars', /capacity:<instanceType>:<zone>/],
+    ['vcpu-limit', /vcpu-limit:<vcpus>/],
+    ['lambda:launch:service-error:0', /the count must be a whole number/],
+    ['api:RunInstances:throttle-for', /throttle-for:<seconds>/],
+  ])('%s is refused with the valid forms', (text, message) => {
+    expect(() => parseFaultRule(text)).toThrow(message);
+  });
+
+  test('an outage rule answers every call for its length from the first call, then lets calls through', () => {
+    const faults = new FaultSet(['api:TerminateInstances:throttle-for:60']);
+    expect(faults.apiFault('ec2', 'TerminateInstances', 1_000)?.name).toBe('RequestLimitExceeded');
+    expect(faults.apiFault('ec2', 'TerminateInstances', 60_999)?.name).toBe('RequestLimitExceeded');
+    expect(faults.apiFault('ec2', 'TerminateInstances', 61_000)).toBeUndefined();
+    expect(faults.apiFault('ec2', 'DescribeInstances', 1_000)).toBeUndefined();
+  });
+
+  test('a Lambda service error rule fails the first count invocations of its function only', () => {
+    const faults = new FaultSet(['lambda:launch:service-error:2']);
+    expect([1, 2, 3].map(() => faults.lambdaServiceError('launch'))).toEqual(['lambda:launch:service-error:2', 'lambda:launch:service-error:2', undefined]);
+    expect(faults.lambdaServiceError('prepare')).toBeUndefined();
+  });
+
+  test('zone rules name a zone by name or id', () => {
+    const faults = new FaultSet(['capacity:t3.small:us-east-1a', 'unsupported:t3.micro:use1-az6']);
+    expect(faults.noCapacity('t3.small', ['us-east-1a', 'use1-az4'])).toBe(true);
+    expect(faults.noCapacity('t3.small', ['us-east-1b', 'use1-az6'])).toBe(false);
+    expect(faults.unsupportedIn('t3.micro', ['us-east-1e', 'use1-az6'])).toBe(true);
+  });
+
+  test('a service error rule naming no runner function is a problem', () => {
+    expect(faultRuleProblems(['lambda:nosuch:service-error'], { steps: [] })).toEqual([expect.stringContaining("runner step 'nosuch'")]);
   });
 });
