@@ -3,13 +3,15 @@
  * build (or test) instance's SSM agent reports Online, after which provisioning (or testing) can start.
  *
  * Event: `BakeState` with `instanceId` and `poll`. Returns: the state with `poll.done` and, once
- * Online, the `provision` phase and progress; else the next poll. Throws `InstanceLost` when the
- * instance stopped or is terminating, `AgentNotOnline` when the budget is spent.
+ * Online, the `provision` phase and progress; else the next poll (also while EC2 does not show the instance it
+ * just launched yet). Throws `InstanceLost` when the instance stopped, is terminating or is gone,
+ * `AgentNotOnline` when the budget is spent.
  */
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { AgentNotOnline, InstanceLost } from './shared/errors';
+import { withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { describeInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
@@ -31,7 +33,7 @@ async function checkAgent(state: BakeState): Promise<BakeState> {
   const instanceId = stageInstanceId(state, stage, 'check-agent');
   const poll = requirePoll(state, 'check-agent');
   const role = stage === TEST_STAGE ? 'test' : 'build';
-  const instanceState = await instanceStateName(instanceId, role);
+  const instanceState = await instanceStateName(instanceId, role, poll.startedAt);
   const pingStatus = instanceState === 'running' ? await agentPingStatus(instanceId) : undefined;
   logger.info('Checked SSM agent', { instanceId, role, instanceState, pingStatus: pingStatus ?? 'not registered' });
   if (pingStatus === 'Online' && stage === TEST_STAGE) return { ...state, poll: finishPoll(poll) };
@@ -47,9 +49,15 @@ async function checkAgent(state: BakeState): Promise<BakeState> {
   return { ...state, poll: nextPoll(poll) };
 }
 
-/** The instance's state name; throws `InstanceLost` when it will not come online. */
-async function instanceStateName(instanceId: string, role: string): Promise<string> {
+/**
+ * The instance's state name; throws `InstanceLost` when it will not come online. EC2 may not know an instance it
+ * launched moments ago (`launchedAt`): that one counts as pending; one it still does not know later is gone.
+ */
+async function instanceStateName(instanceId: string, role: string, launchedAt: string): Promise<string> {
   const instance = await describeInstance(instanceId);
+  if (!instance && !withinVisibilityGrace(launchedAt)) {
+    throw new InstanceLost(`${role} instance ${instanceId} is gone (EC2 no longer knows it) while waiting for its SSM agent`);
+  }
   const name = instance?.State?.Name ?? 'pending';
   if (LOST_STATES.includes(name)) {
     const reason = instance?.StateReason?.Message ?? instance?.StateTransitionReason;

@@ -3,12 +3,14 @@
  * image is marked as IMDSv2-only, so instances launched from it require session tokens by default.
  *
  * Event: `BakeState` with `imageId` and `poll`. Returns: the state with `snapshotIds`, `poll.done` and the
- * `test` phase (recipes with `tests`) or the `distribute` phase once available, else the next poll. Throws `ImageCreationFailed` when EC2 reports
- * the image failed, `ImageNotAvailable` when the budget is spent.
+ * `test` phase (recipes with `tests`) or the `distribute` phase once available, else the next poll (also while EC2 does
+ * not show the new image yet). Throws `ImageCreationFailed` when EC2 reports the image failed or no longer knows it,
+ * `ImageNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
 import { ImageCreationFailed, ImageNotAvailable } from './shared/errors';
+import { withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { describeImage, snapshotIdsOf } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
@@ -31,6 +33,9 @@ async function checkImage(state: BakeState): Promise<BakeState> {
     // The image is made: its tests, or else distribution (copies first), start now.
     const next = state.build?.recipe.tests ? 'test' : 'distribute';
     return { ...state, phases: enterPhase(state.phases, next), snapshotIds: snapshotIdsOf(image), poll: finishPoll(poll) };
+  }
+  if (!image && !withinVisibilityGrace(poll.startedAt)) {
+    throw new ImageCreationFailed(`image ${imageId} is gone: EC2 still does not know it minutes after CreateImage returned its id`);
   }
   if (imageState === 'failed') {
     throw new ImageCreationFailed(`image ${imageId} failed: ${image?.StateReason?.Message ?? image?.StateReason?.Code ?? 'EC2 gave no reason'}`);

@@ -14,7 +14,7 @@ import { ssm } from './shared/clients';
 import * as config from './shared/config';
 import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
 import { handleStep } from './shared/handle-step';
-import { statusExplanation } from './shared/invocation-status';
+import { neverRan, statusDetailsOf, statusExplanation } from './shared/invocation-status';
 import { liveOutputTail } from './shared/live-output';
 import { LambdaContext, logger } from './shared/logger';
 import { outputPlugin } from './shared/output-streams';
@@ -25,10 +25,13 @@ import type { ProvisioningStep } from './shared/recipe-schema';
 import { requireBuild, requirePoll } from './shared/state';
 import { stepKind, stepLabel, validExitCodes } from './shared/step-script';
 import { activeStage, currentStep, StepStage, stageInstanceId, stageProgress, stepOfCount, TEST_STAGE, withStageProgress } from './shared/step-stage';
-import type { BakeState, ProvisionProgress, StepResult } from './shared/types';
+import type { BakeState, PollState, ProvisionProgress, StepResult } from './shared/types';
 
 /** Invocation statuses of a command that has not ended yet. */
 export const RUNNING_STATUSES: readonly string[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
+
+/** Most times one step is sent while SSM keeps ending it without running it (Undeliverable, DeliveryTimedOut, ...). */
+export const MAX_SENDS = 3;
 
 /** What the check learned: still running (no invocation yet counts), or ended with these details. */
 type Invocation = Pick<GetCommandInvocationCommandOutput, 'Status' | 'StatusDetails' | 'ResponseCode' | 'StandardOutputContent' | 'StandardErrorContent'>;
@@ -51,6 +54,7 @@ async function checkStep(state: BakeState): Promise<BakeState> {
   const ended = (result: StepResult) => ({ ...withStageProgress(state, stage, recordResult(progress, result)), poll: finishPoll(poll) });
   if (endedWithValidExitCode(step, invocation)) return ended(resultOf(progress, step, 'Success', invocation.ResponseCode ?? 0, seconds));
   if (!RUNNING_STATUSES.includes(status)) {
+    if (neverRan(invocation) && (progress.sends ?? 1) < MAX_SENDS) return sendAgain(state, stage, progress, poll, invocation);
     if (stage.bestEffort) return ended(resultOf(progress, step, status, invocation.ResponseCode ?? -1, seconds));
     throw await stepFailed(stage, progress, step, invocation, seconds, { instanceId, plugin: outputPlugin(step, build.platform) });
   }
@@ -88,9 +92,22 @@ function resultOf(progress: ProvisionProgress, step: ProvisioningStep, status: s
   return { step: progress.index + 1, kind: stepKind(step), status, exitCode, seconds };
 }
 
+/**
+ * The state that sends the step again: SSM ended its command without running the script, so another send still runs
+ * it only once. The loop's Choice finds the step not done and starts it again (`run-step`).
+ */
+function sendAgain(state: BakeState, stage: StepStage, progress: ProvisionProgress, poll: PollState, invocation: Invocation): BakeState {
+  const sends = (progress.sends ?? 1) + 1;
+  logger.warn('SSM ended the step without running it; sending it again', {
+    stage: stage.list, step: progress.index + 1, commandId: progress.commandId, details: statusDetailsOf(invocation), send: sends,
+  });
+  const { commandId: _neverRan, outputTail: _noOutput, ...rest } = progress;
+  return { ...withStageProgress(state, stage, { ...rest, sends }), poll: finishPoll(poll) };
+}
+
 /** Progress after a step ended: its result recorded and the next step selected. */
 function recordResult(progress: ProvisionProgress, result: StepResult): ProvisionProgress {
-  const { outputTail: _finished, ...rest } = progress;
+  const { outputTail: _finished, sends: _sent, ...rest } = progress;
   return { ...rest, index: progress.index + 1, results: [...progress.results, result] };
 }
 
@@ -100,10 +117,11 @@ function exitCodeNote(step: ProvisioningStep): string {
   return valid.length === 1 && valid[0] === 0 ? '' : `, which is not one of its validExitCodes [${valid.join(', ')}]`;
 }
 
-/** What the invocation's ending means, after a colon, when SSM's word for it needs explaining. */
-function explained(invocation: Invocation): string {
+/** What the invocation's ending means, after a colon, when SSM's word for it needs explaining; and how often it was sent. */
+function explained(invocation: Invocation, sends: number): string {
   const explanation = statusExplanation(invocation);
-  return explanation ? `: ${explanation}` : '';
+  const resent = sends > 1 && neverRan(invocation) ? `; SSM ended all ${sends} sends of it without running it` : '';
+  return explanation ? `: ${explanation}${resent}` : resent;
 }
 
 /** Where the command's full output is streamed: its instance, and the plugin that names its streams. */
@@ -134,7 +152,7 @@ async function stepFailed(
   return new Failure(
     `${stepOfCount(stage, provision)} (${stepLabel(step)}) ended ${invocation.Status} ` +
     `(${invocation.StatusDetails ?? invocation.Status}) with exit code ${invocation.ResponseCode ?? -1} after ${seconds} s` +
-    `${exitCodeNote(step)}${explained(invocation)}.\n` +
+    `${exitCodeNote(step)}${explained(invocation, provision.sends ?? 1)}.\n` +
     `Last ${TAIL_LINES} lines of output:\n${tail || '(no output)'}` +
     (notes.length > 0 ? `\n${notes.join('\n')}` : ''),
   );

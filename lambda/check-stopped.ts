@@ -2,10 +2,11 @@
  * Step "Check instance stopped": one check of the loop that waits for the build instance to stop.
  *
  * Event: `BakeState` with `instanceId` and `poll`. Returns: the state with `poll.done` once the
- * instance is stopped, else the next poll. Throws `InstanceLost` when the instance is terminating
- * or gone, `InstanceStopTimeout` when the budget is spent.
+ * instance is stopped, else the next poll (also while EC2 does not show an instance launched moments ago). Throws
+ * `InstanceLost` when the instance is terminating or gone, `InstanceStopTimeout` when the budget is spent.
  */
 import { InstanceLost, InstanceStopTimeout } from './shared/errors';
+import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { GONE_STATES, describeInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
@@ -20,6 +21,7 @@ async function checkStopped(state: BakeState): Promise<BakeState> {
   const instanceId = requireInstanceId(state, 'check-stopped');
   const poll = requirePoll(state, 'check-stopped');
   const instance = await describeInstance(instanceId);
+  if (!instance && withinVisibilityGrace(buildInstanceLaunchedAt(state))) return { ...state, poll: nextPoll(poll) };
   const stateName = instance?.State?.Name ?? 'terminated';
   logger.info('Checked build instance', { instanceId, instanceState: stateName });
   // A Spot build instance is not stopped (see the stop step): running is what the image is made from.

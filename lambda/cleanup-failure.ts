@@ -5,7 +5,11 @@
  * error into the failure the Fail state reports. When Prepare failed nothing exists, so it makes
  * no AWS call. What it cannot remove yet ends the step with `CleanupIncomplete`, which is retried.
  *
- * Event: `{ state: BakeState (with error, failedPhase), executionName }`.
+ * Once its retries are spent, "Report cleanup failure" calls it again with `cleanupError`: then it removes nothing,
+ * lists what is left (instances, images, snapshots, SSM parameters) and fails the bake with `CleanupFailed`, keeping
+ * the original failure's phase, step and message.
+ *
+ * Event: `{ state: BakeState (with error, failedPhase), executionName, cleanupError? }`.
  * Returns: `{ failure: { error, cause, manifest } }` (manifest status FAILED).
  */
 import { BestEffort } from './shared/best-effort';
@@ -13,9 +17,10 @@ import { removeBuildResources } from './shared/build-cleanup';
 import * as config from './shared/config';
 import { isPlainObject } from './shared/deep-merge';
 import { CleanupIncomplete, describeError, toTransient, TransientAwsError } from './shared/errors';
+import { buildInstanceLaunchedAt } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
-import { markTested } from './shared/images';
-import { describeInstance, isGone, tagInstance } from './shared/instances';
+import { findBuildImages, findBuildSnapshots, markTested } from './shared/images';
+import { describeInstance, findBuildInstances, isGone, tagInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
 import { storeManifest } from './shared/manifest-store';
@@ -30,10 +35,67 @@ export interface CleanupFailureEvent {
   /** The state when the error was caught, with `error` (from the Catch) and `failedPhase`. */
   readonly state: BakeState;
   readonly executionName: string;
+  /** The error the cleanup itself ended with, once its retries were spent: report the failure and what is left. */
+  readonly cleanupError?: CaughtError;
 }
 
 export const handler = async (event: CleanupFailureEvent, context?: LambdaContext): Promise<{ failure: BakeFailure }> =>
-  handleStep('cleanup-failure', event.state?.build?.buildId ?? event.executionName, context, () => cleanupFailure(event));
+  handleStep('cleanup-failure', event.state?.build?.buildId ?? event.executionName, context,
+    () => (event.cleanupError ? reportCleanupFailure(event, event.cleanupError) : cleanupFailure(event)));
+
+/** The bake failed and so did its cleanup: the manifest and cause keep the original failure, add the cleanup's error and list what is left. */
+async function reportCleanupFailure(event: CleanupFailureEvent, cleanupError: CaughtError): Promise<{ failure: BakeFailure }> {
+  const state = event.state ?? { phases: [] };
+  const original = failureOf(state);
+  const buildId = state.build?.buildId ?? event.executionName;
+  const recipe = state.build?.recipe.name ?? recipeNameOf(state.input);
+  const left = state.build ? await whatIsLeft(state.build, state) : { ids: [], unlisted: [] };
+  const cleanupMessage = `${cleanupError.Error}: ${errorMessage(cleanupError)}`;
+  const error = { ...original, message: `${original.message}\nCleaning up after the failure failed too: ${cleanupMessage}` };
+  const manifest = { ...failedManifest(state, buildId, recipe, error, left.ids), bakeryId: state.build?.bakeryId ?? config.bakeryId() };
+  logger.error('Bake failed, and cleaning up after it failed too', { phase: original.phase, step: original.step, cleanupError: cleanupError.Error, left });
+  const manifestLocation = await storeManifest(manifest);
+  recordBakeOutcome(manifest, manifest.bakeryId);
+  return {
+    failure: {
+      error: 'CleanupFailed',
+      cause: `${causeFor(buildId, recipe, original)}\nCleaning up after it failed too: ${cleanupMessage}\n${leftNote(buildId, left)}`,
+      manifest: manifestLocation ? { ...manifest, manifestLocation } : manifest,
+    },
+  };
+}
+
+/** What a build left: ids found by its build-id tag in every region it used, its published parameters, and the lookups that failed. */
+interface Leftovers {
+  readonly ids: string[];
+  readonly unlisted: string[];
+}
+
+async function whatIsLeft(build: BuildContext, state: BakeState): Promise<Leftovers> {
+  const left: Leftovers = { ids: [], unlisted: [] };
+  const look = async (what: string, find: () => Promise<string[]>) => {
+    try {
+      left.ids.push(...await find());
+    } catch (error) {
+      logger.warn(`Could not list ${what}`, { error: describeError(error) });
+      left.unlisted.push(what);
+    }
+  };
+  await look('instances', async () => (await findBuildInstances(build.buildId)).filter((instance) => !isGone(instance)).map((instance) => instance.InstanceId!));
+  for (const region of [build.region, ...(build.copyTargets ?? []).map((target) => target.region)]) {
+    const where = region === build.region ? undefined : region;
+    await look(`images in ${region}`, async () => (await findBuildImages(build.buildId, where)).map((image) => image.ImageId!));
+    await look(`snapshots in ${region}`, async () => (await findBuildSnapshots(build.buildId, where)).map((snapshot) => snapshot.SnapshotId!));
+  }
+  left.ids.push(...(state.parameters ?? []).map((parameter) => `parameter ${parameter.name} in ${parameter.region}`));
+  return left;
+}
+
+function leftNote(buildId: string, left: Leftovers): string {
+  const listed = left.ids.length > 0 ? `Left behind: ${left.ids.join(', ')}.` : 'Nothing of the build was found left behind.';
+  const unlisted = left.unlisted.length > 0 ? ` Could not list ${left.unlisted.join(', ')}.` : '';
+  return `${listed}${unlisted} Remove what is tagged ${TAG_KEYS.buildId}=${buildId} (the orphan sweeper does, later).`;
+}
 
 async function cleanupFailure(event: CleanupFailureEvent): Promise<{ failure: BakeFailure }> {
   const state = event.state ?? { phases: [] };
@@ -119,13 +181,14 @@ function untestedNote(imageId: string | undefined): string {
 /**
  * Puts back the SSM parameters the bake had already pointed at its images, then removes the build's resources
  * in every region; what cannot be done yet ends the step with `CleanupIncomplete`, which the state machine
- * retries. Should the retries run out, the execution fails with `CleanupFailed` and the status-change rule's
- * cleanup takes over.
+ * retries. Should the retries run out, "Report cleanup failure" fails the execution with `CleanupFailed`, and the
+ * status-change rule's cleanup takes over.
  */
 async function removeEverything(build: BuildContext, state: BakeState, keepInstanceId?: string, keepImageId?: string): Promise<void> {
   const unrestored = await restoreParameters(build, state);
   const leaked = await removeBuildResources(build.buildId, {
     instanceId: state.instanceId,
+    instanceLaunchedAt: buildInstanceLaunchedAt(state),
     otherInstanceIds: state.tests?.instanceId ? [state.tests.instanceId] : [],
     imageId: keepImageId ? undefined : state.imageId,
     keepInstanceId,

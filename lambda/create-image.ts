@@ -9,7 +9,8 @@
  */
 import { CreateImageCommand, Image } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
-import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
+import { AmiNameInUse, isAwsErrorNamed, NotYetVisible } from './shared/errors';
+import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
@@ -25,7 +26,11 @@ export const handler = async (state: BakeState, context?: LambdaContext): Promis
 
 async function createImage(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'create-image');
-  const instance: ImageSource = { instanceId: requireInstanceId(state, 'create-image'), reboot: state.spot === true };
+  const instance: ImageSource = {
+    instanceId: requireInstanceId(state, 'create-image'),
+    reboot: state.spot === true,
+    launchedAt: buildInstanceLaunchedAt(state),
+  };
   const phases = enterPhase(state.phases, 'create-image');
   const existing = await findOwnImageByName(build.amiName);
   const imageId = existing && isFromThisBuild(existing, build)
@@ -47,6 +52,8 @@ async function createImage(state: BakeState): Promise<BakeState> {
 interface ImageSource {
   readonly instanceId: string;
   readonly reboot: boolean;
+  /** When the instance was launched: EC2 may not show it for a moment after. */
+  readonly launchedAt?: string;
 }
 
 /** True when an image carries this build's id tag (an earlier attempt of this step made it). */
@@ -79,6 +86,10 @@ async function createOrFindOwn(build: BuildContext, instance: ImageSource): Prom
   try {
     return await sendCreateImage(build, instance);
   } catch (error) {
+    if (isAwsErrorNamed(error, 'InvalidInstanceID.NotFound') && withinVisibilityGrace(instance.launchedAt)) {
+      throw new NotYetVisible(`EC2 does not show build instance ${instance.instanceId} yet (launched at ${instance.launchedAt}); creating the image again`,
+        { cause: error });
+    }
     if (!isAwsErrorNamed(error, 'InvalidAMIName.Duplicate')) throw error;
     const existing = await findOwnImageByName(build.amiName);
     if (existing && isFromThisBuild(existing, build)) return reuse(existing);

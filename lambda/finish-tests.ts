@@ -9,6 +9,7 @@
  */
 import { BestEffort } from './shared/best-effort';
 import { CleanupIncomplete, InvalidState } from './shared/errors';
+import { testInstanceLaunchedAt } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { markTested } from './shared/images';
 import { terminateInstance } from './shared/instances';
@@ -27,7 +28,7 @@ async function finishTests(state: BakeState): Promise<BakeState> {
   const tests = state.tests;
   if (!tests?.instanceId || tests.index < tests.count) throw new InvalidState('finish-tests: the tests have not all run; check the state machine definition');
   const cleanup = new BestEffort();
-  await cleanup.remove(tests.instanceId, () => terminateInstance(tests.instanceId!));
+  await cleanup.remove(tests.instanceId, () => terminateInstance(tests.instanceId!, testInstanceLaunchedAt(state)));
   if (cleanup.leaked.length > 0) throw new CleanupIncomplete(`could not terminate test instance ${tests.instanceId} yet; the state machine retries this step`);
   await markTested(imageId, state.snapshotIds ?? [], 'true');
   logger.info('The image passed its tests', { imageId, tests: tests.count });

@@ -9,6 +9,7 @@
  */
 import { BestEffort } from './shared/best-effort';
 import { CleanupIncomplete } from './shared/errors';
+import { buildInstanceLaunchedAt } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { findBuildImages, findBuildSnapshots, tagAsArtifact } from './shared/images';
 import { findBuildInstances, isGone, terminateInstance } from './shared/instances';
@@ -31,7 +32,7 @@ async function finish(state: BakeState): Promise<Manifest> {
   const phases = enterPhase(state.phases, 'cleanup');
   for (const artifact of artifacts) await tagAsArtifact(artifact.amiId, artifact.region);
   const cleanup = new BestEffort();
-  if (state.instanceId) await cleanup.remove(state.instanceId, () => terminateInstance(state.instanceId!));
+  if (state.instanceId) await cleanup.remove(state.instanceId, () => terminateInstance(state.instanceId!, buildInstanceLaunchedAt(state)));
   if (cleanup.leaked.length > 0) {
     throw new CleanupIncomplete(`could not terminate build instance ${state.instanceId} yet; the state machine retries this step`);
   }

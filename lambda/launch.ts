@@ -1,6 +1,9 @@
 /**
  * Step "Launch build instance": starts the temporary instance from the source image, trying each
- * allowed instance type in each allowed subnet until one has capacity. The instance requires
+ * allowed instance type in each allowed subnet until one has capacity (capacity is per Availability Zone, so
+ * list subnets in several zones; in the default VPC, where no subnet is named, EC2 itself picks a zone that
+ * offers the type and has capacity). A type over the region's vCPU quota is not tried in the other subnets,
+ * but the next, smaller, type may fit. The instance requires
  * IMDSv2, has an encrypted root volume, and carries the build's tags (so do its volumes). In subnets the
  * recipe or the bakery names it never gets a public IP address (it reaches SSM through NAT or VPC
  * endpoints), whatever the subnet's auto-assign setting. With `instance.spot` it asks for a one-time Spot
@@ -30,8 +33,14 @@ import { toTagList } from './shared/tags';
 import type { BakeState, BuildContext } from './shared/types';
 import { DEFAULT_ROOT_VOLUME_TYPE } from '../src/recipe/launch-rules';
 
-/** EC2 errors meaning "not this type here, try another": the bake moves on to the next choice. */
-export const CAPACITY_ERRORS = ['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded'];
+/**
+ * EC2 errors meaning "not this type here, try another": the bake moves on to the next choice. Capacity and offerings
+ * are per Availability Zone (another subnet may work); the On-Demand quotas are per region (a smaller type may fit).
+ */
+export const CAPACITY_ERRORS = ['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded', 'VcpuLimitExceeded'];
+
+/** Capacity errors about the account's quota in the region, not the zone: the same type in another subnet is not tried. */
+export const QUOTA_ERRORS = ['InstanceLimitExceeded', 'VcpuLimitExceeded'];
 
 /** What Spot answers when it has no capacity or price for a request: the next choice, or On-Demand, is tried. */
 export const SPOT_CAPACITY_ERRORS = ['SpotMaxPriceTooLow', 'MaxSpotInstanceCountExceeded', 'InsufficientCapacity'];
@@ -111,24 +120,40 @@ function buildInstanceTypes(build: BuildContext): string[] {
 /** Launches in the first placement with capacity; throws `NoCapacity` listing every attempt. */
 async function runFirstAvailable(build: BuildContext, choices: Placement[], target: LaunchTarget): Promise<Launched> {
   const attempts: string[] = [];
+  const overQuota = new Set<string>();
   for (const placement of choices) {
+    if (overQuota.has(quotaKey(placement))) continue;
     try {
       return { instanceId: await runInstance(build, placement, target), instanceType: placement.instanceType, spot: placement.spot };
     } catch (error) {
       if (!isAwsErrorNamed(error, ...CAPACITY_ERRORS, ...(placement.spot ? SPOT_CAPACITY_ERRORS : []))) throw error;
       logger.warn('No capacity, trying the next choice', { ...placement, error: error.name });
-      attempts.push(`${describePlacement(placement)}: ${error.name} (${error.message})`);
+      if (QUOTA_ERRORS.includes(error.name)) overQuota.add(quotaKey(placement));
+      attempts.push(`${describePlacement(placement, zoneNamedIn(error.message))}: ${error.name} (${error.message})`);
     }
   }
   throw new NoCapacity(
     `could not launch the ${target.role} instance with any allowed instance type and subnet. Tried:\n${attempts.map((line) => `- ${line}`).join('\n')}\n` +
     `Add instance types to ${target.role === 'test' ? 'testInstance.types' : 'instance.types'}, or subnets in other Availability Zones to instance.subnetIds` +
-    `${build.recipe.instance?.spot && build.recipe.instance.spotFallback === false ? ', or let Spot fall back to On-Demand (instance.spotFallback)' : ''}.`,
+    `${build.recipe.instance?.spot && build.recipe.instance.spotFallback === false ? ', or let Spot fall back to On-Demand (instance.spotFallback)' : ''}` +
+    `${attempts.some((line) => line.includes(': VcpuLimitExceeded (')) ? QUOTA_ADVICE : ''}.`,
   );
 }
 
-function describePlacement(placement: Placement): string {
-  return `${placement.spot ? 'Spot ' : ''}${placement.instanceType} in ${placement.subnetId ?? 'the default subnet'}`;
+const QUOTA_ADVICE = ', or list a type with fewer vCPUs, or raise the region\'s "Running On-Demand ... instances" vCPU quota in Service Quotas';
+
+/** A type over a regional quota stays over it in every subnet (for its market: Spot has quotas of its own). */
+function quotaKey(placement: Placement): string {
+  return `${placement.spot ? 'spot' : 'on-demand'} ${placement.instanceType}`;
+}
+
+/** The Availability Zone an EC2 capacity message names (`... in the Availability Zone you requested (us-east-1a)`). */
+export function zoneNamedIn(message: string): string | undefined {
+  return /Availability Zone(?: you requested)? \(([a-z]{2}(?:-[a-z]+)+-\d+[a-z])\)/.exec(message)?.[1];
+}
+
+function describePlacement(placement: Placement, zone?: string): string {
+  return `${placement.spot ? 'Spot ' : ''}${placement.instanceType} in ${placement.subnetId ?? 'the default subnet'}${zone ? ` (${zone})` : ''}`;
 }
 
 /** One RunInstances call; returns the instance id. */

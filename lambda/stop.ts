@@ -4,10 +4,13 @@
  * reboots it instead, which gives the same consistent disks.
  *
  * Event: `BakeState` after provisioning. Returns: the state with the `stop` phase and the poll loop
- * that waits for the instance to be stopped.
+ * that waits for the instance to be stopped. Throws `NotYetVisible` (retried) when EC2 does not know the instance
+ * it launched moments ago yet.
  */
 import { StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
+import { isAwsErrorNamed, NotYetVisible } from './shared/errors';
+import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
@@ -25,8 +28,7 @@ async function stop(state: BakeState): Promise<BakeState> {
   if (state.spot) {
     logger.info('Leaving the Spot build instance running: EC2 cannot stop it, and the image is made with a reboot', { instanceId });
   } else {
-    logger.info('Stopping build instance', { instanceId });
-    await ec2().send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+    await stopInstance(instanceId, buildInstanceLaunchedAt(state));
   }
   return {
     ...state,
@@ -37,4 +39,17 @@ async function stop(state: BakeState): Promise<BakeState> {
       budgetSeconds: build.recipe.timeouts?.instanceStopSeconds ?? DEFAULT_TIMEOUTS.instanceStopSeconds,
     }),
   };
+}
+
+/** Stops the instance; NotFound for an instance launched moments ago (`launchedAt`) means EC2 does not show it yet. */
+async function stopInstance(instanceId: string, launchedAt: string | undefined): Promise<void> {
+  logger.info('Stopping build instance', { instanceId });
+  try {
+    await ec2().send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'InvalidInstanceID.NotFound') && withinVisibilityGrace(launchedAt)) {
+      throw new NotYetVisible(`EC2 does not show build instance ${instanceId} yet (launched at ${launchedAt}); stopping it again`, { cause: error });
+    }
+    throw error;
+  }
 }

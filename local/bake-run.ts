@@ -1,20 +1,22 @@
 /**
  * One execution of the bake workflow in aws-local-stepfunctions: each Task state bound to its handler,
- * an optional stop ("abort") when a given state is entered, and the execution status change delivered
- * to the stack's EventBridge rules as AWS would deliver it.
+ * an optional stop ("abort") when a given state is entered, Step Functions' limits (payload size, history
+ * events; see `step-functions-limits.ts`), and the execution status change delivered to the stack's
+ * EventBridge rules as AWS would deliver it.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import './promise-polyfill';
 import { busName, matchesPattern } from './event-pattern';
-import { ExecutionHistory } from './execution-history';
+import { ExecutionHistory, MAX_HISTORY_EVENTS, TaskKind } from './execution-history';
 import type { SimulatedAccount } from './model';
 import type { ProgressTracker } from './progress';
 import type { SimulatedLambda } from './simulated-lambda';
+import { historyLimitFailure, LimitFailure, payloadLimitFailure, TerminalStatesError } from './step-functions-limits';
 import type { SynthesizedBakery } from './synthesized-bakery';
 import { failedManifest, recipeNameOf } from '../lambda/shared/manifest';
 import { currentPhase } from '../lambda/shared/phases';
-import type { BakeFailure, BakeState, Manifest } from '../lambda/shared/types';
+import type { BakeFailure, BakeState, Manifest, PhaseName } from '../lambda/shared/types';
 
 export type ExecutionStatus = Manifest['status'];
 
@@ -35,6 +37,12 @@ export interface ExecutionIdentity {
   readonly account: string;
 }
 
+/** Limits of the simulated Step Functions, smaller than AWS's only to test them. */
+export interface ExecutionLimits {
+  /** The most events an execution's history holds. @default 25,000 */
+  readonly maxHistoryEvents?: number;
+}
+
 /** The Step Functions service integration that puts events on an EventBridge bus. */
 const PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 
@@ -43,8 +51,13 @@ const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
 export class BakeRun {
   private failure?: BakeFailure;
-  private readonly history = new ExecutionHistory();
+  private readonly history: ExecutionHistory;
   private lastState?: BakeState;
+  /** The phase a failure path recorded (`failedPhase`), for a manifest the workflow could not write. */
+  private failedPhase?: PhaseName;
+  /** Set when the execution hit a Step Functions limit, which no Catch handles. */
+  private limitFailure?: LimitFailure;
+  private abortRun?: () => void;
   private stoppedIn?: string;
   /** Set when the execution is stopped: Step Functions starts no state after that (a Lambda already invoked runs on). */
   private stopped = false;
@@ -54,7 +67,11 @@ export class BakeRun {
     private readonly lambda: SimulatedLambda,
     private readonly tracker: ProgressTracker,
     private readonly account: SimulatedAccount,
-  ) {}
+    limits: ExecutionLimits = {},
+  ) {
+    const kinds = new Map(taskStates(bakery.definition.States).map(([name, resource]): [string, TaskKind] => [name, resource === PUT_EVENTS ? 'service' : 'lambda']));
+    this.history = new ExecutionHistory(kinds, limits.maxHistoryEvents ?? MAX_HISTORY_EVENTS);
+  }
 
   /** Runs the execution to its end, then delivers its status change to the stack's rules. */
   public async execute(input: unknown, execution: ExecutionIdentity, abortAtState?: string): Promise<BakeOutcome> {
@@ -63,9 +80,12 @@ export class BakeRun {
       overrides: { taskResourceLocalHandlers: this.localHandlers() },
       context: { Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startTime.toISOString(), Input: input as any } },
     });
+    this.abortRun = () => run.abort();
     const watching = this.watch(run, abortAtState);
-    const outcome = await this.outcomeOf(run.result, input, execution.name);
+    const ended = await this.outcomeOf(run.result, input, execution.name);
     await watching;
+    // The engine may finish before the watch reads the event that passed a limit: the limit still decides.
+    const outcome = this.limitFailure ? this.limitOutcome(input, execution.name, this.limitFailure) : ended;
     this.history.end(new Date(), outcome.status === 'SUCCEEDED'
       ? { status: 'SUCCEEDED', output: outcome.manifest }
       : { status: outcome.status as 'FAILED' | 'ABORTED' | 'TIMED_OUT', error: outcome.error?.name ?? 'States.Runtime', cause: outcome.error?.cause ?? '' });
@@ -87,6 +107,11 @@ export class BakeRun {
     }
   }
 
+  /** A limit no Catch handles ended the execution: FAILED, and the status-change rule's cleanup removes what it made. */
+  private limitOutcome(input: unknown, buildId: string, { name, cause }: LimitFailure): Omit<BakeOutcome, 'history'> {
+    return { status: 'FAILED', manifest: this.endedManifest('FAILED', input, buildId, `${name}: ${cause}`), error: { name, cause } };
+  }
+
   private localHandlers(): Record<string, (payload: any) => Promise<any>> {
     const handlers: Record<string, (payload: any) => Promise<any>> = {};
     for (const [stateName, resource] of taskStates(this.bakery.definition.States)) {
@@ -105,7 +130,9 @@ export class BakeRun {
     const fn = this.bakery.functions.get(resource);
     if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${resource}, which is not a runner function`);
     return async (payload) => {
+      this.checkPayload(stateName, 'input', payload);
       const output = await this.lambda.invoke(fn, payload);
+      this.checkPayload(stateName, 'result', output);
       this.observe(fn.step, output);
       return output;
     };
@@ -121,13 +148,28 @@ export class BakeRun {
     return { Entries: payload.Entries.map((_, index) => ({ EventId: `sim-event-${this.account.events.length}-${index}` })), FailedEntryCount: 0 };
   }
 
+  /** Fails the execution, as Step Functions does, when a payload passes the size limit. */
+  private checkPayload(stateName: string, kind: 'input' | 'output' | 'result', value: unknown): void {
+    const failure = payloadLimitFailure(stateName, kind, value);
+    if (failure) throw this.failWith(failure);
+  }
+
+  /** Ends the execution with a limit failure: no Retry or Catch runs, and no state starts after it. */
+  private failWith(failure: LimitFailure): TerminalStatesError {
+    this.limitFailure ??= failure;
+    this.stopped = true;
+    this.abortRun?.();
+    return new TerminalStatesError(failure);
+  }
+
   private observe(step: string, output: unknown): void {
     if (step === 'cleanup-failure') {
       this.failure = (output as BakeState).failure;
       return;
     }
     const state = output as BakeState;
-    if (state?.build) this.lastState = state;
+    // A copy branch's state has the build but no phases: it does not stand for the bake.
+    if (state?.build && state.phases) this.lastState = state;
     this.tracker.observe(state);
   }
 
@@ -137,8 +179,11 @@ export class BakeRun {
    */
   private async watch(run: ReturnType<StateMachine['run']>, abortAtState?: string): Promise<void> {
     for await (const event of run.eventLogs) {
+      if (this.history.full) continue;
       this.history.record(event);
-      if (event.type !== 'StateEntered') continue;
+      if (this.history.full) this.failWith(historyLimitFailure(this.history.maxEvents));
+      if (event.type === 'StateExited') this.checkStateOutput(event.state.name, event.state.output);
+      if (this.limitFailure || event.type !== 'StateEntered') continue;
       this.stoppedIn = event.state.name;
       if (event.state.name === abortAtState) {
         this.stopped = true;
@@ -148,10 +193,21 @@ export class BakeRun {
     }
   }
 
+  /** Checks a state's output against the payload limit, and notes the phase a failure path recorded. */
+  private checkStateOutput(stateName: string, output: unknown): void {
+    const failure = payloadLimitFailure(stateName, 'output', output);
+    if (failure) {
+      this.failWith(failure);
+      return;
+    }
+    const failedPhase = (output as { failedPhase?: PhaseName } | null)?.failedPhase;
+    if (failedPhase) this.failedPhase = failedPhase;
+  }
+
   /** A manifest for an execution that ended without the workflow's own failure report. */
   private endedManifest(status: ExecutionStatus, input: unknown, buildId: string, message: string): Manifest {
     const state = this.lastState ?? { phases: [] };
-    const phase = currentPhase(state.phases) ?? 'prepare';
+    const phase = this.failedPhase ?? currentPhase(state.phases) ?? 'prepare';
     const step = phase === 'provision' && state.provision ? state.provision.index + 1 : null;
     return { ...failedManifest(state, buildId, recipeNameOf(input), { phase, step, message }, []), status };
   }

@@ -11,9 +11,11 @@ import type { BakeExecutionRecord } from './model/executions';
 import { ProgressListener, ProgressTracker } from './progress';
 import { SimulatedLambda } from './simulated-lambda';
 import { simulatedObjectStore } from './staging-store';
+import { executionInputProblem } from './step-functions-limits';
 import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
 import { logger } from '../lambda/shared/logger';
-import { useMetricsSink } from '../lambda/shared/metrics';
+import { MetricsSink, useMetricsSink } from '../lambda/shared/metrics';
+import { TAG_KEYS } from '../lambda/shared/tags';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import { AdHocRecipes, type AmiBakery, type AmiBakeryProps } from '../src';
@@ -106,7 +108,10 @@ export function simulatedBakeryWith(props?: (stack: Stack) => AmiBakeryProps, co
   return synthesizeBakery({ account: ACCOUNT, region: REGION, props, configure });
 }
 
-/** Runs a whole bake in the simulator and returns its manifest, with leaks checked against the account. */
+/**
+ * Runs a whole bake in the simulator and returns its manifest, with leaks checked against the account. Bakes may
+ * run at once when they share one `account` (see `simulateBakes`); give each its own `executionName` or `startTime`.
+ */
 export async function simulateBake(options: SimulateBakeOptions): Promise<SimulatedBake> {
   const bakery = options.bakery ?? (options.configureBakery || options.bakeryProps
     ? simulatedBakeryWith(options.bakeryProps, options.configureBakery)
@@ -118,13 +123,13 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const input = await bakeInput(options, bakery, account);
   const startTime = options.startTime ?? new Date(Math.max(Date.now(), account.now()));
   const executionName = options.executionName ?? defaultExecutionName(input, startTime);
-  const record = startExecution(account, bakery, executionName, startTime);
+  const record = startExecution(account, bakery, executionName, startTime, input);
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
   const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker, account);
   const execution = { name: executionName, arn: record.executionArn, startTime, region: REGION, account: ACCOUNT };
-  const restoreSink = useMetricsSink((line) => account.metrics.push(JSON.parse(line)));
+  const stopCollecting = collectMetrics(executionName, account);
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
     const outcome = await run.execute(input, execution, options.abortAtState).finally(() => {
       record.stopDate = account.now();
@@ -133,8 +138,44 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     const manifest = withLeaks(outcome.manifest, account, startTime.getTime());
     tracker.finished(manifest);
     return { ...outcome, manifest };
-  }).finally(() => useMetricsSink(restoreSink));
+  }).finally(stopCollecting);
   return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
+}
+
+/**
+ * Runs many bakes at once in one account, on one virtual clock (each with its own `startTime`, `executionName` and
+ * recipe; their `account`, `faults` and `seed` are replaced by the shared account). The bakes compete for the
+ * account's API rate limits as concurrent executions of one state machine do. Resolves when every bake has ended;
+ * a bake that could not start (a set-up error) rejects it once the others have ended.
+ */
+export async function simulateBakes(account: SimulatedAccount, bakes: readonly SimulateBakeOptions[]): Promise<SimulatedBake[]> {
+  const settled = await Promise.allSettled(bakes.map((bake) => simulateBake({ ...bake, account })));
+  const refused = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (refused) throw refused.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<SimulatedBake>).value);
+}
+
+/** The accounts of the bakes in flight, by build id: where each bake's metric lines go. */
+const metricsByBuild = new Map<string, SimulatedAccount>();
+let restoreMetricsSink: MetricsSink | undefined;
+
+/** Collects the bake's metric lines into its account until the returned function is called. */
+function collectMetrics(buildId: string, account: SimulatedAccount): () => void {
+  metricsByBuild.set(buildId, account);
+  restoreMetricsSink ??= useMetricsSink(routeMetricLine);
+  return () => {
+    metricsByBuild.delete(buildId);
+    if (metricsByBuild.size > 0 || !restoreMetricsSink) return;
+    useMetricsSink(restoreMetricsSink);
+    restoreMetricsSink = undefined;
+  };
+}
+
+/** Puts a metric line in the account of the bake it names (the latest bake's, when it names none in flight). */
+function routeMetricLine(line: string): void {
+  const record = JSON.parse(line) as Record<string, unknown>;
+  const account = metricsByBuild.get(String(record.buildId)) ?? [...metricsByBuild.values()].pop();
+  account?.metrics.push(record);
 }
 
 /**
@@ -172,30 +213,61 @@ function registerRecipe(document: unknown, bakery: SynthesizedBakery, account: S
   return name;
 }
 
-/** Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. */
+/**
+ * Runs the bakery's orphan sweeper once, at `at` (virtual time), against the account. Recipes the simulator
+ * registered in the account (`recipe` of `simulateBake`) count as `addRecipe()` would make them count: the sweeper
+ * also looks in the regions they copy to.
+ */
 export async function simulateSweep(account: SimulatedAccount, at: Date): Promise<SweepReport> {
   const sweeper = [...simulatedBakery().functions.values()].find((fn) => fn.step === 'sweep-orphans');
   if (!sweeper) throw new Error('simulator: the bakery has no sweep-orphans function');
   logger.setLogLevel('SILENT');
   const lambda = new SimulatedLambda(REGION, ACCOUNT, account.faults);
-  const { result } = await onSimulatedAccount(account, Math.max(at.getTime(), account.now()), () => lambda.invoke(sweeper, {}));
+  const environment = { ...sweeper.environment, COPY_REGIONS: sweptRegions(account, sweeper.environment.COPY_REGIONS ?? '').join(',') };
+  const { result } = await onSimulatedAccount(account, Math.max(at.getTime(), account.now()), () => lambda.invoke({ ...sweeper, environment }, {}));
   return result as SweepReport;
+}
+
+/** The synthesized copy regions and those of every recipe registered in the account under the bakery's recipe prefix. */
+function sweptRegions(account: SimulatedAccount, synthesized: string): string[] {
+  const prefix = [...simulatedBakery().functions.values()].find((fn) => fn.step === 'prepare')?.environment.RECIPE_PARAMETER_PREFIX;
+  const registered = prefix === undefined ? [] : [...account.region(REGION).parameters.values()]
+    .filter((parameter) => parameter.name.startsWith(prefix))
+    .flatMap((parameter) => copyRegionsOf(parameter.value));
+  return [...new Set([...synthesized.split(',').filter(Boolean), ...registered])].sort();
+}
+
+/** `distribution.regions` of a registered recipe document (none when it is not one). */
+function copyRegionsOf(document: string): string[] {
+  try {
+    const regions = (JSON.parse(document) as { distribution?: { regions?: unknown } } | null)?.distribution?.regions;
+    return Array.isArray(regions) ? regions.filter((region): region is string => typeof region === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
  * The bake's execution, kept in the account as Step Functions keeps it (`DescribeExecution` answers from it).
  * Step Functions refuses a second execution with a name the state machine already used.
  */
-function startExecution(account: SimulatedAccount, bakery: SynthesizedBakery, name: string, startTime: Date): BakeExecutionRecord {
+function startExecution(account: SimulatedAccount, bakery: SynthesizedBakery, name: string, startTime: Date, input: unknown): BakeExecutionRecord {
+  const tooLarge = executionInputProblem(JSON.stringify(input ?? {}));
+  if (tooLarge) throw namedError('InvalidExecutionInput', tooLarge);
   const executionArn = executionArnFor(bakery.stateMachineArn, name);
   if (account.bakeExecutions.some((execution) => execution.executionArn === executionArn)) {
-    const error = new Error(`Execution Already Exists: '${executionArn}'; a build id names one bake only`);
-    error.name = 'ExecutionAlreadyExists';
-    throw error;
+    throw namedError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'; a build id names one bake only`);
   }
   const record: BakeExecutionRecord = { executionArn, stateMachineArn: bakery.stateMachineArn, name, startDate: startTime.getTime(), status: 'RUNNING' };
   account.bakeExecutions.push(record);
   return record;
+}
+
+/** An error as the Step Functions API names it. */
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
 }
 
 /** What the synthesized stack deploys exists in the account as the deployed stack would make it: registered recipes, the staging bucket and the staged-files document. */
@@ -204,6 +276,7 @@ function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery
   for (const bucket of bakery.buckets) if (!account.hasBucket(bucket)) account.createBucket(bucket);
   for (const [name, content] of bakery.documents) account.deployDocument(name, content);
   for (const object of bakery.deployedObjects) account.invoke('s3', 'PutObject', { Bucket: object.bucket, Key: object.key, Body: object.body });
+  for (const subnet of bakery.subnets) account.addSubnet(subnet);
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {
@@ -212,7 +285,20 @@ function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: numbe
     ...keptWithVolumes(manifest, account),
     ...keptUntested(manifest, account),
   ];
-  return { ...manifest, leakedResources: account.leakedResources(sinceMs, handedOver) };
+  const leaked = account.leakedResources(sinceMs, handedOver).filter((id) => !madeByAnotherBake(account, id, manifest.buildId));
+  return { ...manifest, leakedResources: leaked };
+}
+
+/** True for a resource tagged with another build id (a bake running at the same time): that bake answers for it. */
+function madeByAnotherBake(account: SimulatedAccount, id: string, buildId: string): boolean {
+  for (const name of account.regionNames()) {
+    const region = account.region(name);
+    const record = region.instances.get(id) ?? region.images.get(id) ?? region.snapshots.get(id) ?? region.volumes.get(id);
+    if (!record) continue;
+    const owner = record.tags.get(TAG_KEYS.buildId) ?? ('instanceId' in record ? region.instances.get(record.instanceId)?.tags.get(TAG_KEYS.buildId) : undefined);
+    return owner !== undefined && owner !== buildId;
+  }
+  return false;
 }
 
 /** Instances kept for inspection on purpose, and their volumes: not leaks while they are kept. */

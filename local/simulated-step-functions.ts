@@ -13,6 +13,7 @@ import { SimulatedAccount } from './model';
 import type { Json } from './model/state';
 import { SIMULATOR_MIDDLEWARE_NAME, MiddlewareStackLike } from './sdk-bridge';
 import { simulateBake, simulatedDevelopmentBakery } from './simulate-bake';
+import { executionInputProblem } from './step-functions-limits';
 import { executionArnFor } from '../src/workflow/steps';
 
 /** One execution as the account keeps it. */
@@ -97,6 +98,8 @@ export class SimulatedStepFunctions {
 
   private async start(input: { stateMachineArn: string; name?: string; input?: string }): Promise<object> {
     this.requireStateMachine(input.stateMachineArn);
+    const tooLarge = executionInputProblem(input.input ?? '');
+    if (tooLarge) throw new SfnError('InvalidExecutionInput', tooLarge);
     const name = input.name ?? `bake-${Date.now().toString(36)}`;
     if (this.records().some((record) => record.name === name)) {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${this.executionArn(name)}'`);

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { busName } from './event-pattern';
 import type { DocumentContent } from './model/documents/records';
@@ -42,6 +42,15 @@ export interface SynthesizedBakery {
   readonly deployedObjects: DeployedObject[];
   /** The state machine's tags (the bakery id and the command-output log group, as the CLI reads them). */
   readonly tags: Record<string, string>;
+  /** The subnets the bakery launches into (its `vpc` and `vpcSubnets`), where their ids and zones are known at synth time. */
+  readonly subnets: BakerySubnet[];
+}
+
+/** A subnet of the bakery's VPC: the deployed account has it, so the simulated account must too. */
+export interface BakerySubnet {
+  readonly id: string;
+  /** The zone's name (`us-east-1a`). */
+  readonly zone: string;
 }
 
 export interface SynthesizeOptions {
@@ -67,7 +76,8 @@ interface CfnResource {
 export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery {
   const app = new App();
   const stack = new Stack(app, 'BakerySimulator', { env: { account: options.account, region: options.region } });
-  const bakery = new AmiBakery(stack, 'Bakery', options.props?.(stack));
+  const props = options.props?.(stack);
+  const bakery = new AmiBakery(stack, 'Bakery', props);
   options.configure?.(bakery);
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
@@ -84,7 +94,16 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
     deployedObjects: extractDeployedObjects(template.Resources, env, assembly.directory, stack.stackName),
     tags: Object.fromEntries(((resolveIntrinsics(template.Resources[machineId].Properties?.Tags ?? [], env)) as { Key: string; Value: string }[])
       .map((tag) => [tag.Key, tag.Value])),
+    subnets: bakerySubnets(props),
   };
+}
+
+/** The subnets of an imported VPC the bakery names (a VPC the stack creates has ids only once deployed). */
+function bakerySubnets(props: AmiBakeryProps | undefined): BakerySubnet[] {
+  if (!props?.vpc) return [];
+  return props.vpc.selectSubnets(props.vpcSubnets).subnets
+    .filter((subnet) => !Token.isUnresolved(subnet.subnetId) && !Token.isUnresolved(subnet.availabilityZone))
+    .map((subnet) => ({ id: subnet.subnetId, zone: subnet.availabilityZone }));
 }
 
 function resourcesOfType(resources: Record<string, CfnResource>, type: string): [string, CfnResource][] {

@@ -1,7 +1,7 @@
 /**
  * `npx projen fault-matrix`: runs every fault-matrix scenario in the simulator, prints a table, and ends
- * with `fault matrix: <S> scenarios, <P> passed, <F> failed, <L> leaked resources`. Exits non-zero when
- * a scenario failed or anything leaked.
+ * with `fault matrix: <S> scenarios, <P> passed, <F> failed, <L> leaked resources` (L: what was still there
+ * after the orphan sweeper ran). Exits non-zero when a scenario failed or anything was left.
  */
 import '../cli/warnings';
 import { formatResults, matrixScenarios, runScenario, ScenarioResult } from '../local/fault-matrix/run-matrix';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   for (const scenario of matrixScenarios()) results.push(await runScenario(scenario));
   console.log(formatResults(results));
-  const failed = results.some((result) => !result.passed || result.leaked.length > 0);
+  const failed = results.some((result) => !result.passed || result.leftAfterSweep.length > 0);
   process.exitCode = failed ? 1 : 0;
 }
 

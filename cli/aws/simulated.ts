@@ -2,47 +2,103 @@
  * `--simulate FILE`: the CLI's Step Functions and CloudWatch Logs calls answered by the local simulator
  * instead of AWS. A started bake runs in the simulated account kept in FILE (as `bakery simulate --state`
  * keeps it) and is played back at `speed` times real time, so following it looks as it does against AWS.
- * The account is saved after every started bake, so later commands list it, show it and read its output.
+ *
+ * Every change to the account (a started bake, a staged file) holds the state file's lock (the one
+ * `bakery simulate --state` takes), reads the file again, makes the change and saves it: two runs on one file
+ * take turns, and neither saves over the other's bake. A file that cannot be read is refused, naming it.
  */
-import { SdkLogs } from './logs';
+import { LogsApi, SdkLogs } from './logs';
 import type { AwsServices } from './services';
 import { SdkStepFunctions, StepFunctionsApi } from './step-functions';
+import type { SimulatedAccount } from '../../local/model';
+import type { ObjectStore } from '../../src/staging/local-sources';
 import { UsageError } from '../errors';
 
 /** Where the simulated bakery is: its own region, with credentials that are never sent anywhere. */
 const SIMULATED = { region: 'us-east-1' };
 
-export async function simulatedServices(file: string, speed: number): Promise<AwsServices> {
-  // Loaded only here: the simulator synthesizes the construct.
-  const [{ openAccount, saveAccount }, { SimulatedStepFunctions }, { simulatedObjectStore }] = await Promise.all([
+/** The simulator's modules, loaded only for `--simulate` (the simulator synthesizes the construct). */
+type Simulator = Awaited<ReturnType<typeof loadSimulator>>;
+
+async function loadSimulator() {
+  const [state, { SimulatedStepFunctions }, { simulatedObjectStore }] = await Promise.all([
     import('../../local/account-state'),
     import('../../local/simulated-step-functions'),
     import('../../local/staging-store'),
   ]);
-  let account;
-  try {
-    account = openAccount(file).account;
-  } catch (error) {
-    throw new UsageError((error as Error).message, '--simulate takes a file that bakery simulate --state or bakery --simulate wrote, or a new file name');
-  }
+  return { ...state, SimulatedStepFunctions, simulatedObjectStore };
+}
+
+/** One account as the CLI talks to it: the account, and SDK clients whose calls it answers. */
+interface Connection {
+  readonly account: SimulatedAccount;
+  readonly stepFunctions: SdkStepFunctions;
+  readonly logs: SdkLogs;
+}
+
+export async function simulatedServices(file: string, speed: number): Promise<AwsServices> {
   process.env.AWS_ACCESS_KEY_ID ??= 'AKIASIMULATED';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'simulated';
-  const sdkStepFunctions = new SdkStepFunctions(SIMULATED);
-  const logs = new SdkLogs(SIMULATED);
-  new SimulatedStepFunctions(account, { speed }).attach(sdkStepFunctions.client, logs.client);
+  const session = new SimulatedSession(file, speed, await loadSimulator());
+  const current = () => session.current;
   const stepFunctions: StepFunctionsApi = {
-    region: () => sdkStepFunctions.region(),
-    listStateMachines: () => sdkStepFunctions.listStateMachines(),
-    tagsOf: (arn) => sdkStepFunctions.tagsOf(arn),
-    startExecution: async (stateMachineArn, name, input) => {
-      const started = await sdkStepFunctions.startExecution(stateMachineArn, name, input);
-      saveAccount(account, file);
-      return started;
-    },
-    describeExecution: (arn) => sdkStepFunctions.describeExecution(arn),
-    eventsAfter: (arn, afterId) => sdkStepFunctions.eventsAfter(arn, afterId),
-    listExecutions: (arn, maxResults, nextToken) => sdkStepFunctions.listExecutions(arn, maxResults, nextToken),
-    stopExecution: (arn, cause) => sdkStepFunctions.stopExecution(arn, cause),
+    region: () => current().stepFunctions.region(),
+    listStateMachines: () => current().stepFunctions.listStateMachines(),
+    tagsOf: (arn) => current().stepFunctions.tagsOf(arn),
+    startExecution: (stateMachineArn, name, input) => session.change((latest) => latest.stepFunctions.startExecution(stateMachineArn, name, input)),
+    describeExecution: (arn) => current().stepFunctions.describeExecution(arn),
+    eventsAfter: (arn, afterId) => current().stepFunctions.eventsAfter(arn, afterId),
+    listExecutions: (arn, maxResults, nextToken) => current().stepFunctions.listExecutions(arn, maxResults, nextToken),
+    stopExecution: (arn, cause) => current().stepFunctions.stopExecution(arn, cause),
   };
-  return { stepFunctions, logs, staging: (bucket) => simulatedObjectStore(account, bucket) };
+  // Logs are read from the current account: the one that holds the latest bake this run started.
+  const logs: LogsApi = { streamEvents: (group, stream) => current().logs.streamEvents(group, stream) };
+  return { stepFunctions, logs, staging: (bucket) => session.staging(bucket) };
+}
+
+/** The account in FILE as this run sees it, changed only under the file's lock. */
+class SimulatedSession {
+  /** The account read last: at the start, then after each change this run made. */
+  public current: Connection;
+
+  constructor(private readonly file: string, private readonly speed: number, private readonly simulator: Simulator) {
+    this.current = this.connect(this.read());
+  }
+
+  /**
+   * Runs `work` on the account as the file holds it now, with the file locked, saves the account, and makes it the
+   * current one: another run's bake saved in the meantime is kept.
+   */
+  public change<T>(work: (latest: Connection) => Promise<T>): Promise<T> {
+    return this.simulator.withStateFileLock(this.file, async () => {
+      const latest = this.connect(this.read());
+      const result = await work(latest);
+      this.simulator.saveAccount(latest.account, this.file);
+      this.current = latest;
+      return result;
+    });
+  }
+
+  /** A staging bucket of the account: a file put there is saved at once, under the lock. */
+  public staging(bucket: string): ObjectStore {
+    return {
+      has: (key) => this.simulator.simulatedObjectStore(this.current.account, bucket).has(key),
+      put: (key, body) => this.change((latest) => this.simulator.simulatedObjectStore(latest.account, bucket).put(key, body)),
+    };
+  }
+
+  private read(): SimulatedAccount {
+    try {
+      return this.simulator.openAccount(this.file).account;
+    } catch (error) {
+      throw new UsageError((error as Error).message, '--simulate takes a file that bakery simulate --state or bakery --simulate wrote, or a new file name');
+    }
+  }
+
+  private connect(account: SimulatedAccount): Connection {
+    const stepFunctions = new SdkStepFunctions(SIMULATED);
+    const logs = new SdkLogs(SIMULATED);
+    new this.simulator.SimulatedStepFunctions(account, { speed: this.speed }).attach(stepFunctions.client, logs.client);
+    return { account, stepFunctions, logs };
+  }
 }

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import { RecipeValidation, validateRecipeText } from '../../lambda/shared/validate-recipe';
+import { recipeWarnings, RecipeValidation, validateRecipeText } from '../../lambda/shared/validate-recipe';
 import { localSourceProblems } from '../../src/staging/local-sources';
 import { readRecipeFile } from '../recipe-file';
 
-/** `bakery validate <recipe.json>`: every problem, one per line; exit code 1 when invalid. */
+/** `bakery validate <recipe.json>`: every problem, one per line; exit code 1 when invalid. Warnings do not change the exit code. */
 export async function runValidate(file: string): Promise<number> {
   const { path, text } = readRecipeFile(file);
   const checked = validateRecipeText(text);
@@ -11,6 +11,7 @@ export async function runValidate(file: string): Promise<number> {
   const result = checked.valid ? withLocalSources(checked, dirname(path)) : checked;
   if (result.valid) {
     process.stdout.write(`${path}: valid recipe "${result.recipe.name}" (${result.recipe.steps.length} step(s))\n`);
+    for (const warning of recipeWarnings(result.recipe)) process.stdout.write(`  warning: ${warning}\n`);
     return 0;
   }
   process.stdout.write(`${path}: ${result.problems.length} problem(s)\n`);

@@ -8,14 +8,18 @@ import { DisableImageDeregistrationProtectionCommand, Image, Instance, Tag } fro
 import { BestEffort } from './best-effort';
 import { ec2 } from './clients';
 import * as config from './config';
-import { deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected } from './images';
+import {
+  deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected, snapshotIdsOf,
+} from './images';
 import { findBuildInstances, isGone, terminateInstance } from './instances';
-import { ParameterClients, restoreParameter } from './parameters';
+import { ParameterClients, readParameter, restoreParameter } from './parameters';
 import { TAG_KEYS, tagValue } from './tags';
 
 /** Ids the caller knows even if tags have not reached the resources yet. */
 export interface KnownResources {
   readonly instanceId?: string;
+  /** When `instanceId` was launched: within the visibility grace, EC2 not knowing it means "not yet", not "gone". */
+  readonly instanceLaunchedAt?: string;
   readonly imageId?: string;
   /** Further instances of the build (the test instance). */
   readonly otherInstanceIds?: readonly string[];
@@ -23,28 +27,36 @@ export interface KnownResources {
   readonly keepInstanceId?: string;
   /** The regions the build copies its image to (`distribution.regions`). */
   readonly copyRegions?: readonly string[];
-  /** The caller already put back the SSM parameters the build set (so the ssm-parameter tag is not needed). */
+  /**
+   * The caller already put back the SSM parameters the build set: the parameter the images' ssm-parameter tag
+   * names is only checked, not put back again.
+   */
   readonly parametersRestored?: boolean;
 }
 
-/** Removes the build's instances, images and snapshots; returns the ids it could not remove. */
+/**
+ * Removes the build's instances, images and snapshots; returns the ids it could not remove. An image that the
+ * SSM parameter of its ssm-parameter tag still names (the parameter could not be put back) is kept, with its
+ * snapshots, and the parameter is reported, so no parameter is left pointing at a removed image. The copy regions
+ * are looked at again once the bakery's own image is gone: a copy started before that is found then, and one
+ * started after it cannot start (EC2 refuses to copy a deregistered image).
+ */
 export async function removeBuildResources(buildId: string, known: KnownResources = {}): Promise<string[]> {
   const cleanup = new BestEffort();
   const instances = await cleanup.lookup('the build\'s instances', [], () => findBuildInstances(buildId));
   const instanceIds = instancesToTerminate(instances, known).filter((id) => id !== known.keepInstanceId);
   for (const instanceId of instanceIds) {
-    await cleanup.remove(instanceId, () => terminateInstance(instanceId));
+    await cleanup.remove(instanceId, () => terminateInstance(instanceId, instanceId === known.instanceId ? known.instanceLaunchedAt : undefined));
   }
   const found = await imagesToRemove(cleanup, buildId, known.imageId);
   const images = found.filter((image) => !isKeptUntested(image.Tags));
-  const byRegion: RegionImages[] = [{ images }];
-  const copyRegions = new Set([...known.copyRegions ?? [], ...[...instances, ...images].flatMap((resource) => copyRegionsOf(resource.Tags))]);
-  for (const region of copyRegions) {
-    byRegion.push({ region, images: await cleanup.lookup(`the build's images in ${region}`, [], () => findBuildImages(buildId, region)) });
-  }
-  if (!known.parametersRestored) await restoreTaggedParameters(cleanup, buildId, byRegion);
-  for (const { region, images: regionImages } of byRegion) {
-    await removeImagesAndSnapshots(cleanup, buildId, regionImages, region);
+  const copyRegions = [...new Set([...known.copyRegions ?? [], ...[...instances, ...images].flatMap((resource) => copyRegionsOf(resource.Tags))])];
+  const byRegion: RegionImages[] = [{ images }, ...await listCopies(cleanup, buildId, copyRegions)];
+  const named = await settleTaggedParameters(cleanup, buildId, byRegion, known.parametersRestored === true);
+  await removeImagesAndSnapshots(cleanup, buildId, images, named);
+  for (const { region, images: listed } of await listCopies(cleanup, buildId, copyRegions)) {
+    const earlier = byRegion.find((candidate) => candidate.region === region)?.images ?? [];
+    await removeImagesAndSnapshots(cleanup, buildId, union(earlier, listed), named, region);
   }
   return cleanup.leaked;
 }
@@ -55,24 +67,56 @@ interface RegionImages {
   readonly images: readonly Image[];
 }
 
+/** The build's images in each copy region. */
+async function listCopies(cleanup: BestEffort, buildId: string, regions: readonly string[]): Promise<RegionImages[]> {
+  const listed: RegionImages[] = [];
+  for (const region of regions) {
+    listed.push({ region, images: await cleanup.lookup(`the build's images in ${region}`, [], () => findBuildImages(buildId, region)) });
+  }
+  return listed;
+}
+
+function union(first: readonly Image[], second: readonly Image[]): Image[] {
+  return [...first, ...second.filter((image) => !first.some((seen) => seen.ImageId === image.ImageId))];
+}
+
 /**
- * Puts back the SSM parameter the build's images name in their ssm-parameter tag, in this account, wherever it
- * holds one of them (the workflow's own cleanup also knows the parameters of other accounts).
+ * Puts back (or, with `onlyCheck`, only reads) the SSM parameter the build's images name in their ssm-parameter
+ * tag, in this account, wherever it holds one of them (the workflow's own cleanup also knows the parameters of
+ * other accounts). Returns the ids of the images that must stay: those a parameter still names, and all of a
+ * region's when its parameter cannot be read. Each such parameter is reported as left behind.
  */
-async function restoreTaggedParameters(cleanup: BestEffort, buildId: string, byRegion: readonly RegionImages[]): Promise<void> {
+async function settleTaggedParameters(cleanup: BestEffort, buildId: string, byRegion: readonly RegionImages[], onlyCheck: boolean):
+Promise<Set<string>> {
   const buildImageIds = byRegion.flatMap(({ images }) => images.map((image) => image.ImageId!));
   const clients = new ParameterClients(buildId);
+  const kept = new Set<string>();
   for (const { region, images } of byRegion) {
     const name = images.map((image) => tagValue(image.Tags, TAG_KEYS.ssmParameter)).find((value) => value);
     if (!name) continue;
     const target = { region: region ?? config.region(), imageId: images[0].ImageId! };
-    await cleanup.remove(`parameter ${name} in ${target.region}`, () => restoreParameter(clients, name, target, buildImageIds));
+    const where = `parameter ${name} in ${target.region}`;
+    if (!onlyCheck) await cleanup.remove(where, () => restoreParameter(clients, name, target, buildImageIds));
+    const value = await cleanup.lookup<string | undefined | typeof UNREADABLE>(where, UNREADABLE, () => readParameter(clients, name, target));
+    const stays = value === UNREADABLE ? images.map((image) => image.ImageId!) : buildImageIds.filter((id) => id === value);
+    if (stays.length === 0) continue;
+    stays.forEach((id) => kept.add(id));
+    if (!cleanup.leaked.includes(where)) cleanup.leaked.push(where);
   }
+  return kept;
 }
 
-/** Deregisters the images (lifting protection first) and deletes their snapshots and any other snapshot of the build in the region. */
-async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, images: readonly Image[], region?: string): Promise<void> {
-  for (const image of images) {
+/** What a parameter that cannot be read is taken to hold: anything, so every image of its region stays. */
+const UNREADABLE = Symbol('unreadable');
+
+/**
+ * Deregisters the images (lifting protection first) and deletes their snapshots and any other snapshot of the build
+ * in the region, except the images in `keep` and their snapshots.
+ */
+async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, images: readonly Image[], keep: ReadonlySet<string>, region?: string):
+Promise<void> {
+  const kept = new Set(images.filter((image) => keep.has(image.ImageId!)).flatMap(snapshotIdsOf));
+  for (const image of images.filter((candidate) => !keep.has(candidate.ImageId!))) {
     await cleanup.remove(image.ImageId!, async () => {
       await unprotect(image, region);
       await deregisterImageAndSnapshots(image, region);
@@ -80,7 +124,7 @@ async function removeImagesAndSnapshots(cleanup: BestEffort, buildId: string, im
   }
   const where = region ? ` in ${region}` : '';
   const snapshots = await cleanup.lookup(`the build's snapshots${where}`, [], () => findBuildSnapshots(buildId, region));
-  for (const snapshot of snapshots.filter((candidate) => !isKeptUntested(candidate.Tags))) {
+  for (const snapshot of snapshots.filter((candidate) => !isKeptUntested(candidate.Tags) && !kept.has(candidate.SnapshotId!))) {
     await cleanup.remove(snapshot.SnapshotId!, () => deleteSnapshot(snapshot.SnapshotId!, region));
   }
 }

@@ -124,12 +124,20 @@ export class MissingConfiguration extends BakeryError {
   override readonly name = 'MissingConfiguration';
 }
 
-/** An AWS service answered with a server-side (5xx) error; the state machine retries these. */
+/**
+ * EC2 or SSM answered NotFound for something the bake created moments ago: under eventual consistency it exists but
+ * is not visible yet. The state machine retries the step (see `src/workflow/retries.ts`).
+ */
+export class NotYetVisible extends BakeryError {
+  override readonly name = 'NotYetVisible';
+}
+
 /** Cleanup could not remove everything yet; the state machine (or Lambda's async retry) runs it again. */
 export class CleanupIncomplete extends BakeryError {
   override readonly name = 'CleanupIncomplete';
 }
 
+/** An AWS service answered with a server-side (5xx) error; the state machine retries these. */
 export class TransientAwsError extends BakeryError {
   override readonly name = 'TransientAwsError';
 }

@@ -3,14 +3,18 @@
  */
 import { CreateTagsCommand, DescribeInstancesCommand, Filter, Instance, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './clients';
-import { isAwsErrorNamed } from './errors';
+import { isAwsErrorNamed, NotYetVisible } from './errors';
+import { VISIBILITY_GRACE_SECONDS, withinVisibilityGrace } from './eventual-consistency';
 import { logger } from './logger';
 import { buildIdFilter } from './tags';
 
 /** Instance states from which an instance will not run again. */
 export const GONE_STATES: readonly string[] = ['shutting-down', 'terminated'];
 
-/** One instance by id, or undefined when EC2 does not know it (right after launch, or long after termination). */
+/**
+ * One instance by id, or undefined when EC2 does not know it: right after launch (not visible yet, see
+ * `eventual-consistency.ts`), or long after termination. Callers that launched it tell the two apart by its age.
+ */
 export async function describeInstance(instanceId: string): Promise<Instance | undefined> {
   try {
     const { Reservations } = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
@@ -43,12 +47,20 @@ export async function tagInstance(instanceId: string, tags: Record<string, strin
   await ec2().send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
 }
 
-/** Asks EC2 to terminate an instance without waiting for it; an unknown instance counts as done. */
-export async function terminateInstance(instanceId: string): Promise<void> {
+/**
+ * Asks EC2 to terminate an instance without waiting for it. NotFound is no proof that the instance is gone: right
+ * after RunInstances EC2 may not know it yet. So for an instance launched within the visibility grace
+ * (`launchedAt`), NotFound throws `NotYetVisible` and the caller's cleanup is retried by the state machine; for
+ * an older one, or one whose launch time is unknown (found by its tags, so visible), NotFound counts as done.
+ */
+export async function terminateInstance(instanceId: string, launchedAt?: string): Promise<void> {
   logger.info('Terminating instance', { instanceId });
   try {
     await ec2().send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
   } catch (error) {
     if (!isAwsErrorNamed(error, 'InvalidInstanceID.NotFound')) throw error;
+    if (withinVisibilityGrace(launchedAt)) {
+      throw new NotYetVisible(`EC2 does not know instance ${instanceId} yet, ${VISIBILITY_GRACE_SECONDS} s after its launch at most; terminating it again later`);
+    }
   }
 }

@@ -17,7 +17,7 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
   DeliveryTimedOut: 'the SSM agent did not pick the command up before its delivery timeout (the instance went offline or could not reach SSM)',
   ExecutionTimedOut: 'the command ran past its timeout and SSM stopped it',
   Undeliverable: 'SSM could not deliver the command: the instance was gone, stopped or not managed by SSM',
-  Terminated: 'SSM cancelled the command before it ended',
+  Terminated: 'SSM stopped the command before it ended (its parent command was stopped, or the instance went away while it ran)',
   InvalidPlatform: 'the document does not run on this instance\'s platform',
   AccessDenied: 'the instance was not allowed to run the document',
   Cancelled: 'the command was cancelled',

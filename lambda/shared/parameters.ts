@@ -1,14 +1,17 @@
 /**
  * `distribution.ssmParameter`: a parameter of that name, in every region that holds the image, set to the
  * image id there (data type `aws:ec2:image`, so launch templates can use `resolve:ssm:`), in this account and
- * in the accounts of `distribution.ssmParameterRoles`. A failed bake puts back what the parameters held before.
+ * in the accounts of `distribution.ssmParameterRoles`. A failed bake puts back what the parameters held before
+ * (the newest earlier value whose image still exists), or deletes a parameter it created.
  */
+import type { Image } from '@aws-sdk/client-ec2';
 import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, ParameterHistory, PutParameterCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ssm, ssmAs, sts, TemporaryCredentials } from './clients';
 import { isAwsErrorNamed, ParameterNotUpdated } from './errors';
+import { describeImage } from './images';
 import { logger } from './logger';
 import type { Artifact, BuildContext, PublishedParameter } from './types';
 
@@ -79,13 +82,18 @@ export async function writeParameter(clients: ParameterClients, name: string, ta
  * the parameters back.
  */
 export async function confirmParameters(clients: ParameterClients, written: readonly PublishedParameter[]): Promise<void> {
-  const deadline = Date.now() + CONFIRM_SECONDS * 1000;
+  const pending = await unstored(clients, written, CONFIRM_SECONDS);
+  if (pending.length > 0) throw notStored(pending[0]);
+}
+
+/** The written parameters SSM has not stored within `seconds` (none once every new version is there). */
+async function unstored(clients: ParameterClients, written: readonly PublishedParameter[], seconds: number): Promise<PublishedParameter[]> {
+  const deadline = Date.now() + seconds * 1000;
   let pending = [...written];
   for (;;) {
     const stored = await Promise.all(pending.map((parameter) => isStored(clients, parameter)));
     pending = pending.filter((_, index) => !stored[index]);
-    if (pending.length === 0) return;
-    if (Date.now() >= deadline) throw notStored(pending[0]);
+    if (pending.length === 0 || Date.now() >= deadline) return pending;
     await new Promise((resolve) => setTimeout(resolve, CONFIRM_INTERVAL_MS));
   }
 }
@@ -112,26 +120,61 @@ function roleFields(roleArn: string | undefined): Partial<PublishedParameter> {
   return roleArn ? { roleArn, accountId: accountOfRole(roleArn) } : {};
 }
 
+/** How long a restore waits for SSM to accept an earlier value before it tries the next one. */
+export const RESTORE_CONFIRM_SECONDS = 10;
+
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
 /**
  * After a failed bake: where the parameter holds one of the build's images, puts back the newest earlier value
- * that is not one of them, or deletes the parameter when the bake created it. Returns what it changed.
+ * that is not one of them and whose image still exists (SSM refuses an `aws:ec2:image` value it cannot see, and
+ * would leave the parameter on the build's image), or deletes the parameter when the bake created it or no earlier
+ * image is left. Returns what it changed.
  */
 export async function restoreParameter(clients: ParameterClients, name: string, target: ParameterTarget, buildImageIds: readonly string[]):
 Promise<string | undefined> {
   const client = await clients.for(target);
   const current = await currentValue(client, name);
   if (current === undefined || !buildImageIds.includes(current)) return undefined;
-  const previous = await previousValue(client, name, buildImageIds);
-  if (previous === undefined) {
-    logger.info('Deleting the SSM parameter the failed bake created', { name, region: target.region, roleArn: target.roleArn });
-    await client.send(new DeleteParameterCommand({ Name: name }));
-    return `deleted ${name} in ${target.region}`;
+  const earlier = await earlierValues(client, name, buildImageIds);
+  for (const value of earlier) {
+    if (await putBack(clients, name, target, value)) {
+      // An AMI id is named; anything else the parameter held before is not repeated (it may be a secret).
+      return `restored ${name} in ${target.region} to ${AMI_ID.test(value) ? value : 'its earlier value'}`;
+    }
+  }
+  logger.info('Deleting the SSM parameter the failed bake pointed at its image', {
+    name, region: target.region, roleArn: target.roleArn, createdByTheBake: earlier.length === 0,
+  });
+  await client.send(new DeleteParameterCommand({ Name: name }));
+  return `deleted ${name} in ${target.region}${earlier.length > 0 ? ' (no earlier value names an image that still exists)' : ''}`;
+}
+
+/**
+ * Puts one earlier value back; true once SSM stored it. In this account an image that no longer exists is
+ * skipped at once; through a role (whose account this one cannot look into) SSM's own check decides.
+ */
+async function putBack(clients: ParameterClients, name: string, target: ParameterTarget, value: string): Promise<boolean> {
+  if (!target.roleArn && AMI_ID.test(value) && !isUsable(await describeImage(value, target.region))) {
+    logger.info('Skipping an earlier value of the SSM parameter: its image no longer exists', { name, region: target.region, imageId: value });
+    return false;
   }
   // The value is not logged: the parameter may have held something other than an AMI id.
   logger.info('Putting back the SSM parameter\'s earlier value', { name, region: target.region, roleArn: target.roleArn });
-  await client.send(new PutParameterCommand({ Name: name, Value: previous, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true }));
-  // An AMI id is named; anything else the parameter held before is not repeated (it may be a secret).
-  return `restored ${name} in ${target.region} to ${/^ami-[0-9a-f]{8,17}$/.test(previous) ? previous : 'its earlier value'}`;
+  const client = await clients.for(target);
+  const { Version } = await client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true }));
+  const written = { name, region: target.region, value, version: Version ?? 0, ...roleFields(target.roleArn) };
+  return (await unstored(clients, [written], RESTORE_CONFIRM_SECONDS)).length === 0;
+}
+
+function isUsable(image: Image | undefined): boolean {
+  return image !== undefined && image.State !== 'deregistered' && image.State !== 'failed';
+}
+
+/** The value a parameter holds now, or undefined when there is no such parameter. */
+export async function readParameter(clients: ParameterClients, name: string, target: Pick<ParameterTarget, 'region' | 'roleArn'>):
+Promise<string | undefined> {
+  return currentValue(await clients.for(target), name);
 }
 
 async function currentValue(client: SSMClient, name: string): Promise<string | undefined> {
@@ -144,8 +187,8 @@ async function currentValue(client: SSMClient, name: string): Promise<string | u
   }
 }
 
-/** The newest value in the parameter's history that is not one of the build's images. */
-async function previousValue(client: SSMClient, name: string, buildImageIds: readonly string[]): Promise<string | undefined> {
+/** The values in the parameter's history that are not one of the build's images, newest first, each once. */
+async function earlierValues(client: SSMClient, name: string, buildImageIds: readonly string[]): Promise<string[]> {
   const versions: ParameterHistory[] = [];
   let NextToken: string | undefined;
   do {
@@ -153,7 +196,9 @@ async function previousValue(client: SSMClient, name: string, buildImageIds: rea
     versions.push(...page.Parameters ?? []);
     NextToken = page.NextToken;
   } while (NextToken);
-  return versions
+  const values = versions
     .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0))
-    .find((version) => version.Value !== undefined && !buildImageIds.includes(version.Value))?.Value;
+    .map((version) => version.Value)
+    .filter((value): value is string => value !== undefined && !buildImageIds.includes(value));
+  return [...new Set(values)];
 }

@@ -68,6 +68,8 @@ export interface ProvisionProgress {
   readonly index: number;
   readonly count: number;
   readonly commandId?: string;
+  /** How many times the running step was sent: SSM ended the earlier sends without running them (Undeliverable, ...). */
+  readonly sends?: number;
   /** The running step's latest output lines (from the command-output log group), for people watching the bake. */
   readonly outputTail?: string[];
   /** Outcomes of finished steps, shown by the CLI and kept in the manifest. */

@@ -4,7 +4,9 @@
 import type { z } from 'zod';
 import { recipeSchema } from './recipe-schema';
 import type { RecipeDocument } from './recipe-schema';
+import type { ProvisioningStep } from './step-schema';
 import { namedPlatformProblems } from '../../src/recipe/platform-rules';
+import { stepPath, stepsIn } from '../../src/recipe/step-lists';
 
 /** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
 export const MAX_DOCUMENT_BYTES = 200 * 1024;
@@ -24,6 +26,28 @@ export function validateRecipe(document: unknown): RecipeValidation {
   // When the source names its platform (AWS's public Windows or Linux parameters), steps that do not fit are refused here already.
   const problems = namedPlatformProblems(result.data);
   return problems.length > 0 ? { valid: false, problems } : { valid: true, recipe: result.data, problems: [] };
+}
+
+/**
+ * A command that restarts the machine at once, at the start of a shell command line or after `;`, `&&`, `||`, `|`
+ * or `sudo`: `reboot`, `shutdown -r now`, `systemctl reboot`, `init 6` (also by their /sbin paths).
+ */
+const REBOOT_COMMAND = new RegExp(
+  String.raw`(?:^|[;&|]\s*|\bsudo\s+)((?:/usr)?(?:/s?bin/)?` +
+  String.raw`(?:reboot\b|shutdown\s+(?:\S+\s+)*?(?:-[a-zA-Z]*r[a-zA-Z]*|--reboot)\b|systemctl\s+(?:-\S+\s+)*reboot\b|(?:tel)?init\s+6\b)[^;&|]*)`,
+);
+
+/**
+ * Legal but questionable parts of a valid recipe, one line each: a shell step that reboots the instance itself
+ * (`reboot`, `shutdown -r now`), which kills the SSM agent under the running command, so SSM reports the step as
+ * failed. `validate` prints them; they do not make the recipe invalid.
+ */
+export function recipeWarnings(recipe: RecipeDocument): string[] {
+  return stepsIn<ProvisioningStep>(recipe).flatMap((at) => (at.step.shell?.commands ?? []).flatMap((command, index) => {
+    const reboot = REBOOT_COMMAND.exec(command)?.[1]?.trim();
+    return reboot === undefined ? [] : [`${stepPath(at)}.shell.commands[${index}]: "${printable(reboot)}" restarts the instance under SSM, ` +
+      'which then reports the step as failed; use a { "reboot": {} } step (or exit 194) instead'];
+  }));
 }
 
 /** Validates the text of a recipe file (JSON). */

@@ -5,6 +5,7 @@
  * parameter; one runs a document and brings a script, a file and a playbook; one tests its image; one bakes
  * Windows). Each scenario says how the bake must end.
  */
+import { badDayScenarios, RECIPE_BAD_DAYS } from './bad-days';
 import type { PhaseName } from '../../lambda/shared/types';
 
 export interface Scenario {
@@ -78,8 +79,9 @@ export const OPERATIONS: Operation[] = [
     neverReady: { fault: 'copy:eu-west-1:never-available', phase: 'distribute' },
   },
   { name: 'PutParameter', failsIn: 'distribute', unusedBy: NOT_DISTRIBUTED },
-  { name: 'TerminateInstances', cleanupOnly: true, outlastedIn: 'cleanup', byRecipe: { [TESTED]: { outlastedIn: 'test' } } },
-  { name: 'DescribeSnapshots', outlastedIn: 'cleanup' },
+  // Cleanup retries for about 20 minutes: it outlasts throttling a task's retries would not.
+  { name: 'TerminateInstances', cleanupOnly: true },
+  { name: 'DescribeSnapshots' },
   { name: 'DeregisterImage', cleanupOnly: true },
   { name: 'DeleteSnapshot', cleanupOnly: true },
 ];
@@ -119,6 +121,8 @@ const ROUTES: Record<string, string[]> = {
   'Failed in distribute': ['lambda:distribute:crash'],
   'Failed in cleanup': ['lambda:finish:crash'],
   'Clean up after failure': ['step:1:fail'],
+  'Report cleanup failure': ['step:1:fail', 'lambda:cleanup-failure:crash'],
+  'Describe cleanup failure': ['step:1:fail', 'lambda:cleanup-failure:service-error:30'],
   'Announce bake failed': ['step:1:fail'],
 };
 
@@ -215,7 +219,10 @@ const RECIPE_SCENARIOS: Record<string, RecipeLess[]> = {
 export function buildScenarios(stateNames: readonly string[], copyStateNames: readonly string[] = []): Scenario[] {
   return Object.keys(MATRIX_RECIPES).flatMap((recipe) => {
     const states = statesOf(recipe, stateNames, copyStateNames);
-    return [...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe), ...(RECIPE_SCENARIOS[recipe] ?? [])]
+    return [
+      ...apiScenarios(recipe), ...abortScenarios(states), ...crashScenarios(recipe), ...(RECIPE_SCENARIOS[recipe] ?? []),
+      ...badDayScenarios(runnerStepsOf(recipe)), ...(RECIPE_BAD_DAYS[recipe] ?? []),
+    ]
       .map((scenario) => ({ ...scenario, recipe, name: `${recipe} ${scenario.name}` }));
   });
 }
@@ -262,9 +269,14 @@ function abortScenarios(stateNames: readonly string[]): RecipeLess[] {
   }));
 }
 
+/** The runner functions a bake of the recipe invokes, each with the phase a failure there fails it in. */
+function runnerStepsOf(recipe: string): typeof CRASHES {
+  return CRASHES.filter(({ onlyFor }) => !onlyFor || onlyFor === recipe);
+}
+
 function crashScenarios(recipe: string): RecipeLess[] {
   return [
-    ...CRASHES.filter(({ onlyFor }) => !onlyFor || onlyFor === recipe).map(({ step, phase, route }) => ({
+    ...runnerStepsOf(recipe).map(({ step, phase, route }) => ({
       name: `Lambda crash in ${step}`,
       faults: [...(route ?? []), `lambda:${step}:crash`],
       expected: { status: 'FAILED' as const, phase },

@@ -14,11 +14,13 @@ import { isRegistered } from './images';
 import { logEvents, LogEvent } from './invocations';
 import { AccountJournal, operationsOf } from './operations';
 import { checkPeer, membershipsOf, PeerOptions, PeerTrust, SimulatedWorld } from './peers';
-import { RegionState } from './records';
+import { ImageRecord, RegionState, SubnetRecord } from './records';
 import { BucketRecord, bucketNameProblem } from './s3';
 import { snapshotExists } from './snapshots';
-import { historyAfter, ParameterValidationFailure } from './ssm-parameters';
+import { historyAfter, imageParameters, ParameterValidationFailure } from './ssm-parameters';
 import { decodeRecord, encodeRecord, Json, regionFromJson, regionToJson, RegionStateJson } from './state';
+import { addSubnet, SubnetSpec } from './subnets';
+import { AWS_RATE_LIMITS, RateLimiter, RateLimits } from './throttling';
 import { DEFAULT_TIMINGS, Range, Timings } from './timings';
 import { volumeIsGoing } from './volumes';
 
@@ -35,6 +37,11 @@ export interface SimulatedAccountOptions {
   readonly timings?: Partial<Timings>;
   /** Instance profile names RunInstances accepts; by default any name is accepted. */
   readonly instanceProfiles?: readonly string[];
+  /**
+   * The request-rate limits of EC2 and SSM (token buckets per region and action, `local/model/throttling.ts`), or
+   * `false` for none (unit tests that call one API many times at one instant). Default: AWS's defaults.
+   */
+  readonly rateLimits?: RateLimits | false;
 }
 
 /** One event on the account's default EventBridge bus. */
@@ -155,6 +162,8 @@ export class SimulatedAccount implements AccountJournal {
   private readonly instanceProfiles?: ReadonlySet<string>;
   private readonly seed: number;
   private readonly world: SimulatedWorld;
+  private readonly rateLimits: RateLimits | false;
+  private readonly rateLimiter?: RateLimiter;
   private commandCount = 0;
 
   /** `peer` is for `addPeer`: the world the new account joins and how it trusts the account that added it. */
@@ -167,6 +176,8 @@ export class SimulatedAccount implements AccountJournal {
     this.prng = new Prng(this.seed);
     this.ids = new IdFactory(this.prng);
     this.instanceProfiles = options.instanceProfiles ? new Set(options.instanceProfiles) : undefined;
+    this.rateLimits = options.rateLimits ?? AWS_RATE_LIMITS;
+    this.rateLimiter = this.rateLimits ? new RateLimiter(this.rateLimits) : undefined;
     this.trust = peer?.trust;
     this.world = peer?.world ?? new SimulatedWorld();
     this.world.accounts.set(this.accountId, this);
@@ -193,6 +204,7 @@ export class SimulatedAccount implements AccountJournal {
       faults: this.faults,
       timings: this.timings,
       instanceProfiles: this.instanceProfiles ? [...this.instanceProfiles] : undefined,
+      rateLimits: this.rateLimits,
     }, { world: this.world, trust });
   }
 
@@ -274,6 +286,14 @@ export class SimulatedAccount implements AccountJournal {
     return region;
   }
 
+  /**
+   * Adds a subnet to a region (set-up for tests and the simulator; not counted as a call): RunInstances refuses subnets
+   * the account does not have, as EC2 does. Adding the same id in the same zone again returns the subnet there is.
+   */
+  addSubnet(spec: SubnetSpec, options: { region?: string } = {}): SubnetRecord {
+    return addSubnet(this.region(options.region), spec, this.ids);
+  }
+
   /** The regions in use (each holds the public catalog plus whatever the account made there). */
   regionNames(): string[] {
     return [...this.regions.keys()];
@@ -333,13 +353,13 @@ export class SimulatedAccount implements AccountJournal {
   }
 
   /**
-   * Answers one API call: consults the faults, runs the operation, records the call.
-   * Throws a `SimulatedAwsError` as AWS would.
+   * Answers one API call: consults the faults and the rate limits (a call that finds its token bucket empty is
+   * throttled), runs the operation, records the call. Throws a `SimulatedAwsError` as AWS would.
    */
   invoke(service: ServiceName, operation: string, input: object = {}, regionName: string = this.defaultRegion): unknown {
     const at = this.now();
     try {
-      const fault = this.faults.apiFault(service, operation, at);
+      const fault = this.faults.apiFault(service, operation, at) ?? this.rateLimiter?.admit(service, operation, input ?? {}, regionName, at);
       if (fault) throw fault;
       const handler = operationsOf(service)[operation];
       if (!handler) throw unknownOperation(service, operation);
@@ -368,7 +388,10 @@ export class SimulatedAccount implements AccountJournal {
   /**
    * Ids of every resource created at or after `sinceMs` that still exists now, in every region:
    * instances not shutting down or terminated, images not deregistered, snapshots and volumes
-   * not deleted. Ids in `keep` (e.g. the AMIs and snapshots a bake is meant to produce) are left out.
+   * not deleted; then the SSM parameters set at or after `sinceMs` that point at an image that is gone (or never
+   * existed) or at one of those leaked images, in this account and its peers (`parameter:<region>:<name>`, and
+   * `parameter:<account>:<region>:<name>` in a peer). Ids in `keep` (e.g. the AMIs and snapshots a bake is meant
+   * to produce) are left out.
    */
   leakedResources(sinceMs = 0, keep: readonly string[] = []): string[] {
     const now = this.now();
@@ -389,10 +412,36 @@ export class SimulatedAccount implements AccountJournal {
         if (!volumeIsGoing(region, v, now)) found.push({ id: v.id, at: v.createdAt });
       }
     }
-    return found
+    const leaked = found
       .filter((r) => r.at >= sinceMs && !kept.has(r.id))
       .sort((a, b) => a.at - b.at)
       .map((r) => r.id);
+    return [...leaked, ...this.leakedParameters(sinceMs, kept, new Set(leaked))];
+  }
+
+  /**
+   * Parameters of this account and its peers set at or after `sinceMs` whose image is gone, never existed, or is
+   * one of `leakedImages`: a failed bake's rollback left them pointing at what it removed, or at what it left.
+   */
+  private leakedParameters(sinceMs: number, kept: ReadonlySet<string>, leakedImages: ReadonlySet<string>): string[] {
+    const now = this.now();
+    const found: { id: string; at: number }[] = [];
+    for (const account of [this, ...this.peers()]) {
+      for (const region of account.regions.values()) {
+        const prefix = account === this ? 'parameter:' : `parameter:${account.accountId}:`;
+        for (const parameter of imageParameters(region)) {
+          const image = this.imageAnywhere(region.name, parameter.imageId);
+          const dangling = !image || !isRegistered(image, now) || leakedImages.has(image.id);
+          if (dangling && parameter.lastModified >= sinceMs) found.push({ id: `${prefix}${region.name}:${parameter.name}`, at: parameter.lastModified });
+        }
+      }
+    }
+    return found.filter((r) => !kept.has(r.id)).sort((a, b) => a.at - b.at).map((r) => r.id);
+  }
+
+  /** The image of that id in the region, in this account's world (its own, the public catalog's or a peer's). */
+  private imageAnywhere(regionName: string, imageId: string): ImageRecord | undefined {
+    return [this, ...this.peers()].map((account) => account.regions.get(regionName)?.images.get(imageId)).find((image) => image !== undefined);
   }
 
   /** Stores a parameter directly (set-up for tests and the simulator; not counted as a call). */

@@ -12,7 +12,9 @@
  *   instance's filesystem, which is kept per instance between commands and across reboots;
  * - `if … then … elif … else … fi`, `&&`, `||` and pipes.
  *
- * Exit code 194 (3010 on Windows) asks the agent to reboot and run the script again. The
+ * Exit code 194 (3010 on Windows) asks the agent to reboot and run the script again. Rebooting any other
+ * way (`reboot`, `shutdown -r`, `systemctl reboot`, `init 6`) ends the script where it stands: the instance
+ * restarts under the agent, which then reports the command as failed (`rebootedBy` names the command). The
  * reboot step of a recipe uses a marker file so that it reboots exactly once:
  *
  *     if [ -f /var/lib/cdk-ami-bakery/reboot-<id> ]; then exit 0; fi
@@ -36,10 +38,17 @@ export interface ScriptResult {
   readonly exitCode: number;
   readonly durationMs: number;
   readonly lines: ScriptLine[];
+  /** The command that rebooted the instance in the middle of the script (`reboot`, `shutdown -r now`), if one did. */
+  readonly rebootedBy?: string;
 }
 
 class ExitSignal {
   constructor(readonly code: number) {}
+}
+
+/** A command restarted the machine: the script, and every shell running it, stops there. */
+class RebootSignal {
+  constructor(readonly command: string) {}
 }
 
 const PACKAGE_MANAGERS = ['apt-get', 'apt', 'dnf', 'yum'];
@@ -48,8 +57,23 @@ const WRAPPERS = ['sudo', 'env', 'nohup', 'time', 'command', 'exec'];
 /** Runs a script against an instance's filesystem (which it updates) and reports what happened. */
 export function runScript(script: string, fs: SimulatedFilesystem, prng: Prng): ScriptResult {
   const shell = new SimulatedShell(fs, prng);
-  const exitCode = shell.runScript(script);
-  return { exitCode, durationMs: shell.elapsed, lines: shell.lines };
+  try {
+    const exitCode = shell.runScript(script);
+    return { exitCode, durationMs: shell.elapsed, lines: shell.lines };
+  } catch (signal) {
+    if (!(signal instanceof RebootSignal)) throw signal;
+    return { exitCode: -1, durationMs: shell.elapsed, lines: shell.lines, rebootedBy: signal.command };
+  }
+}
+
+/** True for the commands that restart the machine at once: `reboot`, `shutdown -r`, `systemctl reboot`, `init 6`, `telinit 6`. */
+export function isRebootCommand(args: readonly string[]): boolean {
+  const [name = '', ...rest] = args;
+  const program = name.slice(name.lastIndexOf('/') + 1);
+  if (program === 'reboot') return true;
+  if (program === 'shutdown') return rest.some((arg) => arg === '--reboot' || /^-[a-zA-Z]*r/.test(arg));
+  if (program === 'systemctl') return rest.filter((arg) => !arg.startsWith('-'))[0] === 'reboot';
+  return (program === 'init' || program === 'telinit') && rest[0] === '6';
 }
 
 /** Commands every simulated image has (`command -v` finds them); package installs add others under /usr/bin. */
@@ -183,6 +207,7 @@ class SimulatedShell {
   private interpret(args: string[]): Effect {
     const [name = '', ...rest] = args;
     if (name === '') return { status: 0, ms: 0, out: [] };
+    if (isRebootCommand(args) && !this.fs.isFile(name)) throw new RebootSignal(args.join(' '));
     const onFiles = fileCommand(name, rest, this.fs);
     if (onFiles) return onFiles;
     if (name.includes('/')) {

@@ -7,6 +7,7 @@
  */
 import type { CopyImageRequest, CopyImageResult } from '@aws-sdk/client-ec2';
 import { isCatalogOwner } from './catalog';
+import { settlesAt } from './consistency';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { isEc2Id } from './ids';
@@ -143,6 +144,7 @@ export function copyImage(ctx: OperationContext, input: CopyImageRequest): CopyI
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
     copy: { sourceRegion: source.region, sourceImageId: source.image.id, clientToken: input.ClientToken, fingerprint: fingerprintOf(input) },
+    settlesAt: settlesAt(ctx),
   };
   if (!ctx.faults.copyNeverAvailable(ctx.region.name)) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
   copies.forEach(({ snapshot }) => ctx.region.snapshots.set(snapshot.id, snapshot));

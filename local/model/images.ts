@@ -10,6 +10,7 @@ import type {
   DisableImageDeregistrationProtectionResult, EnableImageDeprecationRequest, EnableImageDeprecationResult,
   EnableImageDeregistrationProtectionRequest, EnableImageDeregistrationProtectionResult, Image,
 } from '@aws-sdk/client-ec2';
+import { isSettled, settledImage, settlesAt } from './consistency';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { checkFilters, FieldReaders, matchesFilters } from './filters';
@@ -30,12 +31,15 @@ const YEAR_MS = 365 * DAY_MS;
 /** How long protection enabled WithCooldown outlasts DisableImageDeregistrationProtection. */
 export const DEREGISTRATION_COOLDOWN_MS = DAY_MS;
 
-/** A registered image this account can see, or EC2's error for a malformed or unknown id. */
+/**
+ * A registered image this account can see, or EC2's error for a malformed or unknown id; also `InvalidAMIID.NotFound`
+ * for an image made so recently that EC2 does not know it yet (eventual consistency).
+ */
 export function findImage(ctx: OperationContext, id: string | undefined): ImageRecord {
   if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
   const image = visibleImage(ctx, id);
   if (!image) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
-  return image;
+  return settledImage(ctx, image);
 }
 
 /** A registered image of this account, or EC2's error (UnauthorizedOperation for others' images). */
@@ -155,13 +159,14 @@ export function describeImages(ctx: OperationContext, input: DescribeImagesReque
     if (!isEc2Id(id, 'ami')) throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
     const image = anyImage(ctx, id);
     if (!image || !isVisibleTo(ctx, image)) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+    settledImage(ctx, image);
   }
   const wanted = input.ImageIds?.length ? new Set(input.ImageIds) : undefined;
   // Deprecated images of other owners show only when asked for by id or with IncludeDeprecated.
   const showDeprecated = (image: ImageRecord) => !!wanted || input.IncludeDeprecated === true
     || image.ownerId === ctx.accountId || !isDeprecated(image, ctx.now);
   const Images = imagesOfRegion(ctx)
-    .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image) && showDeprecated(image))
+    .filter((image) => isRegistered(image, ctx.now) && isVisibleTo(ctx, image) && isSettled(ctx, image) && showDeprecated(image))
     .filter((image) => (!wanted || wanted.has(image.id)) && ownerMatches(ctx, image, input.Owners))
     .map((image) => ({ image, sdk: toSdkImage(ctx, image) }))
     .filter(({ image, sdk }) => matchesFilters(sdk, image.tags, input.Filters, READERS))
@@ -252,6 +257,7 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
     ...(instance.generalized ? { generalized: true } : {}),
     imageLocation: `${ctx.accountId}/${name}`,
     launchPermissions: new Map(),
+    settlesAt: settlesAt(ctx),
   };
   if (!ctx.faults.imageNeverAvailable) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
   snapshots.forEach((snapshot) => ctx.region.snapshots.set(snapshot.id, snapshot));

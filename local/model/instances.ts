@@ -8,6 +8,7 @@ import type {
   StopInstancesResult, TerminateInstancesRequest, TerminateInstancesResult,
 } from '@aws-sdk/client-ec2';
 import { runScript } from './commands';
+import { isSettled, settledInstance, settlesAt } from './consistency';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { instanceFilesystem } from './filesystem';
@@ -17,6 +18,7 @@ import { launchInputFingerprint, resolveLaunch } from './launch';
 import { runPowerShell } from './powershell/interpreter';
 import { toSimulatedPath } from './powershell/windows-paths';
 import type { ImageRecord, InstanceRecord, InstanceStateName, RegionState } from './records';
+import { privateIpIn } from './subnets';
 import { tagList, tagsFor } from './tags';
 import { Timeline } from './timeline';
 import type { Range } from './timings';
@@ -41,14 +43,17 @@ export function isVisible(ctx: OperationContext, instance: InstanceRecord): bool
   return terminatedAt === undefined || ctx.now < terminatedAt + ctx.timings.terminatedVisibleMs;
 }
 
-/** The instance with this id, or the error EC2 gives for a malformed or unknown id. */
+/**
+ * The instance with this id, or the error EC2 gives for a malformed or unknown id; also `InvalidInstanceID.NotFound`
+ * for an instance launched so recently that EC2 does not know it yet (eventual consistency).
+ */
 export function findInstance(ctx: OperationContext, id: string | undefined): InstanceRecord {
   if (!isEc2Id(id, 'i')) throw ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
   const instance = ctx.region.instances.get(id);
   if (!instance || !isVisible(ctx, instance)) {
     throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
   }
-  return instance;
+  return settledInstance(ctx, instance);
 }
 
 function userInitiated(instance: InstanceRecord, t: number): string {
@@ -153,16 +158,17 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     instanceProfile: launch.instanceProfile,
     metadataOptions: launch.metadataOptions,
     subnetId: launch.subnetId,
-    vpcId: ctx.region.defaultVpcId,
+    vpcId: launch.subnet.vpcId,
     securityGroupIds: launch.securityGroupIds,
-    privateIp: `172.31.${ctx.prng.int(0, 255)}.${ctx.prng.int(1, 254)}`,
-    availabilityZone: `${ctx.region.name}a`,
+    privateIp: privateIpIn(launch.subnet, ctx.prng),
+    availabilityZone: launch.subnet.availabilityZone,
     volumes: new Map(),
     agentDelayMs: ctx.pick(agentOnlineRange(ctx, launch.image)),
     // The root volume starts as the image left it: a baked image holds what its build instance wrote.
     files: new Set(launch.image.rootFiles?.files),
     contents: new Map(launch.image.rootFiles?.contents),
     ...(launch.spot ? { lifecycle: 'spot' as const, spotRequestType: launch.spot } : {}),
+    settlesAt: settlesAt(ctx),
   };
   instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
   runUserData(ctx, instance, launch.userData);
@@ -247,7 +253,7 @@ export function describeInstances(ctx: OperationContext, input: DescribeInstance
   const wanted = ids.length ? new Set(ids) : undefined;
   const byReservation = new Map<string, Instance[]>();
   for (const record of ctx.region.instances.values()) {
-    if (!isVisible(ctx, record) || (wanted && !wanted.has(record.id))) continue;
+    if (!isVisible(ctx, record) || !isSettled(ctx, record) || (wanted && !wanted.has(record.id))) continue;
     const instance = toSdkInstance(ctx, record);
     if (!matchesFilters(instance, record.tags, input.Filters, READERS)) continue;
     byReservation.set(record.reservationId, [...(byReservation.get(record.reservationId) ?? []), instance]);

@@ -1,14 +1,18 @@
 /**
  * Run Command: SendCommand plans each invocation at once from the simulated shell (durations,
  * output, exit code, reboots via exit 194), and GetCommandInvocation / ListCommandInvocations
- * read the plan at call time: InvocationDoesNotExist for a moment, then Pending → InProgress →
- * Success / Failed / TimedOut.
+ * read the plan at call time: InvocationDoesNotExist for a moment (longer under `consistency:<seconds>`), then
+ * Pending → InProgress → Success / Failed / TimedOut. A `step:<n>:<ending>` rule makes SSM end the n-th command
+ * its own way instead (see `command-endings.ts`); a script that reboots the instance without exit 194 is killed
+ * with the agent, which reports it Failed once the instance is back.
  */
 import type {
   Command, CommandInvocation, GetCommandInvocationRequest, GetCommandInvocationResult, ListCommandInvocationsRequest,
   ListCommandInvocationsResult, SendCommandRequest, SendCommandResult,
 } from '@aws-sdk/client-ssm';
+import { CommandEndingRule, endedBySsm, delayedDelivery } from './command-endings';
 import { runScript, ScriptResult } from './commands';
+import { commandSettlingMs } from './consistency';
 import type { OperationContext } from './context';
 import type { InstancePlatform, PlatformScript } from './documents/command-documents';
 import type { S3Reader } from './documents/s3-reader';
@@ -48,11 +52,11 @@ interface Outcome {
   readonly responseCode: number;
 }
 
-/** Runs the script (again after each reboot it asks for) from `startAt`, within the time limit. */
-/** Faults for one command: a rule that makes its first run fail, or a script that never ends. */
+/** Faults for one command: a rule that makes its first run fail, a script that never ends, or SSM's own ending. */
 interface CommandFaults {
   readonly failRule?: string;
   readonly hangs?: boolean;
+  readonly ending?: CommandEndingRule;
 }
 
 /** Files a document's downloads bring, by the path they land at. */
@@ -71,6 +75,21 @@ function runOn(script: PlatformScript, fs: SimulatedFilesystem, prng: Prng): Scr
   return script.language === 'powershell' ? runPowerShell(script.script, fs, prng) : runScript(script.script, fs, prng);
 }
 
+/**
+ * The outcome of a run that rebooted the instance by a command of its own (`reboot`, not exit 194): the agent dies
+ * with the script, so the invocation stays InProgress while the instance restarts, and the agent reports it Failed
+ * once it is back, without an exit code.
+ */
+function killedByReboot(ctx: OperationContext, instance: InstanceRecord, run: ScriptRun, rebootedBy: string): Pick<Outcome, 'endAt' | 'output'> {
+  const rebootMs = ctx.pick(instance.platform === 'windows' ? ctx.timings.windowsRebootMs : ctx.timings.rebootMs);
+  instance.reboots.push({ start: run.end, end: run.end + rebootMs });
+  const endAt = run.end + rebootMs + ctx.pick(ctx.timings.invocationStartMs);
+  const text = `The instance rebooted while the command was running ("${rebootedBy}"), so SSM has no exit code for it; `
+    + 'exit 194 asks the agent for the reboot and runs the script again afterwards.';
+  return { endAt, output: [{ at: endAt, stream: 'stderr', text }] };
+}
+
+/** Runs the script (again after each reboot it asks for with exit 194) from `startAt`, within the time limit. */
 function runWithReboots(
   ctx: OperationContext, instance: InstanceRecord, script: PlatformScript, startAt: number, faults: CommandFaults, downloads: DownloadedFiles,
 ): Outcome {
@@ -89,7 +108,8 @@ function runWithReboots(
     const lines = result.lines.map((l) => ({ at: runStart + l.atMs, stream: l.stream, text: l.text }));
     let exitCode = result.exitCode;
     let end = hangs ? Number.POSITIVE_INFINITY : runStart + result.durationMs;
-    if (failRule && runs.length === 0) {
+    const injectedFailure = failRule !== undefined && runs.length === 0;
+    if (injectedFailure) {
       exitCode = 1;
       end += 500;
       lines.push({ at: end, stream: 'stderr', text: `bakery-simulator: injected failure of provisioning step (fault rule ${failRule}); exit status 1` });
@@ -101,6 +121,11 @@ function runWithReboots(
     }
     output.push(...lines);
     runs.push({ start: runStart, end, exitCode });
+    if (result.rebootedBy !== undefined && !injectedFailure) {
+      const killed = killedByReboot(ctx, instance, runs[runs.length - 1], result.rebootedBy);
+      output.push(...killed.output);
+      return { runs, output, endAt: killed.endAt, status: 'Failed', statusDetails: 'Failed', responseCode: -1 };
+    }
     if (exitCode !== rebootCode || runs.length > MAX_REBOOTS) {
       const success = exitCode === 0;
       const status = success ? 'Success' : 'Failed';
@@ -128,19 +153,22 @@ function planInvocation(
     pluginName: script?.pluginName,
     comment: command.comment,
     sentAt: ctx.now,
-    visibleAt: ctx.now + ctx.pick(ctx.timings.invocationVisibleMs),
+    visibleAt: ctx.now + ctx.pick(ctx.timings.invocationVisibleMs) + commandSettlingMs(ctx),
     logGroupName: command.logGroupName,
     parameters: command.parameters,
     timeoutSeconds: command.deliveryTimeoutSeconds,
   };
-  const startAt = deliveryTime(ctx, instance, command.deliveryTimeoutSeconds * 1000);
-  if (startAt === undefined) {
+  const delay = faults.ending?.ending === 'delayed' ? delayedDelivery(ctx) : undefined;
+  const startAt = delay ? delay.startAt : deliveryTime(ctx, instance, command.deliveryTimeoutSeconds * 1000);
+  if (startAt === undefined || faults.ending?.ending === 'delivery-timeout') {
     const endAt = ctx.now + command.deliveryTimeoutSeconds * 1000;
     return { ...base, startAt: endAt, endAt, runs: [], output: [], status: 'TimedOut', statusDetails: 'DeliveryTimedOut', responseCode: -1 };
   }
   // The document has no step for the instance's platform: the agent refuses it without running anything.
   if (!script) return { ...base, startAt, endAt: startAt, runs: [], output: [], status: 'Failed', statusDetails: 'InvalidPlatform', responseCode: -1 };
-  return { ...base, startAt, ...runWithReboots(ctx, instance, script, startAt, faults, downloads) };
+  const ended = faults.ending ? endedBySsm(ctx, faults.ending, startAt) : undefined;
+  if (ended) return { ...base, ...ended };
+  return { ...base, startAt, ...(delay ? { delayedUntil: delay.until } : {}), ...runWithReboots(ctx, instance, script, startAt, faults, downloads) };
 }
 
 /** True for an instance started from an image this account made (CreateImage or CopyImage): the test instance of a bake. */
@@ -158,11 +186,12 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
   const commandNumber = ctx.nextCommandNumber();
   const failRule = ctx.faults.stepFailure(commandNumber);
   const hangs = ctx.faults.stepHangs(commandNumber);
+  const ending = ctx.faults.stepEnding(commandNumber);
   const commandId = ctx.ids.uuid();
   for (const instance of command.instances) {
     const testRule = launchedFromBakedImage(ctx, instance) ? ctx.faults.testFailure(commandsSentTo(ctx, instance) + 1) : undefined;
     const downloads = fetchDownloads(command.scriptFor(instance.platform), s3, instance.platform);
-    const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs }, downloads);
+    const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs, ending }, downloads);
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
   }
   const result: Command = {
@@ -206,6 +235,9 @@ export function viewInvocation(ctx: OperationContext, record: InvocationRecord, 
   const leftRunning = record.runs.length ? instance?.state.firstChangeAway('running', record.startAt) : undefined;
   const interrupted = leftRunning !== undefined && leftRunning < record.endAt;
   const endAt = interrupted ? leftRunning : record.endAt;
+  if (record.delayedUntil !== undefined && t < record.delayedUntil) {
+    return { status: 'Delayed', statusDetails: 'Delayed', responseCode: -1, output: [] };
+  }
   if (t < record.startAt && !(record.runs.length === 0 && t >= record.endAt)) {
     return { status: 'Pending', statusDetails: 'Pending', responseCode: -1, output: [] };
   }

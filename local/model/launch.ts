@@ -8,9 +8,11 @@ import { ec2Error } from './errors';
 import { isEc2Id } from './ids';
 import { findImage } from './images';
 import { awsManagedEbsKeyArn } from './kms';
-import type { Architecture, ImageRecord, TagMap } from './records';
+import { placeInstance, refuseOverVcpuQuota } from './placement';
+import type { ImageRecord, SubnetRecord, TagMap } from './records';
 import { tagsByResourceType } from './tags';
 import type { VolumeSpec } from './volumes';
+import { instanceTypeInfo, InstanceTypeInfo } from '../../src/recipe/instance-types';
 
 const VOLUME_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'];
 const LAUNCH_TAG_TYPES = ['instance', 'volume', 'network-interface', 'spot-instances-request', 'elastic-gpu'];
@@ -21,6 +23,8 @@ export interface ResolvedLaunch {
   readonly instanceProfile?: { name: string; arn: string; id: string };
   readonly metadataOptions: { httpTokens: string; httpEndpoint: string; hopLimit: number };
   readonly subnetId: string;
+  /** The subnet it launches in: the one named, else a default subnet in a zone with capacity. */
+  readonly subnet: SubnetRecord;
   readonly securityGroupIds: string[];
   readonly volumes: VolumeSpec[];
   readonly tags: Map<string, TagMap>;
@@ -33,32 +37,20 @@ export interface ResolvedLaunch {
 /** EC2's limit on user data, before base64 encoding. */
 const MAX_USER_DATA_BYTES = 16384;
 
-/** The CPU architecture of an instance type: Graviton families (t4g, m7g, c6gn, a1, …) are arm64. */
-export function architectureOfType(instanceType: string): Architecture {
-  const family = instanceType.split('.')[0];
-  return /^[a-z]+\d+g[a-z]*$/.test(family) || family === 'a1' ? 'arm64' : 'x86_64';
-}
-
-function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, image: ImageRecord): string {
+/** Checks that EC2 has the instance type and that it can boot the image; the zone and the quota are checked once placed. */
+function resolveInstanceType(ctx: OperationContext, input: RunInstancesRequest, image: ImageRecord): InstanceTypeInfo {
   const type = input.InstanceType ?? 'm1.small';
-  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) {
-    throw ec2Error('InvalidParameterValue', `Invalid value '${type}' for InstanceType.`);
-  }
-  const arch = architectureOfType(type);
-  if (arch !== image.architecture) {
+  const info = instanceTypeInfo(type);
+  if (!info) throw ec2Error('InvalidParameterValue', `Invalid value '${type}' for InstanceType.`);
+  if (info.architecture !== image.architecture) {
     throw ec2Error('InvalidParameterValue',
-      `The architecture '${arch}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. `
+      `The architecture '${info.architecture}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. `
       + 'Specify an instance type and an AMI that have matching architectures, and try again.');
   }
   if (spotRequestType(input) && ctx.faults.noSpotCapacity) {
     throw ec2Error('InsufficientInstanceCapacity', 'There is no Spot capacity available that matches your request.', { httpStatusCode: 500, fault: 'server' });
   }
-  if (ctx.faults.noCapacity(type)) {
-    throw ec2Error('InsufficientInstanceCapacity',
-      `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${ctx.region.name}a). `
-      + 'Our system will be working on provisioning additional capacity.', { httpStatusCode: 500, fault: 'server' });
-  }
-  return type;
+  return info;
 }
 
 export type SpotRequestType = 'one-time' | 'persistent';
@@ -103,7 +95,7 @@ function resolveProfile(ctx: OperationContext, input: RunInstancesRequest): Reso
  * The subnet and security groups: from the top-level SubnetId/SecurityGroupIds, or from the primary network
  * interface (DeviceIndex 0) when NetworkInterfaces is given; EC2 refuses both at once.
  */
-function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { subnetId: string; securityGroupIds: string[] } {
+function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { subnetId?: string; securityGroupIds: string[] } {
   let subnetId = input.SubnetId;
   let groups = input.SecurityGroupIds;
   if (input.NetworkInterfaces?.length) {
@@ -118,14 +110,11 @@ function resolveNetwork(ctx: OperationContext, input: RunInstancesRequest): { su
     subnetId = primary.SubnetId;
     groups = primary.Groups;
   }
-  if (subnetId !== undefined && !isEc2Id(subnetId, 'subnet')) {
-    throw ec2Error('InvalidSubnetID.Malformed', `Invalid subnet ID: '${subnetId}'`);
-  }
   for (const group of groups ?? []) {
     if (!isEc2Id(group, 'sg')) throw ec2Error('InvalidGroupId.Malformed', `Invalid id: "${group}" (expecting "sg-...")`);
   }
   return {
-    subnetId: subnetId ?? ctx.region.defaultSubnetId,
+    subnetId,
     securityGroupIds: groups?.length ? [...groups] : [ctx.region.defaultSecurityGroupId],
   };
 }
@@ -196,21 +185,27 @@ function resolveImage(ctx: OperationContext, imageId: string | undefined): Image
 /** Checks the request and works out everything a launch needs; throws EC2's error otherwise. */
 export function resolveLaunch(ctx: OperationContext, input: RunInstancesRequest): ResolvedLaunch {
   const image = resolveImage(ctx, input.ImageId);
-  const instanceType = resolveInstanceType(ctx, input, image);
+  const type = resolveInstanceType(ctx, input, image);
+  const network = resolveNetwork(ctx, input);
+  const spot = spotRequestType(input);
+  const subnet = placeInstance(ctx, type.name, network.subnetId, input.ClientToken);
+  if (!spot) refuseOverVcpuQuota(ctx, type);
   const options = input.MetadataOptions ?? {};
   return {
     image,
-    instanceType,
+    instanceType: type.name,
     instanceProfile: resolveProfile(ctx, input),
     metadataOptions: {
       httpTokens: options.HttpTokens ?? 'optional',
       httpEndpoint: options.HttpEndpoint ?? 'enabled',
       hopLimit: options.HttpPutResponseHopLimit ?? 1,
     },
-    ...resolveNetwork(ctx, input),
+    subnetId: subnet.id,
+    subnet,
+    securityGroupIds: network.securityGroupIds,
     volumes: resolveVolumes(ctx, input, image),
     tags: tagsByResourceType(input.TagSpecifications, LAUNCH_TAG_TYPES, 'RunInstances'),
-    spot: spotRequestType(input),
+    spot,
     userData: resolveUserData(input),
   };
 }

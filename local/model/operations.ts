@@ -22,6 +22,7 @@ import { deleteSnapshot, describeSnapshots } from './snapshots';
 import { describeInstanceInformation } from './ssm-agent';
 import { deleteParameter, getParameter, getParameterHistory, ParameterValidationFailure, putParameter } from './ssm-parameters';
 import { assumeRole, getCallerIdentity, RoleDirectory } from './sts';
+import { describeSubnets } from './subnets';
 import { createTags, deleteTags } from './tagging';
 import { describeVolumes } from './volumes';
 
@@ -38,6 +39,7 @@ export const EC2_OPERATIONS: Record<string, Operation> = {
   DescribeImages: describeImages,
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
+  DescribeSubnets: describeSubnets,
   StopInstances: stopInstances,
   StartInstances: startInstances,
   TerminateInstances: terminateInstances,

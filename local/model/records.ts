@@ -54,6 +54,8 @@ export interface InstanceRecord {
   lastLaunchAt: number;
   /** Windows: EC2Launch's sysprep generalised the instance; an image made from it is generalised. */
   generalized?: boolean;
+  /** Under eventual consistency: until then EC2 answers NotFound for the instance (absent: visible at once). */
+  readonly settlesAt?: number;
 }
 
 export interface VolumeRecord {
@@ -144,6 +146,8 @@ export interface ImageRecord {
   deprecateAt?: number;
   /** EnableImageDeregistrationProtection; `disabledAt` plus the cooldown keeps a cooled-down image protected. */
   deregistrationProtection?: DeregistrationProtection;
+  /** Under eventual consistency: until then EC2 answers NotFound for the image (absent: visible at once). */
+  readonly settlesAt?: number;
 }
 
 /** A filesystem as the simulated shell knows it: the paths that exist, and the bytes of those whose contents are known (base64). */
@@ -219,7 +223,7 @@ export interface InvocationRecord {
   readonly visibleAt: number;
   readonly startAt: number;
   readonly endAt: number;
-  readonly status: 'Success' | 'Failed' | 'TimedOut';
+  readonly status: 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
   readonly statusDetails: string;
   readonly responseCode: number;
   readonly runs: ScriptRun[];
@@ -227,6 +231,21 @@ export interface InvocationRecord {
   readonly logGroupName?: string;
   readonly parameters: Record<string, string[]>;
   readonly timeoutSeconds: number;
+  /** SSM reports the invocation `Delayed` from when it was sent until then (the agent could not be reached), then `Pending`. */
+  readonly delayedUntil?: number;
+}
+
+/** A subnet: one of the default VPC's (one per Availability Zone), or one added to the account. */
+export interface SubnetRecord {
+  readonly id: string;
+  readonly vpcId: string;
+  /** The zone's name in this account (`us-east-1a`). */
+  readonly availabilityZone: string;
+  /** The zone's id, the same in every account (`use1-az4`). */
+  readonly availabilityZoneId: string;
+  readonly cidrBlock: string;
+  /** True for the default VPC's subnets: RunInstances without a subnet picks one of them. */
+  readonly defaultForAz: boolean;
 }
 
 /** Everything one region holds. */
@@ -244,6 +263,8 @@ export class RegionState {
   readonly launchTemplates = new Map<string, LaunchTemplateRecord>();
   /** The account's own SSM documents by name (the AWS ones come from the bundled catalog). */
   readonly documents = new Map<string, DocumentRecord>();
+  /** Subnets by id; `local/model/subnets.ts` adds the default VPC's on first use. */
+  readonly subnets = new Map<string, SubnetRecord>();
   readonly defaultVpcId: string;
   readonly defaultSubnetId: string;
   readonly defaultSecurityGroupId: string;

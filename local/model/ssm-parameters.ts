@@ -10,10 +10,11 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { OperationContext } from './context';
 import { ssmError } from './errors';
-import type { ParameterRecord, ParameterVersion } from './records';
+import type { ParameterRecord, ParameterVersion, RegionState } from './records';
 import { visibleImage } from './visibility';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** A note about an `aws:ec2:image` value that failed the asynchronous validation. */
 export interface ParameterValidationFailure {
@@ -76,7 +77,7 @@ function checkImageValue(ctx: OperationContext, input: PutParameterRequest, fail
     throw ssmError('ValidationException', 'The aws:ec2:image data type is supported for String parameters only.');
   }
   const value = input.Value ?? '';
-  if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
+  if (!AMI_ID.test(value)) {
     throw ssmError('ValidationException', `Parameter value ${value} is not a valid AMI ID for data type aws:ec2:image.`);
   }
   const visible = visibleImage(ctx, value) !== undefined;
@@ -175,4 +176,18 @@ export function getParameterHistory(ctx: OperationContext, input: GetParameterHi
     })),
     NextToken: next < versions.length ? Buffer.from(String(next), 'utf8').toString('base64') : undefined,
   };
+}
+
+/** A parameter the account put whose value is an AMI id (public `/aws/` parameters are not the account's). */
+export interface ImageParameter {
+  readonly name: string;
+  readonly imageId: string;
+  readonly lastModified: number;
+}
+
+/** The account's own parameters in a region whose value names an image. */
+export function imageParameters(region: RegionState): ImageParameter[] {
+  return [...region.parameters.values()]
+    .filter((record) => !record.name.startsWith('/aws/') && AMI_ID.test(record.value))
+    .map((record) => ({ name: record.name, imageId: record.value, lastModified: record.lastModified }));
 }

@@ -1,27 +1,21 @@
 /**
- * The CPU architecture an instance type runs, from its family, so that a type that cannot boot the image is
- * refused before anything is launched: by the CDK classes at synth time, and by Prepare.
+ * The CPU architecture an instance type runs, from the bundled list of instance types, so that a type that cannot
+ * boot the image is refused before anything is launched: by the CDK classes at synth time, and by Prepare.
  *
- * This file has no imports, so the constructs and the handlers share it.
+ * This file imports only the instance type list, so the constructs and the handlers share it.
  */
-
-/** Families of Graviton (arm64) instance types; every other known family is x86_64. */
-const ARM64_FAMILIES = new Set([
-  'a1', 't4g', 'm6g', 'm6gd', 'm7g', 'm7gd', 'm8g', 'c6g', 'c6gd', 'c6gn', 'c7g', 'c7gd', 'c7gn', 'c8g',
-  'r6g', 'r6gd', 'r7g', 'r7gd', 'r8g', 'x2gd', 'im4gn', 'is4gen', 'i4g', 'g5g', 'hpc7g',
-]);
+import { instanceTypeInfo } from './instance-types';
 
 /** An instance type that suits each architecture, for messages. */
 export const EXAMPLE_TYPES: Record<string, string> = { arm64: 't4g.small', x86_64: 't3.small' };
 
 /**
- * The CPU architecture of an instance type from its family (`t4g.small` → arm64, `t3.small` → x86_64);
- * undefined for strings not shaped like `family.size`, and Mac families (their images are `*_mac`).
+ * The CPU architecture of an instance type (`t4g.small` → arm64, `t3.small` → x86_64); undefined for names that are
+ * not instance types (refused on their own), and Mac types (their images are `*_mac`).
  */
 export function instanceTypeArchitecture(instanceType: string): string | undefined {
-  const match = /^([a-z][a-z0-9-]*)\.[a-z0-9-]+$/.exec(instanceType);
-  if (!match || match[1].startsWith('mac')) return undefined;
-  return ARM64_FAMILIES.has(match[1]) ? 'arm64' : 'x86_64';
+  const architecture = instanceTypeInfo(instanceType)?.architecture;
+  return architecture === 'x86_64' || architecture === 'arm64' ? architecture : undefined;
 }
 
 /** Why an instance type cannot boot an image of `imageArchitecture`, or undefined when it can (or either is unknown). */

@@ -5,6 +5,7 @@
  */
 import { copyRegionProblems, type FieldProblem } from './distribution-rules';
 import { architectureMismatch } from './instance-architecture';
+import { unknownInstanceTypeProblem } from './instance-types';
 import { parameterNameProblems } from './parameter-names';
 import { stepsIn } from './step-lists';
 
@@ -57,11 +58,11 @@ export interface LaunchFields {
 }
 
 /**
- * What fields of a recipe cannot do together at launch: more tags on the build instance than EC2 takes, IOPS or
- * throughput on a volume type that has none, and instance types that cannot boot the source's architecture.
+ * What EC2 would refuse at launch: instance types that do not exist, more tags on the build instance than EC2 takes,
+ * IOPS or throughput on a volume type that has none, and instance types that cannot boot the source's architecture.
  */
 export function launchProblems(recipe: LaunchFields): FieldProblem[] {
-  return [...instanceTagProblems(recipe), ...rootVolumeProblems(recipe), ...architectureProblems(recipe)];
+  return [...unknownTypeProblems(recipe), ...instanceTagProblems(recipe), ...rootVolumeProblems(recipe), ...architectureProblems(recipe)];
 }
 
 /**
@@ -146,15 +147,25 @@ export function needsProvisionedIops(volumeType: string): boolean {
   return VOLUME_TYPES[volumeType]?.iops === 'required';
 }
 
+/** Applies a check to every instance type of the build and of the test instance, naming each problem's field. */
+function instanceTypeProblems(recipe: LaunchFields, check: (instanceType: string) => string | undefined): FieldProblem[] {
+  const fields = [[['instance', 'types'], recipe.instance?.types], [['testInstance', 'types'], recipe.testInstance?.types]] as const;
+  return fields.flatMap(([path, types]) => (types ?? []).flatMap((instanceType, index) => {
+    const problem = typeof instanceType === 'string' ? check(instanceType) : undefined;
+    return problem ? [{ path: [...path, index], message: problem }] : [];
+  }));
+}
+
+/** Instance types EC2 does not have (`t3.mediun`), with the nearest real one when there is one. */
+function unknownTypeProblems(recipe: LaunchFields): FieldProblem[] {
+  return instanceTypeProblems(recipe, unknownInstanceTypeProblem);
+}
+
 /** Instance types, of the build or of the test instance, that cannot boot the architecture `source.filter` asks for. */
 function architectureProblems(recipe: LaunchFields): FieldProblem[] {
   const architecture = recipe.source?.filter?.architecture;
   if (architecture === undefined) return [];
-  const fields = [[['instance', 'types'], recipe.instance?.types], [['testInstance', 'types'], recipe.testInstance?.types]] as const;
-  return fields.flatMap(([path, types]) => (types ?? []).flatMap((instanceType, index) => {
-    const mismatch = architectureMismatch(instanceType, architecture);
-    return mismatch ? [{ path: [...path, index], message: mismatch }] : [];
-  }));
+  return instanceTypeProblems(recipe, (instanceType) => architectureMismatch(instanceType, architecture));
 }
 
 /** Step timeouts SSM would refuse: from 1 second to {@link MAX_STEP_TIMEOUT_SECONDS}. */

@@ -7,6 +7,9 @@ import { announce, BAKE_FAILED, BAKE_SUCCEEDED, thenEnd } from './announcements'
 import { addCleanupRetries, addTransientRetries } from './retries';
 import { PhaseName, StepName } from './steps';
 
+/** Steps that remove what a bake made: they retry for long, to outlast throttling (see `addCleanupRetries`). */
+const CLEANUP_STEPS: readonly StepName[] = ['finish', 'finish-tests', 'cleanup-failure'];
+
 /** One Lambda function per runner step. */
 export type StepFunctions = Record<StepName, IFunction>;
 
@@ -42,7 +45,6 @@ export class BakeDefinition {
   constructor(private readonly scope: Construct, private readonly functions: StepFunctions, private readonly bus: IEventBus) {
     this.failureCleanup = this.buildFailureCleanup();
     const finish = this.task('Clean up build', 'finish', 'cleanup');
-    addCleanupRetries(finish);
     const announceSuccess = announce(scope, bus, 'Announce bake succeeded', BAKE_SUCCEEDED, '$');
     thenEnd(announceSuccess, new Succeed(scope, 'BakeSucceeded', { stateName: 'Bake succeeded' }));
     finish.next(announceSuccess);
@@ -92,7 +94,6 @@ export class BakeDefinition {
    */
   private testImage(next: State): State {
     const finishTests = this.task('Finish tests', 'finish-tests', 'test');
-    addCleanupRetries(finishTests);
     finishTests.next(next);
     const anyLeft = new Choice(this.scope, 'AnyTestsLeft', { stateName: 'Any tests left?' });
     const start = this.task('Start test step', 'run-step', 'test');
@@ -183,7 +184,8 @@ export class BakeDefinition {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
-    addTransientRetries(task);
+    if (CLEANUP_STEPS.includes(step)) addCleanupRetries(task);
+    else addTransientRetries(task);
     if (phase) task.addCatch(this.failurePath(phase), { resultPath: '$.error' });
     if (rescue) task.addCatch(rescue.next, { resultPath: rescue.resultPath });
     return task;
@@ -211,20 +213,12 @@ export class BakeDefinition {
   }
 
   private buildFailureCleanup(): State {
-    const cleanup = new LambdaInvoke(this.scope, 'CleanUpAfterFailure', {
-      stateName: 'Clean up after failure',
-      lambdaFunction: this.functions['cleanup-failure'],
-      payload: TaskInput.fromObject({ state: JsonPath.entirePayload, executionName: JsonPath.stringAt('$$.Execution.Name') }),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-    });
-    addTransientRetries(cleanup);
+    const cleanup = this.cleanupFailureTask('CleanUpAfterFailure', 'Clean up after failure', {});
     addCleanupRetries(cleanup);
-    cleanup.addCatch(new Fail(this.scope, 'CleanupFailed', {
-      stateName: 'Cleanup after failure failed',
-      error: 'CleanupFailed',
-      cause: 'The bake failed and cleaning up after it failed too. Look for instances, images and snapshots tagged cdk-ami-bakery:build-id=<execution name> and remove them; the execution history shows both errors.',
-    }), { resultPath: '$.cleanupError' });
+    const report = this.cleanupFailureTask('ReportCleanupFailure', 'Report cleanup failure', { cleanupError: JsonPath.objectAt('$.cleanupError') });
+    addTransientRetries(report);
+    cleanup.addCatch(report, { resultPath: '$.cleanupError' });
+    report.addCatch(this.describeCleanupFailure(), { resultPath: '$.reportError' });
     const announceFailure = announce(this.scope, this.bus, 'Announce bake failed', BAKE_FAILED, '$.failure.manifest');
     thenEnd(announceFailure, new Fail(this.scope, 'BakeFailed', {
       stateName: 'Bake failed',
@@ -232,7 +226,46 @@ export class BakeDefinition {
       causePath: '$.failure.cause',
     }));
     cleanup.next(announceFailure);
+    report.next(announceFailure);
     return cleanup;
+  }
+
+  /**
+   * The cleanup function's task. With `cleanupError`, it removes nothing: the cleanup itself failed, and the
+   * function only reports the original failure, the cleanup's error and what is left.
+   */
+  private cleanupFailureTask(id: string, stateName: string, extra: Record<string, unknown>): LambdaInvoke {
+    return new LambdaInvoke(this.scope, id, {
+      stateName,
+      lambdaFunction: this.functions['cleanup-failure'],
+      payload: TaskInput.fromObject({ state: JsonPath.entirePayload, executionName: JsonPath.stringAt('$$.Execution.Name'), ...extra }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+    });
+  }
+
+  /**
+   * When even the report could not run, the execution still fails with both errors and the build id, built by
+   * Step Functions itself (`States.Format`), so nothing is lost; the status-change rule's cleanup takes over.
+   */
+  private describeCleanupFailure(): State {
+    const describe = new Pass(this.scope, 'DescribeCleanupFailure', {
+      stateName: 'Describe cleanup failure',
+      parameters: {
+        'error': 'CleanupFailed',
+        'cause.$': 'States.Format(' + [
+          "'Bake {} failed in {}: {}: {}. Cleaning up after it failed too: {}: {}. Look for instances, images, snapshots and SSM "
+            + "parameters tagged cdk-ami-bakery:build-id={} and remove them (the orphan sweeper does, later).'",
+          '$$.Execution.Name', '$.failedPhase', '$.error.Error', '$.error.Cause', '$.cleanupError.Error', '$.cleanupError.Cause', '$$.Execution.Name',
+        ].join(', ') + ')',
+      },
+    });
+    describe.next(new Fail(this.scope, 'CleanupFailed', {
+      stateName: 'Cleanup after failure failed',
+      errorPath: '$.error',
+      causePath: '$.cause',
+    }));
+    return describe;
   }
 }
 

@@ -2,14 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 
-/** AWS API throttling and 5xx errors, as the handlers name them. */
-export const TRANSIENT_AWS_ERRORS = ['RequestLimitExceeded', 'ThrottlingException', 'TransientAwsError'];
+/** AWS API throttling and 5xx errors, and NotFound for what the bake just created (`NotYetVisible`), as the handlers name them. */
+export const TRANSIENT_AWS_ERRORS = ['RequestLimitExceeded', 'ThrottlingException', 'TransientAwsError', 'NotYetVisible'];
 
 /** Errors of the Lambda service itself (not of the handler's code). */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.TooManyRequestsException',
 ];
 
@@ -29,9 +30,17 @@ export function addTransientRetries(task: LambdaInvoke): void {
 }
 
 /**
- * Retries a cleanup that could not remove everything yet (`CleanupIncomplete`): it is idempotent, and a
- * resource that refused once (eventual consistency, a moment of throttling) is usually gone on the next try.
+ * How a cleanup retries: without jitter, from 10 seconds doubling up to 5 minutes between attempts, 8 retries
+ * (about 20 minutes in all), so it outlasts a long spell of AWS throttling or a resource that refuses for a while.
+ */
+const CLEANUP_BACKOFF = { interval: Duration.seconds(10), backoffRate: 2, maxDelay: Duration.minutes(5), maxAttempts: 8 };
+
+/**
+ * Retries a cleanup task for long: throttling, Lambda service errors and `CleanupIncomplete` (what it could not
+ * remove yet). Cleanup is idempotent, and a resource that refused once (eventual consistency, throttling) is
+ * usually gone on a later try. Use it instead of `addTransientRetries` on a cleanup task.
  */
 export function addCleanupRetries(task: LambdaInvoke): void {
-  task.addRetry({ errors: ['CleanupIncomplete'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
+  task.addRetry({ errors: [...TRANSIENT_AWS_ERRORS, ...LAMBDA_SERVICE_ERRORS], ...CLEANUP_BACKOFF });
+  task.addRetry({ errors: ['CleanupIncomplete'], ...CLEANUP_BACKOFF });
 }

@@ -205,15 +205,27 @@ describe('the bake workflow', () => {
 
   test('every Lambda task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task' && !state.Resource.includes('events:putEvents'));
-    expect(tasks.length).toBe(19);
+    expect(tasks.length).toBe(20);
+    const cleanupTasks = ['Clean up build', 'Finish tests', 'Clean up after failure'];
     for (const [name, task] of tasks) {
       const retry = task.Retry.find((r: any) => r.ErrorEquals.includes('RequestLimitExceeded'));
-      expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
-      expect(retry.ErrorEquals).toEqual(expect.arrayContaining(['ThrottlingException', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
+      if (cleanupTasks.includes(name)) {
+        // Cleanup outlasts long throttling: about 20 minutes of backoff.
+        expect(retry).toMatchObject({ IntervalSeconds: 10, BackoffRate: 2, MaxDelaySeconds: 300, MaxAttempts: 8 });
+      } else {
+        expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
+      }
+      expect(retry.ErrorEquals).toEqual(expect.arrayContaining([
+        'ThrottlingException', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException',
+      ]));
       expect(task.Catch).toHaveLength(1);
       const target = task.Catch[0].Next;
       if (name === 'Clean up after failure') {
-        expect(states[target].Type).toBe('Fail');
+        expect(target).toBe('Report cleanup failure');
+      } else if (name === 'Report cleanup failure') {
+        expect(states[target]).toMatchObject({ Type: 'Pass', Next: 'Cleanup after failure failed' });
+        expect(states['Cleanup after failure failed']).toMatchObject({ Type: 'Fail', ErrorPath: '$.error', CausePath: '$.cause' });
       } else if (name.includes('failure step')) {
         // The onFailure steps are best effort: any error moves on to the cleanup, keeping the first error.
         expect(target).toBe('Clean up after failure');
@@ -233,6 +245,7 @@ describe('the bake workflow', () => {
     expect(success.Catch[0]).toMatchObject({ Next: 'Bake succeeded', ResultPath: null });
     expect(states['Clean up build'].Next).toBe('Announce bake succeeded');
     expect(states['Clean up after failure'].Next).toBe('Announce bake failed');
+    expect(states['Report cleanup failure'].Next).toBe('Announce bake failed');
     expect(states['Announce bake failed']).toMatchObject({ Next: 'Bake failed', Catch: [expect.objectContaining({ Next: 'Bake failed' })] });
   });
 

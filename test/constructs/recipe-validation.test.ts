@@ -63,10 +63,18 @@ describe('instance types must suit the source image\'s architecture, when both a
 
   test.each([
     ['a token', Lazy.string({ produce: () => 't3.small' })],
-    ['not shaped like family.size', 'large'],
     ['a Mac type', 'mac2.metal'],
   ])('skips an instance type that is %s', (_name, instanceType) => {
     expect(() => addRecipe({ source: SourceImage.ubuntu('24.04', 'arm64'), instanceTypes: [instanceType] })).not.toThrow();
+  });
+
+  test('an instance type EC2 does not have is refused with the nearest real one, in instanceTypes and testInstanceTypes', () => {
+    expect(() => addRecipe({ source: SourceImage.amazonLinux2023(), instanceTypes: ['t3.small', 't3.mediun'] }))
+      .toThrow('instanceTypes[1]: "t3.mediun" is not an EC2 instance type; did you mean "t3.medium"?');
+    expect(() => addRecipe({ source: SourceImage.amazonLinux2023(), instanceTypes: ['large'] }))
+      .toThrow('instanceTypes[0]: "large" is not an EC2 instance type; use one that "aws ec2 describe-instance-types" lists');
+    expect(() => addRecipe({ source: SourceImage.amazonLinux2023(), tests: steps, testInstanceTypes: ['c7i.larg'] }))
+      .toThrow('testInstanceTypes[0]: "c7i.larg" is not an EC2 instance type; did you mean "c7i.large"?');
   });
 
   test('without instance types nothing is checked at synth time', () => {

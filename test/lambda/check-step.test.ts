@@ -165,10 +165,20 @@ describe('check-step', () => {
     expect(logsMock).toHaveReceivedCommandWith(GetLogEventsCommand, { logStreamName: stream('stdout'), limit: 20, startFromHead: false });
   });
 
-  test.each(['Cancelled', 'Undeliverable', 'Terminated'])('%s throws ProvisioningStepFailed', async (status) => {
-    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: status });
+  test.each([['Cancelled', 'Cancelled'], ['Cancelled', 'Terminated']])('%s (%s) throws ProvisioningStepFailed', async (status, details) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: details });
 
-    await expect(handler(runningState())).rejects.toMatchObject({ name: 'ProvisioningStepFailed', message: expect.stringContaining(`ended ${status}`) });
+    await expect(handler(runningState())).rejects.toMatchObject({ name: 'ProvisioningStepFailed', message: expect.stringContaining(`ended ${status} (${details})`) });
+  });
+
+  test.each(['Undeliverable', 'DeliveryTimedOut', 'InvalidPlatform', 'AccessDenied'])('%s: the script never ran, so the step is sent again', async (details) => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StatusDetails: details, ResponseCode: -1 });
+
+    const result = await handler(runningState());
+
+    expect(result.poll?.done).toBe(true);
+    expect(result.provision).toMatchObject({ index: 0, sends: 2 });
+    expect(result.provision?.commandId).toBeUndefined();
   });
 
   test.each([
@@ -178,8 +188,10 @@ describe('check-step', () => {
     ['AccessDenied', 'Failed', 'the instance was not allowed to run the document'],
   ])('StatusDetails %s (as SSM spells it, or its reference) is explained in the failure', async (details, status, explanation) => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: status as never, StatusDetails: details, ResponseCode: -1 });
+    const lastSend = runningState();
 
-    await expect(handler(runningState())).rejects.toThrow(`(${details}) with exit code -1 after 0 s: ${explanation}.`);
+    await expect(handler({ ...lastSend, provision: { ...lastSend.provision!, sends: 3 } }))
+      .rejects.toThrow(`(${details}) with exit code -1 after 0 s: ${explanation}; SSM ended all 3 sends of it without running it.`);
   });
 
   test.each(['Delayed', 'Cancelling'])('%s is still running: the check waits', async (status) => {

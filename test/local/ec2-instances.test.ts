@@ -81,6 +81,7 @@ test('RunInstances keeps metadata options, profile, tags and launch details', ()
 });
 
 test('RunInstances takes the subnet and groups from the primary network interface, never together with top-level ones', () => {
+  account.addSubnet({ id: 'subnet-0000000000000000a', zone: 'us-east-1b' });
   const nic = { DeviceIndex: 0, SubnetId: 'subnet-0000000000000000a', Groups: ['sg-0000000000000000b'], AssociatePublicIpAddress: false, DeleteOnTermination: true };
   const id = launch(account, { NetworkInterfaces: [nic] });
   const instance = ec2(account, 'DescribeInstances', { InstanceIds: [id] }).Reservations[0].Instances[0];

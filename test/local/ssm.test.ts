@@ -4,7 +4,8 @@ import { SimulatedAccount } from '../../local/model';
 let account: SimulatedAccount;
 let clock: FakeClock;
 
-beforeEach(() => ({ account, clock } = setup()));
+// These tests are about what each call does, several at one instant: SSM's rate limits are tested in throttling.test.ts.
+beforeEach(() => ({ account, clock } = setup({ rateLimits: false })));
 afterEach(() => clock.uninstall());
 
 const REBOOT_SCRIPT = [

@@ -1,8 +1,10 @@
 /**
  * Every JSON document of the bad-recipe corpus, baked in the simulator: the execution fails in Prepare with
- * InvalidRecipe naming the field, and the account saw no EC2 call at all.
+ * InvalidRecipe naming the field, and the account saw no EC2 call at all; one too large for Step Functions' input
+ * is refused before the execution starts.
  */
 import { simulateBake, simulatedBakeryWith } from '../../local/simulate-bake';
+import { MAX_PAYLOAD_BYTES } from '../../local/step-functions-limits';
 import { AdHocRecipes } from '../../src';
 import { badRecipes, parsedDocument, problemMatching } from '../fixtures/bad-recipes/corpus';
 
@@ -15,7 +17,13 @@ test('every bad recipe that is JSON fails in Prepare with InvalidRecipe, before 
   for (const badRecipe of badRecipes()) {
     const parsed = parsedDocument(badRecipe);
     if (!parsed) continue;
-    const bake = await simulateBake({ bakery: AD_HOC_BAKERY, input: { recipe: parsed.document }, startTime: START, executionName: 'bad-recipe' });
+    const input = { recipe: parsed.document };
+    if (JSON.stringify(input).length > MAX_PAYLOAD_BYTES) {
+      // Step Functions refuses such an input before the execution starts: Prepare never sees it.
+      await expect(simulateBake({ bakery: AD_HOC_BAKERY, input, startTime: START, executionName: 'bad-recipe' })).rejects.toThrow(/Step Functions accepts at most/);
+      continue;
+    }
+    const bake = await simulateBake({ bakery: AD_HOC_BAKERY, input, startTime: START, executionName: 'bad-recipe' });
     const problems = bake.manifest.error?.message.split('\n') ?? [];
     outcomes.push({
       file: badRecipe.file,

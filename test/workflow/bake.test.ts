@@ -1,5 +1,6 @@
 import { describeImage, ec2Calls, instances, ownImages, ownSnapshots, tagsOf } from './account-view';
 import { recipe, UBUNTU_NOBLE_PARAMETER } from './recipes';
+import { SimulatedAccount } from '../../local/model';
 import { simulateBake } from '../../local/simulate-bake';
 import { ProvisionStep, SourceImage } from '../../src';
 
@@ -121,10 +122,13 @@ describe('a bake in the simulator', () => {
 
   test('in subnets the recipe names the instance launches through a network interface, and each step is sent once', async () => {
     const instance = { subnetIds: ['subnet-0000000000000000a'], securityGroupIds: ['sg-0000000000000000b'] };
-    const bake = await simulateBake({ recipe: recipe({ instance }), startTime: START });
+    const account = new SimulatedAccount({ seed: 1, region: 'us-east-1', accountId: '123456789012' });
+    account.addSubnet({ id: 'subnet-0000000000000000a', zone: 'us-east-1c' });
+    const bake = await simulateBake({ recipe: recipe({ instance }), account, startTime: START });
 
     expect(bake.status).toBe('SUCCEEDED');
     expect(instances(bake.account)[0].SubnetId).toBe('subnet-0000000000000000a');
+    expect(instances(bake.account)[0].Placement.AvailabilityZone).toBe('us-east-1c');
     const ssmCalls = (operation: string) => bake.account.calls.filter((call) => call.operation === operation && !call.error);
     expect(ssmCalls('ListCommandInvocations')).toHaveLength(3);
     expect(ssmCalls('SendCommand')).toHaveLength(3);

@@ -24,14 +24,16 @@ describe('the fault matrix', () => {
       expect(result.problems).toEqual([]);
     });
 
-  test('the summary line counts failures and leaks', () => {
+  test('the summary line counts failures, and leaks by what the sweeper left', () => {
     const scenario = scenarios[0];
+    const leaked = ['i-0123456789abcdef0', 'vol-0123456789abcdef0', 'ami-0123456789abcdef0'];
     const results: ScenarioResult[] = [
-      { scenario, status: 'SUCCEEDED', leaked: [], passed: true, problems: [] },
-      { scenario, status: 'FAILED', phase: 'launch', leaked: ['i-0123456789abcdef0', 'vol-0123456789abcdef0'], passed: false, problems: ['leaked'] },
+      { scenario, status: 'SUCCEEDED', leaked: [], leftAfterSweep: [], passed: true, problems: [] },
+      { scenario, status: 'FAILED', phase: 'launch', leaked, leftAfterSweep: leaked.slice(0, 2), passed: false, problems: ['left after the sweeper'] },
     ];
     const lines = formatResults(results).split('\n');
+    expect(lines[0]).toMatch(/leaked {2}after sweep$/);
+    expect(lines[2]).toMatch(/^FAIL {2}.* 3 {12}2 {2}left after the sweeper$/);
     expect(lines[lines.length - 1]).toBe('fault matrix: 2 scenarios, 1 passed, 1 failed, 2 leaked resources');
-    expect(lines[2]).toMatch(/^FAIL {2}/);
   });
 });

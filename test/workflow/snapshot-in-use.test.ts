@@ -18,11 +18,20 @@ test('a failed test removes the image, and its snapshots once EC2 releases them:
   expect(ownSnapshots(bake.account)).toEqual([]);
 });
 
-test('snapshots in use for ten minutes: the bake names them as left behind, and the next sweep removes them', async () => {
+test('snapshots in use for ten minutes: the cleanup retries outlast them, and nothing is left', async () => {
   const bake = await simulateBake({ recipe: tested, faults: ['test:1:fail', 'snapshot-in-use:600'], startTime: START });
+
+  expect(bake.manifest).toMatchObject({ status: 'FAILED', error: { phase: 'test' }, leakedResources: [] });
+  expect(ownSnapshots(bake.account)).toEqual([]);
+});
+
+test('snapshots in use for two hours: the bake names them as left behind, and the next sweep removes them', async () => {
+  const bake = await simulateBake({ recipe: tested, faults: ['test:1:fail', 'snapshot-in-use:7200'], startTime: START });
   const left = ownSnapshots(bake.account).map((snapshot) => snapshot.SnapshotId);
 
   expect(left.length).toBeGreaterThan(0);
+  expect(bake.error?.name).toBe('CleanupFailed');
+  expect(bake.manifest.error?.phase).toBe('test');
   expect(bake.manifest.leakedResources).toEqual(expect.arrayContaining(left));
 
   const sweep = await simulateSweep(bake.account, new Date(START.getTime() + 6 * HOUR));

@@ -5,7 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { convertFixture, FIXTURES } from './corpus';
+import { SimulatedAccount } from '../../../local/model';
 import { simulateBake } from '../../../local/simulate-bake';
+
+const START = new Date('2030-06-01T08:00:00Z');
+const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+/** An account where the subnets a converted template names exist, as they do in the account the template was written for. */
+function accountWithSubnetsOf(recipe: { instance?: { subnetIds?: string[] } }): SimulatedAccount {
+  const account = new SimulatedAccount();
+  (recipe.instance?.subnetIds ?? []).forEach((id, index) => account.addSubnet({ id, zone: ZONES[index % ZONES.length] }));
+  return account;
+}
 
 /** Templates that name a fixed AMI id of their own account; the simulated account has Amazon Linux 2023 in its place. */
 const SIMULATED_SOURCE = { ssmParameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' };
@@ -31,7 +42,7 @@ describe('converted recipes in the simulator', () => {
     for (const [name, file] of recipes) {
       const recipe = JSON.parse(readFileSync(file, 'utf8'));
       if (recipe.source.amiId) recipe.source = SIMULATED_SOURCE;
-      const bake = await simulateBake({ recipe, stageFrom: dirname(file) });
+      const bake = await simulateBake({ recipe, stageFrom: dirname(file), account: accountWithSubnetsOf(recipe), startTime: START });
       const { status, steps, leakedResources, error } = bake.manifest as any;
       const windows = recipe.source.filter?.name?.startsWith('Windows_Server') === true;
       outcomes.push(`${name}: ${status} ${steps.length - (windows ? 1 : 0)}/${recipe.steps.length} steps, leaked ${leakedResources.length}${error ? `: ${error.message}` : ''}`);
