@@ -78,6 +78,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Simulated bakes that name no start time start at one fixed moment: no test depends on today's date.
+      setupFiles: ['<rootDir>/test/setup/simulation-start.ts'],
       // Synthesizing stacks and running bakes is heavier than a unit test.
       testTimeout: 60_000,
     },
@@ -138,6 +140,12 @@ project.addTask('benchmark', {
 project.addTask('fault-matrix', {
   description: 'Run every fault scenario in the simulator: status, failure phase and leaks for each, then a summary line',
   exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/fault-matrix.ts',
+});
+
+project.addTask('load-test', {
+  description: 'Bake the example recipes 100 times at once in one simulated account with AWS rate limits; fails on any failure or leak',
+  exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/load-test.ts',
+  receiveArgs: true,
 });
 
 project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');

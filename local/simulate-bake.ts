@@ -10,6 +10,7 @@ import { SimulatedAccount } from './model';
 import type { BakeExecutionRecord } from './model/executions';
 import { ProgressListener, ProgressTracker } from './progress';
 import { SimulatedLambda } from './simulated-lambda';
+import { defaultSimulationStart } from './simulation-start';
 import { simulatedObjectStore } from './staging-store';
 import { executionInputProblem } from './step-functions-limits';
 import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
@@ -44,7 +45,7 @@ export interface SimulateBakeOptions {
   readonly faults?: readonly string[];
   /** Seed of a new account's random choices. @default 1 */
   readonly seed?: number;
-  /** Virtual time the bake starts at. @default now */
+  /** Virtual time the bake starts at. @default now, or `BAKERY_SIMULATE_START` when it is set (see `simulation-start.ts`) */
   readonly startTime?: Date;
   /** The execution name, which is the build id. @default derived from the recipe name and start time */
   readonly executionName?: string;
@@ -121,7 +122,7 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], region: REGION, accountId: ACCOUNT });
   seedStackResources(account, bakery);
   const input = await bakeInput(options, bakery, account);
-  const startTime = options.startTime ?? new Date(Math.max(Date.now(), account.now()));
+  const startTime = options.startTime ?? new Date(defaultSimulationStart(account.now()));
   const executionName = options.executionName ?? defaultExecutionName(input, startTime);
   const record = startExecution(account, bakery, executionName, startTime, input);
   const tracker = new ProgressTracker(options.onProgress);

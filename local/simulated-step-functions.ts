@@ -13,6 +13,7 @@ import { SimulatedAccount } from './model';
 import type { Json } from './model/state';
 import { SIMULATOR_MIDDLEWARE_NAME, MiddlewareStackLike } from './sdk-bridge';
 import { simulateBake, simulatedDevelopmentBakery } from './simulate-bake';
+import { defaultSimulationStart } from './simulation-start';
 import { executionInputProblem } from './step-functions-limits';
 import { executionArnFor } from '../src/workflow/steps';
 
@@ -104,7 +105,7 @@ export class SimulatedStepFunctions {
     if (this.records().some((record) => record.name === name)) {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${this.executionArn(name)}'`);
     }
-    const startDate = Math.max(Date.now(), this.account.now() + 1000);
+    const startDate = defaultSimulationStart(this.account.now() + 1000);
     const bake = await simulateBake({
       bakery: this.bakery, account: this.account, input: JSON.parse(input.input ?? '{}'), executionName: name, startTime: new Date(startDate),
     });

@@ -254,8 +254,8 @@ export class BakeDefinition {
       parameters: {
         'error': 'CleanupFailed',
         'cause.$': 'States.Format(' + [
-          "'Bake {} failed in {}: {}: {}. Cleaning up after it failed too: {}: {}. Look for instances, images, snapshots and SSM "
-            + "parameters tagged cdk-ami-bakery:build-id={} and remove them (the orphan sweeper does, later).'",
+          "'Bake {} failed in {}: {}: {}. Cleaning up after it failed too: {}: {}. Look for instances, images and snapshots tagged "
+            + "cdk-ami-bakery:build-id={} and remove them (the orphan sweeper does, later), and check the SSM parameters of the recipe.'",
           '$$.Execution.Name', '$.failedPhase', '$.error.Error', '$.error.Cause', '$.cleanupError.Error', '$.cleanupError.Cause', '$$.Execution.Name',
         ].join(', ') + ')',
       },
