@@ -45,6 +45,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsx',
     // Executes the synthesized state machine definition locally (the simulator's engine).
     'aws-local-stepfunctions@3.0.0',
+    // The AWS SDK's own building blocks, already installed with its clients: the simulator runs the SDK's retry
+    // middleware and strategies above its answers, so handlers retry there as they do on AWS, and the CLI reads
+    // profiles with the SDK's own shared-config loader.
+    '@smithy/core@^3.41.1',
     // The simulator's virtual clock: fakes Date and timers so a 6-minute bake runs in a second.
     '@sinonjs/fake-timers',
     '@types/sinonjs__fake-timers',

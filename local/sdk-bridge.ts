@@ -27,6 +27,7 @@ import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedAccount } from './model/account';
 import { SimulatedAwsError, ServiceName } from './model/errors';
+import { ClientRetryConfig, SDK_RETRY_MIDDLEWARE_NAME, sdkRetryMiddleware } from './sdk-retry';
 
 /** The name the middleware is registered under. */
 export const SIMULATOR_MIDDLEWARE_NAME = 'bakerySimulator';
@@ -36,13 +37,15 @@ export interface MiddlewareStackLike {
   // The SDK's middleware generics differ per client; the bridge works with any of them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   add(middleware: any, options: { step: 'initialize'; name: string; priority: 'high' }): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  addRelativeTo(middleware: any, options: { relation: 'before'; toMiddleware: string; name: string }): void;
   remove(toRemove: string): boolean;
 }
 
 /** The part of an SDK client the bridge uses (EC2Client and SSMClient fit). */
 export interface SimulatedClient {
   readonly middlewareStack: MiddlewareStackLike;
-  readonly config: { readonly region?: unknown };
+  readonly config: ClientRetryConfig & { readonly region?: unknown };
 }
 
 export interface SimulatorPluginOptions {
@@ -191,12 +194,14 @@ export function simulatorPlugin(account: SimulatedAccount, options: SimulatorPlu
 
 /** Removes the simulator from a client (a no-op when it is not attached). */
 export function detachSimulator(client: SimulatedClient): void {
+  client.middlewareStack.remove(SDK_RETRY_MIDDLEWARE_NAME);
   client.middlewareStack.remove(SIMULATOR_MIDDLEWARE_NAME);
 }
 
 /**
  * Answers the client's calls from `account` (or its peer `options.accountId`) from now on, in the client's
- * configured region (or the account's default region when the client has none). Attaching again replaces the
+ * configured region (or the account's default region when the client has none). Inside a simulated invocation the
+ * SDK's own retry runs above the answer, with the client's retry settings (see `sdk-retry.ts`). Attaching again replaces the
  * previous account. Returns a function that detaches it. Throws when `accountId` names no peer of the account.
  */
 export function attachSimulator(client: SimulatedClient, account: SimulatedAccount, options: Omit<SimulatorPluginOptions, 'region'> = {}): () => void {
@@ -206,5 +211,7 @@ export function attachSimulator(client: SimulatedClient, account: SimulatedAccou
   const region = typeof configured === 'string' ? configured
     : typeof configured === 'function' ? (configured as () => Promise<string>) : undefined;
   simulatorPlugin(account, { ...options, region }).applyToStack(client.middlewareStack);
+  client.middlewareStack.addRelativeTo(sdkRetryMiddleware(client.config),
+    { relation: 'before', toMiddleware: SIMULATOR_MIDDLEWARE_NAME, name: SDK_RETRY_MIDDLEWARE_NAME });
   return () => detachSimulator(client);
 }

@@ -2,10 +2,12 @@
  * Invokes the runner's handler modules in-process the way Lambda would: the function's own environment (its own
  * even while other invocations overlap it), a JSON copy of the payload and of the result, a handler's exception reported with its name as the error
  * and a JSON cause, crashes injected by `lambda:<step>:crash` fault rules, and errors of the Lambda service
- * itself (`lambda:<step>:service-error[:<count>]`), which fail the invocation before the handler runs.
+ * itself (`lambda:<step>:service-error[:<count>]`), which fail the invocation before the handler runs. Each function
+ * keeps its SDK clients' retry state between invocations, as its execution environment would.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FaultSet } from './faults';
+import { RetryState, withRetryState } from './sdk-retry';
 import { STEP_HANDLERS } from './step-handlers';
 import type { SimulatedFunction } from './synthesized-bakery';
 
@@ -32,6 +34,8 @@ export class SimulatedLambda {
 
   /** Service errors reported so far, which picks the next one. */
   private serviceErrors = 0;
+  /** Each function's SDK retry state (retry quota, adaptive rate limiter), as its execution environment keeps it. */
+  private readonly retryStates = new Map<string, RetryState>();
 
   constructor(private readonly region: string, private readonly account: string, private readonly faults: FaultSet) {}
 
@@ -42,12 +46,22 @@ export class SimulatedLambda {
     const handler = STEP_HANDLERS[fn.step];
     try {
       const environment = { ...fn.environment, AWS_REGION: this.region };
-      const result = jsonCopy(await withEnvironment(environment, () => handler(jsonCopy(payload), this.context(fn))));
+      const run = () => handler(jsonCopy(payload), this.context(fn));
+      const result = jsonCopy(await withRetryState(this.retryStateOf(fn.step), () => withEnvironment(environment, run)));
       if (this.faults.crashOnce(fn.step)) throw crash(fn.step);
       return result;
     } catch (error) {
       throw asLambdaError(error);
     }
+  }
+
+  private retryStateOf(step: string): RetryState {
+    let state = this.retryStates.get(step);
+    if (!state) {
+      state = new RetryState();
+      this.retryStates.set(step, state);
+    }
+    return state;
   }
 
   /** The next Lambda service error, as Step Functions reports it: the error's name, and a plain-text cause. */

@@ -54,6 +54,7 @@ function install(startMs: number): SharedClock {
     toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
     shouldClearNativeTimers: false,
   });
+  roundDelaysUp();
   let reject: (error: Error) => void = () => undefined;
   const stalled = new Promise<never>((_, fail) => { reject = fail; });
   stalled.catch(() => undefined);
@@ -61,6 +62,23 @@ function install(startMs: number): SharedClock {
   current = shared;
   void drive(shared).catch((error: Error) => reject(error));
   return shared;
+}
+
+/**
+ * Node runs a timer no sooner than its delay in whole milliseconds, so a fractional delay rounds up (and one below a
+ * millisecond takes one); the fake timers round down, so a loop that waits a fraction of a millisecond (the SDK's
+ * adaptive rate limiter does) would never move the clock. The clock's uninstall puts the real functions back.
+ */
+function roundDelaysUp(): void {
+  for (const name of ['setTimeout', 'setInterval'] as const) {
+    const fake = globalThis[name] as (handler: unknown, delay?: number, ...args: unknown[]) => unknown;
+    const rounded = (handler: unknown, delay?: number, ...args: unknown[]) => fake(handler, wholeMilliseconds(delay), ...args);
+    globalThis[name] = Object.assign(rounded, fake) as unknown as typeof setTimeout & typeof setInterval;
+  }
+}
+
+function wholeMilliseconds(delay: number | undefined): number | undefined {
+  return typeof delay === 'number' && delay > 0 && !Number.isInteger(delay) ? Math.ceil(delay) : delay;
 }
 
 /** Waits (in virtual time) until `startMs`, then runs the work and measures it. */

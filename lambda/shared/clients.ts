@@ -16,10 +16,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
 /**
- * One attempt per call: the state machine's Retry (with backoff and jitter) is the only retry layer, so
- * no Lambda sits waiting between SDK retries and a retried call shows in the execution history.
+ * The SDK's adaptive retry with three attempts: a throttled call backs off and the client slows its own sending
+ * rate, while a Lambda waits seconds at most. What outlasts three attempts fails the invocation, and the state
+ * machine's Retry (minutes of backoff with jitter, shown in the execution history) takes over.
  */
-const config = { maxAttempts: 1 };
+export const SDK_MAX_ATTEMPTS = 3;
+const config = { retryMode: 'adaptive', maxAttempts: SDK_MAX_ATTEMPTS };
 
 export type AwsClient = EC2Client | SSMClient | S3Client | STSClient | CloudWatchLogsClient | SFNClient;
 

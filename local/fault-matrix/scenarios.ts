@@ -6,6 +6,7 @@
  * Windows). Each scenario says how the bake must end.
  */
 import { badDayScenarios, RECIPE_BAD_DAYS } from './bad-days';
+import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients';
 import type { PhaseName } from '../../lambda/shared/types';
 
 export interface Scenario {
@@ -86,8 +87,8 @@ export const OPERATIONS: Operation[] = [
   { name: 'DeleteSnapshot', cleanupOnly: true },
 ];
 
-/** Attempts one task makes: the first call and six retries. */
-const TASK_ATTEMPTS = 7;
+/** Calls one task makes to an operation that keeps failing: seven attempts (the first and six retries), each making the SDK's attempts. */
+const TASK_CALLS = 7 * SDK_MAX_ATTEMPTS;
 
 /** Runner functions and the phase a crash in each fails the bake in (cleanup-failure crashes on a failure path). */
 const CRASHES: { step: string; phase?: PhaseName; route?: string[]; onlyFor?: string }[] = [
@@ -248,7 +249,7 @@ function apiScenarios(recipe: string): RecipeLess[] {
       { name: `${op.name} throttled 3 times`, faults: [`api:${op.name}:throttle:3`], expected: SUCCEEDS },
       {
         name: `${op.name} throttled past one task's retries`,
-        faults: [`api:${op.name}:throttle:${TASK_ATTEMPTS * (op.parallelTasks ?? 1)}`],
+        faults: [`api:${op.name}:throttle:${TASK_CALLS * (op.parallelTasks ?? 1)}`],
         expected: outlastedIn ? { status: 'FAILED', phase: outlastedIn } : SUCCEEDS,
       },
       { name: `${op.name} hard error`, faults: [hardError], expected: failsIn ? { status: 'FAILED', phase: failsIn } : SUCCEEDS },
