@@ -25,7 +25,7 @@ import { LambdaContext, logger } from './shared/logger';
 import { failedManifest, ManifestError, recipeNameOf } from './shared/manifest';
 import { storeManifest } from './shared/manifest-store';
 import { recordBakeOutcome } from './shared/metrics';
-import { ParameterClients, parameterTargets, restoreParameter } from './shared/parameters';
+import { namesImageLeftOrGone, ParameterClients, parameterTargets, repairDanglingParameter, restoreParameter } from './shared/parameters';
 import { currentPhase } from './shared/phases';
 import { DEFAULT_KEEP_ON_FAILURE_HOURS } from './shared/recipe-defaults';
 import { TAG_KEYS } from './shared/tags';
@@ -87,8 +87,26 @@ async function whatIsLeft(build: BuildContext, state: BakeState): Promise<Leftov
     await look(`images in ${region}`, async () => (await findBuildImages(build.buildId, where)).map((image) => image.ImageId!));
     await look(`snapshots in ${region}`, async () => (await findBuildSnapshots(build.buildId, where)).map((snapshot) => snapshot.SnapshotId!));
   }
-  left.ids.push(...(state.parameters ?? []).map((parameter) => `parameter ${parameter.name} in ${parameter.region}`));
+  await listParametersLeft(build, state, left, look);
   return left;
+}
+
+/**
+ * The recipe's SSM parameters that still name an image the build left, or one that no longer exists: checked in
+ * this account, and, in other accounts (which this one cannot read), those the bake had written.
+ */
+type Look = (what: string, find: () => Promise<string[]>) => Promise<void>;
+
+async function listParametersLeft(build: BuildContext, state: BakeState, left: Leftovers, look: Look): Promise<void> {
+  const name = build.recipe.distribution?.ssmParameter;
+  if (!name) return;
+  const clients = new ParameterClients(build.buildId);
+  for (const region of [build.region, ...(build.copyTargets ?? []).map((target) => target.region)]) {
+    const where = `parameter ${name} in ${region}`;
+    await look(where, async () => (await namesImageLeftOrGone(clients, name, region, left.ids) ? [where] : []));
+  }
+  const elsewhere = (state.parameters ?? []).filter((parameter) => parameter.roleArn);
+  left.ids.push(...elsewhere.map((parameter) => `parameter ${parameter.name} in ${parameter.region} of account ${parameter.accountId}`));
 }
 
 function leftNote(buildId: string, left: Leftovers): string {
@@ -199,21 +217,37 @@ async function removeEverything(build: BuildContext, state: BakeState, keepInsta
   if (left.length > 0) throw new CleanupIncomplete(`could not remove ${left.join(', ')} of build ${build.buildId} yet`);
 }
 
-/** Where `distribution.ssmParameter` already names one of the build's images, the value it had before; returns what it could not restore. */
+/**
+ * Where `distribution.ssmParameter` already names one of the build's images, or (`ami.forceDeregister`) an image the
+ * bake replaced, the value it had before; returns what it could not restore.
+ */
 async function restoreParameters(build: BuildContext, state: BakeState): Promise<string[]> {
   const name = build.recipe.distribution?.ssmParameter;
-  // Only Distribute writes parameters, after every copy is made (`state.copies` set): a bake that failed earlier wrote none.
-  const mayHaveWritten = state.copies !== undefined && (state.failedPhase === 'distribute' || state.failedPhase === 'cleanup');
-  if (!name || !state.imageId || !mayHaveWritten) return [];
-  const artifacts = [{ region: build.region, amiId: state.imageId, name: build.amiName, snapshotIds: [] }, ...state.copies ?? []];
-  const buildImageIds = artifacts.map((artifact) => artifact.amiId);
+  if (!name) return [];
   const clients = new ParameterClients(build.buildId);
   const cleanup = new BestEffort();
-  for (const target of parameterTargets(build, artifacts)) {
-    const where = `parameter ${name} in ${target.region}${target.roleArn ? ` (${target.roleArn})` : ''}`;
-    await cleanup.remove(where, () => restoreParameter(clients, name, target, buildImageIds));
+  // Only Distribute writes parameters, after every copy is made (`state.copies` set): a bake that failed earlier wrote none.
+  const mayHaveWritten = state.copies !== undefined && (state.failedPhase === 'distribute' || state.failedPhase === 'cleanup');
+  if (state.imageId && mayHaveWritten) {
+    const artifacts = [{ region: build.region, amiId: state.imageId, name: build.amiName, snapshotIds: [] }, ...state.copies ?? []];
+    const buildImageIds = artifacts.map((artifact) => artifact.amiId);
+    for (const target of parameterTargets(build, artifacts)) {
+      const where = `parameter ${name} in ${target.region}${target.roleArn ? ` (${target.roleArn})` : ''}`;
+      await cleanup.remove(where, () => restoreParameter(clients, name, target, buildImageIds));
+    }
   }
+  if (build.recipe.ami?.forceDeregister === true) await repairReplacedImageParameters(build, name, clients, cleanup);
   return cleanup.leaked;
+}
+
+/**
+ * With `ami.forceDeregister` the bake may have deregistered the recipe's older image of the same name, here or in a
+ * copy region, before it failed: a parameter of this account that still names it is put back or deleted.
+ */
+async function repairReplacedImageParameters(build: BuildContext, name: string, clients: ParameterClients, cleanup: BestEffort): Promise<void> {
+  for (const region of [build.region, ...(build.copyTargets ?? []).map((target) => target.region)]) {
+    await cleanup.remove(`parameter ${name} in ${region}`, () => repairDanglingParameter(clients, name, region));
+  }
 }
 
 /** Where and how the bake failed, from the caught error and the failed phase. */

@@ -11,7 +11,7 @@ import { CopyImageCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients';
 import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
 import { handleStep } from './shared/handle-step';
-import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
+import { findOwnImageByName, retireImage } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
 import { startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
@@ -49,7 +49,7 @@ async function thisBuildsCopy(build: BuildContext, region: string): Promise<stri
   }
   if (build.recipe.ami?.forceDeregister === true && madeForRecipe(existing.Tags, build)) {
     logger.info('Replacing an older image of the same name (ami.forceDeregister)', { region, imageId: existing.ImageId });
-    await deregisterImageAndSnapshots(existing, region);
+    await retireImage(existing, region);
     return undefined;
   }
   throw new AmiNameInUse(`an image named "${build.amiName}" already exists in ${region} (${existing.ImageId}), so the copy cannot take ` +

@@ -12,14 +12,14 @@ import { ec2 } from './shared/clients';
 import { AmiNameInUse, isAwsErrorNamed, NotYetVisible } from './shared/errors';
 import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
-import { deregisterImageAndSnapshots, findOwnImageByName } from './shared/images';
+import { findOwnImageByName, retireImage } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
 import { madeForRecipe, TAG_KEYS, tagValue, toTagList } from './shared/tags';
-import type { BakeState, BuildContext } from './shared/types';
+import type { BakeState, BuildContext, ReplacedImage } from './shared/types';
 
 export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
   handleStep('create-image', state.build?.buildId, context, () => createImage(state));
@@ -33,13 +33,13 @@ async function createImage(state: BakeState): Promise<BakeState> {
   };
   const phases = enterPhase(state.phases, 'create-image');
   const existing = await findOwnImageByName(build.amiName);
-  const imageId = existing && isFromThisBuild(existing, build)
-    ? reuse(existing)
-    : await replaceAndCreate(build, instance, existing);
+  const replacedImage = existing && !isFromThisBuild(existing, build) ? await replace(build, existing) : undefined;
+  const imageId = existing && !replacedImage ? reuse(existing) : await createOrFindOwn(build, instance);
   return {
     ...state,
     phases,
     imageId,
+    ...(replacedImage ? { replacedImage } : {}),
     poll: startPoll({
       firstSeconds: 15,
       maxSeconds: 60,
@@ -66,16 +66,13 @@ function reuse(image: Image): string {
   return image.ImageId!;
 }
 
-/** Removes an older image of the same name when the recipe allows it, then creates the image. */
-async function replaceAndCreate(build: BuildContext, instance: ImageSource, existing: Image | undefined): Promise<string> {
-  if (existing) {
-    if (build.recipe.ami?.forceDeregister !== true || !madeForRecipe(existing.Tags, build)) {
-      throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) appeared in this account while the bake ran`);
-    }
-    logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });
-    await deregisterImageAndSnapshots(existing);
+/** Removes an older image of the same name when the recipe allows it (its snapshots still in use are deferred). */
+async function replace(build: BuildContext, existing: Image): Promise<ReplacedImage> {
+  if (build.recipe.ami?.forceDeregister !== true || !madeForRecipe(existing.Tags, build)) {
+    throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) appeared in this account while the bake ran`);
   }
-  return createOrFindOwn(build, instance);
+  logger.info('Replacing an older image of the same name (ami.forceDeregister)', { imageId: existing.ImageId });
+  return { imageId: existing.ImageId!, ...await retireImage(existing) };
 }
 
 /**

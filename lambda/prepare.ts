@@ -66,7 +66,7 @@ async function prepare(event: PrepareEvent): Promise<BakeState> {
   const region = config.region();
   const sourceImage = await resolveSourceImage(recipe.source, region);
   if (requested.adHoc) refuseSourceOwner(sourceImage, policy);
-  const build = await withCheckedSteps(recipe, buildContext(recipe, sourceImage, event.executionName, region, requested.adHoc));
+  const build = await withCheckedSteps(recipe, buildContext(recipe, sourceImage, event.executionName, region, requested.adHoc), sourceImage);
   const phases = [{ name: 'prepare' as const, startedAt }];
   const skip = await reasonToSkip(recipe, build.bakeryId, build.sourceAmiId, region);
   if (skip) {
@@ -242,16 +242,27 @@ function refuseUnsupportedImage(image: Image): void {
 
 /**
  * Refuses steps that SSM would refuse or that cannot run here (documents, parameters, platform, sources that
- * are not staged), before anything is launched; notes which scripts have a `#!` line.
+ * are not staged), and an instance EC2 would refuse to launch from the source image, before anything is launched;
+ * notes which scripts have a `#!` line.
  */
-async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext): Promise<BuildContext> {
+async function withCheckedSteps(recipe: RecipeDocument, build: BuildContext, sourceImage: Image): Promise<BuildContext> {
   const documents = await documentStepProblems(recipe, { platform: build.platform, registeredDocuments: config.commandDocuments() });
   const staged = usesStagedFiles(recipe) ? await stagedSourceChecks(recipe, config.stagingLocation()) : { problems: [], scriptsWithShebang: [] };
   const problems = [
-    ...platformProblems(recipe, build.platform), ...instanceTypeProblems(recipe, build.architecture), ...documents, ...staged.problems,
+    ...platformProblems(recipe, build.platform), ...instanceTypeProblems(recipe, build.architecture), ...rootVolumeProblems(recipe, sourceImage),
+    ...documents, ...staged.problems,
   ];
   if (problems.length > 0) throw new InvalidRecipe(problems);
   return staged.scriptsWithShebang.length > 0 ? { ...build, scriptsWithShebang: staged.scriptsWithShebang } : build;
+}
+
+/** A root volume smaller than the source image's root snapshot, which EC2 refuses at launch (`InvalidBlockDeviceMapping`). */
+function rootVolumeProblems(recipe: RecipeDocument, image: Image): string[] {
+  const sizeGiB = recipe.instance?.rootVolume?.sizeGiB;
+  const root = image.BlockDeviceMappings?.find((mapping) => mapping.DeviceName === image.RootDeviceName)?.Ebs;
+  if (sizeGiB === undefined || root?.VolumeSize === undefined || sizeGiB >= root.VolumeSize) return [];
+  return [`instance.rootVolume.sizeGiB: ${sizeGiB} GiB is smaller than the source image's root snapshot ${root.SnapshotId ?? ''} `
+    + `(${root.VolumeSize} GiB), which EC2 refuses at launch; use at least ${root.VolumeSize}, or leave sizeGiB out to take the snapshot's size`];
 }
 
 /** Instance types, of the build or of the test instance, that cannot boot an image of the source's architecture. */

@@ -112,6 +112,36 @@ export async function deleteSnapshot(snapshotId: string, region?: string): Promi
   }
 }
 
+/** What retiring an image did with its snapshots. */
+export interface RetiredImage {
+  readonly deletedSnapshots: string[];
+  /** Snapshots EC2 still counted as in use after the waits: left, with the bakery's tags, for the orphan sweeper. */
+  readonly deferredSnapshots: string[];
+}
+
+/**
+ * Deregisters an older image the bakery made (retention, `ami.forceDeregister`) and deletes its snapshots. EC2 may
+ * keep them in use for minutes after the image is gone: one still in use after the waits does not fail the step.
+ * It keeps the bakery's tags and no image uses it any more, so the orphan sweeper deletes it later. It is
+ * returned as deferred, so the step can report it.
+ */
+export async function retireImage(image: Image, region?: string): Promise<RetiredImage> {
+  const retired: RetiredImage = { deletedSnapshots: [], deferredSnapshots: [] };
+  await deregisterImage(image.ImageId!, region);
+  for (const snapshotId of snapshotIdsOf(image)) {
+    try {
+      await deleteSnapshot(snapshotId, region);
+      retired.deletedSnapshots.push(snapshotId);
+    } catch (error) {
+      if (!isAwsErrorNamed(error, 'InvalidSnapshot.InUse')) throw error;
+      logger.warn('The snapshot is still in use after its image was deregistered; the orphan sweeper deletes it later',
+        { snapshotId, imageId: image.ImageId, region });
+      retired.deferredSnapshots.push(snapshotId);
+    }
+  }
+  return retired;
+}
+
 /**
  * Deregisters an image and then deletes its snapshots, which EC2 keeps (and bills) after the image
  * is gone. Returns the snapshot ids it deleted.

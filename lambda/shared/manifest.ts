@@ -37,6 +37,7 @@ export function succeededManifest(build: BuildContext, state: BakeState, artifac
     leakedResources,
     ...(state.parameters ? { parameters: state.parameters } : {}),
     ...(state.retention ? { retention: state.retention } : {}),
+    ...(state.replacedImage ? { replacedImage: state.replacedImage } : {}),
   };
 }
 

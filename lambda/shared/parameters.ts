@@ -150,6 +150,24 @@ Promise<string | undefined> {
   return `deleted ${name} in ${target.region}${earlier.length > 0 ? ' (no earlier value names an image that still exists)' : ''}`;
 }
 
+/** True when the parameter in this account and region names one of `imageIds`, or an image that no longer exists. */
+export async function namesImageLeftOrGone(clients: ParameterClients, name: string, region: string, imageIds: readonly string[]): Promise<boolean> {
+  const current = await readParameter(clients, name, { region });
+  if (current === undefined || !AMI_ID.test(current)) return false;
+  return imageIds.includes(current) || !isUsable(await describeImage(current, region));
+}
+
+/**
+ * Where the parameter in this account names an image that no longer exists (the bake deregistered the recipe's
+ * older image of the same name, `ami.forceDeregister`, and then failed), puts back the newest earlier value whose
+ * image still exists, or deletes the parameter. Returns what it changed.
+ */
+export async function repairDanglingParameter(clients: ParameterClients, name: string, region: string): Promise<string | undefined> {
+  if (!await namesImageLeftOrGone(clients, name, region, [])) return undefined;
+  const current = (await readParameter(clients, name, { region }))!;
+  return restoreParameter(clients, name, { region, imageId: current }, [current]);
+}
+
 /**
  * Puts one earlier value back; true once SSM stored it. In this account an image that no longer exists is
  * skipped at once; through a role (whose account this one cannot look into) SSM's own check decides.

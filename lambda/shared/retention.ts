@@ -8,7 +8,7 @@
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, Image } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
 import { ec2 } from './clients';
-import { deregisterImageAndSnapshots, findOwnImages, isDeregistrationProtected } from './images';
+import { findOwnImages, isDeregistrationProtected, retireImage } from './images';
 import { logger } from './logger';
 import type { RecipeDocument } from './recipe-schema';
 import { bakeryFilter, sameRecipeKind, TAG_KEYS } from './tags';
@@ -26,6 +26,11 @@ export interface SkippedImage {
 export interface RetentionReport {
   readonly deregistered: string[];
   readonly deletedSnapshots: string[];
+  /**
+   * Snapshots of deregistered images that EC2 still counted as in use: they keep the bakery's tags, and the orphan
+   * sweeper deletes them once it runs after the longest a bake may take.
+   */
+  readonly deferredSnapshots: string[];
   readonly skipped: SkippedImage[];
   /** Images it meant to remove but could not (they are removed by a later bake or by hand). */
   readonly failed: string[];
@@ -62,7 +67,7 @@ export interface RegionImage {
  */
 export async function applyRetention(build: BuildContext, images: readonly RegionImage[], rules: RetentionRules): Promise<RetentionReport> {
   const cleanup = new BestEffort();
-  const report: RetentionReport = { deregistered: [], deletedSnapshots: [], skipped: [], failed: cleanup.leaked };
+  const report: RetentionReport = { deregistered: [], deletedSnapshots: [], deferredSnapshots: [], skipped: [], failed: cleanup.leaked };
   for (const image of images) await applyInRegion(cleanup, report, build, image, rules);
   logger.info('Applied retention', { ...report });
   return report;
@@ -83,8 +88,10 @@ async function applyInRegion(cleanup: BestEffort, report: RetentionReport, build
       continue;
     }
     await cleanup.remove(image.ImageId!, async () => {
-      report.deletedSnapshots.push(...await deregisterImageAndSnapshots(image, region));
+      const { deletedSnapshots, deferredSnapshots } = await retireImage(image, region);
       report.deregistered.push(image.ImageId!);
+      report.deletedSnapshots.push(...deletedSnapshots);
+      report.deferredSnapshots.push(...deferredSnapshots);
     });
   }
 }

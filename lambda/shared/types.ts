@@ -4,6 +4,7 @@
  *
  * State stays small: ids, pointers and short output tails only (Step Functions' 256 KB limit).
  */
+import type { RetiredImage } from './images';
 import type { RecipeDocument } from './recipe-schema';
 import type { RetentionReport } from './retention';
 import type { StepKind } from './step-schema';
@@ -98,6 +99,11 @@ export interface CaughtError {
 }
 
 /** The whole state passed from step to step. Every handler takes it and returns it updated. */
+/** An older image of the same name a bake deregistered (`ami.forceDeregister`). */
+export interface ReplacedImage extends RetiredImage {
+  readonly imageId: string;
+}
+
 export interface BakeState {
   /** The execution input, kept until Prepare has read it. */
   readonly input?: unknown;
@@ -125,6 +131,8 @@ export interface BakeState {
   readonly failure?: BakeFailure;
   /** Set by the distribute step when the recipe has retention rules. */
   readonly retention?: RetentionReport;
+  /** Set by create-image when it replaced an older image (`ami.forceDeregister`): what it did with that image. */
+  readonly replacedImage?: ReplacedImage;
   /** Set by Prepare when the bake is not needed (`rebuild: "whenSourceChanges"`): the execution's output. */
   readonly skipped?: Manifest;
   /** The copies in other regions, one per `build.copyTargets` entry, set by "Copy image to regions". */
@@ -198,6 +206,8 @@ export interface Manifest {
   readonly leakedResources: string[];
   /** What retention removed, and which images it left alone and why. */
   readonly retention?: RetentionReport;
+  /** The older image of the same name this bake deregistered (`ami.forceDeregister`), and its snapshots. */
+  readonly replacedImage?: ReplacedImage;
   /** Why a SKIPPED bake made no image (`rebuild: "whenSourceChanges"`); its artifact is the image still current. */
   readonly skippedBecause?: string;
   /** SSM parameters that now hold the new image ids (`distribution.ssmParameter`). */

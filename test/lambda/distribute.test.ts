@@ -96,7 +96,7 @@ describe('applyRetention', () => {
         { Name: `tag:${TAG_KEYS.artifact}`, Values: ['true'] },
       ],
     });
-    expect(report).toEqual({ deregistered: [olderImage(2, 0).ImageId], deletedSnapshots: ['snap-00000000000000002'], skipped: [], failed: [] });
+    expect(report).toEqual({ deregistered: [olderImage(2, 0).ImageId], deletedSnapshots: ['snap-00000000000000002'], deferredSnapshots: [], skipped: [], failed: [] });
   });
 
   test('a lookup that fails never fails the bake: the image is kept and the report says why', async () => {

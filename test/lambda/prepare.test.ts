@@ -130,6 +130,37 @@ describe('prepare', () => {
     expect(state.build?.recipe.instance).toEqual({ types: ['m7i.large'], rootVolume: { sizeGiB: 16 } });
   });
 
+  test('a root volume smaller than the source image\'s root snapshot is refused, naming the field and the size it needs', async () => {
+    // GIVEN
+    ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({
+      Images: [{ ...sourceImage, BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 8 } }] }],
+    });
+    ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
+    const small = recipe({ instance: { rootVolume: { sizeGiB: 4 } } });
+    const enough = recipe({ instance: { rootVolume: { sizeGiB: 8 } } });
+
+    // WHEN / THEN
+    await expect(handler({ input: registered(ssmMock, small), executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'InvalidRecipe',
+      message: expect.stringMatching(/instance\.rootVolume\.sizeGiB: 4 GiB is smaller than the source image's root snapshot snap-0123456789abcdef0 \(8 GiB\).*at least 8/),
+    });
+    const accepted = await handler({ input: registered(ssmMock, enough), executionName: BUILD_ID });
+    expect(accepted.build?.sourceAmiId).toBe(SOURCE_AMI);
+  });
+
+  test('a copy to the bakery\'s own region is refused in Prepare, naming the entry, before the name is checked anywhere', async () => {
+    // GIVEN
+    givenSourceImageAndFreeName();
+    const document = recipe({ distribution: { regions: ['us-west-2', ENV.AWS_REGION] } });
+
+    // WHEN / THEN
+    await expect(handler({ input: registered(ssmMock, document), executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'InvalidRecipe',
+      message: expect.stringContaining(`distribution.regions[1]: ${ENV.AWS_REGION} is the bakery's own region, where the image is made; leave it out`),
+    });
+    expect(ec2Mock.commandCalls(DescribeImagesCommand, { Owners: ['self'] })).toHaveLength(0);
+  });
+
   test('an unregistered recipe name throws RecipeNotFound naming the recipe and how to register one', async () => {
     ssmMock.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
 

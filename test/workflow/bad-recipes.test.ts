@@ -3,6 +3,7 @@
  * InvalidRecipe naming the field, and the account saw no EC2 call at all; one too large for Step Functions' input
  * is refused before the execution starts.
  */
+import { recipe } from './recipes';
 import { simulateBake, simulatedBakeryWith } from '../../local/simulate-bake';
 import { MAX_PAYLOAD_BYTES } from '../../local/step-functions-limits';
 import { AdHocRecipes } from '../../src';
@@ -40,3 +41,12 @@ test('every bad recipe that is JSON fails in Prepare with InvalidRecipe, before 
   expect(outcomes.filter((outcome) => outcome.status !== 'FAILED' || outcome.error !== 'InvalidRecipe' || outcome.phase !== 'prepare' ||
     !outcome.named || outcome.ec2Calls !== 0 || outcome.leaked !== 0)).toEqual([]);
 }, 180_000);
+
+test('a root volume smaller than the source image\'s root snapshot fails in Prepare, naming the field, before any launch', async () => {
+  const bake = await simulateBake({ recipe: recipe({ instance: { rootVolume: { sizeGiB: 2 } } }), startTime: START });
+
+  expect(bake.manifest.error).toMatchObject({ phase: 'prepare', message: expect.stringMatching(/instance\.rootVolume\.sizeGiB: 2 GiB is smaller than the source image's root snapshot snap-\w+ \(\d+ GiB\)/) });
+  expect(bake.error?.name).toBe('InvalidRecipe');
+  expect(bake.account.callCount('RunInstances')).toBe(0);
+  expect(bake.manifest.leakedResources).toEqual([]);
+});

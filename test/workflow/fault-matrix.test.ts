@@ -4,7 +4,7 @@ const scenarios = matrixScenarios();
 
 describe('the fault matrix', () => {
   test('covers every operation, every state and every runner function over four recipes', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(400);
+    expect(scenarios.length).toBeGreaterThanOrEqual(450);
     const names = scenarios.map((scenario) => scenario.name);
     expect(names).toContain('ubuntu-reboot RunInstances throttled 3 times');
     expect(names).toContain('al2023-filter stopped in "Wait for image"');

@@ -31,6 +31,7 @@ describe('image lifecycle', () => {
     expect(bakes[2].manifest.retention).toEqual({
       deregistered: [bakes[0].manifest.artifacts[0].amiId],
       deletedSnapshots: bakes[0].manifest.artifacts[0].snapshotIds,
+      deferredSnapshots: [],
       skipped: [],
       failed: [],
     });

@@ -72,6 +72,53 @@ describe('a bake that fails after it set the parameter', () => {
       const imageId = parameterIn(failed.account, region)!;
       expect(isRegistered(failed.account, imageId, region)).toBe(true);
       expect(failed.manifest.leakedResources).toEqual(expect.arrayContaining([imageId, `parameter:${region}:${NAME}`]));
+      expect(failed.error?.cause).toContain(`parameter ${NAME} in ${region}`);
     }
+    expect(failed.error?.name).toBe('CleanupFailed');
+  });
+
+  test('a Distribute that wrote the parameters and then crashed: the cleanup failure still names each parameter left', async () => {
+    const failed = await simulateBake({
+      recipe: published(), faults: ['lambda:distribute:crash', 'api:DeleteParameter:error'], startTime: START,
+    });
+
+    expect(failed.error?.name).toBe('CleanupFailed');
+    expect(failed.manifest.error?.phase).toBe('distribute');
+    for (const region of REGIONS) {
+      expect(parameterIn(failed.account, region)).toBeDefined();
+      expect(failed.error?.cause).toContain(`parameter ${NAME} in ${region}`);
+      expect(failed.manifest.leakedResources).toEqual(expect.arrayContaining([`parameter:${region}:${NAME}`]));
+    }
+  });
+});
+
+describe('a bake that replaced the older image of the same name (ami.forceDeregister) and then failed', () => {
+  const fixedName = published({ ami: { name: 'web-fixed', forceDeregister: true } });
+
+  test('deletes the parameter that named the replaced image where no earlier image is left, and leaves the others', async () => {
+    const { good, failed, account } = await afterOneGoodBake(fixedName, ['image:fail']);
+    const [home, copy] = good.manifest.artifacts;
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.manifest.error?.phase).toBe('create-image');
+    expect(isRegistered(account, home.amiId, home.region)).toBe(false);
+    expect(parameterIn(account, home.region)).toBeUndefined();
+    expect(parameterIn(account, copy.region)).toBe(copy.amiId);
+    expect(isRegistered(account, copy.amiId, copy.region)).toBe(true);
+    expect(failed.manifest.leakedResources).toEqual([]);
+  });
+
+  test('puts back the newest earlier image that still exists', async () => {
+    const { failed: earlier, account } = await afterOneGoodBake(published(), []);
+    const newestLeft = earlier.manifest.artifacts[0];
+    const replaced = await simulateBake({ account, recipe: fixedName, startTime: new Date(START.getTime() + 2 * DAY) });
+    expect(replaced.status).toBe('SUCCEEDED');
+    const failing = SimulatedAccount.fromState(account.toState(), { faults: ['image:fail'] });
+    const failed = await simulateBake({ account: failing, recipe: fixedName, startTime: new Date(START.getTime() + 3 * DAY) });
+
+    expect(failed.status).toBe('FAILED');
+    expect(isRegistered(failing, replaced.manifest.artifacts[0].amiId, newestLeft.region)).toBe(false);
+    expect(parameterIn(failing, newestLeft.region)).toBe(newestLeft.amiId);
+    expect(failed.manifest.leakedResources).toEqual([]);
   });
 });

@@ -38,3 +38,41 @@ test('snapshots in use for two hours: the bake names them as left behind, and th
   expect(sweep.deletedSnapshots).toEqual(expect.arrayContaining(left));
   expect(ownSnapshots(bake.account)).toEqual([]);
 });
+
+describe('an older image replaced or retired while EC2 keeps its snapshots in use for ten minutes', () => {
+  const DAY = 24 * HOUR;
+  const fixedName = recipe({ ami: { name: 'web-fixed', forceDeregister: true } });
+  const retained = recipe({ ami: { name: 'web-{{timestamp}}' }, retention: { keepLatest: 1 } });
+
+  /** Bakes the recipe twice, a day apart, in one account whose snapshots stay in use ten minutes after deregistration. */
+  async function twoBakes(document: Record<string, unknown>) {
+    const first = await simulateBake({ recipe: document, faults: ['snapshot-in-use:600'], startTime: START });
+    const second = await simulateBake({ account: first.account, recipe: document, startTime: new Date(START.getTime() + DAY) });
+    return { first: first.manifest.artifacts[0], second, account: first.account };
+  }
+
+  test('forceDeregister: the bake succeeds, names the snapshots it left, and the sweeper deletes them', async () => {
+    const { first, second, account } = await twoBakes(fixedName);
+
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.manifest.replacedImage).toEqual({ imageId: first.amiId, deletedSnapshots: [], deferredSnapshots: first.snapshotIds });
+    expect(ownSnapshots(account).map((snapshot) => snapshot.SnapshotId)).toEqual(expect.arrayContaining(first.snapshotIds));
+
+    const sweep = await simulateSweep(account, new Date(START.getTime() + 2 * DAY));
+    expect(sweep.deletedSnapshots.sort()).toEqual([...first.snapshotIds].sort());
+    expect(ownSnapshots(account).map((snapshot) => snapshot.SnapshotId)).toEqual(second.manifest.artifacts[0].snapshotIds);
+  });
+
+  test('retention: the older image counts as deregistered, its snapshots as deferred, and the sweeper deletes them', async () => {
+    const { first, second, account } = await twoBakes(retained);
+
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.manifest.retention).toEqual({
+      deregistered: [first.amiId], deletedSnapshots: [], deferredSnapshots: first.snapshotIds, skipped: [], failed: [],
+    });
+
+    const sweep = await simulateSweep(account, new Date(START.getTime() + 2 * DAY));
+    expect(sweep.deletedSnapshots.sort()).toEqual([...first.snapshotIds].sort());
+    expect(ownSnapshots(account).map((snapshot) => snapshot.SnapshotId)).toEqual(second.manifest.artifacts[0].snapshotIds);
+  });
+});

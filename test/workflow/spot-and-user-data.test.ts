@@ -3,6 +3,7 @@
  * capacity (unless the recipe says not to), and user data that runs at first boot, before any step.
  */
 import { recipe } from './recipes';
+import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients';
 import { simulateBake } from '../../local/simulate-bake';
 
 const USER_DATA = '#!/bin/bash\nmkdir -p /etc/baked\necho from-user-data > /etc/baked/marker\n';
@@ -36,7 +37,8 @@ describe('Spot build instances', () => {
     expect(bake.manifest).toMatchObject({ status: 'SUCCEEDED', leakedResources: [] });
     const [instance] = bake.account.region().instances.values();
     expect(instance.lifecycle).toBeUndefined();
-    expect(bake.account.callCount('RunInstances')).toBe(2);
+    // InsufficientInstanceCapacity is an HTTP 500, which the SDK retries before the launch falls back.
+    expect(bake.account.callCount('RunInstances')).toBe(SDK_MAX_ATTEMPTS + 1);
   });
 
   test('with spotFallback false, no Spot capacity fails the launch, naming what was tried and the fix', async () => {
