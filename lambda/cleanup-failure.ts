@@ -236,7 +236,8 @@ async function restoreParameters(build: BuildContext, state: BakeState): Promise
       await cleanup.remove(where, () => restoreParameter(clients, name, target, buildImageIds));
     }
   }
-  if (build.recipe.ami?.forceDeregister === true) await repairReplacedImageParameters(build, name, clients, cleanup);
+  const mayHaveReplaced = build.recipe.ami?.forceDeregister === true && state.phases.some((phase) => phase.name === 'create-image');
+  if (mayHaveReplaced) await repairReplacedImageParameters(build, name, clients, cleanup);
   return cleanup.leaked;
 }
 

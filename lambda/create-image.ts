@@ -90,8 +90,12 @@ async function createOrFindOwn(build: BuildContext, instance: ImageSource): Prom
     if (!isAwsErrorNamed(error, 'InvalidAMIName.Duplicate')) throw error;
     const existing = await findOwnImageByName(build.amiName);
     if (existing && isFromThisBuild(existing, build)) return reuse(existing);
-    const which = existing ? `"${build.amiName}" (${existing.ImageId})` : `"${build.amiName}"`;
-    throw new AmiNameInUse(`an image named ${which} already exists in this account and was not made by this bake (${error.message})`, { cause: error });
+    if (!existing) {
+      // The name is taken by an image DescribeImages does not show yet: an earlier CreateImage of this step.
+      throw new NotYetVisible(`the image name "${build.amiName}" is taken, but EC2 does not show the image yet; looking again`, { cause: error });
+    }
+    throw new AmiNameInUse(`an image named "${build.amiName}" (${existing.ImageId}) already exists in this account and was not made by this bake `
+      + `(${error.message})`, { cause: error });
   }
 }
 

@@ -13,7 +13,7 @@
  * `commandId`, `stepStartedAt` and the poll loop that waits for the command.
  */
 import { CommandInvocation, ListCommandInvocationsCommand, SendCommandCommand, SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { ssm } from './shared/clients';
+import { ssm, ssmSingleAttempt } from './shared/clients';
 import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
 import { neverRan } from './shared/invocation-status';
@@ -104,7 +104,7 @@ function requestedAt(invocation: CommandInvocation): number {
 
 /** Sends a step's command to the instance; returns the command id. */
 async function sendCommand(instanceId: string, command: StepCommand, comment: string): Promise<string> {
-  const { Command } = await ssm().send(new SendCommandCommand(sendCommandInput(instanceId, command, comment)));
+  const { Command } = await ssmSingleAttempt().send(new SendCommandCommand(sendCommandInput(instanceId, command, comment)));
   if (!Command?.CommandId) throw new Error('SendCommand returned no command id');
   return Command.CommandId;
 }

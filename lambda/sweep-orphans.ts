@@ -2,7 +2,8 @@
  * The orphan sweeper, run on a schedule: removes instances, images and snapshots this bakery made that no
  * running bake can still own — older than the longest a bake may run — and that were never handed out.
  * Artifacts (images the final cleanup tagged `cdk-ami-bakery:artifact`) and their snapshots are never
- * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time. Images
+ * touched; an instance kept for inspection (`keepOnFailure`) is left until its `keep-until` time. An image an SSM
+ * parameter still names (a failed bake's cleanup could not put it back) has its parameter put back first. Images
  * and snapshots are swept in the bakery's region and in every region its registered recipes, and ad-hoc ones within their bounds, copy to.
  * Tags can be copied onto anything: a resource is removed only when its build id names an execution of the
  * bakery's state machine that ran when the resource was made; any other is left alone and reported.
@@ -19,6 +20,7 @@ import { handleStep } from './shared/handle-step';
 import { deleteSnapshot, deregisterImageAndSnapshots, findOwnImages, findOwnSnapshots, snapshotIdsOf } from './shared/images';
 import { findInstances, isGone, terminateInstance } from './shared/instances';
 import { LambdaContext, logger } from './shared/logger';
+import { ParameterClients, restoreParameter } from './shared/parameters';
 import { bakeryFilter, TAG_KEYS, tagValue } from './shared/tags';
 
 export interface SweepReport {
@@ -74,7 +76,7 @@ async function sweepImages(run: Sweep, region?: string) {
   const images = await cleanup.lookup(`the bakery's images${region ? ` in ${region}` : ''}`, [], () => findOwnImages(bakery, region));
   for (const image of images.filter((candidate) => isOrphanImage(candidate, isOld))) {
     const found = { id: image.ImageId!, tags: image.Tags, createdAt: image.CreationDate };
-    await act(run, 'deregister', found, report.deregistered, () => deregisterImageAndSnapshots(image, region));
+    await act(run, 'deregister', found, report.deregistered, () => removeOrphanImage(image, region));
   }
   // Snapshots of every image still registered stay, including orphans it could not deregister this time.
   const kept = new Set(images.filter((image) => !report.deregistered.includes(image.ImageId!)).flatMap(snapshotIdsOf));
@@ -83,6 +85,20 @@ async function sweepImages(run: Sweep, region?: string) {
     const found = { id: snapshot.SnapshotId!, tags: snapshot.Tags, createdAt: snapshot.StartTime };
     await act(run, 'delete-snapshot', found, report.deletedSnapshots, () => deleteSnapshot(snapshot.SnapshotId!, region));
   }
+}
+
+/**
+ * Deregisters an orphan image and deletes its snapshots. A failed bake whose cleanup could not put back the SSM
+ * parameter of the image's ssm-parameter tag kept the image, since the parameter still names it: the parameter is
+ * put back first (the newest earlier image that still exists, or deleted), and if that fails the image stays.
+ */
+async function removeOrphanImage(image: Image, region: string | undefined): Promise<void> {
+  const name = tagValue(image.Tags, TAG_KEYS.ssmParameter);
+  if (name) {
+    const clients = new ParameterClients(tagValue(image.Tags, TAG_KEYS.buildId) ?? 'orphan-sweep');
+    await restoreParameter(clients, name, { region: region ?? config.region(), imageId: image.ImageId! }, [image.ImageId!]);
+  }
+  await deregisterImageAndSnapshots(image, region);
 }
 
 /** A resource the sweep found with the bakery's tags. */

@@ -94,6 +94,15 @@ export function ssm(region?: string): SSMClient {
 }
 
 /**
+ * An SSM client of the bakery's region that makes one attempt per call, for a call the SDK must not repeat on its
+ * own: SendCommand has no idempotency token, so a send whose answer was lost (a 5xx, a timeout) may have reached the
+ * instance, and only run-step's check for a command it already sent may decide to send again.
+ */
+export function ssmSingleAttempt(): SSMClient {
+  return remember('ssm:single-attempt', () => new SSMClient({ ...config, maxAttempts: 1 }), {});
+}
+
+/**
  * An SSM client in a region of another account, acting with credentials of a role assumed there. New credentials
  * (a later bake's) replace the client kept for that role and region, so a warm Lambda keeps one per pair.
  */

@@ -98,12 +98,12 @@ export interface CaughtError {
   readonly Cause?: string;
 }
 
-/** The whole state passed from step to step. Every handler takes it and returns it updated. */
 /** An older image of the same name a bake deregistered (`ami.forceDeregister`). */
 export interface ReplacedImage extends RetiredImage {
   readonly imageId: string;
 }
 
+/** The whole state passed from step to step. Every handler takes it and returns it updated. */
 export interface BakeState {
   /** The execution input, kept until Prepare has read it. */
   readonly input?: unknown;

@@ -78,12 +78,13 @@ export class DeclaredAccess {
 
   /**
    * `distribution.ssmParameter` in these regions: read by Prepare, written, read back and restored after a failure
-   * by the steps that point it at the new image or put back what it held.
+   * by the steps that point it at the new image or put back what it held, and by the orphan sweeper before it removes
+ * an image a failed bake's parameter still names.
    */
   private writeParameters(name: string, regions: readonly string[]): void {
     const resources = regions.map((region) => this.parameterArn(name, region, this.account));
     const actions = ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:DeleteParameter'];
-    for (const step of ['distribute', 'cleanup-failure', 'abort-cleanup'] as const) this.grant(step, actions, resources);
+    for (const step of ['distribute', 'cleanup-failure', 'abort-cleanup', 'sweep-orphans'] as const) this.grant(step, actions, resources);
     // Prepare checks the data type of an existing parameter of that name before anything is launched.
     this.grant('prepare', 'ssm:GetParameter', resources);
   }

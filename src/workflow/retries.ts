@@ -38,7 +38,8 @@ const CLEANUP_BACKOFF = { interval: Duration.seconds(10), backoffRate: 2, maxDel
 /**
  * Retries a cleanup task for long: throttling, Lambda service errors and `CleanupIncomplete` (what it could not
  * remove yet). Cleanup is idempotent, and a resource that refused once (eventual consistency, throttling) is
- * usually gone on a later try. Use it instead of `addTransientRetries` on a cleanup task.
+ * usually gone on a later try. Each of the two retriers counts its own attempts, so a cleanup that meets both
+ * kinds of error can go on for up to twice the 20 minutes. Use it instead of `addTransientRetries` on a cleanup task.
  */
 export function addCleanupRetries(task: LambdaInvoke): void {
   task.addRetry({ errors: [...TRANSIENT_AWS_ERRORS, ...LAMBDA_SERVICE_ERRORS], ...CLEANUP_BACKOFF });

@@ -72,7 +72,7 @@ describe('what the synthesized policies hold', () => {
 });
 
 describe('(a) SSM parameters: only the registered recipes\' names in their regions, and the ad-hoc prefix', () => {
-  const writers = ['abort-cleanup', 'cleanup-failure', 'distribute'];
+  const writers = ['abort-cleanup', 'cleanup-failure', 'distribute', 'sweep-orphans'];
 
   test('the registered recipe\'s parameter, in the bakery\'s region and its copy region', async () => {
     expect(await may({ action: 'ssm:PutParameter', resource: parameter('/images/web/latest') })).toEqual(writers);

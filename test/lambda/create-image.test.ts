@@ -122,11 +122,13 @@ describe('create-image', () => {
       expect(ec2Mock).not.toHaveReceivedCommand(DeregisterImageCommand);
     });
 
-    test('throws AmiNameInUse when the image still cannot be seen', async () => {
+    test('throws NotYetVisible, which the state machine retries, when the image that took the name cannot be seen yet', async () => {
       givenImagesNamed([]);
       ec2Mock.on(CreateImageCommand).rejects(duplicate());
 
-      await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({ name: 'AmiNameInUse' });
+      await expect(handler(bakeState({ instanceId: INSTANCE_ID }))).rejects.toMatchObject({
+        name: 'NotYetVisible', message: expect.stringContaining('"web-20250102030405" is taken, but EC2 does not show the image yet'),
+      });
     });
 
     test('other CreateImage errors keep their AWS name and nothing is looked up again', async () => {

@@ -5,7 +5,7 @@
  */
 import { recipe } from './recipes';
 import { SimulatedAccount } from '../../local/model';
-import { simulateBake } from '../../local/simulate-bake';
+import { simulateBake, simulateSweep } from '../../local/simulate-bake';
 
 const DAY = 86_400_000;
 const START = new Date('2030-05-04T03:00:00Z');
@@ -75,6 +75,23 @@ describe('a bake that fails after it set the parameter', () => {
       expect(failed.error?.cause).toContain(`parameter ${NAME} in ${region}`);
     }
     expect(failed.error?.name).toBe('CleanupFailed');
+  });
+
+  test('the next orphan sweep puts back such a parameter before it removes the image, leaving nothing', async () => {
+    const failed = await simulateBake({
+      recipe: published(), faults: ['lambda:distribute:crash', 'api:DeleteParameter:error'], startTime: START,
+    });
+    const kept = REGIONS.map((region) => ({ region, imageId: parameterIn(failed.account, region)! }));
+    const account = SimulatedAccount.fromState(failed.account.toState(), { faults: [] });
+
+    const sweep = await simulateSweep(account, new Date(START.getTime() + DAY));
+
+    expect(sweep.deregistered.sort()).toEqual(kept.map(({ imageId }) => imageId).sort());
+    for (const { region, imageId } of kept) {
+      expect(isRegistered(account, imageId, region)).toBe(false);
+      expect(parameterIn(account, region)).toBeUndefined();
+    }
+    expect(account.leakedResources(START.getTime(), []).filter((id) => !id.startsWith('i-') && !id.startsWith('vol-'))).toEqual([]);
   });
 
   test('a Distribute that wrote the parameters and then crashed: the cleanup failure still names each parameter left', async () => {
