@@ -163,14 +163,16 @@ export async function namesImageLeftOrGone(clients: ParameterClients, name: stri
  * image still exists, or deletes the parameter. Returns what it changed.
  */
 export async function repairDanglingParameter(clients: ParameterClients, name: string, region: string): Promise<string | undefined> {
-  if (!await namesImageLeftOrGone(clients, name, region, [])) return undefined;
-  const current = (await readParameter(clients, name, { region }))!;
+  const current = await readParameter(clients, name, { region });
+  if (current === undefined || !AMI_ID.test(current) || isUsable(await describeImage(current, region))) return undefined;
   return restoreParameter(clients, name, { region, imageId: current }, [current]);
 }
 
 /**
  * Puts one earlier value back; true once SSM stored it. In this account an image that no longer exists is
- * skipped at once; through a role (whose account this one cannot look into) SSM's own check decides.
+ * skipped at once, and one that exists but that SSM has not stored yet (its aws:ec2:image check is slow) throws,
+ * so the cleanup tries again later instead of moving on to an older value or deleting the parameter. Through a
+ * role (whose account this one cannot look into) SSM's own check decides.
  */
 async function putBack(clients: ParameterClients, name: string, target: ParameterTarget, value: string): Promise<boolean> {
   if (!target.roleArn && AMI_ID.test(value) && !isUsable(await describeImage(value, target.region))) {
@@ -182,7 +184,12 @@ async function putBack(clients: ParameterClients, name: string, target: Paramete
   const client = await clients.for(target);
   const { Version } = await client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true }));
   const written = { name, region: target.region, value, version: Version ?? 0, ...roleFields(target.roleArn) };
-  return (await unstored(clients, [written], RESTORE_CONFIRM_SECONDS)).length === 0;
+  const stored = (await unstored(clients, [written], RESTORE_CONFIRM_SECONDS)).length === 0;
+  if (!stored && !target.roleArn && AMI_ID.test(value)) {
+    throw new ParameterNotUpdated(`SSM has not yet stored the earlier value ${value} of ${name} in ${target.region}, `
+      + `whose image exists, within ${RESTORE_CONFIRM_SECONDS} s; the parameter is put back on the next try`);
+  }
+  return stored;
 }
 
 function isUsable(image: Image | undefined): boolean {

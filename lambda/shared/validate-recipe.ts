@@ -29,12 +29,14 @@ export function validateRecipe(document: unknown): RecipeValidation {
 }
 
 /**
- * A command that restarts the machine at once, at the start of a shell command line or after `;`, `&&`, `||`, `|`
- * or `sudo`: `reboot`, `shutdown -r now`, `systemctl reboot`, `init 6` (also by their /sbin paths).
+ * A command that restarts the machine at once, at the start of any line of a shell command, after `;`, `&&`, `||`,
+ * `|`, `sudo`, or a `then`, `else` or `do` keyword: `reboot`, `shutdown -r now`, `systemctl reboot`, `init 6` (also by
+ * their /sbin paths).
  */
 const REBOOT_COMMAND = new RegExp(
-  String.raw`(?:^|[;&|]\s*|\bsudo\s+)((?:/usr)?(?:/s?bin/)?` +
-  String.raw`(?:reboot\b|shutdown\s+(?:\S+\s+)*?(?:-[a-zA-Z]*r[a-zA-Z]*|--reboot)\b|systemctl\s+(?:-\S+\s+)*reboot\b|(?:tel)?init\s+6\b)[^;&|]*)`,
+  String.raw`(?:^\s*|[;&|]\s*|\b(?:sudo|then|else|do)\s+)((?:/usr)?(?:/s?bin/)?` +
+  String.raw`(?:reboot\b|shutdown\s+(?:\S+\s+)*?(?:-[a-zA-Z]*r[a-zA-Z]*|--reboot)\b|systemctl\s+(?:-\S+\s+)*reboot\b|(?:tel)?init\s+6\b)[^;&|\n]*)`,
+  'm',
 );
 
 /**

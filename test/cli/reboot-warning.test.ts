@@ -42,11 +42,12 @@ describe('recipeWarnings', () => {
   const warned = (command: string) => recipeWarnings({ ...NGINX, steps: [{ shell: { commands: [command] } }] }).length > 0;
 
   test.each(['reboot', 'sudo reboot', '/sbin/reboot', 'apt-get -y upgrade && reboot', 'systemctl reboot', 'systemctl --no-block reboot',
-    'init 6', 'shutdown -r +0', 'shutdown --reboot now'])('warns about %s', (command) => {
+    'init 6', 'shutdown -r +0', 'shutdown --reboot now', 'apt-get -y upgrade\nreboot', 'set -e\n  sudo reboot\n',
+    'if [ -f /var/run/reboot-required ]; then reboot; fi', 'for i in 1; do shutdown -r now; done'])('warns about %j', (command) => {
     expect(warned(command)).toBe(true);
   });
 
-  test.each(['echo reboot', 'shutdown -h now', 'systemctl restart nginx', 'rebooted=1', 'exit 194'])('leaves %s alone', (command) => {
+  test.each(['echo reboot', 'shutdown -h now', 'systemctl restart nginx', 'rebooted=1', 'exit 194', 'echo done\necho reboot later'])('leaves %j alone', (command) => {
     expect(warned(command)).toBe(false);
   });
 
