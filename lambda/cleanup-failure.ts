@@ -91,12 +91,14 @@ async function whatIsLeft(build: BuildContext, state: BakeState): Promise<Leftov
   return left;
 }
 
-/**
- * The recipe's SSM parameters that still name an image the build left, or one that no longer exists: checked in
- * this account, and, in other accounts (which this one cannot read), those the bake had written.
- */
+/** Lists what one lookup finds left, or notes that the lookup failed. */
 type Look = (what: string, find: () => Promise<string[]>) => Promise<void>;
 
+/**
+ * The recipe's SSM parameters that still name an image the build left, or one that no longer exists, checked in
+ * this account; in other accounts, where this one cannot tell whether an image is gone, every parameter the bake
+ * had written.
+ */
 async function listParametersLeft(build: BuildContext, state: BakeState, left: Leftovers, look: Look): Promise<void> {
   const name = build.recipe.distribution?.ssmParameter;
   if (!name) return;
