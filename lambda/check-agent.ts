@@ -8,7 +8,7 @@
  * `AgentNotOnline` when the budget is spent.
  */
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { ssm } from './shared/clients';
+import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { AgentNotOnline, InstanceLost } from './shared/errors';
 import { withinVisibilityGrace } from './shared/eventual-consistency';

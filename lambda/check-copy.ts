@@ -7,7 +7,7 @@
  * `ImageCopyNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { ImageCopyFailed, ImageCopyNotAvailable, InvalidState } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { describeImage, snapshotIdsOf } from './shared/images';

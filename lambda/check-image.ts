@@ -8,7 +8,7 @@
  * `ImageNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { ImageCreationFailed, ImageNotAvailable } from './shared/errors';
 import { withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';

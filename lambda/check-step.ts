@@ -10,7 +10,7 @@
  * runs out of time is recorded, and the next one runs.
  */
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { ssm } from './shared/clients';
+import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
 import { handleStep } from './shared/handle-step';

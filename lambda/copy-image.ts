@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CopyImageCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { AmiNameInUse, isAwsErrorNamed } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { findOwnImageByName, retireImage } from './shared/images';

@@ -8,7 +8,7 @@
  * phase and the poll loop that waits for the image.
  */
 import { CreateImageCommand, Image } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { AmiNameInUse, isAwsErrorNamed, NotYetVisible } from './shared/errors';
 import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';

@@ -8,7 +8,7 @@
  * Event: `BakeState` with an available image and its copies. Returns: the state with `parameters`, in phase `distribute`.
  */
 import { EnableImageDeprecationCommand, EnableImageDeregistrationProtectionCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { confirmParameters, ParameterClients, parameterTargets, writeParameter } from './shared/parameters';

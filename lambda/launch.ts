@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RunInstancesCommand, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import * as config from './shared/config';
 import { isAwsErrorNamed, NoCapacity } from './shared/errors';
 import { handleStep } from './shared/handle-step';

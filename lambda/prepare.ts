@@ -14,7 +14,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { adHocProblems, sourceOwnerProblem } from './shared/ad-hoc-bounds';
-import { ssm } from './shared/clients';
+import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { deepMerge, isPlainObject } from './shared/deep-merge';
 import { documentStepProblems } from './shared/documents/document-step-checks';

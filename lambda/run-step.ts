@@ -13,7 +13,7 @@
  * `commandId`, `stepStartedAt` and the poll loop that waits for the command.
  */
 import { CommandInvocation, ListCommandInvocationsCommand, SendCommandCommand, SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { ssm, ssmSingleAttempt } from './shared/clients';
+import { ssm, ssmSingleAttempt } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
 import { neverRan } from './shared/invocation-status';

@@ -8,7 +8,7 @@
  * it launched moments ago yet.
  */
 import { StopInstancesCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './shared/clients';
+import { ec2 } from './shared/clients/ec2';
 import { isAwsErrorNamed, NotYetVisible } from './shared/errors';
 import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';

@@ -9,7 +9,7 @@
 import type { SimulatedAccount } from './model';
 import { attachSimulator } from './sdk-bridge';
 import { runOnVirtualClock } from './virtual-clock';
-import { onEveryClient } from '../lambda/shared/clients';
+import { onEveryClient } from '../lambda/shared/clients/registry';
 
 /** The account the clients are attached to, and how many runs use it. */
 interface Attachment {

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Bundles each Lambda step handler (lambda/<step>.ts) into assets/lambda/<step>/index.js with esbuild.
-// The AWS SDK v3 is left out of the bundles: the Node.js Lambda runtime ships it.
+// The AWS SDK v3 clients a handler uses are bundled with it, from their ES modules and with only the
+// schemas it calls (see pure-sdk-schemas.mjs): loading the runtime's own copy of a client package takes
+// several times longer at cold start, because it defines every operation of its service.
 // `--if-stale` skips the work when every bundle is newer than every handler source.
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pureSdkSchemas } from './pure-sdk-schemas.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lambdaDir = join(root, 'lambda');
@@ -16,8 +19,9 @@ const entryPoints = readdirSync(lambdaDir)
   .map((file) => join(lambdaDir, file));
 
 function newestSource() {
-  const files = [...entryPoints, ...readdirSync(join(lambdaDir, 'shared')).map((file) => join(lambdaDir, 'shared', file))];
-  return Math.max(...files.map((file) => statSync(file).mtimeMs), statSync(join(root, 'package-lock.json')).mtimeMs);
+  const shared = readdirSync(join(lambdaDir, 'shared'), { recursive: true }).map((file) => join(lambdaDir, 'shared', file));
+  const files = [...entryPoints, ...shared, join(root, 'package-lock.json'), fileURLToPath(import.meta.url), join(root, 'scripts', 'pure-sdk-schemas.mjs')];
+  return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }
 
 function isStale() {
@@ -37,7 +41,8 @@ await build({
   platform: 'node',
   target: 'node24',
   format: 'cjs',
-  external: ['@aws-sdk/*'],
+  mainFields: ['module', 'main'],
+  plugins: [pureSdkSchemas],
   minify: true,
   sourcemap: false,
   legalComments: 'none',

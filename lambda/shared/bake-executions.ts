@@ -5,7 +5,7 @@
  * and it was made while that execution ran.
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from './clients';
+import { sfn } from './clients/sfn';
 import * as config from './config';
 import { isAwsErrorNamed } from './errors';
 import { executionArnFor } from '../../src/workflow/steps';

@@ -6,7 +6,7 @@
  */
 import { DisableImageDeregistrationProtectionCommand, Image, Instance, Tag } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
-import { ec2 } from './clients';
+import { ec2 } from './clients/ec2';
 import * as config from './config';
 import {
   deleteSnapshot, deregisterImageAndSnapshots, describeImage, findBuildImages, findBuildSnapshots, isDeregistrationProtected, snapshotIdsOf,

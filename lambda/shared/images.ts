@@ -12,7 +12,7 @@ import {
   Image,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import { ec2 } from './clients';
+import { ec2 } from './clients/ec2';
 import { isAwsErrorNamed } from './errors';
 import { logger } from './logger';
 import { buildIdFilter, TAG_KEYS } from './tags';

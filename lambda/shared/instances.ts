@@ -2,7 +2,7 @@
  * Small EC2 instance operations shared by several steps. Each logs the action it takes.
  */
 import { CreateTagsCommand, DescribeInstancesCommand, Filter, Instance, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './clients';
+import { ec2 } from './clients/ec2';
 import { isAwsErrorNamed, NotYetVisible } from './errors';
 import { VISIBILITY_GRACE_SECONDS, withinVisibilityGrace } from './eventual-consistency';
 import { logger } from './logger';

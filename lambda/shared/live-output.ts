@@ -5,7 +5,7 @@
  * (or any error), or for a document whose plugin the bakery does not know, there is simply no tail.
  */
 import { GetLogEventsCommand, OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { logs } from './clients';
+import { logs } from './clients/logs';
 import { describeError } from './errors';
 import { logger } from './logger';
 import { outputStream } from './output-streams';

@@ -5,7 +5,7 @@
  * fails is logged, and the manifest stays in the execution's output and the bake event.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from './clients';
+import { s3 } from './clients/s3';
 import * as config from './config';
 import { describeError } from './errors';
 import { logger } from './logger';

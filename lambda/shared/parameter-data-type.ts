@@ -4,7 +4,7 @@
  * or a copy region, would fail the bake after the image is made, so Prepare names it before anything is launched.
  */
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ssm } from './clients';
+import { ssm } from './clients/ssm';
 import { isAwsErrorNamed } from './errors';
 import { logger } from './logger';
 

@@ -9,7 +9,8 @@ import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, ParameterHistory, PutParameterCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { ssm, ssmAs, sts, TemporaryCredentials } from './clients';
+import { ssm, ssmAs, TemporaryCredentials } from './clients/ssm';
+import { sts } from './clients/sts';
 import { isAwsErrorNamed, ParameterNotUpdated } from './errors';
 import { describeImage } from './images';
 import { logger } from './logger';

@@ -4,7 +4,7 @@
  *
  * Field names are a public contract: add fields freely, never rename them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { definitionProblems } from './documents/definition-checks';
 import { BAKERY_TAG_PREFIX, NAME_PLACEHOLDERS, TAG_PLACEHOLDERS } from './recipe-defaults';
 import { addProblems, int, noControl, prose, text } from './schema-fields';

@@ -7,7 +7,7 @@
  */
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, Image } from '@aws-sdk/client-ec2';
 import { BestEffort } from './best-effort';
-import { ec2 } from './clients';
+import { ec2 } from './clients/ec2';
 import { findOwnImages, isDeregistrationProtected, retireImage } from './images';
 import { logger } from './logger';
 import type { RecipeDocument } from './recipe-schema';

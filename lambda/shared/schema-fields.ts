@@ -2,7 +2,7 @@
  * Field schemas the recipe document uses in many places: text without control characters, whole
  * numbers in a range, environment variables. Each gives a message that says what was expected.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** C0 and C1 control characters and DEL: never wanted in names, tags, ids or paths. */
 const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;

@@ -4,7 +4,7 @@
  * they can also copy it. Organizations and OUs get launch permissions only: EC2 shares snapshots with accounts.
  */
 import { LaunchPermission, ModifyImageAttributeCommand, ModifySnapshotAttributeCommand } from '@aws-sdk/client-ec2';
-import { ec2 } from './clients';
+import { ec2 } from './clients/ec2';
 import { logger } from './logger';
 import type { RecipeDocument } from './recipe-schema';
 import type { Artifact } from './types';

@@ -4,7 +4,8 @@
  */
 import { DescribeImagesCommand, Filter, Image } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ec2, ssm } from './clients';
+import { ec2 } from './clients/ec2';
+import { ssm } from './clients/ssm';
 import { isAwsErrorNamed, SourceImageNotFound } from './errors';
 import { describeImage } from './images';
 import { logger } from './logger';

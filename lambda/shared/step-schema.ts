@@ -5,13 +5,12 @@
  * Every kind but `reboot` has the common fields `timeoutSeconds` and `validExitCodes`; every kind
  * has a `name` (for `document`, the name of the SSM document it runs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { environmentSchema, int, noControl, text } from './schema-fields';
+import { STEP_KINDS } from './step-kinds';
 import { MAX_STEP_TIMEOUT_SECONDS } from '../../src/recipe/launch-rules';
 
-/** The step kinds, in the order messages list them. */
-export const STEP_KINDS = ['shell', 'reboot', 'document', 'script', 'file', 'ansible', 'powershell'] as const;
-export type StepKind = typeof STEP_KINDS[number];
+export { STEP_KINDS, type StepKind } from './step-kinds';
 
 /** SSM document names (AWS-owned or the account's own) and the ARN of a document another account shares. */
 const DOCUMENT_NAME = /^[A-Za-z0-9_.-]{3,128}$/;

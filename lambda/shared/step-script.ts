@@ -5,7 +5,7 @@
 import { documentTimeoutSeconds } from './documents/document-timeout';
 import { rebootCommands } from './reboot-script';
 import { DEFAULT_STEP_TIMEOUT_SECONDS, Platform, WINDOWS_DEFAULTS } from './recipe-defaults';
-import { STEP_KINDS, StepKind } from './step-schema';
+import { STEP_KINDS, StepKind } from './step-kinds';
 import type { ProvisioningStep } from './step-schema';
 
 /** Longest a reboot step may run: the reboot and the agent's return. */

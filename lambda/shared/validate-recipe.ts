@@ -1,7 +1,7 @@
 /**
  * Turns the schema's verdict into messages a person can act on: `steps[1].shell.commands: expected ...`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { recipeSchema } from './recipe-schema';
 import type { RecipeDocument } from './recipe-schema';
 import type { ProvisioningStep } from './step-schema';

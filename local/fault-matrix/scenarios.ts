@@ -6,7 +6,7 @@
  * Windows). Each scenario says how the bake must end.
  */
 import { badDayScenarios, RECIPE_BAD_DAYS } from './bad-days';
-import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients';
+import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients/registry';
 import type { PhaseName } from '../../lambda/shared/types';
 
 export interface Scenario {

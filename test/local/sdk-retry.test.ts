@@ -2,7 +2,12 @@ import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import FakeTimers from '@sinonjs/fake-timers';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { FakeClock, START } from './helpers';
-import { clients, ssmAs } from '../../lambda/shared/clients';
+import { ec2 } from '../../lambda/shared/clients/ec2';
+import { logs } from '../../lambda/shared/clients/logs';
+import { s3 } from '../../lambda/shared/clients/s3';
+import { sfn } from '../../lambda/shared/clients/sfn';
+import { ssm, ssmAs } from '../../lambda/shared/clients/ssm';
+import { sts } from '../../lambda/shared/clients/sts';
 import { SimulatedAccount } from '../../local/model';
 import { attachSimulator } from '../../local/sdk-bridge';
 import { RetryState, withRetryState } from '../../local/sdk-retry';
@@ -76,7 +81,7 @@ test('each retry state keeps its own strategy per client, made from the client\'
 test('the handlers\' clients use the SDK\'s adaptive retry with three attempts', async () => {
   const assumed = ssmAs('arn:aws:iam::999999999999:role/writer', 'eu-west-1',
     { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' });
-  for (const client of [...Object.values(clients), assumed]) {
+  for (const client of [ec2(), ec2('eu-west-1'), ssm(), ssm('eu-west-1'), s3(), sts(), logs(), sfn(), assumed]) {
     expect(await client.config.retryStrategy()).toBeInstanceOf(AdaptiveRetryStrategy);
     expect(await client.config.maxAttempts()).toBe(3);
   }

@@ -3,7 +3,7 @@
  * capacity (unless the recipe says not to), and user data that runs at first boot, before any step.
  */
 import { recipe } from './recipes';
-import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients';
+import { SDK_MAX_ATTEMPTS } from '../../lambda/shared/clients/registry';
 import { simulateBake } from '../../local/simulate-bake';
 
 const USER_DATA = '#!/bin/bash\nmkdir -p /etc/baked\necho from-user-data > /etc/baked/marker\n';

@@ -4,7 +4,7 @@
  */
 import { DescribeDocumentCommand, DocumentDescription } from '@aws-sdk/client-ssm';
 import { AWS_DOCUMENTS, DocumentDefinition, DocumentParameterType, DocumentPlatform } from '../../../src/recipe/aws-documents';
-import { ssm } from '../clients';
+import { ssm } from '../clients/ssm';
 import { isAwsErrorNamed } from '../errors';
 
 /** The definition, or a reason the document cannot run as a provisioning step. */

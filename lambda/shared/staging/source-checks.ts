@@ -9,7 +9,7 @@ import { stepPath, stepsIn } from '../../../src/recipe/step-lists';
 import {
   formatStagingLocation, layoutPrefix, parseStagedSource, StagedSource, StagedStepKind, stagedKindOf, StagingLocation,
 } from '../../../src/staging/staging-location';
-import { s3 } from '../clients';
+import { s3 } from '../clients/s3';
 import { isAwsErrorNamed } from '../errors';
 import type { RecipeDocument } from '../recipe-schema';
 import type { ProvisioningStep } from '../step-schema';
