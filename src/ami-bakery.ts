@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -17,6 +17,7 @@ import { bakeMetric } from './private/bake-metrics';
 import { bakeryLogGroup, letLogsUseKey, LogGroupSettings } from './private/log-groups';
 import { AdHocRecipes } from './recipe/ad-hoc-recipes';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
+import { bakeBudgetSeconds, defaultBakeSeconds } from './recipe/bake-budget';
 import { allowOverridesProblems } from './recipe/overridable-fields';
 import { Recipe, RecipeOptions } from './recipe/recipe';
 import { RECIPE_POLICY_ENV, RecipePolicy } from './recipe/recipe-policy';
@@ -77,7 +78,12 @@ export interface AmiBakeryProps {
   /**
    * Longest a bake may run before Step Functions stops it. The orphan sweeper treats anything of this
    * bakery's older than this as no longer owned by a running bake.
-   * @default Duration.hours(4)
+   *
+   * By default it is what the registered recipes can need when every wait uses its whole budget (agent, steps,
+   * stop, image, tests, copies, plus launch, distribution and cleanup), so a wait's own limit, which fails the bake
+   * with an error naming the field to raise, always comes first. A shorter value is kept, with a synth warning for
+   * each recipe whose waits could outlast it.
+   * @default - the longest budget of the registered recipes; at least 1 hour, and at least 4 hours with `adHocRecipes`
    */
   readonly bakeTimeout?: Duration;
   /**
@@ -174,6 +180,7 @@ export class AmiBakery extends Construct implements IConnectable {
    */
   public readonly stagingBucket: IBucket;
   private readonly recipes = new Map<string, Recipe>();
+  private readonly explicitBakeTimeout?: Duration;
   /** SSM documents beyond the AWS ones the bakery knows that registered recipes run. */
   private readonly commandDocuments = new Set<string>();
   private readonly runnerScope: RunnerScope;
@@ -185,7 +192,6 @@ export class AmiBakery extends Construct implements IConnectable {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const logs: LogGroupSettings = { retention: props.logRetention ?? RetentionDays.ONE_MONTH, removalPolicy, encryptionKey: props.logEncryptionKey };
     if (props.logEncryptionKey) letLogsUseKey(this, props.logEncryptionKey);
-    const bakeTimeout = props.bakeTimeout ?? Duration.hours(4);
     const overrideProblems = allowOverridesProblems(props.allowOverrides ?? []);
     if (overrideProblems.length > 0) throw new Error(`AmiBakery: allowOverrides: ${overrideProblems.join('; ')}.`);
     this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
@@ -211,6 +217,8 @@ export class AmiBakery extends Construct implements IConnectable {
     const subnetIds = props.vpc ? props.vpc.selectSubnets(props.vpcSubnets).subnetIds : [];
     const securityGroupIds = this.connections.securityGroups.map((group) => group.securityGroupId);
     const adHoc = (props.adHocRecipes ?? AdHocRecipes.deny())._render();
+    this.explicitBakeTimeout = props.bakeTimeout;
+    const bakeTimeout = props.bakeTimeout ?? this.derivedBakeTimeout(adHoc !== undefined);
     const policy: RecipePolicy = { account: Stack.of(this).account, allowOverrides: props.allowOverrides ?? [], ...(adHoc ? { adHoc } : {}) };
     const functions = this.functions = createStepFunctions(this, {
       logs,
@@ -224,7 +232,7 @@ export class AmiBakery extends Construct implements IConnectable {
         SECURITY_GROUP_IDS: securityGroupIds.join(','),
         // What a bake's input may do beyond naming a registered recipe: Prepare enforces it.
         [RECIPE_POLICY_ENV]: Stack.of(this).toJsonString(policy),
-        MAX_BAKE_SECONDS: String(bakeTimeout.toSeconds()),
+        MAX_BAKE_SECONDS: Lazy.string({ produce: () => String(Stack.of(this).resolve(bakeTimeout.toSeconds())) }),
         // The orphan sweeper also looks where registered and ad-hoc recipes copy their images.
         COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions(adHoc?.copyRegions ?? []).join(',') }),
         // Prepare runs no SSM document beyond the AWS ones it knows but those the registered recipes name.
@@ -340,6 +348,7 @@ export class AmiBakery extends Construct implements IConnectable {
       throw new Error(`AmiBakery: a recipe named "${recipe.recipeName}" is already registered; give each recipe a unique recipeName.`);
     }
     this.recipes.set(recipe.recipeName, recipe);
+    this.warnIfBakeTimeoutShort(recipe);
     this.allowCommandDocuments(recipe);
     this.declaredAccess.declareRecipe(recipe.document);
     return recipe;
@@ -398,6 +407,23 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /** The regions the registered recipes, and ad-hoc ones within their bounds, copy their images to. */
+  /** The default `bakeTimeout`: the longest budget of the recipes registered by the time the app synthesizes. */
+  private derivedBakeTimeout(adHoc: boolean): Duration {
+    return Duration.seconds(Lazy.number({ produce: () => defaultBakeSeconds([...this.recipes.values()].map((recipe) => recipe.document), adHoc) }));
+  }
+
+  /** Warns when an explicit `bakeTimeout` could end a bake of `recipe` before its own waits' budgets do. */
+  private warnIfBakeTimeoutShort(recipe: Recipe): void {
+    if (!this.explicitBakeTimeout) return;
+    const timeout = this.explicitBakeTimeout.toSeconds();
+    const budget = bakeBudgetSeconds(recipe.document);
+    if (budget <= timeout) return;
+    Annotations.of(this).addWarningV2('cdk-ami-bakery:bakeTimeoutShort',
+      `bakeTimeout (${timeout} s) is shorter than recipe "${recipe.recipeName}" may need (${budget} s when every wait uses its whole budget): `
+      + 'a slow bake of it would be stopped by Step Functions rather than fail with the wait that ran out. '
+      + 'Raise bakeTimeout, leave it out to derive it from the recipes, or lower the recipe\'s timeouts.');
+  }
+
   private copyRegions(adHocRegions: readonly string[]): string[] {
     const regions = [...this.recipes.values()].flatMap((recipe) => (recipe.document.distribution?.regions ?? []) as string[]);
     return [...new Set([...regions, ...adHocRegions])].sort();

@@ -2,14 +2,13 @@
  * What a recipe step is called in messages, how long it may run and which exit codes count as success,
  * and how a shell or reboot step becomes an AWS-RunShellScript script.
  */
-import { documentTimeoutSeconds } from './documents/document-timeout';
 import { rebootCommands } from './reboot-script';
-import { DEFAULT_STEP_TIMEOUT_SECONDS, Platform, WINDOWS_DEFAULTS } from './recipe-defaults';
 import { STEP_KINDS, StepKind } from './step-kinds';
 import type { ProvisioningStep } from './step-schema';
+import { stepTimeoutSeconds } from '../../src/recipe/timeouts';
 
-/** Longest a reboot step may run: the reboot and the agent's return. */
-export const REBOOT_STEP_TIMEOUT_SECONDS = 900;
+/** How long a step may run: kept with the construct, which derives `bakeTimeout` from the steps' limits. */
+export { REBOOT_STEP_TIMEOUT_SECONDS, stepTimeoutSeconds } from '../../src/recipe/timeouts';
 
 export interface StepScript {
   readonly commands: string[];
@@ -42,18 +41,6 @@ interface RunFields {
 /** The exit codes that count as success (Packer's `valid_exit_codes`). */
 export function validExitCodes(step: ProvisioningStep): readonly number[] {
   return runFields(step).validExitCodes ?? [0];
-}
-
-/**
- * The run time limit of a step: its own, a document's timeout parameter as given or by default, else the bakery's
- * default for the platform (Windows restarts and installs take longer).
- */
-export function stepTimeoutSeconds(step: ProvisioningStep, platform: Platform = 'linux'): number {
-  const windows = platform === 'windows';
-  if (step.reboot) return windows ? WINDOWS_DEFAULTS.rebootStepTimeoutSeconds : REBOOT_STEP_TIMEOUT_SECONDS;
-  const byDefault = windows ? WINDOWS_DEFAULTS.stepTimeoutSeconds : DEFAULT_STEP_TIMEOUT_SECONDS;
-  if (step.document) return step.document.timeoutSeconds ?? documentTimeoutSeconds(step.document) ?? byDefault;
-  return runFields(step).timeoutSeconds ?? byDefault;
 }
 
 /** A value in single quotes for a POSIX shell: `it's` becomes `'it'\''s'`. */

@@ -5,21 +5,10 @@
  */
 import type { DocumentStep } from './document-step';
 import { AWS_DOCUMENTS } from '../../../src/recipe/aws-documents';
+import { parameterValues } from '../../../src/recipe/timeouts';
 
-/** The run limit the step's document will use: the value the step gives its timeout parameter, else that parameter's default. */
-export function documentTimeoutSeconds(step: DocumentStep): number | undefined {
-  const timeout = AWS_DOCUMENTS[step.name]?.timeoutParameter;
-  if (!timeout) return undefined;
-  const given = parameterValues(step)[timeout.name]?.[0];
-  const fallback = AWS_DOCUMENTS[step.name].parameters[timeout.name]?.default;
-  const seconds = Number(given ?? fallback);
-  return Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
-}
-
-/** The step's parameters as SSM takes them: every value a list of strings. */
-export function parameterValues(step: DocumentStep): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(step.parameters ?? {}).map(([name, value]) => [name, typeof value === 'string' ? [value] : [...value]]));
-}
+/** A document step's run limit and parameters: kept with the construct, which derives `bakeTimeout` from them. */
+export { documentTimeoutSeconds, parameterValues } from '../../../src/recipe/timeouts';
 
 /**
  * The parameters SendCommand sends: the step's, plus its `timeoutSeconds` in the document's timeout parameter

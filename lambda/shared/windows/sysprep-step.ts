@@ -4,14 +4,13 @@
  * gets its own identity, as AWS's own Windows AMIs do. It leaves the instance running; the bakery then stops it
  * and images it as usual. A recipe turns it off with `"windows": {"sysprep": false}`.
  */
+import { SYSPREP_TIMEOUT_SECONDS } from '../../../src/recipe/timeouts';
 import type { ProvisioningStep } from '../step-schema';
 import type { BuildContext } from '../types';
 
 /** Where EC2Launch v2 is installed on AWS's Windows Server images. */
 export const EC2LAUNCH_PATH = '$env:ProgramFiles\\Amazon\\EC2Launch\\EC2Launch.exe';
 
-/** Sysprep takes minutes; a stuck one fails the bake well before the default step limit. */
-const SYSPREP_TIMEOUT_SECONDS = 1800;
 
 export const SYSPREP_STEP_NAME = 'generalise with EC2Launch sysprep';
 
