@@ -83,7 +83,7 @@ export interface AmiBakeryProps {
    * stop, image, tests, copies, plus launch, distribution and cleanup), so a wait's own limit, which fails the bake
    * with an error naming the field to raise, always comes first. A shorter value is kept, with a synth warning for
    * each recipe whose waits could outlast it.
-   * @default - the longest budget of the registered recipes; at least 1 hour, and at least 4 hours with `adHocRecipes`
+   * @default - the longest budget of the registered recipes, and at least 4 hours
    */
   readonly bakeTimeout?: Duration;
   /**
@@ -218,7 +218,7 @@ export class AmiBakery extends Construct implements IConnectable {
     const securityGroupIds = this.connections.securityGroups.map((group) => group.securityGroupId);
     const adHoc = (props.adHocRecipes ?? AdHocRecipes.deny())._render();
     this.explicitBakeTimeout = props.bakeTimeout;
-    const bakeTimeout = props.bakeTimeout ?? this.derivedBakeTimeout(adHoc !== undefined);
+    const bakeTimeout = props.bakeTimeout ?? this.derivedBakeTimeout();
     const policy: RecipePolicy = { account: Stack.of(this).account, allowOverrides: props.allowOverrides ?? [], ...(adHoc ? { adHoc } : {}) };
     const functions = this.functions = createStepFunctions(this, {
       logs,
@@ -408,8 +408,8 @@ export class AmiBakery extends Construct implements IConnectable {
 
   /** The regions the registered recipes, and ad-hoc ones within their bounds, copy their images to. */
   /** The default `bakeTimeout`: the longest budget of the recipes registered by the time the app synthesizes. */
-  private derivedBakeTimeout(adHoc: boolean): Duration {
-    return Duration.seconds(Lazy.number({ produce: () => defaultBakeSeconds([...this.recipes.values()].map((recipe) => recipe.document), adHoc) }));
+  private derivedBakeTimeout(): Duration {
+    return Duration.seconds(Lazy.number({ produce: () => defaultBakeSeconds([...this.recipes.values()].map((recipe) => recipe.document)) }));
   }
 
   /** Warns when an explicit `bakeTimeout` could end a bake of `recipe` before its own waits' budgets do. */

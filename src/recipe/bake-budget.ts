@@ -18,10 +18,11 @@ import {
 export const BAKERY_STEPS_SECONDS = 1800;
 /** Cleanup of a failed bake, retried with backoff until everything it made is gone (two retriers of about 15 minutes). */
 export const CLEANUP_SECONDS = 1800;
-/** The shortest default `bakeTimeout`: Step Functions' own delays and a small recipe's slack. */
-export const MIN_BAKE_SECONDS = 3600;
-/** The default `bakeTimeout` of a bakery that takes ad-hoc recipes, whose timeouts are only known at run time. */
-export const AD_HOC_BAKE_SECONDS = 4 * 3600;
+/**
+ * The shortest default `bakeTimeout`: room for recipes registered outside the app (a recipe file baked ad hoc, whose
+ * timeouts are only known at run time) and for Step Functions' own delays.
+ */
+export const MIN_BAKE_SECONDS = 4 * 3600;
 
 /** A recipe document, as far as how long its bake can take. */
 export interface BudgetedRecipe {
@@ -69,10 +70,7 @@ function stepsSeconds(steps: readonly TimedStep[], platform: Platform): number {
   return steps.reduce((sum, step) => sum + stepTimeoutSeconds(step, platform) + STEP_GRACE_SECONDS, 0);
 }
 
-/**
- * The default `bakeTimeout`: the longest budget of the registered recipes, at least an hour, and at least four hours
- * when the bakery takes ad-hoc recipes.
- */
-export function defaultBakeSeconds(recipes: readonly BudgetedRecipe[], adHoc: boolean): number {
-  return Math.max(MIN_BAKE_SECONDS, adHoc ? AD_HOC_BAKE_SECONDS : 0, ...recipes.map(bakeBudgetSeconds));
+/** The default `bakeTimeout`: the longest budget of the registered recipes, and at least four hours. */
+export function defaultBakeSeconds(recipes: readonly BudgetedRecipe[]): number {
+  return Math.max(MIN_BAKE_SECONDS, ...recipes.map(bakeBudgetSeconds));
 }

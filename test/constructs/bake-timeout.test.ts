@@ -5,7 +5,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { bakeryStack, definitionOf } from './stack';
 import { AdHocRecipes, ProvisionStep, SourceImage } from '../../src';
 import {
-  AD_HOC_BAKE_SECONDS, BAKERY_STEPS_SECONDS, bakeBudgetSeconds, BudgetedRecipe, CLEANUP_SECONDS, MIN_BAKE_SECONDS,
+  BAKERY_STEPS_SECONDS, bakeBudgetSeconds, BudgetedRecipe, CLEANUP_SECONDS, MIN_BAKE_SECONDS,
 } from '../../src/recipe/bake-budget';
 import { DEFAULT_TIMEOUTS, STEP_GRACE_SECONDS, SYSPREP_TIMEOUT_SECONDS, WINDOWS_DEFAULTS } from '../../src/recipe/timeouts';
 
@@ -72,9 +72,12 @@ describe('the default bakeTimeout', () => {
     });
   });
 
-  test('is an hour for a bakery with no recipes, and four hours when it takes ad-hoc recipes', () => {
-    expect(stateMachineTimeout(bakeryStack().template)).toBe(MIN_BAKE_SECONDS);
-    expect(stateMachineTimeout(bakeryStack({ adHocRecipes: AdHocRecipes.allow() }).template)).toBe(AD_HOC_BAKE_SECONDS);
+  test('is four hours for recipes that need less, and for a bakery that only bakes ad-hoc recipes', () => {
+    const short = ProvisionStep.shell({ commands: ['true'], timeout: Duration.minutes(1) });
+    const { template } = bakeryStack({}, (created) => created.addRecipe('Short', { source: SourceImage.ubuntu(), steps: [short] }));
+    expect(stateMachineTimeout(template)).toBe(4 * 3600);
+    expect(MIN_BAKE_SECONDS).toBe(4 * 3600);
+    expect(stateMachineTimeout(bakeryStack({ adHocRecipes: AdHocRecipes.allow() }).template)).toBe(MIN_BAKE_SECONDS);
   });
 
   test('an explicit bakeTimeout is kept, with a warning naming each recipe whose waits could outlast it', () => {
