@@ -28,6 +28,7 @@ async function copyImage(state: CopyState): Promise<CopyState> {
     ...state,
     copyId,
     poll: startPoll({
+      loop: 'copy',
       firstSeconds: 30,
       maxSeconds: 120,
       budgetSeconds: build.recipe.timeouts?.copyAvailableSeconds ?? DEFAULT_TIMEOUTS.copyAvailableSeconds,

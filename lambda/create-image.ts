@@ -41,6 +41,7 @@ async function createImage(state: BakeState): Promise<BakeState> {
     imageId,
     ...(replacedImage ? { replacedImage } : {}),
     poll: startPoll({
+      loop: 'image',
       firstSeconds: 15,
       maxSeconds: 60,
       budgetSeconds: build.recipe.timeouts?.imageAvailableSeconds ?? DEFAULT_TIMEOUTS.imageAvailableSeconds,

@@ -85,7 +85,7 @@ async function launchTestInstance(state: BakeState, build: BuildContext, imageId
 
 function agentPoll(build: BuildContext) {
   const budgetSeconds = build.recipe.timeouts?.agentOnlineSeconds ?? defaultAgentOnlineSeconds(build.platform);
-  return startPoll({ firstSeconds: 10, maxSeconds: 30, budgetSeconds });
+  return startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds });
 }
 
 interface Launched {

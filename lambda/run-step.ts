@@ -60,7 +60,7 @@ async function runStep(state: BakeState): Promise<BakeState> {
   return {
     ...withStageProgress(state, stage, { ...progress, commandId }),
     stepStartedAt: new Date().toISOString(),
-    poll: startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS }),
+    poll: startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS }),
   };
 }
 

@@ -9,7 +9,7 @@ import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
 import type { BakeExecutionRecord } from './model/executions';
 import { ProgressListener, ProgressTracker } from './progress';
-import { SimulatedLambda } from './simulated-lambda';
+import { LambdaUsage, SimulatedLambda } from './simulated-lambda';
 import { defaultSimulationStart } from './simulation-start';
 import { simulatedObjectStore } from './staging-store';
 import { executionInputProblem } from './step-functions-limits';
@@ -70,6 +70,8 @@ export interface SimulatedBake extends BakeOutcome {
   readonly executionName: string;
   readonly simulatedSeconds: number;
   readonly account: SimulatedAccount;
+  /** The runner functions' invocations and their simulated duration. */
+  readonly lambda: LambdaUsage;
 }
 
 const REGION = 'us-east-1';
@@ -128,7 +130,8 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
-  const run = new BakeRun(bakery, new SimulatedLambda(REGION, ACCOUNT, account.faults), tracker, account);
+  const lambda = new SimulatedLambda(REGION, ACCOUNT, account.faults);
+  const run = new BakeRun(bakery, lambda, tracker, account);
   const execution = { name: executionName, arn: record.executionArn, startTime, region: REGION, account: ACCOUNT };
   const stopCollecting = collectMetrics(executionName, account);
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
@@ -140,7 +143,7 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     tracker.finished(manifest);
     return { ...outcome, manifest };
   }).finally(stopCollecting);
-  return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account };
+  return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account, lambda: lambda.usage };
 }
 
 /**

@@ -24,6 +24,12 @@ export const LAMBDA_SERVICE_ERRORS: readonly { readonly name: string; readonly m
   { name: 'Lambda.TooManyRequestsException', message: 'Rate Exceeded. (Service: Lambda, Status Code: 429)' },
 ];
 
+/** What the functions' invocations would be billed for: how many, and their duration on the simulated clock. */
+export interface LambdaUsage {
+  invocations: number;
+  milliseconds: number;
+}
+
 export class SimulatedLambda {
   /** Refuses a stack with a runner function whose handler module the simulator does not know. */
   public static checkHandlers(functions: Iterable<SimulatedFunction>): void {
@@ -32,6 +38,8 @@ export class SimulatedLambda {
     }
   }
 
+  /** Invocations so far and their simulated duration (each at least a millisecond, as Lambda bills). */
+  public readonly usage: LambdaUsage = { invocations: 0, milliseconds: 0 };
   /** Service errors reported so far, which picks the next one. */
   private serviceErrors = 0;
   /** Each function's SDK retry state (retry quota, adaptive rate limiter), as its execution environment keeps it. */
@@ -44,6 +52,8 @@ export class SimulatedLambda {
     const serviceErrorRule = this.faults.lambdaServiceError(fn.step);
     if (serviceErrorRule) throw this.serviceError(serviceErrorRule);
     const handler = STEP_HANDLERS[fn.step];
+    const started = Date.now();
+    this.usage.invocations++;
     try {
       const environment = { ...fn.environment, AWS_REGION: this.region };
       const run = () => handler(jsonCopy(payload), this.context(fn));
@@ -52,6 +62,8 @@ export class SimulatedLambda {
       return result;
     } catch (error) {
       throw asLambdaError(error);
+    } finally {
+      this.usage.milliseconds += Math.max(1, Math.ceil(Date.now() - started));
     }
   }
 

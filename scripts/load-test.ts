@@ -7,13 +7,9 @@
  * Options: `--bakes <n>` (default 100), `--seed <n>` (default 1).
  */
 import '../cli/warnings';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { EXAMPLE_RECIPE_FILES, exampleRecipe } from './example-recipes';
 import { SimulatedAccount } from '../local/model';
 import { simulateBakes, SimulateBakeOptions, SimulatedBake } from '../local/simulate-bake';
-
-const EXAMPLES = join(__dirname, '..', 'examples', 'recipes');
-const RECIPE_FILES = ['nginx.json', 'nginx-tested.json', 'web-distributed.json', 'web-files/recipe.json', 'windows-iis/recipe.json'];
 const START = new Date('2030-09-01T08:00:00Z');
 /** The bakes start within this much virtual time of each other, as a burst of schedules or CI jobs would. */
 const START_SPREAD_MS = 60_000;
@@ -39,8 +35,7 @@ function readOptions(argv: readonly string[]): Options {
  * region, and each bake keeps its own retention), starting at its moment of the spread.
  */
 function bakeNumber(n: number, total: number): SimulateBakeOptions {
-  const file = join(EXAMPLES, RECIPE_FILES[n % RECIPE_FILES.length]);
-  const document = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  const { document, folder } = exampleRecipe(EXAMPLE_RECIPE_FILES[n % EXAMPLE_RECIPE_FILES.length]);
   const name = `${document.name}-${n + 1}`;
   const recipe = {
     ...document,
@@ -50,7 +45,7 @@ function bakeNumber(n: number, total: number): SimulateBakeOptions {
   };
   return {
     recipe,
-    stageFrom: dirname(file),
+    stageFrom: folder,
     executionName: `${name}-load`,
     startTime: new Date(START.getTime() + Math.floor((n * START_SPREAD_MS) / total)),
   };

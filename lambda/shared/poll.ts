@@ -5,16 +5,43 @@
  */
 import type { PollState } from './types';
 
-/** How growth of the wait between two checks is computed. */
+/** How much the wait between two checks grows. */
 export const BACKOFF_FACTOR = 1.5;
 
-export interface PollOptions {
+/** The loops a bake waits in: for the SSM agent, a step, the instance to stop, the image, a copy. */
+export type WaitLoop = 'agent' | 'step' | 'stopped' | 'image' | 'copy';
+
+/** How the checks of a loop are spaced. */
+export interface WaitSchedule {
   /** Wait before the first check. */
   readonly firstSeconds: number;
   /** Longest wait between two checks. */
   readonly maxSeconds: number;
+  /** How much the wait grows from one check to the next. @default BACKOFF_FACTOR */
+  readonly growth?: number;
+}
+
+export interface PollOptions extends WaitSchedule {
+  /** The loop this poll waits in. */
+  readonly loop: WaitLoop;
   /** Time from the start after which the loop gives up. */
   readonly budgetSeconds: number;
+}
+
+/** Another spacing of the checks for every loop, in place of the handlers' own; see `useWaitSchedules`. */
+export type WaitScheduleOverride = (loop: WaitLoop, own: WaitSchedule) => WaitSchedule;
+
+let scheduleOverride: WaitScheduleOverride | undefined;
+
+/**
+ * Spaces the checks of every loop started from now on as `override` says, until the returned function is called.
+ * The simulator's benchmark uses it to run the same bakes under another waiter policy (Packer's); handlers never do.
+ */
+export function useWaitSchedules(override: WaitScheduleOverride): () => void {
+  scheduleOverride = override;
+  return () => {
+    if (scheduleOverride === override) scheduleOverride = undefined;
+  };
 }
 
 /**
@@ -25,11 +52,13 @@ export const MAX_CHECKS_PER_LOOP = 600;
 
 /** Starts a loop now. A long budget stretches the longest wait so the loop stays within its checks. */
 export function startPoll(options: PollOptions): PollState {
+  const schedule = scheduleOverride?.(options.loop, options) ?? options;
   return {
-    seconds: Math.max(1, Math.ceil(options.firstSeconds)),
+    seconds: Math.max(1, Math.ceil(schedule.firstSeconds)),
     startedAt: new Date().toISOString(),
     budgetSeconds: options.budgetSeconds,
-    maxSeconds: Math.max(options.maxSeconds, Math.ceil(options.budgetSeconds / MAX_CHECKS_PER_LOOP)),
+    maxSeconds: Math.max(schedule.maxSeconds, Math.ceil(options.budgetSeconds / MAX_CHECKS_PER_LOOP)),
+    ...(schedule.growth !== undefined && schedule.growth !== BACKOFF_FACTOR ? { growth: schedule.growth } : {}),
     done: false,
     attempts: 0,
   };
@@ -46,11 +75,11 @@ export function pollExpired(poll: PollState): boolean {
 }
 
 /**
- * The next check of a loop whose condition does not hold yet: the wait grows by ×1.5 up to
- * `maxSeconds`, and never runs past the end of the budget (so the last check happens on time).
+ * The next check of a loop whose condition does not hold yet: the wait grows (×1.5 unless the loop's schedule says)
+ * up to `maxSeconds`, and never runs past the end of the budget (so the last check happens on time).
  */
 export function nextPoll(poll: PollState): PollState {
-  const grown = Math.min(poll.maxSeconds, Math.ceil(poll.seconds * BACKOFF_FACTOR));
+  const grown = Math.min(poll.maxSeconds, Math.ceil(poll.seconds * (poll.growth ?? BACKOFF_FACTOR)));
   const remaining = Math.ceil(poll.budgetSeconds - pollElapsedSeconds(poll));
   return { ...poll, seconds: Math.max(1, Math.min(grown, remaining)), attempts: poll.attempts + 1, done: false };
 }

@@ -59,6 +59,8 @@ export interface PollState {
   readonly budgetSeconds: number;
   /** Longest wait between two checks. */
   readonly maxSeconds: number;
+  /** How much the wait grows from one check to the next, when not the usual ×1.5. */
+  readonly growth?: number;
   /** True when the awaited condition holds; the Choice state leaves the loop. */
   readonly done: boolean;
   readonly attempts: number;

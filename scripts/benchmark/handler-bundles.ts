@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './statistics';
 
 const ROOT = join(__dirname, '..', '..');
 const BUNDLES = join(ROOT, 'assets', 'lambda');
@@ -35,10 +36,6 @@ function loadOnce(file: string): number {
   return Number(output);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Bundles the handlers as bundle-handlers.mjs does, or with the SDK left to the runtime, into `outdir`. */
 async function bundle(handlers: string[], outdir: string, sdk: 'bundled' | 'runtime') {

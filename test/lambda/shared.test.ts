@@ -5,7 +5,7 @@ import { toTransient, TransientAwsError } from '../../lambda/shared/errors';
 import { renderAmiName } from '../../lambda/shared/name-template';
 import { inlineOutputTruncated, lastLines, outputTail } from '../../lambda/shared/output-tail';
 import { enterPhase, phaseSeconds } from '../../lambda/shared/phases';
-import { nextPoll, pollExpired, startPoll } from '../../lambda/shared/poll';
+import { nextPoll, pollExpired, startPoll, useWaitSchedules } from '../../lambda/shared/poll';
 import { rebootCommands } from '../../lambda/shared/reboot-script';
 import { shellQuote } from '../../lambda/shared/step-script';
 import { buildIdFilter, tagValue, toTagList } from '../../lambda/shared/tags';
@@ -15,7 +15,7 @@ afterEach(() => jest.useRealTimers());
 
 describe('poll', () => {
   test('waits grow by 1.5 up to the maximum', () => {
-    let poll = startPoll({ firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 });
+    let poll = startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 });
     const waits = [poll.seconds];
     for (let i = 0; i < 4; i++) {
       poll = nextPoll(poll);
@@ -27,19 +27,36 @@ describe('poll', () => {
   });
 
   test('a long budget stretches the longest wait, so the loop stays far below the execution history limit', () => {
-    const poll = startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 172_800 + 300 });
+    const poll = startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 172_800 + 300 });
 
     expect(poll.maxSeconds).toBe(289);
-    expect(startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 3600 }).maxSeconds).toBe(30);
+    expect(startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 3600 }).maxSeconds).toBe(30);
   });
 
   test('the budget is spent once its seconds have passed since the start', () => {
-    const poll = startPoll({ firstSeconds: 5, maxSeconds: 30, budgetSeconds: 60 });
+    const poll = startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 60 });
 
     advanceSeconds(59);
     expect(pollExpired(poll)).toBe(false);
     advanceSeconds(1);
     expect(pollExpired(poll)).toBe(true);
+  });
+
+  test('another waiter policy respaces the loops it names, with its own growth, until it is put back', () => {
+    const stop = useWaitSchedules((loop, own) => (loop === 'agent' ? { firstSeconds: 15, maxSeconds: 120, growth: 2 } : own));
+    let agent = startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 });
+    const waits = [agent.seconds];
+    for (let i = 0; i < 4; i++) {
+      agent = nextPoll(agent);
+      waits.push(agent.seconds);
+    }
+    const step = startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 600 });
+    stop();
+
+    expect(waits).toEqual([15, 30, 60, 120, 120]);
+    expect(step).toMatchObject({ seconds: 5, maxSeconds: 30 });
+    expect(step.growth).toBeUndefined();
+    expect(startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 })).toMatchObject({ seconds: 10, maxSeconds: 30 });
   });
 });
 

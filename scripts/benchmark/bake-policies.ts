@@ -1,0 +1,77 @@
+/**
+ * The same simulated bakes under different waiter policies: the bakery's own wait schedules, and a Packer-like one
+ * (Packer's AWS waiters: instance waits from 15 s backing off to 120 s, image waits from 5 s; its provisioners run
+ * over SSH, so a step's end is known at once). Each bake reports its simulated time, its overhead above the
+ * physical chain (local/physical-chain.ts), and what it costs in Step Functions and Lambda.
+ */
+import { useWaitSchedules, WaitLoop, WaitSchedule } from '../../lambda/shared/poll';
+import { physicalChain } from '../../local/physical-chain';
+import { simulateBake, SimulatedBake } from '../../local/simulate-bake';
+import type { ExampleRecipe } from '../example-recipes';
+
+/** A waiter policy: how it spaces the checks of each loop (none: the bakery's own schedules). */
+export interface WaiterPolicy {
+  readonly name: string;
+  readonly schedules?: Readonly<Record<WaitLoop, WaitSchedule>>;
+}
+
+const PACKER_INSTANCE_WAIT: WaitSchedule = { firstSeconds: 15, maxSeconds: 120, growth: 2 };
+const PACKER_IMAGE_WAIT: WaitSchedule = { firstSeconds: 5, maxSeconds: 120, growth: 2 };
+
+export const POLICIES: readonly WaiterPolicy[] = [
+  { name: 'this project' },
+  {
+    name: 'Packer policy',
+    schedules: {
+      agent: PACKER_INSTANCE_WAIT,
+      stopped: PACKER_INSTANCE_WAIT,
+      step: { firstSeconds: 1, maxSeconds: 1, growth: 1 },
+      image: PACKER_IMAGE_WAIT,
+      copy: PACKER_IMAGE_WAIT,
+    },
+  },
+];
+
+/** List prices (us-east-1): Step Functions Standard per state transition, Lambda per request and per GB-second. */
+const PRICE = { transition: 0.000025, request: 0.0000002, gbSecond: 0.0000166667 };
+/** The runner functions' memory (src/workflow/step-functions.ts). */
+const FUNCTION_GB = 256 / 1024;
+
+/** What one bake measured. */
+export interface BakeMeasure {
+  readonly seconds: number;
+  readonly overheadSeconds: number;
+  readonly transitions: number;
+  readonly invocations: number;
+  readonly historyEvents: number;
+  readonly apiCalls: number;
+  readonly costUsd: number;
+}
+
+function measure(bake: SimulatedBake): BakeMeasure {
+  const transitions = bake.history.filter((event) => event.type?.endsWith('StateEntered')).length;
+  const chain = physicalChain(bake.account, bake.executionName);
+  const lambdaCost = bake.lambda.invocations * PRICE.request + (bake.lambda.milliseconds / 1000) * FUNCTION_GB * PRICE.gbSecond;
+  return {
+    seconds: bake.simulatedSeconds,
+    overheadSeconds: bake.simulatedSeconds - chain.seconds,
+    transitions,
+    invocations: bake.lambda.invocations,
+    historyEvents: bake.history.length,
+    apiCalls: bake.account.calls.length,
+    costUsd: transitions * PRICE.transition + lambdaCost,
+  };
+}
+
+/** Bakes `recipe` with `seed` under `policy`; refuses a bake that did not succeed, since its times would mean nothing. */
+export async function bakeUnder(policy: WaiterPolicy, recipe: ExampleRecipe, seed: number): Promise<BakeMeasure> {
+  const schedules = policy.schedules;
+  const restore = schedules ? useWaitSchedules((loop) => schedules[loop]) : undefined;
+  try {
+    const bake = await simulateBake({ recipe: recipe.document, stageFrom: recipe.folder, seed });
+    if (bake.status !== 'SUCCEEDED') throw new Error(`${recipe.file} (seed ${seed}, ${policy.name}): the bake ended ${bake.status}: ${bake.error?.cause}`);
+    return measure(bake);
+  } finally {
+    restore?.();
+  }
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { physicalChain } from '../../local/physical-chain';
+import { simulateBake } from '../../local/simulate-bake';
+
+const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'recipes', file), 'utf8'));
+
+test('the physical chain of a bake is its instance\'s boot, each command, the stop and the image, one after the other', async () => {
+  const bake = await simulateBake({ recipe: example('nginx.json'), seed: 4 });
+  const chain = physicalChain(bake.account, bake.executionName);
+
+  expect(chain.links.map((link) => link.what.replace(/(i|ami)-[0-9a-f]+|[0-9a-f-]{36}/g, '<id>'))).toEqual([
+    '<id> launch until agent online', 'command <id>', 'command <id>', 'command <id>', '<id> stop', 'image <id>',
+  ]);
+  expect(chain.links.every((link) => link.seconds > 0)).toBe(true);
+  expect(chain.seconds).toBeCloseTo(chain.links.reduce((sum, link) => sum + link.seconds, 0));
+  expect(chain.seconds).toBeLessThan(bake.simulatedSeconds);
+});
+
+test('copies wait side by side, so only the slowest is in the chain', async () => {
+  const bake = await simulateBake({ recipe: example('web-distributed.json'), seed: 4 });
+  const copies = physicalChain(bake.account, bake.executionName).links.filter((link) => link.what.startsWith('copy '));
+
+  expect(copies).toHaveLength(1);
+  const allCopies = ['eu-west-1', 'ap-southeast-2'].flatMap((region) => [...bake.account.region(region).images.values()].filter((image) => image.copy));
+  expect(allCopies).toHaveLength(2);
+  const slowest = Math.max(...allCopies.map((image) => (image.state.firstAt('available')! - image.createdAt) / 1000));
+  expect(copies[0].seconds).toBe(slowest);
+});
+
+test('a bake counts its runner invocations and their simulated time', async () => {
+  const bake = await simulateBake({ recipe: example('nginx.json'), seed: 4 });
+  const scheduled = bake.history.filter((event) => event.type === 'LambdaFunctionScheduled').length;
+
+  expect(bake.lambda.invocations).toBe(scheduled);
+  expect(bake.lambda.milliseconds).toBeGreaterThanOrEqual(bake.lambda.invocations);
+});
