@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -80,9 +80,11 @@ export interface AmiBakeryProps {
    * bakery's older than this as no longer owned by a running bake.
    *
    * By default it is what the registered recipes can need when every wait uses its whole budget (agent, steps,
-   * stop, image, tests, copies, plus launch, distribution and cleanup), so a wait's own limit, which fails the bake
-   * with an error naming the field to raise, always comes first. A shorter value is kept, with a synth warning for
-   * each recipe whose waits could outlast it.
+   * stop, image, tests, copies, plus launch, distribution and cleanup), so for a registered recipe a wait's own limit,
+   * which fails the bake with an error naming the field to raise, comes first. The longest recipe sets it for the whole
+   * bakery, and with it how long the orphan sweeper leaves the bakery's instances and images alone. Ad-hoc recipes and
+   * overridden timeouts are only known at run time: they get this value too. A shorter value is kept, with a synth
+   * warning for each registered recipe whose waits could outlast it.
    * @default - the longest budget of the registered recipes, and at least 4 hours
    */
   readonly bakeTimeout?: Duration;
@@ -406,7 +408,6 @@ export class AmiBakery extends Construct implements IConnectable {
     grantCommandDocuments(this.functions, this.runnerScope, [...new Set(added)]);
   }
 
-  /** The regions the registered recipes, and ad-hoc ones within their bounds, copy their images to. */
   /** The default `bakeTimeout`: the longest budget of the recipes registered by the time the app synthesizes. */
   private derivedBakeTimeout(): Duration {
     return Duration.seconds(Lazy.number({ produce: () => defaultBakeSeconds([...this.recipes.values()].map((recipe) => recipe.document)) }));
@@ -416,6 +417,7 @@ export class AmiBakery extends Construct implements IConnectable {
   private warnIfBakeTimeoutShort(recipe: Recipe): void {
     if (!this.explicitBakeTimeout) return;
     const timeout = this.explicitBakeTimeout.toSeconds();
+    if (Token.isUnresolved(timeout)) return;
     const budget = bakeBudgetSeconds(recipe.document);
     if (budget <= timeout) return;
     Annotations.of(this).addWarningV2('cdk-ami-bakery:bakeTimeoutShort',
@@ -424,6 +426,7 @@ export class AmiBakery extends Construct implements IConnectable {
       + 'Raise bakeTimeout, leave it out to derive it from the recipes, or lower the recipe\'s timeouts.');
   }
 
+  /** The regions the registered recipes, and ad-hoc ones within their bounds, copy their images to. */
   private copyRegions(adHocRegions: readonly string[]): string[] {
     const regions = [...this.recipes.values()].flatMap((recipe) => (recipe.document.distribution?.regions ?? []) as string[]);
     return [...new Set([...regions, ...adHocRegions])].sort();

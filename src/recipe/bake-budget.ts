@@ -2,8 +2,10 @@
  * The longest a bake of a recipe can take when every wait uses its whole budget: the budgets the recipe's own
  * timeouts set (agent, steps, stop, image, tests, copies) plus launch, the bakery's own steps and cleanup.
  *
- * The state machine's timeout is derived from it, so the budget of a wait, which fails the bake with an error
- * naming the field to raise, always runs out before Step Functions times the whole bake out.
+ * The state machine's timeout is derived from the registered recipes' budgets, so for them the budget of a wait,
+ * which fails the bake with an error naming the field to raise, runs out before Step Functions times the whole bake
+ * out. A step SSM could not deliver is sent again with a fresh budget (at most three sends); the hour for the
+ * bakery's own steps and cleanup is the slack for that.
  */
 import { platformNamedBy } from './platform-rules';
 import type { Platform } from './platform-rules';
