@@ -2,7 +2,7 @@
  * Prints a bake's progress as it happens: one line per phase (its start time and outcome), one per
  * provisioning step, then a summary. Used for simulated bakes and, through `print`, for bakes followed in AWS.
  */
-import { STEP_KINDS } from '../lambda/shared/step-schema';
+import { STEP_KINDS } from '../lambda/shared/step-kinds';
 import type { ProgressEvent } from '../local/progress';
 import type { SimulatedBake } from '../local/simulate-bake';
 

@@ -29,8 +29,6 @@ import { STEP_GRACE_SECONDS } from '../src/recipe/timeouts';
 /** Time SSM has to deliver the command to the agent (the run limit is the script's executionTimeout). */
 export const DELIVERY_TIMEOUT_SECONDS = 600;
 
-/** Extra time the check loop allows beyond a step's own timeout, for delivery and reporting. */
-export { STEP_GRACE_SECONDS };
 
 /** SSM accepts comments of at most 100 characters. */
 const MAX_COMMENT_LENGTH = 100;

@@ -34,7 +34,7 @@ async function stop(state: BakeState): Promise<BakeState> {
     ...state,
     phases: enterPhase(state.phases, 'stop'),
     poll: startPoll({
-      loop: 'stopped',
+      loop: 'stop',
       firstSeconds: state.spot ? 1 : 15,
       maxSeconds: 30,
       budgetSeconds: build.recipe.timeouts?.instanceStopSeconds ?? DEFAULT_TIMEOUTS.instanceStopSeconds,

@@ -11,7 +11,7 @@
  * with the overhead of the nginx example. Machines are noisy: compare ratios within one run, not times across runs.
  */
 import '../cli/warnings';
-import { BakeMeasure, bakeUnder, POLICIES } from './benchmark/bake-policies';
+import { BakeMeasure, bakeUnder, PACKER_POLICY, POLICIES, THIS_PROJECT } from './benchmark/bake-policies';
 import { HandlerBundle, measureHandlerBundles } from './benchmark/handler-bundles';
 import { median, percentile } from './benchmark/statistics';
 import { EXAMPLE_RECIPE_FILES, exampleRecipe } from './example-recipes';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   reportBundles(bundles);
   const coldInitMax = Math.max(...bundles.map((bundle) => bundle.coldInitMs));
   const largest = Math.max(...bundles.map((bundle) => bundle.bytes));
-  console.log(`benchmark: overhead p50 ${overhead.get('this project')!.toFixed(1)} s (Packer policy ${overhead.get('Packer policy')!.toFixed(1)} s), `
+  console.log(`benchmark: overhead p50 ${overhead.get(THIS_PROJECT.name)!.toFixed(1)} s (Packer policy ${overhead.get(PACKER_POLICY.name)!.toFixed(1)} s), `
     + `cold init max ${coldInitMax.toFixed(0)} ms, largest bundle ${kb(largest)} KB`);
 }
 

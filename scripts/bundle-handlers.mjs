@@ -18,9 +18,13 @@ const entryPoints = readdirSync(lambdaDir)
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
   .map((file) => join(lambdaDir, file));
 
+/** Every file of a folder, in its subfolders too. */
+const filesIn = (dir) => readdirSync(dir, { recursive: true }).map((file) => join(dir, file));
+
 function newestSource() {
-  const shared = readdirSync(join(lambdaDir, 'shared'), { recursive: true }).map((file) => join(lambdaDir, 'shared', file));
-  const files = [...entryPoints, ...shared, join(root, 'package-lock.json'), fileURLToPath(import.meta.url), join(root, 'scripts', 'pure-sdk-schemas.mjs')];
+  // Handlers import lambda/shared/ and parts of src/ (limits, defaults and rules shared with the construct).
+  const files = [...entryPoints, ...filesIn(join(lambdaDir, 'shared')), ...filesIn(join(root, 'src')),
+    join(root, 'package-lock.json'), fileURLToPath(import.meta.url), join(root, 'scripts', 'pure-sdk-schemas.mjs')];
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }
 

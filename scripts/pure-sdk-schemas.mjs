@@ -1,13 +1,14 @@
 // An esbuild plugin that lets a bundle keep only the AWS SDK schemas it uses.
 //
 // Each SDK v3 client describes every shape of its service in one generated module
-// (`dist-es/schemas/schemas_0.js`): for EC2, 4,000 declarations and 1.8 MB. esbuild keeps all of them,
+// (`dist-es/schemas/schemas_0.js`): for EC2, 4,232 schema declarations in 1.3 MB. esbuild keeps all of them,
 // because their object literals have computed keys (`{ [_xN]: ... }`), which it cannot prove free of side
 // effects. Loading that module is most of a handler's cold start.
 //
 // The plugin wraps each top-level `var NAME = <literal>;` of those modules in an immediately called arrow
 // marked `/* @__PURE__ */`: the value and the moment it is computed are unchanged, and a declaration
-// nothing uses can be dropped. Statements of any other form are left as they are.
+// nothing uses can be dropped. Statements of any other form are left as they are. A module whose `var`
+// declarations are not all wrapped (its layout changed) fails the build rather than quietly bundling them all.
 
 import { readFile } from 'node:fs/promises';
 
@@ -30,14 +31,19 @@ function topLevelStatements(source) {
   return statements;
 }
 
-/** The module's source with every `var` declaration marked as free of side effects. */
+/** The module's source with every top-level `var` declaration marked as free of side effects. */
 export function markSchemasPure(source) {
-  return topLevelStatements(source).map((statement) => {
+  let wrapped = 0;
+  const marked = topLevelStatements(source).map((statement) => {
     const declaration = DECLARATION.exec(statement);
     if (!declaration) return statement;
+    wrapped++;
     const [, exported, name, value] = declaration;
     return `${exported ?? ''}var ${name} = /* @__PURE__ */ (() => (${value}))();`;
   }).join('\n');
+  const declared = source.match(/^(export )?var /gm)?.length ?? 0;
+  if (wrapped !== declared) throw new Error(`pure-sdk-schemas: wrapped ${wrapped} of ${declared} top-level var declarations; the module's layout is not the one this plugin knows`);
+  return marked;
 }
 
 export const pureSdkSchemas = {

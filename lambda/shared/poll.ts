@@ -1,15 +1,16 @@
 /**
  * Bounded poll loops. A handler never waits: it returns a `PollState` whose `seconds` a Wait state
  * waits before calling the check again. Each check either ends the loop (`done: true`), schedules
- * the next check with a longer wait (×1.5 up to `maxSeconds`), or finds the budget spent.
+ * the next check with a longer wait (×1.5 unless the loop's schedule says, up to `maxSeconds`), or
+ * finds the budget spent.
  */
 import type { PollState } from './types';
 
 /** How much the wait between two checks grows. */
-export const BACKOFF_FACTOR = 1.5;
+const BACKOFF_FACTOR = 1.5;
 
 /** The loops a bake waits in: for the SSM agent, a step, the instance to stop, the image, a copy. */
-export type WaitLoop = 'agent' | 'step' | 'stopped' | 'image' | 'copy';
+export type WaitLoop = 'agent' | 'step' | 'stop' | 'image' | 'copy';
 
 /** How the checks of a loop are spaced. */
 export interface WaitSchedule {
@@ -17,7 +18,7 @@ export interface WaitSchedule {
   readonly firstSeconds: number;
   /** Longest wait between two checks. */
   readonly maxSeconds: number;
-  /** How much the wait grows from one check to the next. @default BACKOFF_FACTOR */
+  /** How much the wait grows from one check to the next. @default 1.5 */
   readonly growth?: number;
 }
 
@@ -28,7 +29,7 @@ export interface PollOptions extends WaitSchedule {
   readonly budgetSeconds: number;
 }
 
-/** Another spacing of the checks for every loop, in place of the handlers' own; see `useWaitSchedules`. */
+/** Another spacing of the checks for every loop, in place of the handlers' own; see `overrideWaitSchedules`. */
 export type WaitScheduleOverride = (loop: WaitLoop, own: WaitSchedule) => WaitSchedule;
 
 let scheduleOverride: WaitScheduleOverride | undefined;
@@ -37,7 +38,7 @@ let scheduleOverride: WaitScheduleOverride | undefined;
  * Spaces the checks of every loop started from now on as `override` says, until the returned function is called.
  * The simulator's benchmark uses it to run the same bakes under another waiter policy (Packer's); handlers never do.
  */
-export function useWaitSchedules(override: WaitScheduleOverride): () => void {
+export function overrideWaitSchedules(override: WaitScheduleOverride): () => void {
   scheduleOverride = override;
   return () => {
     if (scheduleOverride === override) scheduleOverride = undefined;

@@ -18,7 +18,7 @@ export { BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
 export { MAX_RECIPE_TAGS } from '../../src/recipe/launch-rules';
 
 /** How long each wait may last unless the recipe says: kept with the construct, which derives `bakeTimeout` from them. */
-export { DEFAULT_STEP_TIMEOUT_SECONDS, DEFAULT_TIMEOUTS, defaultAgentOnlineSeconds, WINDOWS_DEFAULTS } from '../../src/recipe/timeouts';
+export { DEFAULT_TIMEOUTS, defaultAgentOnlineSeconds } from '../../src/recipe/timeouts';
 
 export type { Platform };
 

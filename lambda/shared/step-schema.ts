@@ -10,7 +10,6 @@ import { environmentSchema, int, noControl, text } from './schema-fields';
 import { STEP_KINDS } from './step-kinds';
 import { MAX_STEP_TIMEOUT_SECONDS } from '../../src/recipe/launch-rules';
 
-export { STEP_KINDS, type StepKind } from './step-kinds';
 
 /** SSM document names (AWS-owned or the account's own) and the ARN of a document another account shares. */
 const DOCUMENT_NAME = /^[A-Za-z0-9_.-]{3,128}$/;

@@ -8,7 +8,7 @@ import type { ProvisioningStep } from './step-schema';
 import { stepTimeoutSeconds } from '../../src/recipe/timeouts';
 
 /** How long a step may run: kept with the construct, which derives `bakeTimeout` from the steps' limits. */
-export { REBOOT_STEP_TIMEOUT_SECONDS, stepTimeoutSeconds } from '../../src/recipe/timeouts';
+export { stepTimeoutSeconds } from '../../src/recipe/timeouts';
 
 export interface StepScript {
   readonly commands: string[];

@@ -74,7 +74,7 @@ async function runBundle(state: object): Promise<{ result?: any; error?: { name:
 }
 
 /** A poll that neither expired nor is within EC2's visibility grace, whatever the clock says. */
-const poll = { seconds: 15, maxSeconds: 60, budgetSeconds: 1e9, startedAt: '2000-01-01T00:00:00.000Z', done: false, attempts: 0 };
+const poll = { seconds: 15, maxSeconds: 60, budgetSeconds: 1e12, startedAt: '2000-01-01T00:00:00.000Z', done: false, attempts: 0 };
 
 test('the bundled check-image reads an image and marks it IMDSv2-only through the SDK it carries', async () => {
   answers = {

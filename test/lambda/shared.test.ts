@@ -5,7 +5,7 @@ import { toTransient, TransientAwsError } from '../../lambda/shared/errors';
 import { renderAmiName } from '../../lambda/shared/name-template';
 import { inlineOutputTruncated, lastLines, outputTail } from '../../lambda/shared/output-tail';
 import { enterPhase, phaseSeconds } from '../../lambda/shared/phases';
-import { nextPoll, pollExpired, startPoll, useWaitSchedules } from '../../lambda/shared/poll';
+import { nextPoll, pollExpired, startPoll, overrideWaitSchedules } from '../../lambda/shared/poll';
 import { rebootCommands } from '../../lambda/shared/reboot-script';
 import { shellQuote } from '../../lambda/shared/step-script';
 import { buildIdFilter, tagValue, toTagList } from '../../lambda/shared/tags';
@@ -43,15 +43,20 @@ describe('poll', () => {
   });
 
   test('another waiter policy respaces the loops it names, with its own growth, until it is put back', () => {
-    const stop = useWaitSchedules((loop, own) => (loop === 'agent' ? { firstSeconds: 15, maxSeconds: 120, growth: 2 } : own));
-    let agent = startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 });
-    const waits = [agent.seconds];
-    for (let i = 0; i < 4; i++) {
-      agent = nextPoll(agent);
+    const stop = overrideWaitSchedules((loop, own) => (loop === 'agent' ? { firstSeconds: 15, maxSeconds: 120, growth: 2 } : own));
+    const waits: number[] = [];
+    let step;
+    try {
+      let agent = startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds: 600 });
       waits.push(agent.seconds);
+      for (let i = 0; i < 4; i++) {
+        agent = nextPoll(agent);
+        waits.push(agent.seconds);
+      }
+      step = startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 600 });
+    } finally {
+      stop();
     }
-    const step = startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: 600 });
-    stop();
 
     expect(waits).toEqual([15, 30, 60, 120, 120]);
     expect(step).toMatchObject({ seconds: 5, maxSeconds: 30 });

@@ -1,14 +1,14 @@
 /**
- * How long a `document` step may run. SendCommand's own TimeoutSeconds only bounds delivery; the run
+ * The parameters a `document` step sends. SendCommand's own TimeoutSeconds only bounds delivery; the run
  * limit is a parameter of the document (`executionTimeout`, `TimeoutSeconds`, ...), which the bundled
- * catalog names for the AWS documents the bakery knows.
+ * catalog names for the AWS documents the bakery knows. How long the step may run (`documentTimeoutSeconds`)
+ * is kept with the construct in src/recipe/timeouts.ts, which derives `bakeTimeout` from it.
  */
 import type { DocumentStep } from './document-step';
 import { AWS_DOCUMENTS } from '../../../src/recipe/aws-documents';
 import { parameterValues } from '../../../src/recipe/timeouts';
 
-/** A document step's run limit and parameters: kept with the construct, which derives `bakeTimeout` from them. */
-export { documentTimeoutSeconds, parameterValues } from '../../../src/recipe/timeouts';
+export { parameterValues } from '../../../src/recipe/timeouts';
 
 /**
  * The parameters SendCommand sends: the step's, plus its `timeoutSeconds` in the document's timeout parameter

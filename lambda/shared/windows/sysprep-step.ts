@@ -11,7 +11,6 @@ import type { BuildContext } from '../types';
 /** Where EC2Launch v2 is installed on AWS's Windows Server images. */
 export const EC2LAUNCH_PATH = '$env:ProgramFiles\\Amazon\\EC2Launch\\EC2Launch.exe';
 
-
 export const SYSPREP_STEP_NAME = 'generalise with EC2Launch sysprep';
 
 /** The generalise step, for the builds that get one. */
