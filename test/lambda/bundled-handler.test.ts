@@ -1,7 +1,8 @@
 /**
  * The deployed handler bundles carry the AWS SDK clients they use, with only the schemas they call (see
- * scripts/pure-sdk-schemas.mjs). These tests run a real bundle in its own process against a local HTTP
- * endpoint speaking EC2's query protocol, so a schema the bundling dropped or reordered fails here.
+ * scripts/pure-sdk-schemas.mjs). These tests run real bundles in their own process against a local HTTP
+ * endpoint speaking EC2's query protocol and SSM's JSON protocol, so a schema the bundling dropped or
+ * reordered fails here.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,13 +11,14 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bakeState, ENV, IMAGE_ID } from './fixtures';
+import { bakeState, ENV, IMAGE_ID, INSTANCE_ID } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
-const BUNDLE = join(ROOT, 'assets', 'lambda', 'check-image', 'index.js');
+const bundleOf = (handler: string) => join(ROOT, 'assets', 'lambda', handler, 'index.js');
+const BUNDLE = bundleOf('check-image');
 const XMLNS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
 
-/** What the endpoint answers for each EC2 action: an HTTP status and an XML body. */
+/** What the endpoint answers for each action: an HTTP status and an XML (EC2) or JSON (SSM) body. */
 type Answers = Record<string, [number, string]>;
 
 const availableImage: [number, string] = [200, `<DescribeImagesResponse ${XMLNS}><requestId>r1</requestId><imagesSet><item>`
@@ -29,10 +31,14 @@ let endpoint: string;
 let answers: Answers;
 const received: Record<string, string>[] = [];
 
+/** The request's action and fields: EC2's form (`Action=...`), or SSM's JSON body with the action in `X-Amz-Target`. */
 async function bodyOf(request: IncomingMessage): Promise<Record<string, string>> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  const text = Buffer.concat(chunks).toString('utf8');
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string') return { Action: target.split('.')[1], Json: text };
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 beforeAll(async () => {
@@ -40,7 +46,7 @@ beforeAll(async () => {
     void bodyOf(request).then((form) => {
       received.push(form);
       const [status, body] = answers[form.Action] ?? [400, '<Response><Errors><Error><Code>InvalidAction</Code></Error></Errors></Response>'];
-      response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+      response.writeHead(status, { 'content-type': form.Json === undefined ? 'text/xml' : 'application/x-amz-json-1.1' }).end(body);
     });
   });
   server.listen(0, '127.0.0.1');
@@ -55,11 +61,11 @@ beforeEach(() => {
 });
 
 /** Runs the bundled handler in a fresh Node.js process with `state`, returning what it returned or threw. */
-async function runBundle(state: object): Promise<{ result?: any; error?: { name: string; message: string } }> {
+async function runBundle(state: object, bundle = BUNDLE): Promise<{ result?: any; error?: { name: string; message: string } }> {
   const script = 'require(process.argv[1]).handler(JSON.parse(process.argv[2])).then('
     + '(result) => console.log(JSON.stringify({ result })), '
     + '(error) => console.log(JSON.stringify({ error: { name: error.name, message: error.message } })))';
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, BUNDLE, JSON.stringify(state)], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, bundle, JSON.stringify(state)], {
     env: {
       ...ENV,
       PATH: process.env.PATH,
@@ -115,6 +121,36 @@ test('the bundled check-image reports a failed image with the reason EC2 gave', 
 
   expect(error?.name).toBe('ImageCreationFailed');
   expect(error?.message).toContain('snapshot failed');
+}, 30_000);
+
+const runningInstance: [number, string] = [200, `<DescribeInstancesResponse ${XMLNS}><requestId>r5</requestId><reservationSet><item>`
+  + `<reservationId>r-0123456789abcdef0</reservationId><instancesSet><item><instanceId>${INSTANCE_ID}</instanceId>`
+  + '<instanceState><code>16</code><name>running</name></instanceState></item></instancesSet></item></reservationSet></DescribeInstancesResponse>'];
+
+test('the bundled check-agent asks EC2 for the instance and SSM, over its JSON protocol, for the agent', async () => {
+  answers = {
+    DescribeInstances: runningInstance,
+    DescribeInstanceInformation: [200, JSON.stringify({ InstanceInformationList: [{ InstanceId: INSTANCE_ID, PingStatus: 'Online' }] })],
+  };
+
+  const { result, error } = await runBundle(bakeState({ instanceId: INSTANCE_ID, poll }), bundleOf('check-agent'));
+
+  expect(error).toBeUndefined();
+  expect(result.poll.done).toBe(true);
+  expect(result.provision).toMatchObject({ index: 0 });
+  expect(received.map((form) => form.Action)).toEqual(['DescribeInstances', 'DescribeInstanceInformation']);
+  expect(JSON.parse(received[1].Json)).toEqual({ Filters: [{ Key: 'InstanceIds', Values: [INSTANCE_ID] }] });
+}, 30_000);
+
+test('the bundled SSM client turns a JSON error answer into the error SSM named', async () => {
+  answers = {
+    DescribeInstances: runningInstance,
+    DescribeInstanceInformation: [400, JSON.stringify({ __type: 'com.amazonaws.ssm#InvalidInstanceId', message: 'not a managed instance' })],
+  };
+
+  const { error } = await runBundle(bakeState({ instanceId: INSTANCE_ID, poll }), bundleOf('check-agent'));
+
+  expect(error).toEqual({ name: 'InvalidInstanceId', message: 'not a managed instance' });
 }, 30_000);
 
 test('the bundle keeps only the EC2 schemas it calls: the whole EC2 client alone is over 2 MB', () => {
