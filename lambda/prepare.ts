@@ -12,13 +12,11 @@
  * Returns: `BakeState` with `build` and the `prepare` phase.
  */
 import type { Image } from '@aws-sdk/client-ec2';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { adHocProblems, sourceOwnerProblem } from './shared/ad-hoc-bounds';
-import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { deepMerge, isPlainObject } from './shared/deep-merge';
 import { documentStepProblems } from './shared/documents/document-step-checks';
-import { AmiNameInUse, InvalidInput, InvalidRecipe, isAwsErrorNamed, RecipeNotAllowed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
+import { AmiNameInUse, InvalidInput, InvalidRecipe, RecipeNotAllowed, RecipeNotFound, UnsupportedSourceImage } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { findOwnImageByName } from './shared/images';
 import { logger, LambdaContext } from './shared/logger';
@@ -26,6 +24,7 @@ import { skippedManifest } from './shared/manifest';
 import { BuildFacts, DEFAULT_NAME_TEMPLATE, renderAmiName, renderBuildText } from './shared/name-template';
 import { parameterDataTypeProblems } from './shared/parameter-data-type';
 import { reasonToSkip, recipeHash } from './shared/rebuild';
+import { registeredRecipes } from './shared/recipe-catalog';
 import type { Platform } from './shared/recipe-defaults';
 import type { ProvisioningStep, RecipeDocument } from './shared/recipe-schema';
 import { resolveSourceImage } from './shared/source-image';
@@ -138,13 +137,7 @@ function refuseSourceOwner(image: Image, policy: RecipePolicy): void {
 }
 
 async function isRegistered(name: string): Promise<boolean> {
-  try {
-    await ssm().send(new GetParameterCommand({ Name: `${config.recipeParameterPrefix()}${name}` }));
-    return true;
-  } catch (error) {
-    if (isAwsErrorNamed(error, 'ParameterNotFound')) return false;
-    throw error;
-  }
+  return (await registeredRecipes()).has(name);
 }
 
 function inputHelp(got: string): string {
@@ -161,22 +154,21 @@ function parseIfText(document: unknown, what: string): unknown {
   }
 }
 
-/** The document of a recipe registered by the CDK app, from SSM Parameter Store. */
+/** The document of a recipe registered by the CDK app, from the bakery's recipe catalog. */
 async function registeredRecipe(name: string): Promise<unknown> {
-  const parameterName = `${config.recipeParameterPrefix()}${name}`;
-  logger.info('Loading registered recipe', { recipe: name, parameter: parameterName });
-  try {
-    const { Parameter } = await ssm().send(new GetParameterCommand({ Name: parameterName }));
-    return parseIfText(Parameter?.Value ?? '', `registered recipe "${name}"`);
-  } catch (error) {
-    if (isAwsErrorNamed(error, 'ParameterNotFound')) {
-      throw new RecipeNotFound(
-        `recipe "${name}" is not registered (no SSM parameter ${parameterName}). ` +
-        'Add it to the AmiBakery construct in your CDK app with addRecipe() and deploy.',
-      );
-    }
-    throw error;
-  }
+  const recipes = await registeredRecipes();
+  logger.info('Loading registered recipe', { recipe: name, registered: recipes.size });
+  if (recipes.has(name)) return recipes.get(name);
+  throw new RecipeNotFound(`recipe "${name}" is not registered in this bakery (${registeredNames(recipes)}). ` +
+    'Add it to the AmiBakery construct in your CDK app with addRecipe() and deploy, or start one of those.');
+}
+
+/** The names of the registered recipes, the first ten of them when there are more. */
+function registeredNames(recipes: ReadonlyMap<string, unknown>): string {
+  if (recipes.size === 0) return 'it has no registered recipes';
+  const names = [...recipes.keys()].sort();
+  const shown = names.slice(0, 10).join(', ');
+  return names.length > 10 ? `registered: ${shown} and ${names.length - 10} more` : `registered: ${shown}`;
 }
 
 /** The validated recipe; throws `InvalidRecipe` listing every problem. */

@@ -13,21 +13,22 @@ import { LambdaUsage, SimulatedLambda } from './simulated-lambda';
 import { defaultSimulationStart } from './simulation-start';
 import { simulatedObjectStore } from './staging-store';
 import { executionInputProblem } from './step-functions-limits';
-import { synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
+import { prepareFunction, SimulatedFunction, synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
 import { logger } from '../lambda/shared/logger';
 import { MetricsSink, useMetricsSink } from '../lambda/shared/metrics';
 import { TAG_KEYS } from '../lambda/shared/tags';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import { AdHocRecipes, type AmiBakery, type AmiBakeryProps } from '../src';
+import { RECIPE_CATALOG_ENV, RecipeCatalogFile } from '../src/recipe/recipe-catalog-format';
 import { localSourceProblems, stageLocalSources } from '../src/staging/local-sources';
 import { parseStagingLocation } from '../src/staging/staging-location';
 import { executionArnFor, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
   /**
-   * A recipe document registered in the bakery before the bake, as `addRecipe()` registers one (an SSM
-   * parameter under the bakery's recipe prefix), and baked by name unless `input` says otherwise.
+   * A recipe document registered in the bakery before the bake, as `addRecipe()` registers one (in the bakery's
+   * recipe catalog), and baked by name unless `input` says otherwise.
    * @default - none: `input` names a recipe the bakery registered, or holds an ad-hoc one
    */
   readonly recipe?: unknown;
@@ -205,16 +206,31 @@ async function stageRecipe(recipe: unknown, baseDirectory: string, bakery: Synth
   return stageLocalSources(recipe, baseDirectory, location, simulatedObjectStore(account, location.bucket));
 }
 
-/** Puts the document where `addRecipe()` puts a registered recipe (an SSM parameter under the recipe prefix) and returns its name. */
+/**
+ * Adds the document to the account's recipe catalog, as deploying the app with one more `addRecipe()` would, and
+ * returns its name.
+ */
 function registerRecipe(document: unknown, bakery: SynthesizedBakery, account: SimulatedAccount): string {
   // A document without a usable name is registered all the same, so Prepare reports every problem it has.
   const given = (document as { name?: unknown } | null)?.name;
   const name = typeof given === 'string' && given.length > 0 ? given : 'unnamed';
-  const prepare = [...bakery.functions.values()].find((fn) => fn.step === 'prepare');
-  const prefix = prepare?.environment.RECIPE_PARAMETER_PREFIX;
-  if (!prefix) throw new Error('simulator: the synthesized bakery has no RECIPE_PARAMETER_PREFIX');
-  account.putParameter(`${prefix}${name}`, JSON.stringify(document));
+  const { bucket, key } = catalogLocation(bakery.functions);
+  const catalog = readCatalog(account, bucket, key);
+  const registered: RecipeCatalogFile = { ...catalog, recipes: { ...catalog.recipes, [name]: document } };
+  account.deployObject(bucket, key, Buffer.from(JSON.stringify(registered)));
   return name;
+}
+
+/** Where Prepare reads the recipe catalog. */
+function catalogLocation(functions: Map<string, SimulatedFunction>): { bucket: string; key: string } {
+  const { environment } = prepareFunction(functions);
+  return { bucket: environment[RECIPE_CATALOG_ENV.bucket], key: environment[RECIPE_CATALOG_ENV.key] };
+}
+
+/** The account's recipe catalog (its placeholders left in place); an empty one when the account has none. */
+function readCatalog(account: SimulatedAccount, bucket: string, key: string): RecipeCatalogFile {
+  const stored = account.hasBucket(bucket) ? account.objects(bucket).find((object) => object.key === key) : undefined;
+  return stored ? JSON.parse(stored.body) as RecipeCatalogFile : { catalogVersion: 1, recipes: {} };
 }
 
 /**
@@ -232,23 +248,17 @@ export async function simulateSweep(account: SimulatedAccount, at: Date): Promis
   return result as SweepReport;
 }
 
-/** The synthesized copy regions and those of every recipe registered in the account under the bakery's recipe prefix. */
+/** The synthesized copy regions and those of every recipe in the account's recipe catalog. */
 function sweptRegions(account: SimulatedAccount, synthesized: string): string[] {
-  const prefix = [...simulatedBakery().functions.values()].find((fn) => fn.step === 'prepare')?.environment.RECIPE_PARAMETER_PREFIX;
-  const registered = prefix === undefined ? [] : [...account.region(REGION).parameters.values()]
-    .filter((parameter) => parameter.name.startsWith(prefix))
-    .flatMap((parameter) => copyRegionsOf(parameter.value));
+  const { bucket, key } = catalogLocation(simulatedBakery().functions);
+  const registered = Object.values(readCatalog(account, bucket, key).recipes).flatMap(copyRegionsOf);
   return [...new Set([...synthesized.split(',').filter(Boolean), ...registered])].sort();
 }
 
-/** `distribution.regions` of a registered recipe document (none when it is not one). */
-function copyRegionsOf(document: string): string[] {
-  try {
-    const regions = (JSON.parse(document) as { distribution?: { regions?: unknown } } | null)?.distribution?.regions;
-    return Array.isArray(regions) ? regions.filter((region): region is string => typeof region === 'string') : [];
-  } catch {
-    return [];
-  }
+/** `distribution.regions` of a registered recipe document (none when it names none). */
+function copyRegionsOf(document: unknown): string[] {
+  const regions = (document as { distribution?: { regions?: unknown } } | null)?.distribution?.regions;
+  return Array.isArray(regions) ? regions.filter((region): region is string => typeof region === 'string') : [];
 }
 
 /**
@@ -274,12 +284,18 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
-/** What the synthesized stack deploys exists in the account as the deployed stack would make it: registered recipes, the staging bucket and the staged-files document. */
+/**
+ * What the synthesized stack deploys exists in the account as the deployed stack would make it: the recipe catalog,
+ * the staging bucket, the staged files and the staged-files document. A catalog the account holds already (with the
+ * recipes registered in it since) is kept.
+ */
 function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery): void {
   for (const [name, value] of bakery.parameters) account.putParameter(name, value);
   for (const bucket of bakery.buckets) if (!account.hasBucket(bucket)) account.createBucket(bucket);
   for (const [name, content] of bakery.documents) account.deployDocument(name, content);
-  for (const object of bakery.deployedObjects) account.invoke('s3', 'PutObject', { Bucket: object.bucket, Key: object.key, Body: object.body });
+  for (const object of bakery.deployedObjects) {
+    if (!account.objects(object.bucket).some((stored) => stored.key === object.key)) account.deployObject(object.bucket, object.key, object.body);
+  }
   for (const subnet of bakery.subnets) account.addSubnet(subnet);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Synthesizes the real `AmiBakery` construct and extracts what the simulator runs: the state machine
- * definition, each runner function's step and environment, and the registered recipes' SSM parameters.
+ * definition, each runner function's step and environment, and what the stack deploys with them: the recipe
+ * catalog, the staged files, the staging bucket and document.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { busName } from './event-pattern';
 import type { DocumentContent } from './model/documents/records';
 import { lambdaArn, resolveIntrinsics, ResolverEnvironment } from './template-resolver';
 import { AmiBakery, AmiBakeryProps } from '../src';
+import { RECIPE_CATALOG_ENV } from '../src/recipe/recipe-catalog-format';
 
 export interface SimulatedFunction {
   readonly step: string;
@@ -32,13 +34,13 @@ export interface SynthesizedBakery {
   readonly rules: SimulatedRule[];
   /** Runner functions by ARN. */
   readonly functions: Map<string, SimulatedFunction>;
-  /** SSM parameters the stack creates (registered recipes), by name. */
+  /** SSM parameters the stack creates, by name. */
   readonly parameters: Map<string, string>;
-  /** Buckets the stack creates (the staging bucket), by name. */
+  /** Buckets the stack creates or deploys to (the staging bucket, the bootstrap bucket of the assets), by name. */
   readonly buckets: string[];
   /** SSM documents the stack creates (the staged-files document), by name. */
   readonly documents: Map<string, DocumentContent>;
-  /** Objects the stack's bucket deployments copy into its buckets (the files CDK recipes stage). */
+  /** Objects the stack deploys: the recipe catalog asset, and what its bucket deployments copy (the files CDK recipes stage). */
   readonly deployedObjects: DeployedObject[];
   /** The state machine's tags (the bakery id and the command-output log group, as the CLI reads them). */
   readonly tags: Record<string, string>;
@@ -83,15 +85,21 @@ export function synthesizeBakery(options: SynthesizeOptions): SynthesizedBakery 
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const env: ResolverEnvironment = { account: options.account, region: options.region, resources: template.Resources };
   const [machineId] = resourcesOfType(template.Resources, 'AWS::StepFunctions::StateMachine')[0];
+  const functions = extractFunctions(template.Resources, env);
+  const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8')) as AssetManifest;
+  const catalog = catalogObject(functions, manifest, assembly.directory);
   return {
     definition: extractDefinition(template.Resources, env),
     stateMachineArn: resolveIntrinsics({ Ref: machineId }, env) as string,
     rules: extractRules(template.Resources, env),
-    functions: extractFunctions(template.Resources, env),
+    functions,
     parameters: extractParameters(template.Resources, env),
-    buckets: resourcesOfType(template.Resources, 'AWS::S3::Bucket').map(([logicalId]) => resolveIntrinsics({ Ref: logicalId }, env) as string),
+    buckets: [
+      ...resourcesOfType(template.Resources, 'AWS::S3::Bucket').map(([logicalId]) => resolveIntrinsics({ Ref: logicalId }, env) as string),
+      catalog.bucket,
+    ],
     documents: extractDocuments(template.Resources, env),
-    deployedObjects: extractDeployedObjects(template.Resources, env, assembly.directory, stack.stackName),
+    deployedObjects: [catalog, ...extractDeployedObjects(template.Resources, env, assembly.directory, manifest)],
     tags: Object.fromEntries(((resolveIntrinsics(template.Resources[machineId].Properties?.Tags ?? [], env)) as { Key: string; Value: string }[])
       .map((tag) => [tag.Key, tag.Value])),
     subnets: bakerySubnets(props),
@@ -149,11 +157,9 @@ function extractDocuments(resources: Record<string, CfnResource>, env: ResolverE
  * source assets, as the cloud assembly holds them, under the destination prefix.
  */
 function extractDeployedObjects(
-  resources: Record<string, CfnResource>, env: ResolverEnvironment, directory: string, stackName: string,
+  resources: Record<string, CfnResource>, env: ResolverEnvironment, directory: string, manifest: AssetManifest,
 ): DeployedObject[] {
   const deployments = resourcesOfType(resources, 'Custom::CDKBucketDeployment');
-  if (deployments.length === 0) return [];
-  const manifest = JSON.parse(readFileSync(join(directory, `${stackName}.assets.json`), 'utf8')) as AssetManifest;
   return deployments.flatMap(([, resource]) => {
     const properties = resolveIntrinsics(resource.Properties, env) as BucketDeploymentProperties;
     return properties.SourceObjectKeys.flatMap((objectKey) => {
@@ -170,6 +176,24 @@ function extractDeployedObjects(
       }));
     });
   });
+}
+
+/** The recipe catalog, where Prepare's environment says it is: the file asset of the assembly with that key. */
+function catalogObject(functions: Map<string, SimulatedFunction>, manifest: AssetManifest, directory: string): DeployedObject {
+  const prepare = prepareFunction(functions);
+  const bucket = prepare.environment[RECIPE_CATALOG_ENV.bucket];
+  const key = prepare.environment[RECIPE_CATALOG_ENV.key];
+  const asset = Object.values(manifest.files)
+    .find((file) => file.source.packaging === 'file' && Object.values(file.destinations).some((destination) => destination.objectKey === key));
+  if (!bucket || !asset) throw new Error(`simulator: the recipe catalog ${key ?? '(no key)'} is not a file asset of the assembly`);
+  return { bucket, key, body: readFileSync(join(directory, asset.source.path)) };
+}
+
+/** The bakery's Prepare function. */
+export function prepareFunction(functions: Map<string, SimulatedFunction>): SimulatedFunction {
+  const prepare = [...functions.values()].find((fn) => fn.step === 'prepare');
+  if (!prepare) throw new Error('simulator: the synthesized bakery has no prepare function');
+  return prepare;
 }
 
 interface BucketDeploymentProperties {

@@ -5,7 +5,8 @@
  *   policy (scripts/benchmark/bake-policies.ts). For each it prints p50 and p95 of simulated bake time, overhead
  *   above the physical chain, state transitions, Lambda invocations, history events, AWS API calls and cost.
  * - Each handler bundle's size and cold init (median over `BENCHMARK_COLD_STARTS` fresh processes, default 7).
- * - Synthesis time of the simulator's bakery.
+ * - Synthesis time of the simulator's bakery, and of a bakery with `BENCHMARK_SYNTH_RECIPES` realistic recipes
+ *   (default 500), unscheduled and with as many scheduled as fit (scripts/benchmark/many-recipes.ts).
  *
  * The last line is `benchmark: overhead p50 <X> s (Packer policy <Y> s), cold init max <Z> ms, largest bundle <W> KB`,
  * with the overhead of the nginx example. Machines are noisy: compare ratios within one run, not times across runs.
@@ -13,12 +14,16 @@
 import '../cli/warnings';
 import { BakeMeasure, bakeUnder, PACKER_POLICY, POLICIES, THIS_PROJECT } from './benchmark/bake-policies';
 import { HandlerBundle, measureHandlerBundles } from './benchmark/handler-bundles';
+import { measureSynth, reportSynth } from './benchmark/many-recipes';
 import { median, percentile } from './benchmark/statistics';
 import { EXAMPLE_RECIPE_FILES, exampleRecipe } from './example-recipes';
 import { simulatedBakery } from '../local/simulate-bake';
 
 const SEEDS = Number(process.env.BENCHMARK_SEEDS ?? 20);
 const COLD_STARTS = Number(process.env.BENCHMARK_COLD_STARTS ?? 7);
+const SYNTH_RECIPES = Number(process.env.BENCHMARK_SYNTH_RECIPES ?? 500);
+/** Scheduled recipes that fit in one stack beside the bakery's own resources and the unscheduled rest. */
+const SCHEDULED_THAT_FIT = 390;
 /** The recipe whose overhead the last line reports. */
 const HEADLINE_RECIPE = 'nginx.json';
 
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
   console.log(`\n${EXAMPLE_RECIPE_FILES.length * POLICIES.length * SEEDS} bakes in ${((performance.now() - bakesStart) / 1000).toFixed(0)} s real`);
   const bundles = await measureHandlerBundles(COLD_STARTS);
   reportBundles(bundles);
+  reportSynth([measureSynth(SYNTH_RECIPES, 0), measureSynth(SYNTH_RECIPES, Math.min(SYNTH_RECIPES, SCHEDULED_THAT_FIT))]);
   const coldInitMax = Math.max(...bundles.map((bundle) => bundle.coldInitMs));
   const largest = Math.max(...bundles.map((bundle) => bundle.bytes));
   console.log(`benchmark: overhead p50 ${overhead.get(THIS_PROJECT.name)!.toFixed(1)} s (Packer policy ${overhead.get(PACKER_POLICY.name)!.toFixed(1)} s), `

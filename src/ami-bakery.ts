@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aspects, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -20,8 +20,10 @@ import { AWS_DOCUMENTS } from './recipe/aws-documents';
 import { bakeBudgetSeconds, defaultBakeSeconds } from './recipe/bake-budget';
 import { allowOverridesProblems } from './recipe/overridable-fields';
 import { Recipe, RecipeOptions } from './recipe/recipe';
+import { shipRecipeCatalog } from './recipe/recipe-catalog';
 import { RECIPE_POLICY_ENV, RecipePolicy } from './recipe/recipe-policy';
 import { stepsIn } from './recipe/step-lists';
+import { StagedFilesDeployment } from './staging/staged-assets';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
@@ -32,6 +34,7 @@ import { BakeDefinition, StepFunctions } from './workflow/definition';
 import { cleanUpEndedExecutions } from './workflow/ended-execution-cleanup';
 import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
 import { grantCommandDocuments, grantRunnerPermissions, RunnerScope } from './workflow/permissions';
+import { stackLimitProblems } from './workflow/stack-limits';
 import { createStepFunctions } from './workflow/step-functions';
 import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from './workflow/steps';
 
@@ -167,8 +170,6 @@ export class AmiBakery extends Construct implements IConnectable {
   public readonly connections: Connections;
   /** Value of the `cdk-ami-bakery:bakery` tag on everything this bakery creates. */
   public readonly bakeryId: string;
-  /** SSM parameter path prefix under which registered recipes are stored. */
-  public readonly recipeParameterPrefix: string;
   /**
    * Alarms that go off when a cleanup after an ended bake, or an orphan sweep, failed for good: its event is then
    * in an encrypted dead-letter queue. They notify `notificationTopic` when one is set.
@@ -188,6 +189,8 @@ export class AmiBakery extends Construct implements IConnectable {
   private readonly runnerScope: RunnerScope;
   private readonly functions: StepFunctions;
   private readonly declaredAccess: DeclaredAccess;
+  private readonly stagedFiles: StagedFilesDeployment;
+  private registrationComplete = false;
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
@@ -197,7 +200,6 @@ export class AmiBakery extends Construct implements IConnectable {
     const overrideProblems = allowOverridesProblems(props.allowOverrides ?? []);
     if (overrideProblems.length > 0) throw new Error(`AmiBakery: allowOverrides: ${overrideProblems.join('; ')}.`);
     this.bakeryId = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
-    this.recipeParameterPrefix = `/cdk-ami-bakery/${this.bakeryId}/recipes/`;
 
     this.commandOutputLogGroup = bakeryLogGroup(this, 'CommandOutput', logs);
     this.instanceRole = new Role(this, 'InstanceRole', {
@@ -213,6 +215,7 @@ export class AmiBakery extends Construct implements IConnectable {
       expiration: props.stagingExpiration ?? Duration.days(30),
     });
     this.stagingBucket = staging.bucket;
+    this.stagedFiles = StagedFilesDeployment.of(staging.bucket);
     this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     this.connections = this.buildConnections(props);
 
@@ -227,7 +230,6 @@ export class AmiBakery extends Construct implements IConnectable {
       tracing: props.tracing ?? false,
       environment: {
         BAKERY_ID: this.bakeryId,
-        RECIPE_PARAMETER_PREFIX: this.recipeParameterPrefix,
         INSTANCE_PROFILE_NAME: this.instanceProfile.instanceProfileName,
         OUTPUT_LOG_GROUP: this.commandOutputLogGroup.logGroupName,
         SUBNET_IDS: subnetIds.length > 0 ? Fn.join(',', subnetIds) : '',
@@ -255,9 +257,7 @@ export class AmiBakery extends Construct implements IConnectable {
       instanceRole: this.instanceRole,
     };
     grantRunnerPermissions(functions, this.runnerScope);
-    this.declaredAccess = new DeclaredAccess(functions, {
-      stack: Stack.of(this), bakeryId: this.bakeryId, recipeParameterPrefix: this.recipeParameterPrefix,
-    });
+    this.declaredAccess = new DeclaredAccess(functions, { stack: Stack.of(this), bakeryId: this.bakeryId });
     // The default VPC, which IAM cannot name, and its default group: Prepare refuses any subnet or group not declared.
     this.declaredAccess.launchInto(subnetIds.length > 0 ? subnetIds : ['*'], securityGroupIds.length > 0 ? securityGroupIds : ['*']);
     if (adHoc) this.declaredAccess.declareAdHoc(adHoc);
@@ -300,6 +300,9 @@ export class AmiBakery extends Construct implements IConnectable {
     sweepOrphansOnSchedule(this, functions['sweep-orphans'], props.orphanSweepInterval ?? Duration.hours(1), sweepFailures.queue);
     if (props.notificationTopic) this.notify(props.notificationTopic);
     if (props.alarmOnFailure) this.failureAlarm = this.alarmOnFailedBakes(props.notificationTopic);
+    // Recipes may be added until synthesis: what they add up to is made then.
+    Aspects.of(this).add({ visit: (node) => (node === this ? this.completeRegistration() : undefined) });
+    this.node.addValidation({ validate: () => stackLimitProblems(Stack.of(this)) });
   }
 
   /**
@@ -341,7 +344,6 @@ export class AmiBakery extends Construct implements IConnectable {
   public addRecipe(id: string, options: RecipeOptions): Recipe {
     const recipe = new Recipe(this, id, {
       ...options,
-      parameterPrefix: this.recipeParameterPrefix,
       stateMachine: this.stateMachine,
       stagingBucket: this.stagingBucket,
       eventBus: this.eventBus,
@@ -398,6 +400,22 @@ export class AmiBakery extends Construct implements IConnectable {
   /** Adds a statement to the build instances' role, e.g. to read an S3 bucket of installers. */
   public addToInstanceRolePolicy(statement: PolicyStatement): void {
     this.instanceRole.addToPrincipalPolicy(statement);
+  }
+
+  /** Ships the registered recipes in one catalog that Prepare reads, once their files are staged. */
+  private completeRegistration(): void {
+    if (this.registrationComplete) return;
+    this.registrationComplete = true;
+    const prepare = this.functions.prepare as LambdaFunction;
+    const documents = new Map([...this.recipes].map(([name, recipe]) => [name, recipe.document as unknown]));
+    const catalog = shipRecipeCatalog(this, 'RecipeCatalog', documents);
+    prepare.addToRolePolicy(new PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: catalog.asset.s3BucketName, resourceName: catalog.asset.s3ObjectKey })],
+    }));
+    for (const [name, value] of Object.entries(catalog.environment)) prepare.addEnvironment(name, value);
+    // A recipe can be baked only once the files it names are in the staging bucket.
+    if (this.stagedFiles.construct) prepare.node.addDependency(this.stagedFiles.construct);
   }
 
   /** Lets the runner describe and run the SSM documents the recipe names that the bakery does not know already. */

@@ -76,9 +76,6 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       [flatten(stack, `arn:${partition}:ssm:${region}::parameter/aws/service/*`)]:
         'ssm:GetParameter on the public parameters AWS publishes the latest AMI ids under (SourceImage.ubuntu(), '
         + '.amazonLinux2023()); the recipe picks which one at run time.',
-      [flatten(stack, `arn:${partition}:ssm:${region}:${account}:parameter${bakery.recipeParameterPrefix}*`)]:
-        'ssm:GetParameter (read only) on the bakery\'s own registered recipes, under its parameter prefix: a bake names its recipe '
-        + 'when it starts ({"recipeName": ...}). test/constructs/start-only-principal.test.ts proves no other parameter is readable.',
     },
     SweepOrphansFunction: {
       [flatten(stack, Stack.of(bakery).formatArn({

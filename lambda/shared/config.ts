@@ -5,7 +5,8 @@
  * | variable | used by | meaning |
  * | --- | --- | --- |
  * | `BAKERY_ID` | prepare | id of the `AmiBakery` construct; tagged on everything a bake creates |
- * | `RECIPE_PARAMETER_PREFIX` | prepare | SSM parameter name prefix under which recipes are registered |
+ * | `RECIPE_CATALOG_BUCKET`, `RECIPE_CATALOG_KEY` | prepare | the S3 object of the recipe catalog, the registered recipes' documents |
+ * | `RECIPE_CATALOG_VALUES` | prepare | JSON array: the deployed values of the catalog's placeholders (tokens at synth) |
  * | `INSTANCE_PROFILE_NAME` | launch | instance profile of the build instance (what the SSM agent needs) |
  * | `SUBNET_IDS` | launch | comma list of subnets to try when the recipe names none (may be empty: default VPC) |
  * | `SECURITY_GROUP_IDS` | launch | comma list of security groups when the recipe names none (may be empty) |
@@ -47,7 +48,6 @@ export function listEnv(name: string): string[] {
 
 export const bakeryId = (): string => requiredEnv('BAKERY_ID');
 export const stateMachineArn = (): string => requiredEnv('STATE_MACHINE_ARN');
-export const recipeParameterPrefix = (): string => requiredEnv('RECIPE_PARAMETER_PREFIX');
 export const instanceProfileName = (): string => requiredEnv('INSTANCE_PROFILE_NAME');
 export const defaultSubnetIds = (): string[] => listEnv('SUBNET_IDS');
 export const defaultSecurityGroupIds = (): string[] => listEnv('SECURITY_GROUP_IDS');

@@ -5,11 +5,11 @@ import type * as z from 'zod';
 import { recipeSchema } from './recipe-schema';
 import type { RecipeDocument } from './recipe-schema';
 import type { ProvisioningStep } from './step-schema';
+import { MAX_DOCUMENT_BYTES } from '../../src/recipe/document-limits';
 import { namedPlatformProblems } from '../../src/recipe/platform-rules';
 import { stepPath, stepsIn } from '../../src/recipe/step-lists';
 
-/** Step Functions refuses state input or output over 256 KB, so a recipe must stay well under it. */
-export const MAX_DOCUMENT_BYTES = 200 * 1024;
+export { MAX_DOCUMENT_BYTES };
 
 export type RecipeValidation =
   | { readonly valid: true; readonly recipe: RecipeDocument; readonly problems: [] }

@@ -59,10 +59,10 @@ export const MATRIX_FILES_DIR = 'examples/recipes/web-files';
 
 /** Every AWS operation the workflow's handlers call. */
 export const OPERATIONS: Operation[] = [
-  // Prepare reads the registered recipe, and a source parameter.
-  { name: 'GetParameter', failsIn: 'prepare' },
-  // Prepare reads each staged layout's SHA256SUMS and a script's first bytes.
-  { name: 'GetObject', failsIn: 'prepare', unusedBy: ['ubuntu-reboot', 'al2023-filter', DISTRIBUTED, TESTED, WINDOWS] },
+  // Prepare reads a source parameter.
+  { name: 'GetParameter', failsIn: 'prepare', unusedBy: ['al2023-filter'] },
+  // Prepare reads the recipe catalog, and each staged layout's SHA256SUMS and a script's first bytes.
+  { name: 'GetObject', failsIn: 'prepare' },
   { name: 'DescribeImages', failsIn: 'prepare', neverReady: { fault: 'image:never-available', phase: 'create-image' } },
   { name: 'RunInstances', failsIn: 'launch' },
   { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },

@@ -15,7 +15,7 @@ import { logEvents, LogEvent } from './invocations';
 import { AccountJournal, operationsOf } from './operations';
 import { checkPeer, membershipsOf, PeerOptions, PeerTrust, SimulatedWorld } from './peers';
 import { ImageRecord, RegionState, SubnetRecord } from './records';
-import { BucketRecord, bucketNameProblem } from './s3';
+import { BucketRecord, bucketNameProblem, objectRecord } from './s3';
 import { snapshotExists } from './snapshots';
 import { historyAfter, imageParameters, ParameterValidationFailure } from './ssm-parameters';
 import { decodeRecord, encodeRecord, Json, regionFromJson, regionToJson, RegionStateJson } from './state';
@@ -231,6 +231,13 @@ export class SimulatedAccount implements AccountJournal {
     const owner = this.bucketOwnerOf(name);
     if (owner) throw new Error(`a bucket named '${name}' already exists (in account ${owner})`);
     this.buckets.set(name, { name, region: options.region ?? this.defaultRegion, createdAt: this.now(), objects: new Map() });
+  }
+
+  /** Puts an object as a stack deployment does (set-up for the simulator; not counted as a call). */
+  deployObject(bucket: string, key: string, body: Uint8Array): void {
+    const record = this.buckets.get(bucket);
+    if (!record) throw new Error(`account ${this.accountId} has no bucket named '${bucket}'`);
+    record.objects.set(key, objectRecord(key, body, this.now()));
   }
 
   /** True when this account has a bucket of that name. */

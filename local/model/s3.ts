@@ -82,18 +82,22 @@ export function putObject(ctx: OperationContext, input: PutObjectRequest, direct
   const bucket = bucketOf(directory, input.Bucket);
   const key = label(input.Key, 'Key');
   if (Buffer.byteLength(key) > 1024) throw s3Error('KeyTooLongError', 'Your key is too long');
-  const bytes = bytesOf(input.Body);
-  const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
-  bucket.objects.set(key, {
+  const object = objectRecord(key, bytesOf(input.Body), ctx.now, input);
+  bucket.objects.set(key, object);
+  return { ETag: object.etag, ServerSideEncryption: 'AES256' };
+}
+
+/** A stored object as S3 keeps it: the body, its size and MD5 ETag, and when it was written. */
+export function objectRecord(key: string, bytes: Uint8Array, now: number, input: Pick<PutObjectRequest, 'ContentType' | 'Metadata'> = {}): S3ObjectRecord {
+  return {
     key,
     body: Buffer.from(bytes).toString('base64'),
     size: bytes.byteLength,
     contentType: input.ContentType,
     metadata: input.Metadata && Object.keys(input.Metadata).length ? { ...input.Metadata } : undefined,
-    etag,
-    lastModified: ctx.now,
-  });
-  return { ETag: etag, ServerSideEncryption: 'AES256' };
+    etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+    lastModified: now,
+  };
 }
 
 function headOf(object: S3ObjectRecord): HeadObjectOutput {

@@ -6,11 +6,11 @@ import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
-import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
 import { DistributionFields, distributionProblems, FieldProblem } from './distribution-rules';
+import { MAX_DOCUMENT_BYTES } from './document-limits';
 import { architectureMismatch } from './instance-architecture';
 import { fieldLimitProblems, LaunchFields, launchProblems, needsProvisionedIops } from './launch-rules';
 import { namedPlatformProblems } from './platform-rules';
@@ -19,7 +19,7 @@ import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
 import { SourceImage } from './source-image';
 import { localSources } from '../staging/local-sources';
-import { STAGED_FILES_ID, stageRecipeFiles } from '../staging/staged-assets';
+import { StagedFilesDeployment, stageRecipeFiles } from '../staging/staged-assets';
 import { StartEventGrants } from '../workflow/bakery-event-bus';
 import { START_BAKE_SOURCE } from '../workflow/steps';
 
@@ -214,8 +214,6 @@ export interface RecipeOptions {
 
 /** Properties of a {@link Recipe}. */
 export interface RecipeProps extends RecipeOptions {
-  /** SSM parameter path prefix under which the bakery's runner reads registered recipes. */
-  readonly parameterPrefix: string;
   /**
    * The bakery's state machine, which schedules and per-recipe grants start.
    * @default - no schedule and no per-recipe grants are possible
@@ -234,20 +232,16 @@ export interface RecipeProps extends RecipeOptions {
 }
 
 const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const STANDARD_PARAMETER_LIMIT = 4096;
-const ADVANCED_PARAMETER_LIMIT = 8192;
 
 /**
- * A registered recipe: its document is stored in an SSM parameter that the bakery's Prepare step reads
- * when a bake starts with `{"recipeName": "<name>"}`.
+ * A registered recipe: its document joins the bakery's recipe catalog, one S3 asset that the bakery's Prepare step
+ * reads when a bake starts with `{"recipeName": "<name>"}`.
  */
 export class Recipe extends Construct {
   /** The recipe's name, as given in a bake's input. */
   public readonly recipeName: string;
   /** The recipe document (JSON, `schemaVersion: 1`) the runner validates and bakes. */
   public readonly document: any;
-  /** The SSM parameter holding the document. */
-  public readonly parameter: StringParameter;
   /** The EventBridge Scheduler schedule that bakes the recipe, when it has a `schedule`. */
   public readonly schedule?: Schedule;
   private readonly stateMachine?: IStateMachine;
@@ -258,24 +252,17 @@ export class Recipe extends Construct {
     super(scope, id);
     this.recipeName = props.recipeName ?? id;
     validateOptions(this.recipeName, props);
-    this.document = withStagedFiles(this, this.recipeName, renderDocument(this.recipeName, props), props.stagingBucket);
+    const stagedFiles = props.stagingBucket ? StagedFilesDeployment.of(props.stagingBucket) : undefined;
+    this.document = withStagedFiles(this.recipeName, renderDocument(this.recipeName, props), stagedFiles);
     const homeRegion = resolvedRegion(this);
     refuseDistributionProblems(this.recipeName, this.document, homeRegion);
     refusePlatformProblems(this.recipeName, this.document);
     refuseLaunchProblems(this.recipeName, this.document, homeRegion);
-    const value = JSON.stringify(this.document);
-    if (value.length > ADVANCED_PARAMETER_LIMIT) {
-      throw new Error(`Recipe "${this.recipeName}": the rendered document is ${value.length} characters; registered recipes hold at most ${ADVANCED_PARAMETER_LIMIT}. Move long scripts into script steps (staged files), or download them in a step.`);
+    const bytes = Buffer.byteLength(JSON.stringify(this.document), 'utf8');
+    if (bytes > MAX_DOCUMENT_BYTES) {
+      throw new Error(`Recipe "${this.recipeName}": the rendered document is ${bytes} bytes; a recipe holds at most ${MAX_DOCUMENT_BYTES} ` +
+        '(Step Functions carries at most 256 KB of state). Move long scripts into script steps (staged files), or download them in a step.');
     }
-    this.parameter = new StringParameter(this, 'Document', {
-      parameterName: `${props.parameterPrefix}${this.recipeName}`,
-      stringValue: value,
-      description: `cdk-ami-bakery recipe ${this.recipeName}`,
-      tier: value.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
-    });
-    // The recipe is registered, and so can be baked, only once the files it names are in the staging bucket.
-    const stagedFiles = this.node.tryFindChild(STAGED_FILES_ID);
-    if (stagedFiles) this.parameter.node.addDependency(stagedFiles);
     this.stateMachine = props.stateMachine;
     this.eventBus = props.eventBus;
     if (props.schedule) this.schedule = this.bakeOnSchedule(props.schedule, props.scheduleFlexibleWindow);
@@ -453,12 +440,12 @@ function checkArchitectures(recipeName: string, props: RecipeOptions): void {
 }
 
 /** The document with the files its steps name by local path staged in the bakery's bucket when the stack deploys. */
-function withStagedFiles(scope: Construct, recipeName: string, document: Record<string, unknown>, bucket?: IBucket): Record<string, unknown> {
-  if (!bucket) {
+function withStagedFiles(recipeName: string, document: Record<string, unknown>, deployment?: StagedFilesDeployment): Record<string, unknown> {
+  if (!deployment) {
     if (localSources(document, process.cwd()).length === 0) return document;
     throw new Error(`Recipe "${recipeName}": steps name local files, which need the bakery's staging bucket; add the recipe with AmiBakery.addRecipe().`);
   }
-  return stageRecipeFiles(scope, recipeName, document, bucket);
+  return stageRecipeFiles(recipeName, document, deployment);
 }
 
 function renderDocument(recipeName: string, props: RecipeOptions): Record<string, unknown> {

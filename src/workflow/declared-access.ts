@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { compactArn, MAX_LISTED_RESOURCES } from './compact-arns';
 import { StepFunctions } from './definition';
 import { BAKERY_TAG } from './steps';
 import { AdHocBounds, PUBLIC_PARAMETER_PREFIX } from '../recipe/recipe-policy';
@@ -8,9 +9,8 @@ import { AdHocBounds, PUBLIC_PARAMETER_PREFIX } from '../recipe/recipe-policy';
 export interface DeclaredAccessScope {
   readonly stack: Stack;
   readonly bakeryId: string;
-  /** SSM parameter path prefix of the registered recipes (Prepare reads them). */
-  readonly recipeParameterPrefix: string;
 }
+
 
 /** What a registered recipe's document names. */
 interface RecipeReach {
@@ -22,10 +22,12 @@ interface RecipeReach {
  * IAM derived at synth from what the app declares, grown as recipes are registered: parameters are written only
  * where a registered recipe or the ad-hoc prefix points them, only declared roles are assumed, copies go only to
  * declared regions, build instances launch only into declared subnets and security groups, and Prepare reads
- * only declared source parameters. Each grant is added once.
+ * only declared source parameters. Each grant is added once; past `MAX_LISTED_RESOURCES` for one step and action,
+ * further ones are compacted (`compact-arns.ts`), so hundreds of recipes stay within IAM's policy size limits.
  */
 export class DeclaredAccess {
-  private readonly granted = new Set<string>();
+  /** What each step, action list and condition grants so far: as declared, and as listed in statements. */
+  private readonly granted = new Map<string, { declared: Set<string>; listed: Set<string> }>();
   private readonly region: string;
   private readonly account: string;
   private readonly partition: string;
@@ -35,8 +37,8 @@ export class DeclaredAccess {
     this.account = scope.stack.account;
     this.partition = scope.stack.partition;
     this.readSourceParameters([`${PUBLIC_PARAMETER_PREFIX}*`], '');
-    this.readSourceParameters([`${scope.recipeParameterPrefix}*`]);
   }
+
 
   /** What a registered recipe reaches: its source parameter, copy regions, SSM parameter and roles. */
   public declareRecipe(document: RecipeReach): void {
@@ -104,13 +106,20 @@ export class DeclaredAccess {
     this.grant('copy-image', 'ec2:CreateTags', resources, { StringEquals: { 'ec2:CreateAction': 'CopyImage' } });
   }
 
-  /** Adds one statement with the resources not granted before for this step and action. */
+  /**
+   * Adds one statement with the resources not granted before for this step, actions and condition; once they have
+   * declared more than `MAX_LISTED_RESOURCES`, compacted.
+   */
   private grant(step: keyof StepFunctions, actions: string | string[], resources: readonly string[], conditions?: Record<string, unknown>): void {
     const actionList = typeof actions === 'string' ? [actions] : actions;
-    const key = (resource: string) => `${step} ${actionList.join(',')} ${resource}`;
-    const fresh = [...new Set(resources)].filter((resource) => !this.granted.has(key(resource)));
+    const key = `${step} ${actionList.join(',')} ${JSON.stringify(conditions ?? {})}`;
+    const granted = this.granted.get(key) ?? { declared: new Set<string>(), listed: new Set<string>() };
+    this.granted.set(key, granted);
+    resources.forEach((resource) => granted.declared.add(resource));
+    const listed = granted.declared.size > MAX_LISTED_RESOURCES ? resources.map(compactArn) : resources;
+    const fresh = [...new Set(listed)].filter((resource) => !granted.listed.has(resource));
     if (fresh.length === 0) return;
-    fresh.forEach((resource) => this.granted.add(key(resource)));
+    fresh.forEach((resource) => granted.listed.add(resource));
     this.functions[step].addToRolePolicy(new PolicyStatement({ actions: actionList, resources: fresh, conditions }));
   }
 

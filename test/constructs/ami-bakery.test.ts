@@ -4,7 +4,7 @@ import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { bakeryStack, definitionOf, launchEnvironment } from './stack';
+import { bakeryStack, catalogOf, definitionOf, launchEnvironment } from './stack';
 import { AdHocRecipes, ProvisionStep, SourceImage } from '../../src';
 import { AGENT_MESSAGE_ACTIONS, AGENT_REGISTRATION_ACTIONS } from '../../src/private/agent-permissions';
 
@@ -140,15 +140,22 @@ describe('AmiBakery', () => {
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(group.DeletionPolicy).toBe('Retain');
   });
 
-  test('addRecipe stores the rendered document where the runner reads it', () => {
-    const { template, bakery } = bakeryStack({}, (b) => b.addRecipe('Web', {
+  test('addRecipe stores the rendered document in the recipe catalog, which Prepare alone may read, and not in the template', () => {
+    const { template, stack } = bakeryStack({}, (b) => b.addRecipe('Web', {
       recipeName: 'web',
       source: SourceImage.ubuntu('24.04'),
       steps: [ProvisionStep.shell({ commands: ['apt-get install -y nginx'] })],
     }));
-    template.hasResourceProperties('AWS::SSM::Parameter', {
-      Name: `${bakery.recipeParameterPrefix}web`,
-      Value: Match.serializedJson(Match.objectLike({ schemaVersion: 1, name: 'web', steps: [{ shell: { commands: ['apt-get install -y nginx'] } }] })),
+    const catalog = catalogOf(stack);
+    expect(catalog.recipes.web).toMatchObject({ schemaVersion: 1, name: 'web', steps: [{ shell: { commands: ['apt-get install -y nginx'] } }] });
+    expect(JSON.stringify(template.toJSON())).not.toContain('apt-get install -y nginx');
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BAKERY_STEP: 'prepare', RECIPE_CATALOG_KEY: catalog.key, RECIPE_CATALOG_VALUES: '[]' }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BakeryPrepareRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`:s3:::cdk-hnb659fds-assets-111122223333-eu-west-1/${catalog.key}`])] }) })]) },
     });
   });
 

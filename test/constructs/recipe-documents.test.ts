@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
-import { bakeryStack } from './stack';
+import { bakeryStack, catalogOf } from './stack';
 import { BakeryStack } from '../../examples/app/bakery-stack';
 import { validateRecipe, validateRecipeText } from '../../lambda/shared/validate-recipe';
 import { ProvisionStep, RecipeOptions, SourceImage } from '../../src';
+import { withDeployedValues } from '../../src/recipe/recipe-catalog-format';
 import { localSourceProblems } from '../../src/staging/local-sources';
 
 /** Every document the CDK classes can render, one option at a time. */
@@ -111,12 +111,12 @@ describe('recipe documents rendered by the CDK classes', () => {
 
   test('the example app synthesizes and every recipe it registers is valid', () => {
     const stack = new BakeryStack(new App(), 'Example');
-    const parameters = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter'));
-    expect(parameters).toHaveLength(3);
-    // A recipe that ships files names them in the staging bucket, whose name CloudFormation fills in.
-    const text = (value: any): string => (typeof value === 'string' ? value
-      : value['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : 'bakery-staging')).join(''));
-    for (const parameter of parameters) expect(validateRecipeText(text(parameter.Properties.Value)).problems).toEqual([]);
+    const { recipes } = catalogOf(stack);
+    expect(Object.keys(recipes).sort()).toEqual(['al2023-base', 'nginx', 'web-files']);
+    // A recipe that ships files names them in the staging bucket, whose name Prepare's environment fills in.
+    for (const document of Object.values(recipes)) {
+      expect(validateRecipeText(withDeployedValues(JSON.stringify(document), ['bakery-staging'])).problems).toEqual([]);
+    }
   });
 
   // A recipe is a .json file, or a folder whose recipe.json names files beside it.

@@ -8,7 +8,7 @@ const steps = [ProvisionStep.shell({ commands: ['true'] })];
 /** Registers a recipe named "web" in a fresh stack. */
 function addRecipe(options: Omit<RecipeOptions, 'steps'>): Recipe {
   const stack = new Stack(new App(), 'Test');
-  return new Recipe(stack, 'web', { parameterPrefix: '/cdk-ami-bakery/test/recipes/', steps, ...options });
+  return new Recipe(stack, 'web', { steps, ...options });
 }
 
 describe('instance types must suit the source image\'s architecture, when both are known at synth time', () => {
@@ -139,7 +139,7 @@ describe('synth refuses what the runner\'s schema refuses, naming the RecipeOpti
     const kmsKeyId = `arn:aws:kms:us-east-1:111122223333:key/${KEY}`;
     const inRegion = (region?: string) => {
       const stack = new Stack(new App(), 'Test', region ? { env: { region } } : {});
-      return () => new Recipe(stack, 'web', { parameterPrefix: '/cdk-ami-bakery/test/recipes/', steps, source, kmsKeyId });
+      return () => new Recipe(stack, 'web', { steps, source, kmsKeyId });
     };
 
     expect(inRegion('eu-west-1'))

@@ -1,4 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AmiBakery, AmiBakeryProps } from '../../src';
 
@@ -29,4 +31,13 @@ export function allStatements(template: Template): any[] {
 export function launchEnvironment(template: Template): Record<string, unknown> {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
   return functions.find((fn: any) => fn.Properties.Environment.Variables.BAKERY_STEP === 'launch')!.Properties.Environment.Variables;
+}
+
+/** The recipe catalog the stack ships (its key, and its content as Prepare reads it before deploy-time values are put in). */
+export function catalogOf(stack: Stack): { key: string; recipes: Record<string, any> } {
+  const assembly = Stage.of(stack)!.synth();
+  const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8'));
+  const [hash, asset] = Object.entries<any>(manifest.files).find(([, file]) => file.source.packaging === 'file' && /^asset\..*\.json$/.test(file.source.path))!;
+  const file = JSON.parse(readFileSync(join(assembly.directory, asset.source.path), 'utf8'));
+  return { key: `${hash}.json`, recipes: file.recipes };
 }

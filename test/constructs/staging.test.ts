@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { User } from 'aws-cdk-lib/aws-iam';
-import { allStatements, bakeryStack, launchEnvironment } from './stack';
+import { allStatements, bakeryStack, catalogOf, launchEnvironment } from './stack';
 import { validateRecipe } from '../../lambda/shared/validate-recipe';
 import { ProvisionStep, SourceImage } from '../../src';
 
@@ -80,10 +80,23 @@ describe('CDK recipes with files', () => {
     expect(sources).toEqual([staged('install-nginx\\.sh'), staged('site/'), staged('ansible/')]);
     expect(document.steps[0].script).toMatchObject({ args: ['--fast'], timeoutSeconds: 1200 });
     expect(validateRecipe(document).problems).toEqual([]);
-    // A bake can start only once the recipe is registered: by then its files are in the bucket.
-    const [parameter] = Object.values(template.findResources('AWS::SSM::Parameter', { Properties: { Description: 'cdk-ami-bakery recipe Web' } }));
+    // A bake can start only once Prepare knows the recipe: by then its files are in the bucket.
+    const [prepare] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BAKERY_STEP: 'prepare' } } } }));
     const [deployment] = Object.keys(template.findResources('Custom::CDKBucketDeployment'));
-    expect(parameter.DependsOn).toContainEqual(deployment);
+    expect(prepare.DependsOn).toContainEqual(deployment);
+    // The catalog names the bucket by a placeholder, which Prepare's environment resolves when the stack deploys.
+    expect(catalogOf(stack).recipes.Web.steps[0].script.source).toMatch(/^s3:\/\/\$\{cdk-ami-bakery:value:0\}\/staging\/[0-9a-f]{64}\/install-nginx\.sh$/);
+    expect(prepare.Properties.Environment.Variables.RECIPE_CATALOG_VALUES).toEqual({ 'Fn::Join': ['', ['["', bucket, '"]']] });
+  });
+
+  test('of many recipes are copied by one deployment', () => {
+    const { template } = bakeryStack({}, (b) => steps().forEach((step, index) => b.addRecipe(`R${index}`, {
+      source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [step],
+    })));
+
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0].Properties.SourceObjectKeys).toHaveLength(3);
   });
 
   test('a file that is not there fails synthesis, naming it', () => {

@@ -3,12 +3,13 @@
  * runs with its own document and parameters, and `validExitCodes` decide which exit codes count as success.
  */
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeDocumentCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, pollState, recipe, setEnv, SOURCE_AMI, T0, registered } from './fixtures';
+import { awsError, bakeState, BUILD_ID, buildContext, freezeTime, INSTANCE_ID, pollState, recipe, registered, serveCatalog, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler as checkStep } from '../../lambda/check-step';
 import { handler as prepare } from '../../lambda/prepare';
 import { handler as runStep } from '../../lambda/run-step';
@@ -16,6 +17,7 @@ import type { ProvisioningStep } from '../../lambda/shared/recipe-schema';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
+const s3Mock = mockClient(S3Client);
 
 function givenLinuxSource(): void {
   ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({
@@ -27,7 +29,7 @@ function givenLinuxSource(): void {
 /** Prepare's verdict on a recipe whose only step is `step`. */
 async function prepareProblems(step: ProvisioningStep): Promise<string[]> {
   try {
-    await prepare({ input: registered(ssmMock, recipe({ steps: [step] })), executionName: BUILD_ID });
+    await prepare({ input: registered(s3Mock, recipe({ steps: [step] })), executionName: BUILD_ID });
     return [];
   } catch (error) {
     expect((error as Error).name).toBe('InvalidRecipe');
@@ -49,6 +51,8 @@ function stateWith(step: ProvisioningStep, running = false) {
 beforeEach(() => {
   ec2Mock.reset();
   ssmMock.reset();
+  s3Mock.reset();
+  serveCatalog(s3Mock);
   setEnv();
   freezeTime();
   givenLinuxSource();

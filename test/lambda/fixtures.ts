@@ -3,7 +3,7 @@
  * it, states at each point of the bake, AWS errors shaped like the SDK's, and a fixed clock.
  */
 import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { logger } from '../../lambda/shared/logger';
 import { useMetricsSink } from '../../lambda/shared/metrics';
@@ -29,7 +29,9 @@ useMetricsSink((line) => metricLines.push(line));
 export const ENV = {
   AWS_REGION: 'eu-west-1',
   BAKERY_ID: 'bakery-test',
-  RECIPE_PARAMETER_PREFIX: '/cdk-ami-bakery/bakery-test/recipes/',
+  RECIPE_CATALOG_BUCKET: 'cdk-hnb659fds-assets-111122223333-eu-west-1',
+  RECIPE_CATALOG_KEY: 'recipes-test.json',
+  RECIPE_CATALOG_VALUES: '[]',
   INSTANCE_PROFILE_NAME: 'bakery-build-profile',
   SUBNET_IDS: '',
   SECURITY_GROUP_IDS: '',
@@ -53,14 +55,25 @@ export function recipePolicy(allowOverrides: string[], adHoc?: Partial<AdHocBoun
   return JSON.stringify(policy);
 }
 
+/** The recipes each S3 mock's catalog holds. */
+const catalogs = new WeakMap<object, Record<string, unknown>>();
+
 /**
- * Registers a recipe document as the construct does (an SSM parameter under the recipe prefix) and returns the
- * input that bakes it.
+ * Registers a recipe document as the construct does (in the recipe catalog that Prepare reads from S3) and returns
+ * the input that bakes it.
  */
-export function registered(ssmMock: AwsStub<any, any, any>, document: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function registered(s3Mock: AwsStub<any, any, any>, document: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const name = String((document as { name?: unknown }).name ?? 'unnamed');
-  ssmMock.on(GetParameterCommand, { Name: `${ENV.RECIPE_PARAMETER_PREFIX}${name}` }).resolves({ Parameter: { Value: JSON.stringify(document) } });
+  serveCatalog(s3Mock, { ...catalogs.get(s3Mock), [name]: document });
   return { recipeName: name, ...extra };
+}
+
+/** Serves a recipe catalog holding these recipes (none: an app that registered none), in place of the one served before. */
+export function serveCatalog(s3Mock: AwsStub<any, any, any>, recipes: Record<string, unknown> = {}, text?: string): void {
+  catalogs.set(s3Mock, recipes);
+  const body = text ?? JSON.stringify({ catalogVersion: 1, recipes });
+  s3Mock.on(GetObjectCommand, { Bucket: ENV.RECIPE_CATALOG_BUCKET, Key: ENV.RECIPE_CATALOG_KEY })
+    .callsFake(() => ({ Body: { transformToString: async () => body } }));
 }
 
 /** Sets the handler environment (tests may change single variables afterwards). */

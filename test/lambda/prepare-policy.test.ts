@@ -4,16 +4,18 @@
  * naming the field and the bound, before any EC2 call.
  */
 import { DescribeImagesCommand, EC2Client, Image } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, BUILD_ID, ENV, freezeTime, recipe, recipePolicy, registered, setEnv, SOURCE_AMI } from './fixtures';
+import { awsError, BUILD_ID, freezeTime, recipe, recipePolicy, registered, serveCatalog, setEnv, SOURCE_AMI } from './fixtures';
 import { handler } from '../../lambda/prepare';
 import type { RecipeDocument } from '../../lambda/shared/recipe-schema';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
+const s3Mock = mockClient(S3Client);
 const ACCOUNT = '111122223333';
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ROLE = 'arn:aws:iam::444455556666:role/ami-parameter-writer';
@@ -30,8 +32,8 @@ function givenSourceImage(image: Image = ownImage, sameNamed: Image[] = []): voi
 }
 
 /** No recipe of this name is registered. */
-function givenNotRegistered(name = 'web'): void {
-  ssmMock.on(GetParameterCommand, { Name: `${ENV.RECIPE_PARAMETER_PREFIX}${name}` }).rejects(awsError('ParameterNotFound'));
+function givenNotRegistered(): void {
+  serveCatalog(s3Mock);
 }
 
 async function refusal(input: unknown): Promise<Error> {
@@ -41,6 +43,8 @@ async function refusal(input: unknown): Promise<Error> {
 beforeEach(() => {
   ec2Mock.reset();
   ssmMock.reset();
+  s3Mock.reset();
+  serveCatalog(s3Mock);
   setEnv(NETWORK);
   freezeTime();
 });
@@ -75,10 +79,10 @@ describe('by default: registered recipes only', () => {
   test('an allowed field may be overridden; a field beside it may not', async () => {
     setEnv({ RECIPE_POLICY: recipePolicy(['ami.description', 'ami.tags']) });
     givenSourceImage();
-    const input = registered(ssmMock, recipe(), { overrides: { ami: { description: 'nightly', tags: { Team: 'web' } } } });
+    const input = registered(s3Mock, recipe(), { overrides: { ami: { description: 'nightly', tags: { Team: 'web' } } } });
 
     const state = await handler({ input, executionName: BUILD_ID });
-    const error = await refusal(registered(ssmMock, recipe(), { overrides: { ami: { description: 'nightly', forceDeregister: true } } }));
+    const error = await refusal(registered(s3Mock, recipe(), { overrides: { ami: { description: 'nightly', forceDeregister: true } } }));
 
     expect(state.build).toMatchObject({ amiDescription: 'nightly', imageTags: { Team: 'web' } });
     expect(state.build?.imageTags[TAG_KEYS.adHoc]).toBeUndefined();
@@ -173,7 +177,7 @@ describe('ad-hoc recipes within bounds', () => {
   });
 
   test('the name of a registered recipe is refused, and nothing is launched', async () => {
-    registered(ssmMock, recipe());
+    registered(s3Mock, recipe());
 
     const error = await refusal({ recipe: recipe() });
 
@@ -225,9 +229,9 @@ describe('forceDeregister replaces only an image of the same recipe and kind, ma
 
   test('a registered recipe cannot replace an ad-hoc image, nor another recipe\'s', async () => {
     givenSourceImage(ownImage, [named({ ...registeredImage, [TAG_KEYS.adHoc]: 'true' })]);
-    const adHocImage = await refusal(registered(ssmMock, recipe({ ami: { forceDeregister: true } })));
+    const adHocImage = await refusal(registered(s3Mock, recipe({ ami: { forceDeregister: true } })));
     givenSourceImage(ownImage, [named({ ...registeredImage, [TAG_KEYS.recipe]: 'api' })]);
-    const otherRecipe = await refusal(registered(ssmMock, recipe({ ami: { forceDeregister: true } })));
+    const otherRecipe = await refusal(registered(s3Mock, recipe({ ami: { forceDeregister: true } })));
 
     expect(adHocImage).toMatchObject({ name: 'AmiNameInUse' });
     expect(otherRecipe).toMatchObject({ name: 'AmiNameInUse' });

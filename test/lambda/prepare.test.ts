@@ -1,13 +1,15 @@
 import { DescribeImagesCommand, EC2Client, Image } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, BUILD_ID, ENV, freezeTime, recipe, recipePolicy, registered, setEnv, SOURCE_AMI, T0 } from './fixtures';
+import { awsError, BUILD_ID, ENV, freezeTime, recipe, recipePolicy, registered, serveCatalog, setEnv, SOURCE_AMI, T0 } from './fixtures';
 import { handler } from '../../lambda/prepare';
 import { TAG_KEYS } from '../../lambda/shared/tags';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
+const s3Mock = mockClient(S3Client);
 
 const sourceImage: Image = {
   ImageId: SOURCE_AMI,
@@ -27,6 +29,8 @@ function givenSourceImageAndFreeName(): void {
 beforeEach(() => {
   ec2Mock.reset();
   ssmMock.reset();
+  s3Mock.reset();
+  serveCatalog(s3Mock);
   setEnv();
   freezeTime();
 });
@@ -40,7 +44,7 @@ describe('prepare', () => {
     const document = recipe({ ami: { name: 'web-{{timestamp}}-{{date}}', tags: { team: 'platform' } }, instance: { tags: { cost: 'ci' } } });
 
     // WHEN
-    const state = await handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, document), executionName: BUILD_ID });
 
     // THEN
     expect(state.phases).toEqual([{ name: 'prepare', startedAt: T0.toISOString() }]);
@@ -79,7 +83,7 @@ describe('prepare', () => {
       },
     });
 
-    const state = await handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, document), executionName: BUILD_ID });
 
     expect(state.build?.amiDescription).toBe(`web from ${sourceImage.Name}`);
     expect(state.build?.imageTags).toMatchObject({
@@ -91,7 +95,7 @@ describe('prepare', () => {
   test('the default name template is {{recipe}}-{{timestamp}}', async () => {
     givenSourceImageAndFreeName();
 
-    const state = await handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID });
 
     expect(state.build?.amiName).toBe('web-20250102030405');
   });
@@ -101,7 +105,7 @@ describe('prepare', () => {
     const document = { schemaVersion: 1, name: 'web', source: {}, steps: [{ shell: { commands: [] } }, { reboot: {}, shell: { commands: ['x'] } }] };
 
     // WHEN
-    const result = handler({ input: registered(ssmMock, document), executionName: BUILD_ID });
+    const result = handler({ input: registered(s3Mock, document), executionName: BUILD_ID });
 
     // THEN
     await expect(result).rejects.toMatchObject({
@@ -115,19 +119,43 @@ describe('prepare', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 
-  test('a registered recipe is read from SSM under the prefix, with the overrides the app allows deep-merged', async () => {
+  test('a registered recipe is read from the recipe catalog, with the overrides the app allows deep-merged', async () => {
     // GIVEN
     givenSourceImageAndFreeName();
     setEnv({ RECIPE_POLICY: recipePolicy(['instance.types']) });
     const document = recipe({ instance: { types: ['t3.small'], rootVolume: { sizeGiB: 16 } } });
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(document) } });
+    registered(s3Mock, document);
 
     // WHEN
     const state = await handler({ input: { recipeName: 'web', overrides: { instance: { types: ['m7i.large'] } } }, executionName: BUILD_ID });
 
     // THEN
-    expect(ssmMock).toHaveReceivedCommandWith(GetParameterCommand, { Name: `${ENV.RECIPE_PARAMETER_PREFIX}web` });
+    expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: ENV.RECIPE_CATALOG_BUCKET, Key: ENV.RECIPE_CATALOG_KEY });
     expect(state.build?.recipe.instance).toEqual({ types: ['m7i.large'], rootVolume: { sizeGiB: 16 } });
+  });
+
+  test('values known only at deploy time are put in place from the environment, a number as a number', async () => {
+    // GIVEN: the staging bucket's name in a string, and a root volume size as the whole value
+    givenSourceImageAndFreeName();
+    const document = recipe({ description: 'files in ${cdk-ami-bakery:value:0}', instance: { rootVolume: { sizeGiB: '${cdk-ami-bakery:value:1}' as unknown as number } } });
+    serveCatalog(s3Mock, {}, JSON.stringify({ catalogVersion: 1, recipes: { web: document } }));
+    setEnv({ RECIPE_CATALOG_VALUES: JSON.stringify(['bakery-staging-"1"', 16]) });
+
+    // WHEN
+    const state = await handler({ input: { recipeName: 'web' }, executionName: BUILD_ID });
+
+    // THEN
+    expect(state.build?.recipe.description).toBe('files in bakery-staging-"1"');
+    expect(state.build?.recipe.instance?.rootVolume).toEqual({ sizeGiB: 16 });
+  });
+
+  test('a catalog this runner cannot read fails with MissingConfiguration that says to deploy again', async () => {
+    serveCatalog(s3Mock, {}, JSON.stringify({ catalogVersion: 2, recipes: {} }));
+
+    await expect(handler({ input: { recipeName: 'web' }, executionName: BUILD_ID })).rejects.toMatchObject({
+      name: 'MissingConfiguration',
+      message: expect.stringContaining('catalogVersion 2); deploy the bakery again'),
+    });
   });
 
   test('a root volume smaller than the source image\'s root snapshot is refused, naming the field and the size it needs', async () => {
@@ -140,11 +168,11 @@ describe('prepare', () => {
     const enough = recipe({ instance: { rootVolume: { sizeGiB: 8 } } });
 
     // WHEN / THEN
-    await expect(handler({ input: registered(ssmMock, small), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, small), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'InvalidRecipe',
       message: expect.stringMatching(/instance\.rootVolume\.sizeGiB: 4 GiB is smaller than the source image's root snapshot snap-0123456789abcdef0 \(8 GiB\).*at least 8/),
     });
-    const accepted = await handler({ input: registered(ssmMock, enough), executionName: BUILD_ID });
+    const accepted = await handler({ input: registered(s3Mock, enough), executionName: BUILD_ID });
     expect(accepted.build?.sourceAmiId).toBe(SOURCE_AMI);
   });
 
@@ -154,21 +182,26 @@ describe('prepare', () => {
     const document = recipe({ distribution: { regions: ['us-west-2', ENV.AWS_REGION] } });
 
     // WHEN / THEN
-    await expect(handler({ input: registered(ssmMock, document), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, document), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'InvalidRecipe',
       message: expect.stringContaining(`distribution.regions[1]: ${ENV.AWS_REGION} is the bakery's own region, where the image is made; leave it out`),
     });
     expect(ec2Mock.commandCalls(DescribeImagesCommand, { Owners: ['self'] })).toHaveLength(0);
   });
 
-  test('an unregistered recipe name throws RecipeNotFound naming the recipe and how to register one', async () => {
-    ssmMock.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
+  test('an unregistered recipe name throws RecipeNotFound naming the recipe, the registered ones and how to register one', async () => {
+    serveCatalog(s3Mock, Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`r${String(index).padStart(2, '0')}`, recipe()])));
 
     const result = handler({ input: { recipeName: 'nope' }, executionName: BUILD_ID });
 
     await expect(result).rejects.toMatchObject({ name: 'RecipeNotFound' });
-    await expect(result).rejects.toThrow(/recipe "nope" is not registered .*\/cdk-ami-bakery\/bakery-test\/recipes\/nope.*with addRecipe\(\) and deploy/);
+    await expect(result).rejects.toThrow('recipe "nope" is not registered in this bakery (registered: r00, r01, r02, r03, r04, r05, r06, r07, r08, r09 and 2 more). ' +
+      'Add it to the AmiBakery construct in your CDK app with addRecipe() and deploy');
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  test('a bakery with no registered recipe says so', async () => {
+    await expect(handler({ input: { recipeName: 'nope' }, executionName: BUILD_ID })).rejects.toThrow('not registered in this bakery (it has no registered recipes)');
   });
 
   test('an input without recipe or recipeName throws InvalidInput', async () => {
@@ -191,7 +224,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
 
     // WHEN
-    const state = await handler({ input: registered(ssmMock, recipe({ source: { filter } })), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, recipe({ source: { filter } })), executionName: BUILD_ID });
 
     // THEN
     expect(state.build?.sourceAmiId).toBe('ami-00000000000000003');
@@ -209,7 +242,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
     const filter = { owners: ['amazon'], name: 'al2023-ami-*', architecture: 'arm64' as const };
 
-    const result = handler({ input: registered(ssmMock, recipe({ source: { filter } })), executionName: BUILD_ID });
+    const result = handler({ input: registered(s3Mock, recipe({ source: { filter } })), executionName: BUILD_ID });
 
     await expect(result).rejects.toMatchObject({
       name: 'SourceImageNotFound',
@@ -222,7 +255,7 @@ describe('prepare', () => {
     const parameter = '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
     ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: SOURCE_AMI } });
 
-    const state = await handler({ input: registered(ssmMock, recipe({ source: { ssmParameter: parameter } })), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, recipe({ source: { ssmParameter: parameter } })), executionName: BUILD_ID });
 
     expect(state.build?.sourceAmiId).toBe(SOURCE_AMI);
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] });
@@ -232,7 +265,7 @@ describe('prepare', () => {
     const parameter = '/app/database/password';
     ssmMock.on(GetParameterCommand, { Name: parameter }).resolves({ Parameter: { Value: 'hunter2-s3cr3t' } });
 
-    const input = registered(ssmMock, recipe({ source: { ssmParameter: parameter } }));
+    const input = registered(s3Mock, recipe({ source: { ssmParameter: parameter } }));
 
     const failure = await handler({ input, executionName: BUILD_ID }).catch((error) => error);
 
@@ -246,7 +279,7 @@ describe('prepare', () => {
   test('an AMI id EC2 does not know throws SourceImageNotFound', async () => {
     ec2Mock.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
 
-    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'SourceImageNotFound',
       message: expect.stringContaining(`image ${SOURCE_AMI} was not found in eu-west-1`),
     });
@@ -256,8 +289,8 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, Platform: 'windows' as Image['Platform'] }] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [] });
 
-    const windows = await handler({ input: registered(ssmMock, recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] })), executionName: BUILD_ID });
-    const refused = handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID });
+    const windows = await handler({ input: registered(s3Mock, recipe({ steps: [{ powershell: { commands: ['Get-Date'] } }] })), executionName: BUILD_ID });
+    const refused = handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID });
 
     expect(windows.build?.platform).toBe('windows');
     await expect(refused).rejects.toMatchObject({
@@ -273,7 +306,7 @@ describe('prepare', () => {
   ])('%s throws UnsupportedSourceImage saying what to bake from', async (_what, image, message) => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [{ ...sourceImage, ...image } as Image] });
 
-    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID }))
+    await expect(handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID }))
       .rejects.toMatchObject({ name: 'UnsupportedSourceImage', message: expect.stringContaining(message) });
   });
 
@@ -281,7 +314,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
 
-    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'AmiNameInUse',
       message: expect.stringMatching(/"web-20250102030405" already exists .*ami-0aaaaaaaaaaaaaaaa.*forceDeregister/),
     });
@@ -297,7 +330,7 @@ describe('prepare', () => {
       }],
     });
 
-    const state = await handler({ input: registered(ssmMock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID });
+    const state = await handler({ input: registered(s3Mock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID });
 
     expect(state.build?.amiName).toBe('web-20250102030405');
   });
@@ -306,7 +339,7 @@ describe('prepare', () => {
     ec2Mock.on(DescribeImagesCommand, { ImageIds: [SOURCE_AMI] }).resolves({ Images: [sourceImage] });
     ec2Mock.on(DescribeImagesCommand, { Owners: ['self'] }).resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa', Name: 'web-20250102030405' }] });
 
-    await expect(handler({ input: registered(ssmMock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, recipe({ ami: { forceDeregister: true } })), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'AmiNameInUse',
       message: expect.stringContaining('this bakery did not make it'),
     });
@@ -315,7 +348,7 @@ describe('prepare', () => {
   test('a server-side AWS error becomes TransientAwsError, which the state machine retries', async () => {
     ec2Mock.on(DescribeImagesCommand).rejects(awsError('InternalError', 'We encountered an internal error', 'server'));
 
-    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'TransientAwsError',
       message: 'InternalError: We encountered an internal error',
     });
@@ -325,7 +358,7 @@ describe('prepare', () => {
     givenSourceImageAndFreeName();
     delete process.env.BAKERY_ID;
 
-    await expect(handler({ input: registered(ssmMock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(handler({ input: registered(s3Mock, recipe()), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'MissingConfiguration',
       message: expect.stringContaining('BAKERY_ID'),
     });

@@ -8,7 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { awsError, bakeState, buildContext, BUILD_ID, freezeTime, INSTANCE_ID, recipe, setEnv, SOURCE_AMI, registered } from './fixtures';
+import { awsError, bakeState, BUILD_ID, buildContext, freezeTime, INSTANCE_ID, recipe, registered, serveCatalog, setEnv, SOURCE_AMI } from './fixtures';
 import { handler as prepare } from '../../lambda/prepare';
 import { handler as runStep } from '../../lambda/run-step';
 import type { ProvisioningStep } from '../../lambda/shared/recipe-schema';
@@ -35,6 +35,7 @@ function givenLayout(files: Record<string, string>): void {
 beforeEach(() => {
   ec2Mock.reset();
   s3Mock.reset();
+  serveCatalog(s3Mock);
   ssmMock.reset();
   setEnv();
   Object.assign(process.env, { STAGING_LOCATION: `s3://${BUCKET}/staging/`, STAGED_FILES_DOCUMENT: DOCUMENT });
@@ -55,7 +56,7 @@ describe('Prepare', () => {
     givenLayout({ 'setup.sh': '#!/bin/bash\necho hi', 'plain.sh': 'echo hi' });
     const steps: ProvisioningStep[] = [{ script: { source: uri('plain.sh') } }, { script: { source: uri('setup.sh') } }];
 
-    const state = await prepare({ input: registered(ssmMock, recipe({ steps })), executionName: BUILD_ID });
+    const state = await prepare({ input: registered(s3Mock, recipe({ steps })), executionName: BUILD_ID });
 
     expect(state.build?.scriptsWithShebang).toEqual(['steps[1]']);
   });
@@ -67,7 +68,7 @@ describe('Prepare', () => {
       { script: { source: uri('setup.sh') } },
     ];
 
-    await expect(prepare({ input: registered(ssmMock, recipe({ steps })), executionName: BUILD_ID })).rejects.toMatchObject({
+    await expect(prepare({ input: registered(s3Mock, recipe({ steps })), executionName: BUILD_ID })).rejects.toMatchObject({
       name: 'InvalidRecipe',
       message: 'steps[0].ansible.playbook: deploy.yml is not in ansible/; it holds ansible/site.yml, ansible/roles/x/tasks/main.yml\n'
         + 'steps[1].script.source: the staged layout holds no setup.sh',

@@ -6,6 +6,7 @@
 import { describeImage, ec2Calls, ownImages, tagsOf } from './account-view';
 import { recipe } from './recipes';
 import { SimulatedBake, simulateBake, simulatedBakeryWith } from '../../local/simulate-bake';
+import { prepareFunction } from '../../local/synthesized-bakery';
 import { AdHocRecipes } from '../../src';
 
 /** Refused in Prepare, as RecipeNotAllowed. */
@@ -85,8 +86,11 @@ describe('ad-hoc recipes within bounds', () => {
   test('retention of an ad-hoc recipe never removes the images a registered recipe of that name made before it was removed', async () => {
     const registered = await simulateBake({ bakery: AD_HOC_BAKERY, recipe: recipe(), startTime: START });
     const account = registered.account;
-    const prefix = [...AD_HOC_BAKERY.functions.values()].find((fn) => fn.step === 'prepare')!.environment.RECIPE_PARAMETER_PREFIX;
-    account.invoke('ssm', 'DeleteParameter', { Name: `${prefix}web` });
+    // The app is deployed again without the recipe: the catalog no longer holds it.
+    const { RECIPE_CATALOG_BUCKET: bucket, RECIPE_CATALOG_KEY: key } = prepareFunction(AD_HOC_BAKERY.functions).environment;
+    const catalog = JSON.parse(account.objects(bucket).find((object) => object.key === key)!.body);
+    delete catalog.recipes.web;
+    account.deployObject(bucket, key, Buffer.from(JSON.stringify(catalog)));
 
     const later = (hours: number) => new Date(START.getTime() + hours * HOUR);
     const keepOne = { recipe: recipe({ retention: { keepLatest: 1 } }) };

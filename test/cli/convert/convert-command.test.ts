@@ -93,19 +93,22 @@ describe('bakery convert', () => {
       snippet.replace("from 'cdk-ami-bakery'", `from ${JSON.stringify(join(ROOT, 'src'))}`)
         .replace('declare const bakery: AmiBakery;', 'const stack = new Stack(new App(), \'Images\');\nconst bakery = new AmiBakery(stack, \'Bakery\');')
         .replace(/path\.join\(__dirname, '[^']*'\)/, JSON.stringify(out)),
-      'console.log(JSON.stringify(Template.fromStack(stack).findResources(\'AWS::SSM::Parameter\')));',
-      "import { App, Stack } from 'aws-cdk-lib';",
-      "import { Template } from 'aws-cdk-lib/assertions';",
+      'const assembly = Stage.of(stack)!.synth();',
+      "const manifest = JSON.parse(readFileSync(joinPath(assembly.directory, 'Images.assets.json'), 'utf8'));",
+      'const catalog = Object.values<any>(manifest.files).find((file) => /^asset\\..*\\.json$/.test(file.source.path));',
+      "console.log(readFileSync(joinPath(assembly.directory, catalog.source.path), 'utf8'));",
+      "import { readFileSync } from 'node:fs';",
+      "import { join as joinPath } from 'node:path';",
+      "import { App, Stack, Stage } from 'aws-cdk-lib';",
     ].join('\n'));
     const typecheck = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop',
       '--module', 'nodenext', '--target', 'es2022', '--types', 'node', app], { cwd: out, encoding: 'utf8' });
     expect(typecheck.stdout).toBe('');
     const synth = spawnSync(process.execPath, ['--import', 'tsx', app], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8', timeout: 120_000 });
     expect(synth.stderr).not.toMatch(/Error/);
-    // Each registered recipe is an SSM parameter named after it, its document naming the staged scripts.
-    const parameters = Object.values(JSON.parse(synth.stdout)) as any[];
-    const recipes = parameters.map((parameter) => JSON.stringify(parameter.Properties));
-    for (const name of ['web', 'worker']) expect(recipes).toContainEqual(expect.stringMatching(new RegExp(`\\/${name}"`)));
-    expect(recipes.join()).toMatch(/staging\/[0-9a-f]{64}\/worker.sh/);
+    // Each registered recipe is in the recipe catalog under its name, its document naming the staged scripts.
+    const { recipes } = JSON.parse(synth.stdout);
+    expect(Object.keys(recipes).sort()).toEqual(['web', 'worker']);
+    expect(JSON.stringify(recipes.worker)).toMatch(/staging\/[0-9a-f]{64}\/worker.sh/);
   }, 180_000);
 });
