@@ -89,7 +89,7 @@ interface RequestedRecipe {
 }
 
 /**
- * The recipe document the input names: registered in SSM, with the overrides the app allows merged in, or inline
+ * The recipe document the input names: registered in the recipe catalog, with the overrides the app allows merged in, or inline
  * when the app allows ad-hoc recipes (their overrides merge freely: the whole document is checked against the bounds).
  */
 async function recipeDocument(input: unknown, policy: RecipePolicy): Promise<RequestedRecipe> {

@@ -77,7 +77,7 @@ function noRecipe(template: string, options: ConvertCommandOptions, lines: Repor
 function sensitiveWarnings(written: readonly WrittenRecipe[], sensitive: Map<string, string>): string[] {
   return written.flatMap((recipe) => [...sensitive]
     .filter(([, value]) => JSON.stringify(recipe.document).includes(JSON.stringify(value).slice(1, -1)))
-    .map(([name]) => `${recipe.file}: holds the value of the sensitive variable "${name}"; a registered recipe is an SSM parameter and `
+    .map(([name]) => `${recipe.file}: holds the value of the sensitive variable "${name}"; a registered recipe is in the bakery's recipe catalog and `
       + 'an inline one is execution input, both readable by whoever may read the bakery. Read the secret on the instance instead '
       + '(Secrets Manager or a SecureString parameter the instance role may read)'));
 }

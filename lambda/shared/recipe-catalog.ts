@@ -14,8 +14,7 @@ export async function registeredRecipes(): Promise<Map<string, unknown>> {
   const key = requiredEnv(RECIPE_CATALOG_ENV.key);
   const location = `s3://${bucket}/${key}`;
   const { Body } = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = withDeployedValues((await Body?.transformToString('utf8')) ?? '', deployedValues());
-  const catalog = JSON.parse(text) as Partial<RecipeCatalogFile>;
+  const catalog = withDeployedValues((await Body?.transformToString('utf8')) ?? '', deployedValues()) as Partial<RecipeCatalogFile>;
   if (catalog.catalogVersion !== 1 || typeof catalog.recipes !== 'object' || catalog.recipes === null) {
     throw new MissingConfiguration(`the recipe catalog ${location} is not one this runner reads (catalogVersion ${String(catalog.catalogVersion)}); deploy the bakery again`);
   }

@@ -19,11 +19,16 @@ export interface RecipeCatalogFile {
   readonly recipes: Record<string, unknown>;
 }
 
-const PLACEHOLDER_START = '${cdk-ami-bakery:value:';
+const PLACEHOLDER_START = '${cdk-ami-bakery:';
+const PLACEHOLDER = /\$\{cdk-ami-bakery:(value|number):(\d+)\}/g;
+const WHOLE_PLACEHOLDER = /^\$\{cdk-ami-bakery:(value|number):(\d+)\}$/;
 
-/** The placeholder of the deploy-time value at `index` of the catalog's values. */
-export function catalogPlaceholder(index: number): string {
-  return `${PLACEHOLDER_START}${index}}`;
+/**
+ * The placeholder of the deploy-time value at `index` of the catalog's values. A number's deployed value arrives as
+ * text (CloudFormation renders every value of the list as a string), so its placeholder says to read it as a number.
+ */
+export function catalogPlaceholder(index: number, kind: 'value' | 'number' = 'value'): string {
+  return `${PLACEHOLDER_START}${kind}:${index}}`;
 }
 
 /** True when a text already holds something that reads as a placeholder (the catalog could not tell them apart). */
@@ -32,17 +37,25 @@ export function holdsPlaceholder(text: string): boolean {
 }
 
 /**
- * The catalog's JSON text with each placeholder replaced by its deployed value: a JSON string that is one
- * placeholder becomes the value as it is (a number stays a number), a placeholder within a string is spliced in.
- * Throws naming a placeholder without a value.
+ * The catalog's JSON text parsed, with each placeholder replaced by its deployed value: a string that is one
+ * number placeholder becomes that number, a placeholder within a string or a key is spliced in as text. Throws
+ * naming a placeholder without a value.
  */
-export function withDeployedValues(text: string, values: readonly unknown[]): string {
+export function withDeployedValues(text: string, values: readonly unknown[]): unknown {
   const valueAt = (index: string): unknown => {
     const position = Number(index);
     if (position >= values.length) throw new Error(`the recipe catalog names deploy-time value ${position}, but only ${values.length} are deployed`);
     return values[position];
   };
-  return text
-    .replace(/"\$\{cdk-ami-bakery:value:(\d+)\}"/g, (_match, index: string) => JSON.stringify(valueAt(index)))
-    .replace(/\$\{cdk-ami-bakery:value:(\d+)\}/g, (_match, index: string) => JSON.stringify(String(valueAt(index))).slice(1, -1));
+  const inText = (value: string): string => value.replace(PLACEHOLDER, (_match, _kind: string, index: string) => String(valueAt(index)));
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const whole = WHOLE_PLACEHOLDER.exec(value);
+      return whole?.[1] === 'number' ? Number(valueAt(whole[2])) : inText(value);
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [inText(key), walk(item)]));
+  };
+  return walk(JSON.parse(text));
 }

@@ -54,7 +54,7 @@ class DeployTimeValues {
 
   public inValue(value: unknown, path: string): unknown {
     if (typeof value === 'string') return this.inText(value, path);
-    if (typeof value === 'number') return Token.isUnresolved(value) ? this.placeholder(Tokenization.reverseNumber(value)!) : value;
+    if (typeof value === 'number') return Token.isUnresolved(value) ? this.placeholder(Tokenization.reverseNumber(value)!, 'number') : value;
     if (Array.isArray(value)) return value.map((item, index) => this.inValue(item, `${path}[${index}]`));
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.inText(key, path), this.inValue(item, `${path}.${key}`)]));
@@ -62,7 +62,7 @@ class DeployTimeValues {
 
   public inText(text: string, path: string): string {
     if (!Token.isUnresolved(text)) {
-      if (holdsPlaceholder(text)) throw new Error(`AmiBakery: ${path} holds "\${cdk-ami-bakery:value:", which the recipe catalog reserves; write it another way.`);
+      if (holdsPlaceholder(text)) throw new Error(`AmiBakery: ${path} holds "\${cdk-ami-bakery:", which the recipe catalog reserves; write it another way.`);
       return text;
     }
     const fragments = Tokenization.reverseString(text);
@@ -72,12 +72,12 @@ class DeployTimeValues {
     return fragments.mapTokens({ mapToken: (token) => this.placeholder(token) }).join({ join: (left, right) => `${left}${right}` });
   }
 
-  private placeholder(token: IResolvable): string {
+  private placeholder(token: IResolvable, kind: 'value' | 'number' = 'value'): string {
     let index = this.indexes.get(token);
     if (index === undefined) {
       index = this.tokens.push(token) - 1;
       this.indexes.set(token, index);
     }
-    return catalogPlaceholder(index);
+    return catalogPlaceholder(index, kind);
   }
 }

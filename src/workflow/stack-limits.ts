@@ -16,7 +16,9 @@ export function stackLimitProblems(stack: Stack): string[] {
     return [`stack ${stack.stackName} has ${resources.length} resources (${largestTypes(resources)}), and CloudFormation allows ` +
       `${MAX_STACK_RESOURCES} in one stack; move some recipes, their schedules or grantStartBake() rules, to a second AmiBakery in another stack`];
   }
-  const bytes = Buffer.byteLength(JSON.stringify(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation())), 'utf8');
+  // Measured as the CDK writes it, indented by one space.
+  const template = stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation());
+  const bytes = Buffer.byteLength(JSON.stringify(template, undefined, 1), 'utf8');
   if (bytes > MAX_TEMPLATE_BYTES) {
     return [`stack ${stack.stackName}'s template is ${bytes} bytes, and CloudFormation accepts at most ${MAX_TEMPLATE_BYTES}; ` +
       'move some recipes to a second AmiBakery in another stack'];

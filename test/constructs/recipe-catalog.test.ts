@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { bakeryStack, catalogOf } from './stack';
@@ -91,14 +91,34 @@ describe('values known only at deploy time', () => {
 
     expect(document.ami.kmsKeyId).toBe('${cdk-ami-bakery:value:0}');
     expect(prepare.Properties.Environment.Variables.RECIPE_CATALOG_VALUES).toEqual({ 'Fn::Join': ['', ['["', { 'Fn::GetAtt': [expect.stringMatching(/^ImageKey/), 'Arn'] }, '"]']] });
-    const deployed = JSON.parse(withDeployedValues(JSON.stringify(document), ['arn:aws:kms:eu-west-1:111122223333:key/1234']));
+    const deployed = withDeployedValues(JSON.stringify(document), ['arn:aws:kms:eu-west-1:111122223333:key/1234']) as any;
     expect(deployed.ami.kmsKeyId).toBe('arn:aws:kms:eu-west-1:111122223333:key/1234');
+  });
+
+  test('a number stays a number, though CloudFormation delivers it as text', () => {
+    const { stack, template } = bakeryStack({}, (bakery, scope) => {
+      const size = new CfnParameter(scope, 'RootSize', { type: 'Number' });
+      bakery.addRecipe('Web', { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()], rootVolumeSize: size.valueAsNumber });
+    });
+    const document = catalogOf(stack).recipes.Web;
+    const [prepare] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BAKERY_STEP: 'prepare' } } } }));
+
+    expect(document.instance.rootVolume.sizeGiB).toBe('${cdk-ami-bakery:number:0}');
+    expect(prepare.Properties.Environment.Variables.RECIPE_CATALOG_VALUES).toEqual({ 'Fn::Join': ['', ['["', { Ref: 'RootSize' }, '"]']] });
+    expect((withDeployedValues(JSON.stringify(document), ['100']) as any).instance.rootVolume.sizeGiB).toBe(100);
+  });
+
+  test('placeholders are put in place in the parsed document, so quotes and keys around them stay as written', () => {
+    const text = JSON.stringify({ 'a': 'say "${cdk-ami-bakery:value:0}"', '${cdk-ami-bakery:value:1}': '${cdk-ami-bakery:number:2}', 'n': 3 });
+
+    expect(withDeployedValues(text, ['x"y', 'key', '42'])).toEqual({ a: 'say "x"y"', key: 42, n: 3 });
+    expect(() => withDeployedValues(text, ['x'])).toThrow('the recipe catalog names deploy-time value 1, but only 1 are deployed');
   });
 
   test('a text that looks like a placeholder is refused, naming where it is', () => {
     expect(() => Template.fromStack(bakeryStack({}, (bakery) => bakery.addRecipe('Web', {
       source: SourceImage.fromAmiId('ami-0123456789abcdef0'),
       steps: [ProvisionStep.shell({ commands: ['echo ${cdk-ami-bakery:value:0}'] })],
-    })).stack)).toThrow(/AmiBakery: recipe Web\.steps\[0\]\.shell\.commands\[0\] holds "\$\{cdk-ami-bakery:value:", which the recipe catalog reserves/);
+    })).stack)).toThrow(/AmiBakery: recipe Web\.steps\[0\]\.shell\.commands\[0\] holds "\$\{cdk-ami-bakery:", which the recipe catalog reserves/);
   });
 });

@@ -115,7 +115,7 @@ describe('recipe documents rendered by the CDK classes', () => {
     expect(Object.keys(recipes).sort()).toEqual(['al2023-base', 'nginx', 'web-files']);
     // A recipe that ships files names them in the staging bucket, whose name Prepare's environment fills in.
     for (const document of Object.values(recipes)) {
-      expect(validateRecipeText(withDeployedValues(JSON.stringify(document), ['bakery-staging'])).problems).toEqual([]);
+      expect(validateRecipe(withDeployedValues(JSON.stringify(document), ['bakery-staging'])).problems).toEqual([]);
     }
   });
 

@@ -137,9 +137,10 @@ describe('prepare', () => {
   test('values known only at deploy time are put in place from the environment, a number as a number', async () => {
     // GIVEN: the staging bucket's name in a string, and a root volume size as the whole value
     givenSourceImageAndFreeName();
-    const document = recipe({ description: 'files in ${cdk-ami-bakery:value:0}', instance: { rootVolume: { sizeGiB: '${cdk-ami-bakery:value:1}' as unknown as number } } });
+    const document = recipe({ description: 'files in ${cdk-ami-bakery:value:0}', instance: { rootVolume: { sizeGiB: '${cdk-ami-bakery:number:1}' as unknown as number } } });
     serveCatalog(s3Mock, {}, JSON.stringify({ catalogVersion: 1, recipes: { web: document } }));
-    setEnv({ RECIPE_CATALOG_VALUES: JSON.stringify(['bakery-staging-"1"', 16]) });
+    // CloudFormation renders every value as text, the number too.
+    setEnv({ RECIPE_CATALOG_VALUES: JSON.stringify(['bakery-staging-"1"', '16']) });
 
     // WHEN
     const state = await handler({ input: { recipeName: 'web' }, executionName: BUILD_ID });
