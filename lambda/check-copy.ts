@@ -6,14 +6,14 @@
  * `poll.done` once available, else the next poll. Throws `ImageCopyFailed` when EC2 reports the copy failed,
  * `ImageCopyNotAvailable` when the budget is spent.
  */
-import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { DescribeSnapshotsCommand, Image, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { ec2 } from './shared/clients/ec2';
-import { ImageCopyFailed, ImageCopyNotAvailable, InvalidState } from './shared/errors';
+import { describeError, ImageCopyFailed, ImageCopyNotAvailable, InvalidState } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { describeImage, snapshotIdsOf } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
 import { secondsSince } from './shared/phases';
-import { finishPoll, nextPoll, pollExpired } from './shared/poll';
+import { finishPoll, nextPollByProgress, pollExpired } from './shared/poll';
 import type { CopyState } from './shared/types';
 
 export const handler = async (state: CopyState, context?: LambdaContext): Promise<CopyState> =>
@@ -39,5 +39,20 @@ async function checkCopy(state: CopyState): Promise<CopyState> {
       'copies of large images can take over an hour: raise timeouts.copyAvailableSeconds',
     );
   }
-  return { ...state, poll: nextPoll(poll) };
+  return { ...state, poll: nextPollByProgress(poll, await snapshotProgress(copy, target.region)) };
+}
+
+/** How far the copy's snapshots are, in percent (the least advanced one), when EC2 shows them. */
+async function snapshotProgress(copy: Image | undefined, region: string): Promise<number | undefined> {
+  const snapshotIds = copy ? snapshotIdsOf(copy) : [];
+  if (snapshotIds.length === 0) return undefined;
+  try {
+    const { Snapshots } = await ec2(region).send(new DescribeSnapshotsCommand({ SnapshotIds: snapshotIds }));
+    const percents = (Snapshots ?? []).map((snapshot) => Number.parseFloat(snapshot.Progress ?? ''));
+    return percents.length === snapshotIds.length && percents.every(Number.isFinite) ? Math.min(...percents) : undefined;
+  } catch (error) {
+    // Progress only times the next check: without it (new snapshots not shown yet, throttling), the usual spacing does.
+    logger.warn('Could not read the copy\'s snapshot progress', { region, error: describeError(error) });
+    return undefined;
+  }
 }

@@ -8,19 +8,23 @@
  * `ImageNotAvailable` when the budget is spent.
  */
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { awaitedCheckHandler } from './shared/awaited-check';
 import { ec2 } from './shared/clients/ec2';
 import { ImageCreationFailed, ImageNotAvailable } from './shared/errors';
 import { withinVisibilityGrace } from './shared/eventual-consistency';
-import { handleStep } from './shared/handle-step';
 import { describeImage, snapshotIdsOf } from './shared/images';
-import { LambdaContext, logger } from './shared/logger';
+import { logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import { requireImageId, requirePoll } from './shared/state';
 import type { BakeState } from './shared/types';
 
-export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
-  handleStep('check-image', state.build?.buildId, context, () => checkImage(state));
+export const handler = awaitedCheckHandler<BakeState>({
+  step: 'check-image',
+  keyOfState: (state) => `image/${requireImageId(state, 'check-image')}`,
+  keyOfEvent: (event) => `image/${String(event.detail.ImageId)}`,
+  check: checkImage,
+});
 
 async function checkImage(state: BakeState): Promise<BakeState> {
   const imageId = requireImageId(state, 'check-image');

@@ -10,13 +10,13 @@
  * runs out of time is recorded, and the next one runs.
  */
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import { awaitedCheckHandler } from './shared/awaited-check';
 import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
-import { handleStep } from './shared/handle-step';
 import { neverRan, statusDetailsOf, statusExplanation } from './shared/invocation-status';
 import { liveOutputTail } from './shared/live-output';
-import { LambdaContext, logger } from './shared/logger';
+import { logger } from './shared/logger';
 import { outputPlugin } from './shared/output-streams';
 import { inlineOutputTruncated, outputTail, TAIL_LINES } from './shared/output-tail';
 import { secondsSince } from './shared/phases';
@@ -36,8 +36,21 @@ export const MAX_SENDS = 3;
 /** What the check learned: still running (no invocation yet counts), or ended with these details. */
 type Invocation = Pick<GetCommandInvocationCommandOutput, 'Status' | 'StatusDetails' | 'ResponseCode' | 'StandardOutputContent' | 'StandardErrorContent'>;
 
-export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
-  handleStep('check-step', state.build?.buildId, context, () => checkStep(state));
+export const handler = awaitedCheckHandler<BakeState>({
+  step: 'check-step',
+  keyOfState: (state) => {
+    const stage = activeStage(state);
+    const progress = stageProgress(state, requireBuild(state, 'check-step'), stage, 'check-step');
+    return commandKey(progress.commandId, stageInstanceId(state, stage, 'check-step'));
+  },
+  keyOfEvent: (event) => commandKey(event.detail['command-id'], event.detail['instance-id']),
+  check: checkStep,
+});
+
+/** The wait registry's key of one command invocation. */
+function commandKey(commandId: unknown, instanceId: unknown): string {
+  return `command/${String(commandId)}/${String(instanceId)}`;
+}
 
 async function checkStep(state: BakeState): Promise<BakeState> {
   const build = requireBuild(state, 'check-step');

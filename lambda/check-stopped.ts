@@ -5,17 +5,21 @@
  * instance is stopped, else the next poll (also while EC2 does not show an instance launched moments ago). Throws
  * `InstanceLost` when the instance is terminating or gone, `InstanceStopTimeout` when the budget is spent.
  */
+import { awaitedCheckHandler } from './shared/awaited-check';
 import { InstanceLost, InstanceStopTimeout } from './shared/errors';
 import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventual-consistency';
-import { handleStep } from './shared/handle-step';
 import { GONE_STATES, describeInstance } from './shared/instances';
-import { LambdaContext, logger } from './shared/logger';
+import { logger } from './shared/logger';
 import { finishPoll, nextPoll, pollExpired } from './shared/poll';
 import { requireInstanceId, requirePoll } from './shared/state';
 import type { BakeState } from './shared/types';
 
-export const handler = async (state: BakeState, context?: LambdaContext): Promise<BakeState> =>
-  handleStep('check-stopped', state.build?.buildId, context, () => checkStopped(state));
+export const handler = awaitedCheckHandler<BakeState>({
+  step: 'check-stopped',
+  keyOfState: (state) => `instance/${requireInstanceId(state, 'check-stopped')}`,
+  keyOfEvent: (event) => `instance/${String(event.detail['instance-id'])}`,
+  check: checkStopped,
+});
 
 async function checkStopped(state: BakeState): Promise<BakeState> {
   const instanceId = requireInstanceId(state, 'check-stopped');

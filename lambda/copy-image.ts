@@ -27,10 +27,12 @@ async function copyImage(state: CopyState): Promise<CopyState> {
   return {
     ...state,
     copyId,
+    // No event from the copy's region reaches this one: the checks are timed by the copy's snapshot progress.
     poll: startPoll({
       loop: 'copy',
       firstSeconds: 30,
-      maxSeconds: 120,
+      maxSeconds: 300,
+      byProgress: true,
       budgetSeconds: build.recipe.timeouts?.copyAvailableSeconds ?? DEFAULT_TIMEOUTS.copyAvailableSeconds,
     }),
   };

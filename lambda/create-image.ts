@@ -15,7 +15,7 @@ import { handleStep } from './shared/handle-step';
 import { findOwnImageByName, retireImage } from './shared/images';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
-import { startPoll } from './shared/poll';
+import { awaitingEvent, startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
 import { madeForRecipe, TAG_KEYS, tagValue, toTagList } from './shared/tags';
@@ -40,12 +40,13 @@ async function createImage(state: BakeState): Promise<BakeState> {
     phases,
     imageId,
     ...(replacedImage ? { replacedImage } : {}),
-    poll: startPoll({
+    // EC2's AMI state event ends the wait; the fallback checks are for an event that never comes.
+    poll: awaitingEvent(startPoll({
       loop: 'image',
-      firstSeconds: 15,
-      maxSeconds: 60,
+      firstSeconds: 300,
+      maxSeconds: 300,
       budgetSeconds: build.recipe.timeouts?.imageAvailableSeconds ?? DEFAULT_TIMEOUTS.imageAvailableSeconds,
-    }),
+    })),
   };
 }
 

@@ -83,9 +83,19 @@ async function launchTestInstance(state: BakeState, build: BuildContext, imageId
   };
 }
 
+/**
+ * No event says the SSM agent came online, so its wait polls: first when an instance could be online at the
+ * earliest (a Linux one boots and registers in half a minute or more, a Windows one in minutes), then every few
+ * seconds, the spacing growing slowly with the wait, so a late agent costs few checks and an early one little time.
+ */
+export const AGENT_SCHEDULES = {
+  linux: { firstSeconds: 20, thenSeconds: 2, growth: 1.1, maxSeconds: 5 },
+  windows: { firstSeconds: 90, thenSeconds: 5, growth: 1.1, maxSeconds: 15 },
+} as const;
+
 function agentPoll(build: BuildContext) {
   const budgetSeconds = build.recipe.timeouts?.agentOnlineSeconds ?? defaultAgentOnlineSeconds(build.platform);
-  return startPoll({ loop: 'agent', firstSeconds: 10, maxSeconds: 30, budgetSeconds });
+  return startPoll({ loop: 'agent', ...AGENT_SCHEDULES[build.platform], budgetSeconds });
 }
 
 interface Launched {

@@ -18,7 +18,7 @@ import * as config from './shared/config';
 import { handleStep } from './shared/handle-step';
 import { neverRan } from './shared/invocation-status';
 import { LambdaContext, logger } from './shared/logger';
-import { startPoll } from './shared/poll';
+import { awaitingEvent, startPoll } from './shared/poll';
 import { requireBuild } from './shared/state';
 import { StepCommand, stepCommand } from './shared/step-command';
 import { stepKind } from './shared/step-script';
@@ -58,7 +58,8 @@ async function runStep(state: BakeState): Promise<BakeState> {
   return {
     ...withStageProgress(state, stage, { ...progress, commandId }),
     stepStartedAt: new Date().toISOString(),
-    poll: startPoll({ loop: 'step', firstSeconds: 5, maxSeconds: 30, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS }),
+    // An event ends the wait; the fallback checks are for an event that never comes.
+    poll: awaitingEvent(startPoll({ loop: 'step', firstSeconds: 60, maxSeconds: 300, budgetSeconds: command.timeoutSeconds + STEP_GRACE_SECONDS })),
   };
 }
 

@@ -14,7 +14,7 @@ import { buildInstanceLaunchedAt, withinVisibilityGrace } from './shared/eventua
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
 import { enterPhase } from './shared/phases';
-import { startPoll } from './shared/poll';
+import { awaitingEvent, startPoll } from './shared/poll';
 import { DEFAULT_TIMEOUTS } from './shared/recipe-defaults';
 import { requireBuild, requireInstanceId } from './shared/state';
 import type { BakeState } from './shared/types';
@@ -33,12 +33,13 @@ async function stop(state: BakeState): Promise<BakeState> {
   return {
     ...state,
     phases: enterPhase(state.phases, 'stop'),
-    poll: startPoll({
+    // The instance's state-change event ends the wait; the fallback checks are for an event that never comes.
+    poll: awaitingEvent(startPoll({
       loop: 'stop',
-      firstSeconds: state.spot ? 1 : 15,
-      maxSeconds: 30,
+      firstSeconds: 60,
+      maxSeconds: 60,
       budgetSeconds: build.recipe.timeouts?.instanceStopSeconds ?? DEFAULT_TIMEOUTS.instanceStopSeconds,
-    }),
+    })),
   };
 }
 

@@ -10,10 +10,12 @@ import './promise-polyfill';
 import { busName, matchesPattern } from './event-pattern';
 import { ExecutionHistory, MAX_HISTORY_EVENTS, TaskKind } from './execution-history';
 import type { SimulatedAccount } from './model';
+import type { ServiceEvent } from './model/service-events';
 import type { ProgressTracker } from './progress';
 import type { SimulatedLambda } from './simulated-lambda';
 import { historyLimitFailure, LimitFailure, payloadLimitFailure, TerminalStatesError } from './step-functions-limits';
 import type { SynthesizedBakery } from './synthesized-bakery';
+import { awaitToken, INVOKE_WAITING_FOR_TOKEN, timeoutMsOf, TOKEN_PLACEHOLDER, TokenTaskTimeout, withoutTokenTimeouts, withToken } from './task-token-tasks';
 import { failedManifest, recipeNameOf } from '../lambda/shared/manifest';
 import { currentPhase } from '../lambda/shared/phases';
 import type { BakeFailure, BakeState, Manifest, PhaseName } from '../lambda/shared/types';
@@ -61,6 +63,9 @@ export class BakeRun {
   private stoppedIn?: string;
   /** Set when the execution is stopped: Step Functions starts no state after that (a Lambda already invoked runs on). */
   private stopped = false;
+  /** The definition as the engine runs it, and the timeouts of the token tasks the simulator applies itself. */
+  private readonly definition: any;
+  private readonly tokenTimeouts: Map<string, TokenTaskTimeout | undefined>;
 
   constructor(
     private readonly bakery: SynthesizedBakery,
@@ -69,20 +74,25 @@ export class BakeRun {
     private readonly account: SimulatedAccount,
     limits: ExecutionLimits = {},
   ) {
+    ({ definition: this.definition, timeouts: this.tokenTimeouts } = withoutTokenTimeouts(bakery.definition));
     const kinds = new Map(taskStates(bakery.definition.States).map(([name, resource]): [string, TaskKind] => [name, resource === PUT_EVENTS ? 'service' : 'lambda']));
     this.history = new ExecutionHistory(kinds, limits.maxHistoryEvents ?? MAX_HISTORY_EVENTS);
   }
 
   /** Runs the execution to its end, then delivers its status change to the stack's rules. */
   public async execute(input: unknown, execution: ExecutionIdentity, abortAtState?: string): Promise<BakeOutcome> {
-    const machine = new StateMachine(this.bakery.definition, { validationOptions: { checkArn: false } });
+    const machine = new StateMachine(this.definition, { validationOptions: { checkArn: false } });
     const run = machine.run(input as any, {
-      overrides: { taskResourceLocalHandlers: this.localHandlers() },
-      context: { Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startTime.toISOString(), Input: input as any } },
+      overrides: { taskResourceLocalHandlers: this.localHandlers(execution) },
+      context: {
+        Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startTime.toISOString(), Input: input as any },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      },
     });
     this.abortRun = () => run.abort();
+    const stopListening = this.account.serviceEvents.subscribe((event) => this.deliverServiceEvent(event, execution.region));
     const watching = this.watch(run, abortAtState);
-    const ended = await this.outcomeOf(run.result, input, execution.name);
+    const ended = await this.outcomeOf(run.result, input, execution.name).finally(stopListening);
     await watching;
     // The engine may finish before the watch reads the event that passed a limit: the limit still decides.
     const outcome = this.limitFailure ? this.limitOutcome(input, execution.name, this.limitFailure) : ended;
@@ -112,10 +122,10 @@ export class BakeRun {
     return { status: 'FAILED', manifest: this.endedManifest('FAILED', input, buildId, `${name}: ${cause}`), error: { name, cause } };
   }
 
-  private localHandlers(): Record<string, (payload: any) => Promise<any>> {
+  private localHandlers(execution: ExecutionIdentity): Record<string, (payload: any) => Promise<any>> {
     const handlers: Record<string, (payload: any) => Promise<any>> = {};
     for (const [stateName, resource] of taskStates(this.bakery.definition.States)) {
-      const task = this.taskHandler(stateName, resource);
+      const task = resource === INVOKE_WAITING_FOR_TOKEN ? this.tokenTaskHandler(stateName, execution) : this.taskHandler(stateName, resource);
       handlers[stateName] = async (payload) => {
         if (this.stopped) throw new Error(`simulator: the execution was stopped before "${stateName}" started`);
         return task(payload);
@@ -136,6 +146,43 @@ export class BakeRun {
       this.observe(fn.step, output);
       return output;
     };
+  }
+
+  /**
+   * A Lambda invocation that waits for its task token: the function gets a token of its own and returns at once;
+   * the task ends when someone sends the token's outcome (the function itself, or it again when an event wakes it),
+   * or when its timeout passes.
+   */
+  private tokenTaskHandler(stateName: string, execution: ExecutionIdentity): (payload: any) => Promise<any> {
+    return async (parameters: { FunctionName: string; Payload: unknown }) => {
+      const fn = this.bakery.functions.get(parameters.FunctionName);
+      if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${parameters.FunctionName}, which is not a runner function`);
+      const timeoutMs = timeoutMsOf(this.tokenTimeouts.get(stateName), parameters);
+      const { token, outcome } = this.account.taskTokens.issue(execution.name, Date.now() + timeoutMs);
+      const payload = withToken(parameters.Payload, token);
+      this.checkPayload(stateName, 'input', payload);
+      try {
+        await this.lambda.invoke(fn, payload);
+      } catch (error) {
+        // The function failed after it sent the outcome (removing its registration, say): the task has its outcome.
+        const sent = await Promise.race([outcome, Promise.resolve(undefined)]);
+        if (!sent) {
+          this.account.taskTokens.close(token);
+          throw error;
+        }
+      }
+      const output = await awaitToken(this.account.taskTokens, token, outcome, timeoutMs);
+      this.checkPayload(stateName, 'result', output);
+      this.observe(fn.step, output);
+      return output;
+    };
+  }
+
+  /** EC2's and SSM's events reach the rules of the bakery's region on the default bus; each target is invoked asynchronously. */
+  private deliverServiceEvent(event: ServiceEvent, region: string): void {
+    if (this.stopped || event.region !== region) return;
+    const rules = this.bakery.rules.filter((rule) => rule.bus === 'default' && matchesPattern(rule.pattern, event as unknown as Record<string, unknown>));
+    for (const target of rules.flatMap((rule) => rule.targets)) void this.invokeAsync(target, event);
   }
 
   /** The `events:putEvents` service integration: the entries land on the bus they name (by name or ARN), else the default bus. */

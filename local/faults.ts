@@ -37,10 +37,14 @@
  * - `vcpu-limit:<vcpus>` — the account's On-Demand vCPU quota: a launch that would pass it fails with `VcpuLimitExceeded`;
  * - `lambda:<step>:service-error[:<count>]` — the first count invocations (default 1) of that runner function fail
  *   with a Lambda service error before the handler runs (`Lambda.ServiceException` and its kin; read by the local runner).
+ * - `event:drop` — EventBridge loses every event EC2 and SSM send (instance state, AMI state, command invocation
+ *   status), so the waits that listen for them learn of the change only at their next fallback check;
+ * - `event:late` — every such event arrives one to five minutes late.
  */
 import type { FaultHooks } from './model/context';
 import { ServiceName, SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
+import type { EventDelivery } from './model/service-events';
 import { platformNamedBy } from '../src/recipe/platform-rules';
 import { stepsIn } from '../src/recipe/step-lists';
 import { STEP_NAMES } from '../src/workflow/steps';
@@ -50,6 +54,7 @@ export type FaultRule =
   | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
   | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
   | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops' | 'download-fail'; readonly text: string }
+  | { readonly kind: 'event-drop' | 'event-late'; readonly text: string }
   | { readonly kind: 'image-fail'; readonly text: string }
   | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
@@ -92,6 +97,8 @@ export const VALID_FAULT_FORMS = [
   'unsupported:<instanceType>:<zone>',
   'vcpu-limit:<vcpus>',
   'lambda:<step>:service-error[:<count>]',
+  'event:drop',
+  'event:late',
 ];
 
 /** A fault rule that could not be read. */
@@ -158,6 +165,10 @@ export function parseFaultRule(rule: string): FaultRule {
     case 'instance':
       if (text === 'instance:never-stops') return { kind: 'instance-never-stops', text };
       throw new FaultRuleError(text, "the only instance fault is 'instance:never-stops'");
+    case 'event':
+      if (text === 'event:drop') return { kind: 'event-drop', text };
+      if (text === 'event:late') return { kind: 'event-late', text };
+      throw new FaultRuleError(text, "the event faults are 'event:drop' (EventBridge loses EC2's and SSM's events) and 'event:late'");
     case 'download':
       if (text === 'download:fail') return { kind: 'download-fail', text };
       throw new FaultRuleError(text, "the only download fault is 'download:fail'");
@@ -377,6 +388,11 @@ export class FaultSet implements FaultHooks {
 
   get noSpotCapacity(): boolean {
     return this.rules.some((r) => r.kind === 'spot-capacity');
+  }
+
+  get eventDelivery(): EventDelivery {
+    if (this.rules.some((r) => r.kind === 'event-drop')) return 'drop';
+    return this.rules.some((r) => r.kind === 'event-late') ? 'late' : 'on-time';
   }
 
   get instanceNeverStops(): boolean {

@@ -21,8 +21,8 @@ import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import { AdHocRecipes, type AmiBakery, type AmiBakeryProps } from '../src';
 import { RECIPE_CATALOG_ENV, RecipeCatalogFile } from '../src/recipe/recipe-catalog-format';
-import { localSourceProblems, stageLocalSources } from '../src/staging/local-sources';
-import { parseStagingLocation } from '../src/staging/staging-location';
+import { localSourceProblems, ObjectStore, stageLocalSources } from '../src/staging/local-sources';
+import { parseStagingLocation, StagingLocation } from '../src/staging/staging-location';
 import { executionArnFor, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
@@ -188,22 +188,31 @@ function routeMetricLine(line: string): void {
  * inline) staged into the account's staging bucket.
  */
 async function bakeInput(options: SimulateBakeOptions, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
-  const stage = (document: unknown) => (options.stageFrom === undefined ? document : stageRecipe(document, options.stageFrom, bakery, account));
+  const stage = (document: unknown, deployed: boolean) => (options.stageFrom === undefined
+    ? document
+    : stageRecipe(document, options.stageFrom, bakery, simulatedObjectStore(account, stagingLocationOf(bakery).bucket, deployed)));
   if (options.recipe !== undefined) {
-    const name = registerRecipe(await stage(options.recipe), bakery, account);
+    const name = registerRecipe(await stage(options.recipe, true), bakery, account);
     return options.input ?? { recipeName: name };
   }
   const inline = (options.input as { recipe?: unknown } | undefined)?.recipe;
-  return inline === undefined ? options.input : { ...(options.input as object), recipe: await stage(inline) };
+  return inline === undefined ? options.input : { ...(options.input as object), recipe: await stage(inline, false) };
 }
 
-/** Stages a recipe's local sources; a missing source is an error naming it. */
-async function stageRecipe(recipe: unknown, baseDirectory: string, bakery: SynthesizedBakery, account: SimulatedAccount): Promise<unknown> {
+/**
+ * Stages a recipe's local sources: a registered recipe's as deploying the app would, an ad-hoc one's as `bakery build`
+ * uploads them. A missing source is an error naming it.
+ */
+async function stageRecipe(recipe: unknown, baseDirectory: string, bakery: SynthesizedBakery, store: ObjectStore): Promise<unknown> {
   const problems = localSourceProblems(recipe, baseDirectory);
   if (problems.length > 0) throw new Error(`the recipe's files cannot be staged: ${problems.join('; ')}`);
+  return stageLocalSources(recipe, baseDirectory, stagingLocationOf(bakery), store);
+}
+
+function stagingLocationOf(bakery: SynthesizedBakery): StagingLocation {
   const location = parseStagingLocation(bakery.tags[STAGING_LOCATION_TAG] ?? '');
   if (!location) throw new Error('simulator: the synthesized bakery has no staging location tag');
-  return stageLocalSources(recipe, baseDirectory, location, simulatedObjectStore(account, location.bucket));
+  return location;
 }
 
 /**

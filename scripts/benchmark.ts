@@ -1,5 +1,5 @@
 /**
- * `npx projen benchmark`: the bakery's speed and cost, side by side with a Packer-like waiter policy, in one run.
+ * `npx projen benchmark`: the bakery's speed and cost, side by side with polling only and a Packer-like waiter policy, in one run.
  *
  * - Each example recipe is baked in the simulator over `BENCHMARK_SEEDS` seeds (default 20) under each waiter
  *   policy (scripts/benchmark/bake-policies.ts). For each it prints p50 and p95 of simulated bake time, overhead

@@ -37,6 +37,7 @@ import { grantCommandDocuments, grantRunnerPermissions, RunnerScope } from './wo
 import { stackLimitProblems } from './workflow/stack-limits';
 import { createStepFunctions } from './workflow/step-functions';
 import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from './workflow/steps';
+import { wakeWaitsOnEvents } from './workflow/wait-event-rules';
 
 /** Properties of an {@link AmiBakery}. */
 export interface AmiBakeryProps {
@@ -279,6 +280,7 @@ export class AmiBakery extends Construct implements IConnectable {
       },
     });
     onlyAnnouncedBy(eventBus, this.stateMachine.role);
+    wakeWaitsOnEvents(this, functions, this.stateMachine, staging.bucket);
     // The `bakery` CLI finds the state machine, and the command output of a bake, by these tags.
     Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
     Tags.of(this.stateMachine).add(OUTPUT_LOG_GROUP_TAG, this.commandOutputLogGroup.logGroupName);

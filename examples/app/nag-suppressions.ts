@@ -61,6 +61,9 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
       'AMIs are created at run time, in this region and as copies in the regions a recipe names: CreateImage, CopyImage and '
       + 'CreateTags may create them only with the bakery tag in the request (or ec2:CreateAction = CreateImage/CopyImage); '
       + `ModifyImageAttribute, DeregisterImage and the others need the bakery tag on the image. ${TAG_EVIDENCE}`,
+    [flatten(stack, bakery.stagingBucket.arnForObjects('waits/*'))]:
+      's3:PutObject, GetObject and DeleteObject on the wait registry only: a waiting check registers its task token there '
+      + 'under the id of the command, instance or image it waits for, known only at run time, and the event that ends the wait finds it.',
     [ec2AnyRegion('snapshot/*')]:
       'The snapshots of the bakery\'s AMIs and copies, created at run time: created only with the bakery tag in the request, '
       + `tagged only during CreateImage or CopyImage, shared and deleted only when they carry the bakery tag. ${TAG_EVIDENCE}`,

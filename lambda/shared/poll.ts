@@ -20,6 +20,10 @@ export interface WaitSchedule {
   readonly maxSeconds: number;
   /** How much the wait grows from one check to the next. @default 1.5 */
   readonly growth?: number;
+  /** The wait after the first check, from which the waits grow. @default firstSeconds */
+  readonly thenSeconds?: number;
+  /** True when the check knows how far the work is (a copy's snapshots) and times the next check by it. @default false */
+  readonly byProgress?: boolean;
 }
 
 export interface PollOptions extends WaitSchedule {
@@ -60,6 +64,8 @@ export function startPoll(options: PollOptions): PollState {
     budgetSeconds: options.budgetSeconds,
     maxSeconds: Math.max(schedule.maxSeconds, Math.ceil(options.budgetSeconds / MAX_CHECKS_PER_LOOP)),
     ...(schedule.growth !== undefined && schedule.growth !== BACKOFF_FACTOR ? { growth: schedule.growth } : {}),
+    ...(schedule.thenSeconds !== undefined ? { thenSeconds: Math.max(1, Math.ceil(schedule.thenSeconds)) } : {}),
+    ...(schedule.byProgress ? { byProgress: true } : {}),
     done: false,
     attempts: 0,
   };
@@ -80,12 +86,58 @@ export function pollExpired(poll: PollState): boolean {
  * up to `maxSeconds`, and never runs past the end of the budget (so the last check happens on time).
  */
 export function nextPoll(poll: PollState): PollState {
-  const grown = Math.min(poll.maxSeconds, Math.ceil(poll.seconds * (poll.growth ?? BACKOFF_FACTOR)));
+  const grown = nextSpacing(poll);
   const remaining = Math.ceil(poll.budgetSeconds - pollElapsedSeconds(poll));
   return { ...poll, seconds: Math.max(1, Math.min(grown, remaining)), attempts: poll.attempts + 1, done: false };
 }
 
-/** Ends a loop: its condition holds. */
+/** The shortest wait a check timed by progress chooses: near the end, it checks this often. */
+const MIN_PROGRESS_SECONDS = 3;
+
+/** The share of the estimated time left a check timed by progress waits, so it lands just before the end, not after. */
+const PROGRESS_SHARE = 0.7;
+
+/**
+ * The next check of a loop whose work reports progress (`percent` done, from 0 to 100): most of the time the work
+ * needs still, estimated from how fast it went so far, at least 3 s. Without progress yet, or for a loop whose
+ * schedule does not time checks by progress, the usual `nextPoll`.
+ */
+export function nextPollByProgress(poll: PollState, percent: number | undefined): PollState {
+  if (!poll.byProgress || percent === undefined || percent <= 0 || percent >= 100) return nextPoll(poll);
+  const elapsed = pollElapsedSeconds(poll);
+  const left = (elapsed * (100 - percent)) / percent;
+  const seconds = Math.min(poll.maxSeconds, Math.max(MIN_PROGRESS_SECONDS, Math.ceil(left * PROGRESS_SHARE)));
+  const remaining = Math.ceil(poll.budgetSeconds - elapsed);
+  return { ...poll, seconds: Math.max(1, Math.min(seconds, remaining)), attempts: poll.attempts + 1, done: false };
+}
+
+/** Ends a loop: its condition holds. A finished wait keeps no fallback schedule. */
 export function finishPoll(poll: PollState): PollState {
-  return { ...poll, done: true, attempts: poll.attempts + 1 };
+  const { schedule: _schedule, fallback: _fallback, ...rest } = poll;
+  return { ...rest, done: true, attempts: poll.attempts + 1 };
+}
+
+/**
+ * A wait that an event ends (`awaited-check.ts`): the loop's checks become fallbacks, made only when the event has
+ * not come. Their spacing is the loop's own, written out until the budget is spent, plus two, so the workflow can
+ * take each next timeout with `States.ArrayGetItem` (the check ends the wait once the budget is spent).
+ */
+export function awaitingEvent(poll: PollState): PollState {
+  const schedule: number[] = [];
+  let spacing = poll;
+  let total = 0;
+  while ((total < poll.budgetSeconds || schedule.length < 2) && schedule.length < MAX_CHECKS_PER_LOOP) {
+    schedule.push(spacing.seconds);
+    total += spacing.seconds;
+    spacing = { ...spacing, seconds: nextSpacing(spacing), attempts: spacing.attempts + 1 };
+  }
+  // Out of checks before the budget is spent (a schedule that does not grow): the last one waits for the rest.
+  const last = total < poll.budgetSeconds ? Math.ceil(poll.budgetSeconds - total) : spacing.seconds;
+  schedule.push(last, last);
+  return { ...poll, schedule, fallback: { round: 0, seconds: schedule[0] } };
+}
+
+function nextSpacing(poll: PollState): number {
+  if (poll.attempts === 0 && poll.thenSeconds !== undefined) return poll.thenSeconds;
+  return Math.min(poll.maxSeconds, Math.ceil(poll.seconds * (poll.growth ?? BACKOFF_FACTOR)));
 }

@@ -61,9 +61,20 @@ export interface PollState {
   readonly maxSeconds: number;
   /** How much the wait grows from one check to the next, when not the usual ×1.5. */
   readonly growth?: number;
+  /** The wait after the first check, from which the waits grow, when not `seconds` itself. */
+  readonly thenSeconds?: number;
+  /** True when the check times the next one by the work's progress (`nextPollByProgress`). */
+  readonly byProgress?: boolean;
   /** True when the awaited condition holds; the Choice state leaves the loop. */
   readonly done: boolean;
   readonly attempts: number;
+  /**
+   * For a wait an event ends: the task's timeouts, one per fallback check, until the budget is spent (the
+   * workflow takes the next one each time the task times out) ...
+   */
+  readonly schedule?: number[];
+  /** ... and the current one: the "Await …" task times out after `seconds` (its `TimeoutSecondsPath`). */
+  readonly fallback?: { readonly round: number; readonly seconds: number };
 }
 
 export interface ProvisionProgress {

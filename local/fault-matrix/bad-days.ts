@@ -1,5 +1,5 @@
 /**
- * AWS's bad days in the fault matrix: eventual consistency, SSM ending a command other than by its exit code,
+ * AWS's bad days in the fault matrix: eventual consistency, lost and late events, SSM ending a command other than by its exit code,
  * Lambda service errors in every runner function, capacity and quotas per zone, outages that outlast retries,
  * a cleanup that fails too, and a copy that starts after the failure cleanup first looked.
  */
@@ -29,9 +29,22 @@ const NEVER_RAN: CommandEnding[] = ['delivery-timeout', 'undeliverable', 'invali
 /** Service errors that outlast every retry of a task, of a cleanup task (which retries for longer), and of both copy branches together. */
 const OUTLASTING_SERVICE_ERRORS = 20;
 
-/** Scenarios every recipe meets: consistency windows, SSM's endings of step 1, and Lambda service errors in each runner step. */
+/**
+ * Scenarios every recipe meets: consistency windows, lost and late events, SSM's endings of step 1, and Lambda service
+ * errors in each runner step.
+ */
 export function badDayScenarios(steps: readonly RunnerStep[]): BadDayScenario[] {
-  return [...consistencyScenarios(), ...endingScenarios(), ...serviceErrorScenarios(steps)];
+  return [...consistencyScenarios(), ...eventScenarios(), ...endingScenarios(), ...serviceErrorScenarios(steps)];
+}
+
+/** EventBridge delivers EC2's and SSM's events best effort: without them, or late, every wait still ends, at a fallback check. */
+function eventScenarios(): BadDayScenario[] {
+  return [
+    { name: 'every event lost', faults: ['event:drop'], expected: SUCCEEDS },
+    { name: 'every event minutes late', faults: ['event:late'], expected: SUCCEEDS },
+    { name: 'every event lost and step 1 fails', faults: ['event:drop', 'step:1:fail'], expected: FAILS_IN_PROVISION },
+    { name: 'every event late and the image fails', faults: ['event:late', 'image:fail'], expected: { status: 'FAILED', phase: 'create-image' } },
+  ];
 }
 
 function consistencyScenarios(): BadDayScenario[] {

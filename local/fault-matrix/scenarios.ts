@@ -34,8 +34,8 @@ interface Operation {
   /** Recipes that never call the operation (so a fault in it changes nothing, and its never-ready fault is skipped). */
   readonly unusedBy?: string[];
   /**
-   * Tasks that call the operation at the same time (one per copy region): throttling must outlast all of their
-   * retries together before one of them runs out.
+   * Tasks that call the operation at the same time (one per copy region; an awaited check and the invocations of
+   * the event that wakes it): throttling must outlast all of their retries together before one of them runs out.
    */
   readonly parallelTasks?: number;
   /** The fault that makes the operation's wait never end, and the phase that must fail. */
@@ -68,7 +68,13 @@ export const OPERATIONS: Operation[] = [
   { name: 'DescribeInstances', failsIn: 'wait-for-agent', neverReady: { fault: 'instance:never-stops', phase: 'stop' } },
   { name: 'DescribeInstanceInformation', failsIn: 'wait-for-agent', neverReady: { fault: 'agent:never-online', phase: 'wait-for-agent' } },
   { name: 'SendCommand', failsIn: 'provision' },
-  { name: 'GetCommandInvocation', failsIn: 'provision', neverReady: { fault: 'step:1:hang', phase: 'provision' } },
+  // The first awaited wait (step 1's) registers its task token, and its check sends the outcome.
+  { name: 'PutObject', failsIn: 'provision' },
+  { name: 'SendTaskSuccess', failsIn: 'provision', parallelTasks: 4 },
+  // A wait's registration is removed best effort (the staging bucket's lifecycle rule removes what is left).
+  { name: 'DeleteObject' },
+  // The awaiting check and the event's invocation (with Lambda's two retries) both ask for the same command.
+  { name: 'GetCommandInvocation', failsIn: 'provision', parallelTasks: 4, neverReady: { fault: 'step:1:hang', phase: 'provision' } },
   { name: 'StopInstances', failsIn: 'stop' },
   { name: 'CreateImage', failsIn: 'create-image' },
   { name: 'ModifyImageAttribute', failsIn: 'create-image' },
@@ -130,12 +136,15 @@ const ROUTES: Record<string, string[]> = {
 /** States only a recipe with `tests` enters. */
 const TEST_STATES = [
   'Launch test instance', 'Wait for test instance agent', 'Check test instance agent', 'Test instance agent online?',
-  'Start test step', 'Wait for test step', 'Check test step', 'Test step finished?', 'Any tests left?', 'Finish tests', 'Failed in test',
+  'Start test step', 'Check test step', 'No event for test step', 'Test step finished?', 'Any tests left?', 'Finish tests', 'Failed in test',
 ];
 
 /** States only a recipe with `onFailure` steps enters, after a provisioning step failed. */
-const FAILURE_STEP_STATES = ['Start failure step', 'Wait for failure step', 'Check failure step', 'Failure step finished?', 'Any failure steps left?'];
+const FAILURE_STEP_STATES = ['Start failure step', 'Check failure step', 'No event for failure step', 'Failure step finished?', 'Any failure steps left?'];
 for (const state of FAILURE_STEP_STATES) ROUTES[state] = ['step:1:fail'];
+// An awaited wait checks again only when no event came in time: with every event lost, each does.
+for (const state of ['No event for provisioning step', 'No event for instance stop', 'No event for image', 'No event for test step']) ROUTES[state] = ['event:drop'];
+ROUTES['No event for failure step'] = ['step:1:fail', 'event:drop'];
 
 /** End states: the execution is over the moment it enters them, so there is nothing left to stop. */
 const END_STATES = ['Bake succeeded', 'Bake skipped', 'Bake failed', 'Cleanup after failure failed'];

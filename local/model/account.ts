@@ -16,10 +16,12 @@ import { AccountJournal, operationsOf } from './operations';
 import { checkPeer, membershipsOf, PeerOptions, PeerTrust, SimulatedWorld } from './peers';
 import { ImageRecord, RegionState, SubnetRecord } from './records';
 import { BucketRecord, bucketNameProblem, objectRecord } from './s3';
+import { ServiceEventStream } from './service-events';
 import { snapshotExists } from './snapshots';
 import { historyAfter, imageParameters, ParameterValidationFailure } from './ssm-parameters';
 import { decodeRecord, encodeRecord, Json, regionFromJson, regionToJson, RegionStateJson } from './state';
 import { addSubnet, SubnetSpec } from './subnets';
+import { TaskTokens } from './task-tokens';
 import { AWS_RATE_LIMITS, RateLimiter, RateLimits } from './throttling';
 import { DEFAULT_TIMINGS, Range, Timings } from './timings';
 import { volumeIsGoing } from './volumes';
@@ -148,6 +150,10 @@ export class SimulatedAccount implements AccountJournal {
   readonly metrics: Record<string, unknown>[] = [];
   /** Events put on the default EventBridge bus (by the state machine's putEvents tasks), in order. */
   readonly events: BusEvent[] = [];
+  /** EC2's and SSM's EventBridge events about the account's resources, for the bake that listens. */
+  readonly serviceEvents = new ServiceEventStream();
+  /** Task tokens of the `.waitForTaskToken` tasks of running bakes (`SendTaskSuccess`, `SendTaskFailure`). */
+  readonly taskTokens = new TaskTokens();
   /** `aws:ec2:image` parameter values that failed SSM's asynchronous validation. */
   readonly parameterValidationFailures: ParameterValidationFailure[] = [];
   /** S3 buckets by name (account-wide, not per region). */
@@ -356,6 +362,14 @@ export class SimulatedAccount implements AccountJournal {
       instanceProfiles: this.instanceProfiles,
       pick: (range: Range) => this.prng.int(range[0], range[1]),
       nextCommandNumber: () => ++this.commandCount,
+      expectEvent: (due) => this.serviceEvents.expect({
+        now: this.now(),
+        region: regionName,
+        account: this.accountId,
+        delivery: this.faults.eventDelivery,
+        deliveryMs: this.timings.eventDeliveryMs,
+        lateMs: this.timings.lateEventMs,
+      }, due),
     };
   }
 

@@ -2,6 +2,7 @@
 import type { IdFactory, Prng } from './ids';
 import type { CommandEnding } from '../faults';
 import type { RegionState } from './records';
+import type { DueEvent, EventDelivery } from './service-events';
 import type { Range, Timings } from './timings';
 
 /** The parts of the fault rules the model consults (see `local/faults.ts`). */
@@ -22,6 +23,8 @@ export interface FaultHooks {
   readonly snapshotInUseMs?: number;
   /** The account's On-Demand vCPU quota, when a fault sets one. */
   readonly vcpuLimit?: number;
+  /** How EC2's and SSM's EventBridge events are delivered (`event:drop`, `event:late`). */
+  readonly eventDelivery: EventDelivery;
   /** How long a new instance, image or command stays invisible to Describe, CreateTags, Terminate and GetCommandInvocation (0: none). */
   readonly consistencyWindowMs: number;
   /** The rule text when provisioning step `n` (the n-th SendCommand, from 1) must fail. */
@@ -63,4 +66,6 @@ export interface OperationContext {
   pick(range: Range): number;
   /** Counts SendCommand calls that were accepted, from 1, across the account. */
   nextCommandNumber(): number;
+  /** Schedules the EventBridge event of a change the operation just planned (`service-events.ts`). */
+  expectEvent(due: DueEvent): void;
 }

@@ -11,7 +11,7 @@ import { settlesAt } from './consistency';
 import type { OperationContext } from './context';
 import { ec2Error } from './errors';
 import { isEc2Id } from './ids';
-import { checkNewImageName, imageStateAt } from './images';
+import { checkNewImageName, imageStateAt, planImageEnd } from './images';
 import { awsManagedEbsKeyArn, kmsKeyArn } from './kms';
 import { stableStringify } from './launch';
 import type { ImageDeviceMapping, ImageRecord, ImageStateName, SnapshotRecord, TagMap } from './records';
@@ -146,7 +146,7 @@ export function copyImage(ctx: OperationContext, input: CopyImageRequest): CopyI
     copy: { sourceRegion: source.region, sourceImageId: source.image.id, clientToken: input.ClientToken, fingerprint: fingerprintOf(input) },
     settlesAt: settlesAt(ctx),
   };
-  if (!ctx.faults.copyNeverAvailable(ctx.region.name)) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
+  if (!ctx.faults.copyNeverAvailable(ctx.region.name)) planImageEnd(ctx, image, readyAt, failure ? 'failed' : 'available');
   copies.forEach(({ snapshot }) => ctx.region.snapshots.set(snapshot.id, snapshot));
   ctx.region.images.set(imageId, image);
   return { ImageId: imageId };

@@ -203,6 +203,21 @@ function rebootForImage(ctx: OperationContext, instance: InstanceRecord, noReboo
   return rebootMs;
 }
 
+/** Schedules when a new image (made or copied) ends `pending`, with EC2's `EC2 AMI State Change` event. */
+export function planImageEnd(ctx: OperationContext, image: ImageRecord, at: number, value: 'available' | 'failed'): void {
+  image.state.reschedule(ctx.now, [{ at, value }]);
+  ctx.expectEvent({
+    at,
+    key: `${image.id}:${value}:${at}`,
+    describe: () => (image.state.since(at) === at && image.state.valueAt(at) === value ? {
+      'source': 'aws.ec2',
+      'detail-type': 'EC2 AMI State Change',
+      'resources': [`arn:aws:ec2:${ctx.region.name}::image/${image.id}`],
+      'detail': { RequestId: `${image.id}-request`, ImageId: image.id, State: value, ErrorMessage: image.stateReason?.message ?? '' },
+    } : undefined),
+  });
+}
+
 export function createImage(ctx: OperationContext, input: CreateImageRequest): CreateImageResult {
   const instance = findInstance(ctx, input.InstanceId);
   const name = checkNewImageName(ctx, input.Name);
@@ -259,7 +274,7 @@ export function createImage(ctx: OperationContext, input: CreateImageRequest): C
     launchPermissions: new Map(),
     settlesAt: settlesAt(ctx),
   };
-  if (!ctx.faults.imageNeverAvailable) image.state.reschedule(ctx.now, [{ at: readyAt, value: failure ? 'failed' : 'available' }]);
+  if (!ctx.faults.imageNeverAvailable) planImageEnd(ctx, image, readyAt, failure ? 'failed' : 'available');
   snapshots.forEach((snapshot) => ctx.region.snapshots.set(snapshot.id, snapshot));
   ctx.region.images.set(imageId, image);
   return { ImageId: imageId };

@@ -20,7 +20,7 @@ import { toSimulatedPath } from './powershell/windows-paths';
 import type { ImageRecord, InstanceRecord, InstanceStateName, RegionState } from './records';
 import { privateIpIn } from './subnets';
 import { tagList, tagsFor } from './tags';
-import { Timeline } from './timeline';
+import { Timeline, TimelineEntry } from './timeline';
 import type { Range } from './timings';
 import { createVolumes } from './volumes';
 
@@ -170,7 +170,7 @@ function launchOne(ctx: OperationContext, input: RunInstancesRequest, reservatio
     ...(launch.spot ? { lifecycle: 'spot' as const, spotRequestType: launch.spot } : {}),
     settlesAt: settlesAt(ctx),
   };
-  instance.state.reschedule(ctx.now, [{ at: ctx.now + boot, value: 'running' }]);
+  planStates(ctx, instance, [{ at: ctx.now + boot, value: 'running' }]);
   runUserData(ctx, instance, launch.userData);
   createVolumes(ctx, instance, launch.volumes, tagsFor(launch.tags, 'volume'));
   ctx.region.instances.set(id, instance);
@@ -283,6 +283,23 @@ function incorrectState(instance: InstanceRecord, action: string): never {
   throw ec2Error('IncorrectInstanceState', `The instance '${instance.id}' is not in a state from which it can be ${action}.`);
 }
 
+/** Schedules the instance's next states, each with EC2's `EC2 Instance State-change Notification`. */
+function planStates(ctx: OperationContext, instance: InstanceRecord, changes: TimelineEntry<InstanceStateName>[]): void {
+  instance.state.reschedule(ctx.now, changes);
+  for (const { at, value } of changes) {
+    ctx.expectEvent({
+      at,
+      key: `${instance.id}:${value}:${at}`,
+      describe: () => (instance.state.since(at) === at && instance.state.valueAt(at) === value ? {
+        'source': 'aws.ec2',
+        'detail-type': 'EC2 Instance State-change Notification',
+        'resources': [`arn:aws:ec2:${ctx.region.name}:${ctx.accountId}:instance/${instance.id}`],
+        'detail': { 'instance-id': instance.id, 'state': value },
+      } : undefined),
+    });
+  }
+}
+
 export function stopInstances(ctx: OperationContext, input: StopInstancesRequest): StopInstancesResult {
   const StoppingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
     if (current === 'stopping' || current === 'stopped') return;
@@ -292,7 +309,7 @@ export function stopInstances(ctx: OperationContext, input: StopInstancesRequest
     }
     if (current !== 'running') incorrectState(instance, 'stopped');
     const stopped = { at: ctx.now + ctx.pick(ctx.timings.stopMs), value: 'stopped' as const };
-    instance.state.reschedule(ctx.now, [{ at: ctx.now, value: 'stopping' }, ...(ctx.faults.instanceNeverStops ? [] : [stopped])]);
+    planStates(ctx, instance, [{ at: ctx.now, value: 'stopping' }, ...(ctx.faults.instanceNeverStops ? [] : [stopped])]);
   });
   return { StoppingInstances };
 }
@@ -302,7 +319,7 @@ export function startInstances(ctx: OperationContext, input: StartInstancesReque
     if (current === 'pending' || current === 'running') return;
     if (current !== 'stopped') incorrectState(instance, 'started');
     instance.lastLaunchAt = ctx.now;
-    instance.state.reschedule(ctx.now, [
+    planStates(ctx, instance, [
       { at: ctx.now, value: 'pending' },
       { at: ctx.now + ctx.pick(ctx.timings.bootMs), value: 'running' },
     ]);
@@ -314,7 +331,7 @@ export function terminateInstances(ctx: OperationContext, input: TerminateInstan
   const TerminatingInstances = changeStates(ctx, input.InstanceIds, (instance, current) => {
     if (current === 'shutting-down' || current === 'terminated') return;
     const shutdown = current === 'stopped' ? 2_000 : ctx.pick(ctx.timings.terminateMs);
-    instance.state.reschedule(ctx.now, [
+    planStates(ctx, instance, [
       { at: ctx.now, value: 'shutting-down' },
       { at: ctx.now + shutdown, value: 'terminated' },
     ]);

@@ -181,6 +181,32 @@ function commandsSentTo(ctx: OperationContext, instance: InstanceRecord): number
   return [...ctx.region.invocations.values()].filter((invocation) => invocation.instanceId === instance.id).length;
 }
 
+/** Invocation statuses SSM reports as an end. */
+const ENDED_STATUSES: readonly string[] = ['Success', 'Failed', 'TimedOut', 'Cancelled'];
+
+/** SSM's `EC2 Command Invocation Status-change Notification` for the invocation's end, as it looks when due. */
+function expectInvocationEnd(ctx: OperationContext, record: InvocationRecord): void {
+  ctx.expectEvent({
+    at: record.endAt,
+    key: `${record.commandId}:${record.instanceId}:${record.endAt}`,
+    describe: () => {
+      const view = viewInvocation(ctx, record, record.endAt);
+      return ENDED_STATUSES.includes(view.status) ? {
+        'source': 'aws.ssm',
+        'detail-type': 'EC2 Command Invocation Status-change Notification',
+        'resources': [`arn:aws:ec2:${ctx.region.name}:${ctx.accountId}:instance/${record.instanceId}`],
+        'detail': {
+          'command-id': record.commandId,
+          'document-name': record.documentName,
+          'instance-id': record.instanceId,
+          'requested-date-time': new Date(record.sentAt).toISOString(),
+          'status': view.status,
+        },
+      } : undefined;
+    },
+  });
+}
+
 export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3: S3Reader): SendCommandResult {
   const command = checkSendCommand(ctx, input, s3);
   const commandNumber = ctx.nextCommandNumber();
@@ -193,6 +219,7 @@ export function sendCommand(ctx: OperationContext, input: SendCommandRequest, s3
     const downloads = fetchDownloads(command.scriptFor(instance.platform), s3, instance.platform);
     const record = planInvocation(ctx, instance, command, commandId, { failRule: failRule ?? testRule, hangs, ending }, downloads);
     ctx.region.invocations.set(invocationKey(commandId, instance.id), record);
+    expectInvocationEnd(ctx, record);
   }
   const result: Command = {
     CommandId: commandId,

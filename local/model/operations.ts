@@ -24,10 +24,11 @@ import { deleteParameter, getParameter, getParameterHistory, ParameterValidation
 import { assumeRole, getCallerIdentity, RoleDirectory } from './sts';
 import { describeSubnets } from './subnets';
 import { createTags, deleteTags } from './tagging';
+import { TaskTokenDirectory } from './task-tokens';
 import { describeVolumes } from './volumes';
 
 /** Whatever the account keeps besides the regions that an operation may read or add to. */
-export interface AccountJournal extends BucketDirectory, RoleDirectory, ExecutionDirectory {
+export interface AccountJournal extends BucketDirectory, RoleDirectory, ExecutionDirectory, TaskTokenDirectory {
   readonly parameterValidationFailures: ParameterValidationFailure[];
 }
 
@@ -98,6 +99,8 @@ export const LOGS_OPERATIONS: Record<string, Operation> = {
 
 export const SFN_OPERATIONS: Record<string, Operation> = {
   DescribeExecution: describeExecution,
+  SendTaskSuccess: (ctx, input, journal) => journal.taskTokens.succeed(ctx, input),
+  SendTaskFailure: (ctx, input, journal) => journal.taskTokens.fail(ctx, input),
 };
 
 const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {

@@ -39,6 +39,10 @@ export interface Timings {
   readonly snapshotReleaseMs: Range;
   /** How long terminated instances stay visible in DescribeInstances. */
   readonly terminatedVisibleMs: number;
+  /** From a change until EventBridge delivers EC2's or SSM's event about it. */
+  readonly eventDeliveryMs: Range;
+  /** How much later still under the `event:late` fault. */
+  readonly lateEventMs: Range;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -59,4 +63,6 @@ export const DEFAULT_TIMINGS: Timings = {
   copyPerGiBMs: [5_000, 15_000],
   snapshotReleaseMs: [0, 4_000],
   terminatedVisibleMs: 60 * 60 * 1000,
+  eventDeliveryMs: [500, 2_000],
+  lateEventMs: [60_000, 300_000],
 };

@@ -1,5 +1,6 @@
 /**
- * The same simulated bakes under different waiter policies: the bakery's own wait schedules, and a Packer-like one
+ * The same simulated bakes under different waiter policies: the bakery's own (events end most waits), polling only (no
+ * events, the checks spaced as before events), and a Packer-like one
  * (Packer's AWS waiters: instance waits from 15 s backing off to 120 s, image waits from 5 s; its provisioners run
  * over SSH, so a step's end is known at once, which checks every second stand in for). Each bake reports its simulated
  * time, its overhead above the physical chain (local/physical-chain.ts), and what it costs in Step Functions and
@@ -11,17 +12,32 @@ import { physicalChain } from '../../local/physical-chain';
 import { simulateBake, SimulatedBake } from '../../local/simulate-bake';
 import type { ExampleRecipe } from '../example-recipes';
 
-/** A waiter policy: how it spaces the checks of each loop (none: the bakery's own schedules). */
+/** A waiter policy: how it spaces the checks of each loop (none: the bakery's own schedules), and whether events end waits. */
 export interface WaiterPolicy {
   readonly name: string;
   readonly schedules?: Readonly<Record<WaitLoop, WaitSchedule>>;
+  /** False: EC2's and SSM's events never arrive (the `event:drop` fault), so every wait ends at a check. @default true */
+  readonly events?: boolean;
 }
 
 const PACKER_INSTANCE_WAIT: WaitSchedule = { firstSeconds: 15, maxSeconds: 120, growth: 2 };
 const PACKER_IMAGE_WAIT: WaitSchedule = { firstSeconds: 5, maxSeconds: 120, growth: 2 };
 
-/** The bakery's own schedules. */
+/** The bakery's own schedules, and events. */
 export const THIS_PROJECT: WaiterPolicy = { name: 'this project' };
+
+/** No events: every wait polls, spaced as the bakery's checks were before events ended its waits. */
+export const POLLING_ONLY: WaiterPolicy = {
+  name: 'polling only',
+  events: false,
+  schedules: {
+    agent: { firstSeconds: 10, maxSeconds: 30 },
+    step: { firstSeconds: 5, maxSeconds: 30 },
+    stop: { firstSeconds: 15, maxSeconds: 30 },
+    image: { firstSeconds: 15, maxSeconds: 60 },
+    copy: { firstSeconds: 30, maxSeconds: 120 },
+  },
+};
 
 /**
  * Packer's waiters. A step is checked every second, without growing: about nine history events a second, so a step
@@ -29,6 +45,7 @@ export const THIS_PROJECT: WaiterPolicy = { name: 'this project' };
  */
 export const PACKER_POLICY: WaiterPolicy = {
   name: 'Packer policy',
+  events: false,
   schedules: {
     agent: PACKER_INSTANCE_WAIT,
     stop: PACKER_INSTANCE_WAIT,
@@ -38,7 +55,7 @@ export const PACKER_POLICY: WaiterPolicy = {
   },
 };
 
-export const POLICIES: readonly WaiterPolicy[] = [THIS_PROJECT, PACKER_POLICY];
+export const POLICIES: readonly WaiterPolicy[] = [THIS_PROJECT, POLLING_ONLY, PACKER_POLICY];
 
 /** List prices (us-east-1): Step Functions Standard per state transition, Lambda (Arm) per request and per GB-second. */
 const PRICE = { transition: 0.000025, request: 0.0000002, gbSecond: 0.0000133334 };
@@ -76,7 +93,8 @@ export async function bakeUnder(policy: WaiterPolicy, recipe: ExampleRecipe, see
   const schedules = policy.schedules;
   const restore = schedules ? overrideWaitSchedules((loop) => schedules[loop]) : undefined;
   try {
-    const bake = await simulateBake({ recipe: recipe.document, stageFrom: recipe.folder, seed });
+    const faults = policy.events === false ? ['event:drop'] : [];
+    const bake = await simulateBake({ recipe: recipe.document, stageFrom: recipe.folder, seed, faults });
     if (bake.status !== 'SUCCEEDED') throw new Error(`${recipe.file} (seed ${seed}, ${policy.name}): the bake ended ${bake.status}: ${bake.error?.cause}`);
     return measure(bake);
   } finally {

@@ -13,6 +13,7 @@ import {
   EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGED_RUN_STEP_WINDOWS, STAGING_DIRECTORY, STAGING_PREFIX, WINDOWS_STAGING_DIRECTORY,
 } from './staging-location';
 import { EXECUTION_TIMEOUT_48H_PATTERN } from '../recipe/aws-documents';
+import { WAIT_REGISTRY_PREFIX } from '../workflow/wait-events';
 
 export interface StagingProps {
   readonly bakeryId: string;
@@ -36,7 +37,11 @@ export function createStaging(scope: Construct, props: StagingProps): Staging {
     enforceSSL: true,
     removalPolicy: props.removalPolicy,
     // What bakery build uploads is tagged to expire; what a CDK recipe ships stays while its stack does.
-    lifecycleRules: [{ prefix: STAGING_PREFIX, tagFilters: { [EXPIRES_TAG]: 'true' }, expiration: props.expiration }],
+    // A wait's registration outlives its bake only when the bake ended mid-wait; a day later it is gone.
+    lifecycleRules: [
+      { prefix: STAGING_PREFIX, tagFilters: { [EXPIRES_TAG]: 'true' }, expiration: props.expiration },
+      { prefix: WAIT_REGISTRY_PREFIX, expiration: Duration.days(1) },
+    ],
   });
   grantStagedRead(bucket, props.instanceRole);
   // aws:downloadContent lists a folder's objects before it downloads them.

@@ -1,11 +1,14 @@
 import { IEventBus } from 'aws-cdk-lib/aws-events';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, Fail, JsonPath, Map as MapState, Pass, Result, State, Succeed, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice, Condition, Fail, IntegrationPattern, JsonPath, Map as MapState, Pass, Result, State, Succeed, TaskInput, Timeout, Wait, WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { announce, BAKE_FAILED, BAKE_SUCCEEDED, thenEnd } from './announcements';
 import { addCleanupRetries, addTransientRetries } from './retries';
 import { PhaseName, StepName } from './steps';
+import { AwaitedStep } from './wait-events';
 
 /** Steps that remove what a bake made: they retry for long, to outlast throttling (see `addCleanupRetries`). */
 const CLEANUP_STEPS: readonly StepName[] = ['finish', 'finish-tests', 'cleanup-failure'];
@@ -22,6 +25,21 @@ interface PollLoop {
   /** The phase a failure is reported in; none inside a Map branch, whose errors the Map state catches. */
   readonly phase?: PhaseName;
   /** Where errors go instead of the phase's failure path (the best-effort `onFailure` steps). */
+  readonly rescue?: Rescue;
+}
+
+/**
+ * A wait an event ends (see `lambda/shared/awaited-check.ts`): the check task waits for its task token, which the
+ * check sends once the wait is over, at once or when EC2's or SSM's event wakes it; "Done?" leaves the loop. When
+ * no event came in time (the task's timeout, `poll.fallback.seconds`), "No event for …" takes the next timeout from
+ * `poll.schedule` and the check runs again.
+ */
+interface AwaitLoop {
+  readonly check: string;
+  readonly noEvent: string;
+  readonly done: string;
+  readonly step: AwaitedStep;
+  readonly phase?: PhaseName;
   readonly rescue?: Rescue;
 }
 
@@ -83,7 +101,7 @@ export class BakeDefinition {
   private provision(next: State): State {
     const anyLeft = new Choice(this.scope, 'AnyStepsLeft', { stateName: 'Any steps left?' });
     const start = this.task('Start provisioning step', 'run-step', 'provision');
-    start.next(this.pollLoop({ wait: 'Wait for provisioning step', check: 'Check provisioning step', done: 'Provisioning step finished?', step: 'check-step', phase: 'provision' }, anyLeft));
+    start.next(this.awaitLoop({ check: 'Check provisioning step', noEvent: 'No event for provisioning step', done: 'Provisioning step finished?', step: 'check-step', phase: 'provision' }, anyLeft));
     anyLeft.when(Condition.numberLessThanJsonPath('$.provision.index', '$.provision.count'), start).otherwise(next);
     return anyLeft;
   }
@@ -97,7 +115,7 @@ export class BakeDefinition {
     finishTests.next(next);
     const anyLeft = new Choice(this.scope, 'AnyTestsLeft', { stateName: 'Any tests left?' });
     const start = this.task('Start test step', 'run-step', 'test');
-    start.next(this.pollLoop({ wait: 'Wait for test step', check: 'Check test step', done: 'Test step finished?', step: 'check-step', phase: 'test' }, anyLeft));
+    start.next(this.awaitLoop({ check: 'Check test step', noEvent: 'No event for test step', done: 'Test step finished?', step: 'check-step', phase: 'test' }, anyLeft));
     anyLeft.when(Condition.numberLessThanJsonPath('$.tests.index', '$.tests.count'), start).otherwise(finishTests);
     const launch = this.task('Launch test instance', 'launch', 'test');
     launch.next(this.pollLoop({
@@ -117,7 +135,7 @@ export class BakeDefinition {
     const rescue = { next: cleanup, resultPath: '$.onFailureError' };
     const anyLeft = new Choice(this.scope, 'AnyFailureStepsLeft', { stateName: 'Any failure steps left?' });
     const start = this.task('Start failure step', 'run-step', undefined, undefined, rescue);
-    start.next(this.pollLoop({ wait: 'Wait for failure step', check: 'Check failure step', done: 'Failure step finished?', step: 'check-step', rescue }, anyLeft));
+    start.next(this.awaitLoop({ check: 'Check failure step', noEvent: 'No event for failure step', done: 'Failure step finished?', step: 'check-step', rescue }, anyLeft));
     anyLeft.when(Condition.numberLessThanJsonPath('$.onFailure.index', '$.onFailure.count'), start).otherwise(cleanup);
     return new Choice(this.scope, 'RunFailureSteps', { stateName: 'Run failure steps?' })
       .when(Condition.and(Condition.isPresent('$.build.recipe.onFailure'), Condition.isPresent('$.instanceId')), start)
@@ -126,13 +144,13 @@ export class BakeDefinition {
 
   private stopInstance(next: State): State {
     const stop = this.task('Stop build instance', 'stop', 'stop');
-    stop.next(this.pollLoop({ wait: 'Wait for instance to stop', check: 'Check instance stopped', done: 'Instance stopped?', step: 'check-stopped', phase: 'stop' }, next));
+    stop.next(this.awaitLoop({ check: 'Check instance stopped', noEvent: 'No event for instance stop', done: 'Instance stopped?', step: 'check-stopped', phase: 'stop' }, next));
     return stop;
   }
 
   private createImage(next: State): State {
     const create = this.task('Create image', 'create-image', 'create-image');
-    create.next(this.pollLoop({ wait: 'Wait for image', check: 'Check image', done: 'Image available?', step: 'check-image', phase: 'create-image' }, next));
+    create.next(this.awaitLoop({ check: 'Check image', noEvent: 'No event for image', done: 'Image available?', step: 'check-image', phase: 'create-image' }, next));
     return create;
   }
 
@@ -173,6 +191,34 @@ export class BakeDefinition {
       .otherwise(wait);
     wait.next(this.task(loop.check, loop.step, loop.phase, undefined, loop.rescue)).next(done);
     return wait;
+  }
+
+  private awaitLoop(loop: AwaitLoop, next: State): State {
+    const check = new LambdaInvoke(this.scope, idOf(loop.check), {
+      stateName: loop.check,
+      lambdaFunction: this.functions[loop.step],
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ state: JsonPath.entirePayload, taskToken: JsonPath.taskToken }),
+      taskTimeout: Timeout.at('$.poll.fallback.seconds'),
+      retryOnServiceExceptions: false,
+    });
+    addTransientRetries(check);
+    const noEvent = new Pass(this.scope, idOf(loop.noEvent), {
+      stateName: loop.noEvent,
+      parameters: {
+        'round.$': 'States.MathAdd($.poll.fallback.round, 1)',
+        'seconds.$': 'States.ArrayGetItem($.poll.schedule, States.MathAdd($.poll.fallback.round, 1))',
+      },
+      resultPath: '$.poll.fallback',
+    });
+    check.addCatch(noEvent, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+    if (loop.phase) check.addCatch(this.failurePath(loop.phase), { resultPath: '$.error' });
+    if (loop.rescue) check.addCatch(loop.rescue.next, { resultPath: loop.rescue.resultPath });
+    noEvent.next(check);
+    check.next(new Choice(this.scope, idOf(loop.done), { stateName: loop.done })
+      .when(Condition.booleanEquals('$.poll.done', true), next)
+      .otherwise(check));
+    return check;
   }
 
   /** A step's task; with a phase, errors that are not retried go to the failure cleanup; with a rescue, to its state. */

@@ -33,7 +33,7 @@ export function grantRunnerPermissions(functions: StepFunctions, scope: RunnerSc
     'check-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'finish-tests': [statements.markTested(), statements.onTaggedInstances('ec2:TerminateInstances')],
     'copy-image': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:CopyImage'), ...statements.removeImages()],
-    'check-copy': [statements.describe('ec2:DescribeImages'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
+    'check-copy': [statements.describe('ec2:DescribeImages', 'ec2:DescribeSnapshots'), statements.onTaggedImages('ec2:ModifyImageAttribute')],
     'distribute': [
       statements.onTaggedImages('ec2:EnableImageDeprecation'),
       statements.onTaggedImages('ec2:EnableImageDeregistrationProtection'),

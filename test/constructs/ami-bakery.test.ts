@@ -106,14 +106,15 @@ describe('AmiBakery', () => {
     expect(launchEnvironment(template)).toMatchObject({ MANIFEST_BUCKET: { Ref: expect.stringMatching(/^Manifests/) }, MANIFEST_PREFIX: 'bakes/' });
     const puts = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
-      .filter((statement: any) => [statement.Action].flat().some((action: string) => action.startsWith('s3:Put')));
+      .filter((statement: any) => [statement.Action].flat().some((action: string) => action.startsWith('s3:Put')))
+      .filter((statement: any) => !JSON.stringify(statement.Resource).includes('/waits/*'));
     expect(puts).toHaveLength(2);
     for (const statement of puts) expect(JSON.stringify(statement.Resource)).toContain('/bakes/*');
   });
 
   test('stopped, timed-out and failed executions are sent to the cleanup function', () => {
     const { template } = bakeryStack();
-    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }));
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } }));
     expect(rules).toHaveLength(1);
     expect(rules[0].Properties.EventPattern).toEqual({
       'source': ['aws.states'],
@@ -201,13 +202,36 @@ describe('the bake workflow', () => {
     expect(states['Bake succeeded'].Type).toBe('Succeed');
   });
 
-  test('waits only in Wait states whose time the checks choose', () => {
+  test('polls in Wait states whose time the checks choose only where no event says when to look: the agent and the copies', () => {
     const waits = Object.entries(states).filter(([, state]) => state.Type === 'Wait');
-    expect(waits.map(([name]) => name).sort()).toEqual([
-      'Wait for SSM agent', 'Wait for failure step', 'Wait for image', 'Wait for instance to stop', 'Wait for provisioning step',
-      'Wait for test instance agent', 'Wait for test step',
-    ]);
+    expect(waits.map(([name]) => name).sort()).toEqual(['Wait for SSM agent', 'Wait for test instance agent']);
     for (const [, wait] of waits) expect(wait.SecondsPath).toBe('$.poll.seconds');
+  });
+
+  test('the other waits hold their check with a task token, fall back to checking again when no event came, and leave when done', () => {
+    const awaited = Object.entries(states).filter(([, state]) => String(state.Resource).endsWith(':states:::lambda:invoke.waitForTaskToken'));
+    expect(awaited.map(([name]) => name).sort()).toEqual([
+      'Check failure step', 'Check image', 'Check instance stopped', 'Check provisioning step', 'Check test step',
+    ]);
+    for (const [name, task] of awaited) {
+      expect(task.Parameters.Payload).toEqual({ 'state.$': '$', 'taskToken.$': '$$.Task.Token' });
+      expect(task.TimeoutSecondsPath).toBe('$.poll.fallback.seconds');
+      const onTimeout = task.Catch[0];
+      expect(onTimeout).toMatchObject({ ErrorEquals: ['States.Timeout'], ResultPath: null });
+      expect(states[onTimeout.Next]).toMatchObject({
+        Type: 'Pass',
+        ResultPath: '$.poll.fallback',
+        Next: name,
+        Parameters: {
+          'round.$': 'States.MathAdd($.poll.fallback.round, 1)',
+          'seconds.$': 'States.ArrayGetItem($.poll.schedule, States.MathAdd($.poll.fallback.round, 1))',
+        },
+      });
+      const done = states[task.Next];
+      expect(done.Type).toBe('Choice');
+      expect(done.Choices[0]).toMatchObject({ Variable: '$.poll.done', BooleanEquals: true });
+      expect(done.Default).toBe(name);
+    }
   });
 
   test('every Lambda task retries throttling and transient errors with backoff and has a Catch that reaches cleanup', () => {
@@ -226,8 +250,10 @@ describe('the bake workflow', () => {
         'ThrottlingException', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException',
         'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException',
       ]));
-      expect(task.Catch).toHaveLength(1);
-      const target = task.Catch[0].Next;
+      // An awaited check's first Catch is its fallback when no event came (tested above).
+      const catches = task.Catch.filter((c: any) => !c.ErrorEquals.includes('States.Timeout'));
+      expect(catches).toHaveLength(1);
+      const target = catches[0].Next;
       if (name === 'Clean up after failure') {
         expect(target).toBe('Report cleanup failure');
       } else if (name === 'Report cleanup failure') {

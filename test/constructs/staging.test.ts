@@ -18,7 +18,12 @@ describe('staging', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [{ Prefix: 'staging/', TagFilters: [{ Key: 'cdk-ami-bakery:expires', Value: 'true' }], ExpirationInDays: 7, Status: 'Enabled' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Prefix: 'staging/', TagFilters: [{ Key: 'cdk-ami-bakery:expires', Value: 'true' }], ExpirationInDays: 7, Status: 'Enabled' },
+          { Prefix: 'waits/', ExpirationInDays: 1, Status: 'Enabled' },
+        ],
+      },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -108,7 +113,7 @@ describe('CDK recipes with files', () => {
 
   test('grantStageFiles lets a principal put and read staged objects only', () => {
     const { template } = bakeryStack({}, (b, stack) => b.grantStageFiles(new User(stack, 'Ci')));
-    const granted = allStatements(template).filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
+    const granted = allStatements(template).filter((statement) => [statement.Action].flat().includes('s3:PutObjectTagging'));
     expect(granted).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'] })]);
     expect(JSON.stringify(granted[0].Resource)).toContain('/staging/*');
     // Without it, HeadObject answers a layout that is not staged yet with 403, not 404.

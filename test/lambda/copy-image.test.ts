@@ -1,4 +1,4 @@
-import { CopyImageCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { CopyImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { awsError, BUILD_ID, buildContext, freezeTime, IMAGE_ID, pollState, recipe, setEnv } from './fixtures';
@@ -99,6 +99,45 @@ describe('check-copy', () => {
     givenImages([{ ImageId: COPY_ID, State: 'failed', StateReason: { Message: 'Copy failed' } }]);
 
     await expect(checkCopy(waiting())).rejects.toMatchObject({ name: 'ImageCopyFailed', message: expect.stringMatching(/to eu-west-1 .*Copy failed/) });
+  });
+
+  describe('a pending copy times its next check by its snapshots\' progress', () => {
+    const byProgress = (agoSeconds: number) =>
+      copyState({ copyId: COPY_ID, poll: { ...pollState({ seconds: 30, maxSeconds: 300, budgetSeconds: 7200 }, agoSeconds), byProgress: true } });
+    const pendingWithSnapshots = (...progress: string[]) => {
+      givenImages([{ ImageId: COPY_ID, State: 'pending', BlockDeviceMappings: progress.map((_, i) => ({ Ebs: { SnapshotId: `snap-0aaaaaaaaaaaaaaa${i}` } })) }]);
+      ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: progress.map((Progress, i) => ({ SnapshotId: `snap-0aaaaaaaaaaaaaaa${i}`, Progress })) });
+    };
+
+    test('it waits most of the time the least advanced snapshot still needs at its pace so far', async () => {
+      pendingWithSnapshots('50%', '20%');
+
+      // 20% in 60 s: 240 s to go, of which it waits 70%.
+      const result = await checkCopy(byProgress(60));
+
+      expect(ec2Mock).toHaveReceivedCommandWith(DescribeSnapshotsCommand, { SnapshotIds: ['snap-0aaaaaaaaaaaaaaa0', 'snap-0aaaaaaaaaaaaaaa1'] });
+      expect(result.poll).toMatchObject({ seconds: 168, done: false, attempts: 1 });
+    });
+
+    test('near the end it checks every 3 s', async () => {
+      pendingWithSnapshots('99%');
+
+      expect((await checkCopy(byProgress(300))).poll?.seconds).toBe(3);
+    });
+
+    test('without progress to go by (none yet, or DescribeSnapshots fails), the usual spacing', async () => {
+      pendingWithSnapshots('0%');
+      expect((await checkCopy(byProgress(30))).poll?.seconds).toBe(45);
+
+      ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('InvalidSnapshot.NotFound'));
+      expect((await checkCopy(byProgress(30))).poll?.seconds).toBe(45);
+    });
+
+    test('a schedule that does not time checks by progress (another waiter policy) ignores it', async () => {
+      pendingWithSnapshots('50%');
+
+      expect((await checkCopy(waiting(60))).poll?.seconds).toBe(45);
+    });
   });
 
   test('a copy still pending when the budget is spent throws ImageCopyNotAvailable naming the timeout to raise', async () => {

@@ -39,7 +39,16 @@ describe('create-image', () => {
     }
     expect(result.imageId).toBe(IMAGE_ID);
     expect(result.phases[result.phases.length - 1]).toEqual({ name: 'create-image', startedAt: T0.toISOString() });
-    expect(result.poll).toEqual({ seconds: 15, maxSeconds: 60, budgetSeconds: 3600, startedAt: T0.toISOString(), done: false, attempts: 0 });
+    expect(result.poll).toEqual({
+      seconds: 300,
+      maxSeconds: 300,
+      budgetSeconds: 3600,
+      startedAt: T0.toISOString(),
+      done: false,
+      attempts: 0,
+      schedule: Array(14).fill(300),
+      fallback: { round: 0, seconds: 300 },
+    });
   });
 
   test('reuses the image an earlier attempt of this build created', async () => {
@@ -106,7 +115,7 @@ describe('create-image', () => {
       expect(ec2Mock).toHaveReceivedCommandTimes(CreateImageCommand, 1);
       expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 2);
       expect(ec2Mock.commandCalls(DescribeImagesCommand)[1].args[0].input).toEqual({ Owners: ['self'], Filters: [{ Name: 'name', Values: ['web-20250102030405'] }] });
-      expect(result.poll).toMatchObject({ seconds: 15, done: false });
+      expect(result.poll).toMatchObject({ seconds: 300, done: false });
     });
 
     test('throws AmiNameInUse when the image of that name belongs to another build', async () => {

@@ -38,6 +38,7 @@ export const ENV = {
   OUTPUT_LOG_GROUP: '/cdk-ami-bakery/bakery-test/output',
   /** As the construct writes it by default: registered recipes only, no overrides. */
   RECIPE_POLICY: JSON.stringify({ account: '111122223333', allowOverrides: [] } satisfies RecipePolicy),
+  WAIT_REGISTRY: 's3://bakery-staging/waits/',
 };
 
 /** The bounds `AdHocRecipes.allow()` renders with no arguments. */

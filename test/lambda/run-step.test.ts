@@ -59,7 +59,12 @@ describe('run-step', () => {
     expect(sentInput().TimeoutSeconds).toBeGreaterThanOrEqual(30);
     expect(result.provision).toEqual({ index: 0, count: 3, results: [], commandId: 'cmd-1' });
     expect(result.stepStartedAt).toBe(T0.toISOString());
-    expect(result.poll).toEqual({ seconds: 5, maxSeconds: 30, budgetSeconds: 1800 + 300, startedAt: T0.toISOString(), done: false, attempts: 0 });
+    // SSM's status-change event ends the wait; the fallback checks grow from a minute to five.
+    expect(result.poll).toMatchObject({
+      seconds: 60, maxSeconds: 300, budgetSeconds: 1800 + 300, startedAt: T0.toISOString(), done: false, attempts: 0,
+    });
+    expect(result.poll?.schedule?.slice(0, 6)).toEqual([60, 90, 135, 203, 300, 300]);
+    expect(result.poll?.fallback).toEqual({ round: 0, seconds: 60 });
   });
 
   test('exports the environment before the commands, quoted for the shell, and passes the working directory', async () => {
@@ -137,7 +142,7 @@ describe('run-step', () => {
       // THEN
       expect(ssmMock).not.toHaveReceivedCommand(SendCommandCommand);
       expect(result.provision).toEqual({ index: 1, count: 3, results: [], commandId: 'cmd-earlier' });
-      expect(result.poll).toMatchObject({ seconds: 5, budgetSeconds: 900 + 300, done: false });
+      expect(result.poll).toMatchObject({ seconds: 60, budgetSeconds: 900 + 300, done: false });
     });
 
     test('reuses a command that already ended, whatever its outcome (check-step reports it)', async () => {

@@ -1,4 +1,5 @@
 import { advanceSeconds, awsError, freezeTime, T0 } from './fixtures';
+import { AGENT_SCHEDULES } from '../../lambda/launch';
 import { deepMerge } from '../../lambda/shared/deep-merge';
 import * as errors from '../../lambda/shared/errors';
 import { toTransient, TransientAwsError } from '../../lambda/shared/errors';
@@ -24,6 +25,17 @@ describe('poll', () => {
 
     expect(waits).toEqual([10, 15, 23, 30, 30]);
     expect(poll.attempts).toBe(4);
+  });
+
+  test('the SSM agent\'s wait checks first when an instance could be online, then every few seconds, growing slowly', () => {
+    let poll = startPoll({ loop: 'agent', ...AGENT_SCHEDULES.linux, budgetSeconds: 600 });
+    const waits = [poll.seconds];
+    for (let i = 0; i < 8; i++) {
+      poll = nextPoll(poll);
+      waits.push(poll.seconds);
+    }
+
+    expect(waits).toEqual([20, 2, 3, 4, 5, 5, 5, 5, 5]);
   });
 
   test('a long budget stretches the longest wait, so the loop stays far below the execution history limit', () => {

@@ -15,7 +15,7 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 describe('stop', () => {
-  test('stops the build instance, enters the stop phase and starts the poll (15 s first, 30 s max, the recipe budget)', async () => {
+  test('stops the build instance, enters the stop phase and awaits the state-change event (fallback checks every 60 s, the recipe budget)', async () => {
     ec2Mock.on(StopInstancesCommand).resolves({});
     const state = bakeState({ build: buildContext({ recipe: recipe({ timeouts: { instanceStopSeconds: 1200 } }) }), instanceId: INSTANCE_ID });
 
@@ -23,7 +23,16 @@ describe('stop', () => {
 
     expect(ec2Mock).toHaveReceivedCommandWith(StopInstancesCommand, { InstanceIds: [INSTANCE_ID] });
     expect(result.phases[result.phases.length - 1]).toEqual({ name: 'stop', startedAt: T0.toISOString() });
-    expect(result.poll).toEqual({ seconds: 15, maxSeconds: 30, budgetSeconds: 1200, startedAt: T0.toISOString(), done: false, attempts: 0 });
+    expect(result.poll).toEqual({
+      seconds: 60,
+      maxSeconds: 60,
+      budgetSeconds: 1200,
+      startedAt: T0.toISOString(),
+      done: false,
+      attempts: 0,
+      schedule: Array(22).fill(60),
+      fallback: { round: 0, seconds: 60 },
+    });
   });
 
   test('uses the default stop budget of 900 s', async () => {

@@ -13,7 +13,7 @@ async function expectNothingLeft(bake: Awaited<ReturnType<typeof simulateBake>>)
 }
 
 describe('failures the workflow itself cannot catch', () => {
-  test.each(['Wait for SSM agent', 'Check provisioning step', 'Wait for instance to stop', 'Wait for image'])(
+  test.each(['Wait for SSM agent', 'Check provisioning step', 'Check instance stopped', 'Check image'])(
     'a bake stopped in "%s" is ABORTED, and the status-change rule removes what it made', async (stateName) => {
       const bake = await simulateBake({ recipe: recipe(), abortAtState: stateName, startTime: START });
 

@@ -7,7 +7,7 @@ describe('the fault matrix', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(450);
     const names = scenarios.map((scenario) => scenario.name);
     expect(names).toContain('ubuntu-reboot RunInstances throttled 3 times');
-    expect(names).toContain('al2023-filter stopped in "Wait for image"');
+    expect(names).toContain('al2023-filter stopped in "Check image"');
     expect(names).toContain('ubuntu-reboot Lambda crash in cleanup-failure');
     expect(names).toContain('ubuntu-distributed CopyImage never ready');
     expect(names).toContain('ubuntu-distributed stopped in "Wait for copy"');
