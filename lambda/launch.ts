@@ -89,7 +89,7 @@ async function launchTestInstance(state: BakeState, build: BuildContext, imageId
  * seconds, the spacing growing slowly with the wait, so a late agent costs few checks and an early one little time.
  */
 export const AGENT_SCHEDULES = {
-  linux: { firstSeconds: 20, thenSeconds: 2, growth: 1.1, maxSeconds: 5 },
+  linux: { firstSeconds: 25, thenSeconds: 3, growth: 1.2, maxSeconds: 6 },
   windows: { firstSeconds: 90, thenSeconds: 5, growth: 1.1, maxSeconds: 15 },
 } as const;
 

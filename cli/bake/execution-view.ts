@@ -4,6 +4,7 @@
  * command and its output tail. Events are applied as they arrive; each call returns what changed.
  */
 import { isPlainObject } from '../../lambda/shared/deep-merge';
+import { TAIL_LINES } from '../../lambda/shared/output-tail';
 import { currentPhase } from '../../lambda/shared/phases';
 import { stepLabel } from '../../lambda/shared/step-script';
 import { PROVISION_STAGE, stageSteps } from '../../lambda/shared/step-stage';
@@ -97,6 +98,27 @@ export class ExecutionView {
     return this.drain();
   }
 
+  /** The provisioning command of the step running now, if one is. */
+  public runningCommand(): StepCommand | undefined {
+    const provision = this.state?.provision;
+    if (!provision?.commandId || this.ended || currentPhase(this.state?.phases) !== 'provision') return undefined;
+    return this.commands.find((command) => command.commandId === provision.commandId && command.step === provision.index + 1);
+  }
+
+  /**
+   * The running command's output read from its log streams (every line so far): reports the lines not reported yet.
+   * The step's own checks report only the end of its output, so while it runs this is where its lines come from.
+   */
+  public applyLiveOutput(command: StepCommand, lines: readonly string[], at: Date): WatchEvent[] {
+    this.switchTail(command.commandId);
+    const added = linesAfter(this.tail, lines);
+    if (added.length > 0) {
+      this.tail = lines.slice(-TAIL_LINES);
+      this.pending.push({ kind: 'output', step: command.step, lines: added, at });
+    }
+    return this.drain();
+  }
+
   public snapshot(): Snapshot {
     const phase = currentPhase(this.state?.phases);
     const provision = this.state?.provision;
@@ -155,16 +177,21 @@ export class ExecutionView {
   private followTail(state: BakeState, at: Date): void {
     const commandId = state.provision?.commandId;
     if (!commandId) return;
-    if (commandId !== this.tailCommand) {
-      this.tailCommand = commandId;
-      this.tail = [];
-    }
+    this.switchTail(commandId);
     const tail = outputTailOf(state);
     if (tail === undefined) return;
+    // Lines read from the log streams may be ahead of a check's tail: a tail they already hold adds nothing.
+    if (holds(this.tail, tail)) return;
     const added = newLines(this.tail, tail);
     this.tail = tail;
     const step = this.commands.find((command) => command.commandId === commandId)?.step ?? (state.provision?.index ?? 0) + 1;
     if (added.length > 0) this.pending.push({ kind: 'output', step, lines: added, at });
+  }
+
+  private switchTail(commandId: string): void {
+    if (commandId === this.tailCommand) return;
+    this.tailCommand = commandId;
+    this.tail = [];
   }
 
   private drain(): WatchEvent[] {
@@ -184,6 +211,26 @@ export function outputTailOf(state: BakeState): string[] | undefined {
   if (typeof tail === 'string') return tail.length === 0 ? [] : tail.replace(/\s+$/, '').split(/\r?\n/);
   if (Array.isArray(tail)) return tail.map(String);
   return undefined;
+}
+
+/**
+ * The lines of a whole output after the last place the lines reported so far (`tail`, its last lines) end; where
+ * they are not found, as `newLines` would tell.
+ */
+export function linesAfter(tail: readonly string[], lines: readonly string[]): string[] {
+  if (tail.length === 0) return [...lines];
+  for (let end = lines.length; end >= tail.length; end--) {
+    if (tail.every((line, index) => lines[end - tail.length + index] === line)) return lines.slice(end);
+  }
+  return newLines(tail, lines);
+}
+
+/** True when `block` is a run of consecutive lines of `lines`. */
+function holds(lines: readonly string[], block: readonly string[]): boolean {
+  for (let start = 0; start + block.length <= lines.length; start++) {
+    if (block.every((line, index) => lines[start + index] === line)) return true;
+  }
+  return false;
 }
 
 /** The lines of `next` after the longest end of `previous` that starts it (both are tails of the same output). */

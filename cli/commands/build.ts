@@ -17,6 +17,7 @@ import { summaryLines } from '../bake/summary';
 import { stagingLocationOf } from '../find-bakery';
 import type { Session } from '../session';
 import { leave, reportFollowResult } from './follow-result';
+import { liveOutputOf } from './live-output';
 
 export interface BuildOptions {
   readonly follow?: boolean;
@@ -47,7 +48,11 @@ export async function runBuild(session: Session, recipeArgument: string, options
   };
   if (options.follow) {
     const output = followOutput(session.terminal, session.json);
-    const result = await followBake(sfn, info, output, { intervalMs: options.interval * 1000, leave: (message) => leave(session, output, message) });
+    const result = await followBake(sfn, info, output, {
+      intervalMs: options.interval * 1000,
+      leave: (message) => leave(session, output, message),
+      liveOutput: await liveOutputOf(session),
+    });
     return reportFollowResult(session, info, output, result);
   }
   return startedOnly(session, info, Math.min(options.interval * 1000, 1000));

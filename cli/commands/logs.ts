@@ -4,10 +4,8 @@
  * command's output to `<commandId>/<instanceId>/<plugin>/stdout` and `.../stderr` (see `output-streams.ts`)
  * in the log group named by the state machine's `cdk-ami-bakery:output-log-group` tag.
  */
-import { outputPlugin, outputStream } from '../../lambda/shared/output-streams';
-import { PROVISION_STAGE, stageSteps } from '../../lambda/shared/step-stage';
-import type { LogLine } from '../aws/logs';
-import { ExecutionView, StepCommand } from '../bake/execution-view';
+import { commandOutput, commandPlugin } from '../bake/command-output';
+import { ExecutionView } from '../bake/execution-view';
 import { CliError } from '../errors';
 import { outputLogGroupOf } from '../find-bakery';
 import type { Session } from '../session';
@@ -15,8 +13,6 @@ import type { Session } from '../session';
 export interface LogsOptions {
   readonly step?: number;
 }
-
-const STREAMS = ['stdout', 'stderr'] as const;
 
 export async function runLogs(session: Session, buildId: string, options: LogsOptions): Promise<number> {
   const executionArn = await session.executionArn(buildId);
@@ -29,9 +25,7 @@ export async function runLogs(session: Session, buildId: string, options: LogsOp
   if (commands.length === 0) throw noCommands(buildId, options.step, view);
   const { out, err, colors } = session.terminal;
   for (const command of commands) {
-    const build = view.state?.build;
-    const plugin = (build && outputPlugin(stageSteps(build, PROVISION_STAGE)[command.step - 1], build.platform)) ?? 'aws-runShellScript';
-    const lines = await commandOutput(session, logGroup, command, plugin);
+    const lines = await commandOutput(await session.logs(), logGroup, command, commandPlugin(view.state, command));
     if (session.json) {
       for (const line of lines) out.write(`${JSON.stringify({ step: command.step, commandId: command.commandId, ...line })}\n`);
       continue;
@@ -45,17 +39,6 @@ export async function runLogs(session: Session, buildId: string, options: LogsOp
     }
   }
   return 0;
-}
-
-/** Standard output and error of one command, in time order (standard output first at the same instant). */
-async function commandOutput(session: Session, logGroup: string, command: StepCommand, plugin: string): Promise<(LogLine & { stream: string })[]> {
-  const streams = await Promise.all(STREAMS.map(async (stream) => {
-    const events = await (await session.logs()).streamEvents(logGroup, outputStream(command.commandId, command.instanceId, plugin, stream));
-    return (events ?? []).map((event) => ({ ...event, stream }));
-  }));
-  return streams.flat().map((line, order) => ({ line, order }))
-    .sort((a, b) => a.line.timestamp - b.line.timestamp || a.order - b.order)
-    .map(({ line }) => line);
 }
 
 function noCommands(buildId: string, step: number | undefined, view: ExecutionView): CliError {

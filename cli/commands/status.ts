@@ -10,6 +10,7 @@ import { outcomeOf, recipeOf } from '../bake/outcome';
 import { summaryLines } from '../bake/summary';
 import type { Session } from '../session';
 import { leave, reportFollowResult } from './follow-result';
+import { liveOutputOf } from './live-output';
 
 export interface StatusOptions {
   readonly follow?: boolean;
@@ -33,7 +34,11 @@ export async function runStatus(session: Session, buildId: string, options: Stat
   };
   if (options.follow && execution.status === 'RUNNING') {
     const output = followOutput(session.terminal, session.json);
-    const result = await followBake(sfn, info, output, { intervalMs: options.interval * 1000, leave: (message) => leave(session, output, message) });
+    const result = await followBake(sfn, info, output, {
+      intervalMs: options.interval * 1000,
+      leave: (message) => leave(session, output, message),
+      liveOutput: await liveOutputOf(session),
+    });
     return reportFollowResult(session, info, output, result);
   }
   const view = new ExecutionView();

@@ -19,10 +19,12 @@ export const WAKING_EVENTS = {
     'detail-type': ['EC2 Command Invocation Status-change Notification'],
     'detail': { status: ENDED_COMMAND_STATUSES },
   },
+  // Only the stop: every instance a bake ends is terminated, and waking the check for each would cost an invocation
+  // for nothing. An instance lost while it stops is found at the next fallback check.
   'check-stopped': {
     'source': ['aws.ec2'],
     'detail-type': ['EC2 Instance State-change Notification'],
-    'detail': { state: ['stopped', 'shutting-down', 'terminated'] },
+    'detail': { state: ['stopped'] },
   },
   'check-image': {
     'source': ['aws.ec2'],

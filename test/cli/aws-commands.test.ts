@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stateMachineArn } from './fixtures/aws-world';
+import { COMMAND_IDS, INSTANCE_ID } from './fixtures/bake-history';
 import { account, ROOT } from './fixtures/run-bakery';
 import { bakeryTags, bakeryWorld, LOG_GROUP, SM_ARN, STAGING_BUCKET, STATE_MACHINE } from './fixtures/worlds';
 
@@ -22,7 +23,8 @@ function expectNoStackTrace(stderr: string): void {
 
 describe('bakery build --follow', () => {
   test('a succeeding bake: phases, steps n/m, the running step\'s output, then the manifest; exit code 0', () => {
-    const aws = account(bakeryWorld());
+    // No log streams: the step's lines come from its checks' output tails alone.
+    const aws = account(bakeryWorld({ logs: {} }));
     const run = aws.run('build', 'nginx', '--follow', ...FAST, '--name', 'nginx-b1');
 
     expect(run.stderr).toBe('');
@@ -55,6 +57,29 @@ describe('bakery build --follow', () => {
     expect(reads.every((input) => input.reverseOrder === true)).toBe(true);
     expect(reads.some((input) => input.nextToken)).toBe(true);
     expect(aws.calls('DescribeExecution').length).toBeGreaterThan(5);
+  });
+
+  test('while a step runs, its lines come from its log streams as it writes them, and the checks\' tails repeat none', () => {
+    const streamOf = (stream: string) => `${COMMAND_IDS[0]}/${INSTANCE_ID}/aws-runShellScript/${stream}`;
+    const aws = account(bakeryWorld({
+      logs: {
+        [LOG_GROUP]: {
+          [streamOf('stdout')]: [
+            { timestamp: 1000, message: 'Reading package lists...' },
+            { timestamp: 2000, message: 'Building dependency tree...' },
+            { timestamp: 3000, message: 'Setting up nginx (1.24.0-2ubuntu7) ...' },
+          ],
+        },
+      },
+    }));
+    const run = aws.run('build', 'nginx', '--follow', ...FAST, '--name', 'nginx-b6');
+
+    expect(run.code).toBe(0);
+    const output = run.stdout.split('\n').filter((line) => line.startsWith('           | ')).map((line) => line.slice(13));
+    expect(output.slice(0, 3)).toEqual(['Reading package lists...', 'Building dependency tree...', 'Setting up nginx (1.24.0-2ubuntu7) ...']);
+    expect(output.filter((line) => line === 'Setting up nginx (1.24.0-2ubuntu7) ...')).toHaveLength(1);
+    expect(run.stdout.indexOf('| Reading package lists...')).toBeLessThan(run.stdout.indexOf('step 1/3 shell      Success'));
+    expect(aws.calls('GetLogEvents').map((call) => call.input.logStreamName)).toContain(streamOf('stdout'));
   });
 
   test('a failing bake: the failure with its output tail, the manifest, where the whole output is; exit code 1', () => {

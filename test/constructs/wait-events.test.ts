@@ -9,7 +9,7 @@ describe('waits that events end', () => {
 
   test.each([
     ['check-step', { 'source': ['aws.ssm'], 'detail-type': ['EC2 Command Invocation Status-change Notification'], 'detail': { status: ['Success', 'Failed', 'TimedOut', 'Cancelled'] } }],
-    ['check-stopped', { 'source': ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], 'detail': { state: ['stopped', 'shutting-down', 'terminated'] } }],
+    ['check-stopped', { 'source': ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], 'detail': { state: ['stopped'] } }],
     ['check-image', { 'source': ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], 'detail': { State: ['available', 'failed', 'deregistered'] } }],
   ])('a rule on the default bus hands %s only the events that can end its wait', (step, pattern) => {
     const { id, fn } = functionsByStep[step];
