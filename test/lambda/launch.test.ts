@@ -68,14 +68,14 @@ describe('launch', () => {
     }
   });
 
-  test('enters launch and wait-for-agent and starts the agent poll (20 s first, then 2 s growing to 5 s, the recipe budget)', async () => {
+  test('enters launch and wait-for-agent and starts the agent poll (25 s first, then 3 s growing to 6 s, the recipe budget)', async () => {
     ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: INSTANCE_ID }] });
 
     const result = await handler(bakeState({ build: buildContext({ recipe: recipe({ timeouts: { agentOnlineSeconds: 120 } }) }) }));
 
     expect(result.phases.map((phase) => phase.name)).toEqual(['prepare', 'launch', 'wait-for-agent']);
     expect(result.poll).toEqual({
-      seconds: 20, thenSeconds: 2, growth: 1.1, maxSeconds: 5, budgetSeconds: 120, startedAt: T0.toISOString(), done: false, attempts: 0,
+      seconds: 25, thenSeconds: 3, growth: 1.2, maxSeconds: 6, budgetSeconds: 120, startedAt: T0.toISOString(), done: false, attempts: 0,
     });
   });
 

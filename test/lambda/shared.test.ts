@@ -35,7 +35,7 @@ describe('poll', () => {
       waits.push(poll.seconds);
     }
 
-    expect(waits).toEqual([20, 2, 3, 4, 5, 5, 5, 5, 5]);
+    expect(waits).toEqual([25, 3, 4, 5, 6, 6, 6, 6, 6]);
   });
 
   test('a long budget stretches the longest wait, so the loop stays far below the execution history limit', () => {
