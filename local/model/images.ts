@@ -17,6 +17,7 @@ import { checkFilters, FieldReaders, matchesFilters } from './filters';
 import { isEc2Id } from './ids';
 import { findInstance, instanceStateAt } from './instances';
 import type { ImageRecord, ImageStateName, InstanceRecord, SnapshotRecord } from './records';
+import { changeEvent } from './service-events';
 import { deleteSnapshotIfUnused, snapshotsOfInstance } from './snapshots';
 import { tagList, tagsByResourceType, tagsFor } from './tags';
 import { Timeline } from './timeline';
@@ -206,16 +207,12 @@ function rebootForImage(ctx: OperationContext, instance: InstanceRecord, noReboo
 /** Schedules when a new image (made or copied) ends `pending`, with EC2's `EC2 AMI State Change` event. */
 export function planImageEnd(ctx: OperationContext, image: ImageRecord, at: number, value: 'available' | 'failed'): void {
   image.state.reschedule(ctx.now, [{ at, value }]);
-  ctx.expectEvent({
-    at,
-    key: `${image.id}:${value}:${at}`,
-    describe: () => (image.state.since(at) === at && image.state.valueAt(at) === value ? {
-      'source': 'aws.ec2',
-      'detail-type': 'EC2 AMI State Change',
-      'resources': [`arn:aws:ec2:${ctx.region.name}::image/${image.id}`],
-      'detail': { RequestId: `${image.id}-request`, ImageId: image.id, State: value, ErrorMessage: image.stateReason?.message ?? '' },
-    } : undefined),
-  });
+  ctx.expectEvent(changeEvent(image.state, image.id, at, value, () => ({
+    'source': 'aws.ec2',
+    'detail-type': 'EC2 AMI State Change',
+    'resources': [`arn:aws:ec2:${ctx.region.name}::image/${image.id}`],
+    'detail': { RequestId: `${image.id}-request`, ImageId: image.id, State: value, ErrorMessage: image.stateReason?.message ?? '' },
+  })));
 }
 
 export function createImage(ctx: OperationContext, input: CreateImageRequest): CreateImageResult {

@@ -18,6 +18,7 @@ import { launchInputFingerprint, resolveLaunch } from './launch';
 import { runPowerShell } from './powershell/interpreter';
 import { toSimulatedPath } from './powershell/windows-paths';
 import type { ImageRecord, InstanceRecord, InstanceStateName, RegionState } from './records';
+import { changeEvent } from './service-events';
 import { privateIpIn } from './subnets';
 import { tagList, tagsFor } from './tags';
 import { Timeline, TimelineEntry } from './timeline';
@@ -287,16 +288,12 @@ function incorrectState(instance: InstanceRecord, action: string): never {
 function planStates(ctx: OperationContext, instance: InstanceRecord, changes: TimelineEntry<InstanceStateName>[]): void {
   instance.state.reschedule(ctx.now, changes);
   for (const { at, value } of changes) {
-    ctx.expectEvent({
-      at,
-      key: `${instance.id}:${value}:${at}`,
-      describe: () => (instance.state.since(at) === at && instance.state.valueAt(at) === value ? {
-        'source': 'aws.ec2',
-        'detail-type': 'EC2 Instance State-change Notification',
-        'resources': [`arn:aws:ec2:${ctx.region.name}:${ctx.accountId}:instance/${instance.id}`],
-        'detail': { 'instance-id': instance.id, 'state': value },
-      } : undefined),
-    });
+    ctx.expectEvent(changeEvent(instance.state, instance.id, at, value, () => ({
+      'source': 'aws.ec2',
+      'detail-type': 'EC2 Instance State-change Notification',
+      'resources': [`arn:aws:ec2:${ctx.region.name}:${ctx.accountId}:instance/${instance.id}`],
+      'detail': { 'instance-id': instance.id, 'state': value },
+    })));
   }
 }
 

@@ -8,6 +8,7 @@
  * Only a running bake listens; with no listener nothing is scheduled, so no timer outlives the virtual clock.
  */
 import { createHash } from 'node:crypto';
+import type { Timeline } from './timeline';
 import type { Range } from './timings';
 
 export interface ServiceEvent {
@@ -29,6 +30,18 @@ export interface DueEvent {
   /** Names the change (resource, new state, time): the delivery delay is drawn from it, not from the account's generator. */
   readonly key: string;
   readonly describe: () => ServiceEventBody | undefined;
+}
+
+/**
+ * The event of a change planned on a timeline (`what` becomes `value` at `at`), sent only if the change still
+ * happens when it is due (a later plan may have called it off).
+ */
+export function changeEvent<T>(timeline: Timeline<T>, what: string, at: number, value: T, body: () => ServiceEventBody): DueEvent {
+  return {
+    at,
+    key: `${what}:${String(value)}:${at}`,
+    describe: () => (timeline.since(at) === at && timeline.valueAt(at) === value ? body() : undefined),
+  };
 }
 
 /** How events reach listeners: on time, never (`event:drop`) or minutes late (`event:late`). */
