@@ -157,7 +157,8 @@ async function registered<S>(key: string): Promise<Registration<S> | undefined> 
     const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${key}.json` }));
     return JSON.parse(await object.Body!.transformToString()) as Registration<S>;
   } catch (error) {
-    if (isAwsErrorNamed(error, 'NoSuchKey')) return undefined;
+    // Without s3:ListBucket, S3 answers a key that is not there with AccessDenied rather than NoSuchKey.
+    if (isAwsErrorNamed(error, 'NoSuchKey', 'AccessDenied')) return undefined;
     throw error;
   }
 }

@@ -36,8 +36,8 @@ test('a bake counts its runner invocations and their simulated time', async () =
   const scheduled = bake.history.filter((event) => event.type === 'LambdaFunctionScheduled').length;
 
   // The workflow's invocations are in its history; EventBridge's come on top: one per awaited wait (three steps, the
-  // stop, the image) and one for the build instance's termination, which no bake waits for.
-  expect(bake.lambda.invocations - scheduled).toBe(6);
+  // stop, the image).
+  expect(bake.lambda.invocations - scheduled).toBe(5);
   // One invocation at a time (no copies): their simulated time is part of the bake's, spent on the AWS calls they make.
   expect(bake.lambda.milliseconds).toBeGreaterThan(bake.lambda.invocations);
   expect(bake.lambda.milliseconds).toBeLessThan(bake.simulatedSeconds * 1000);

@@ -18,7 +18,9 @@ test('a copy started after another copy failed leaves nothing behind, without th
 
   expect(bake.status).toBe('FAILED');
   expect(bake.manifest.error).toMatchObject({ phase: 'distribute' });
-  expect(bake.account.calls.filter((call) => call.operation === 'CopyImage' && call.region === 'ap-southeast-2').length).toBeGreaterThan(1);
+  // The branch whose CopyImage was throttled tried again, whichever region met the hard error first.
+  const copyCalls = REGIONS.map((region) => bake.account.calls.filter((call) => call.operation === 'CopyImage' && call.region === region).length);
+  expect(Math.max(...copyCalls)).toBeGreaterThan(1);
   for (const region of ['us-east-1', ...REGIONS]) {
     expect((bake.account.invoke('ec2', 'DescribeImages', { Owners: ['self'] }, region) as any).Images).toEqual([]);
   }
