@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Bundles each Lambda step handler (lambda/<step>.ts) into assets/lambda/<step>/index.js with esbuild.
-// The AWS SDK v3 clients a handler uses are bundled with it, from their ES modules and with only the
-// schemas it calls (see pure-sdk-schemas.mjs): loading the runtime's own copy of a client package takes
-// several times longer at cold start, because it defines every operation of its service.
+// The AWS SDK v3 clients a handler uses are bundled with it, trimmed as handler-bundling.mjs says: loading
+// the runtime's own copy of a client package takes several times longer at cold start, because it defines
+// every operation of its service.
 // `--if-stale` skips the work when every bundle is newer than every handler source.
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pureSdkSchemas } from './pure-sdk-schemas.mjs';
+import { HANDLER_BUILD_OPTIONS } from './handler-bundling.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lambdaDir = join(root, 'lambda');
@@ -24,7 +24,8 @@ const filesIn = (dir) => readdirSync(dir, { recursive: true }).map((file) => joi
 function newestSource() {
   // Handlers import lambda/shared/ and parts of src/ (limits, defaults and rules shared with the construct).
   const files = [...entryPoints, ...filesIn(join(lambdaDir, 'shared')), ...filesIn(join(root, 'src')),
-    join(root, 'package-lock.json'), fileURLToPath(import.meta.url), join(root, 'scripts', 'pure-sdk-schemas.mjs')];
+    join(root, 'package-lock.json'), fileURLToPath(import.meta.url), join(root, 'scripts', 'pure-sdk-schemas.mjs'),
+    join(root, 'scripts', 'handler-bundling.mjs')];
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }
 
@@ -39,16 +40,7 @@ function isStale() {
 if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
 
 await build({
+  ...HANDLER_BUILD_OPTIONS,
   entryPoints: Object.fromEntries(entryPoints.map((entry) => [`${basename(entry, '.ts')}/index`, entry])),
   outdir: outDir,
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  plugins: [pureSdkSchemas],
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
 });

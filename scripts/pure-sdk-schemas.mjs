@@ -46,11 +46,24 @@ export function markSchemasPure(source) {
   return marked;
 }
 
+/** A service error's registration: `n0_registry.registerError(NoSuchKey$, NoSuchKey);`. The client's base exception is registered on `_s_registry`. */
+const ERROR_REGISTRATION = /^(?!_s_registry\.)\w+_registry\.registerError\((\w+)\$, \1\);$/;
+
+/**
+ * The module's source without the registrations of the service's own error classes, so a bundle need not carry
+ * every error a service can answer (SSM has 140). An answer naming an error that is not registered is thrown as the
+ * client's base exception with that name, message, `$metadata` and `$fault`, as EC2's errors always are; the
+ * handlers match errors by name only.
+ */
+export function dropServiceErrors(source) {
+  return source.split('\n').filter((line) => !ERROR_REGISTRATION.test(line)).join('\n');
+}
+
 export const pureSdkSchemas = {
   name: 'pure-sdk-schemas',
   setup(build) {
     build.onLoad({ filter: SCHEMA_MODULE }, async (args) => ({
-      contents: markSchemasPure(await readFile(args.path, 'utf8')),
+      contents: markSchemasPure(dropServiceErrors(await readFile(args.path, 'utf8'))),
       loader: 'js',
     }));
   },

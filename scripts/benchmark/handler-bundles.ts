@@ -41,20 +41,15 @@ function loadOnce(file: string, nodePath?: string): number {
 /** Bundles the handlers as bundle-handlers.mjs does, or with the SDK left to the runtime, into `outdir`. */
 async function bundle(handlers: string[], outdir: string, sdk: 'bundled' | 'runtime') {
   const { build } = await import('esbuild');
-  const { pureSdkSchemas } = await import('../pure-sdk-schemas.mjs');
-  const sdkOptions = sdk === 'bundled' ? { mainFields: ['module', 'main'], plugins: [pureSdkSchemas] } : { external: ['@aws-sdk/*'] };
+  const { HANDLER_BUILD_OPTIONS } = await import('../handler-bundling.mjs');
+  const sdkOptions = sdk === 'bundled' ? {} : { external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [] };
   return build({
+    ...HANDLER_BUILD_OPTIONS,
+    ...sdkOptions,
     entryPoints: Object.fromEntries(handlers.map((handler) => [handler, join(ROOT, 'lambda', `${handler}.ts`)])),
     outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
     metafile: true,
     logLevel: 'error',
-    legalComments: 'none',
-    ...sdkOptions,
   });
 }
 

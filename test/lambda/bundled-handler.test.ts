@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -37,8 +37,9 @@ async function bodyOf(request: IncomingMessage): Promise<Record<string, string>>
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   const target = request.headers['x-amz-target'];
-  if (typeof target === 'string') return { Action: target.split('.')[1], Json: text };
-  return Object.fromEntries(new URLSearchParams(text));
+  const signedWith = /Credential=([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? '';
+  if (typeof target === 'string') return { Action: target.split('.')[1], Json: text, signedWith };
+  return { ...Object.fromEntries(new URLSearchParams(text)), signedWith };
 }
 
 beforeAll(async () => {
@@ -96,6 +97,7 @@ test('the bundled check-image reads an image and marks it IMDSv2-only through th
   expect(received.map((form) => form.Action)).toEqual(['DescribeImages', 'ModifyImageAttribute']);
   expect(received[0]).toMatchObject({ 'ImageId.1': IMAGE_ID });
   expect(received[1]).toMatchObject({ 'ImageId': IMAGE_ID, 'ImdsSupport.Value': 'v2.0' });
+  expect(received.map((form) => form.signedWith)).toEqual(['AKIDEXAMPLE', 'AKIDEXAMPLE']);
 }, 30_000);
 
 test('the bundled SDK turns an EC2 error answer into the error EC2 named', async () => {
@@ -153,17 +155,21 @@ test('the bundled SSM client turns a JSON error answer into the error SSM named'
   expect(error).toEqual({ name: 'InvalidInstanceId', message: 'not a managed instance' });
 }, 30_000);
 
-test('the bundle keeps only the EC2 schemas it calls: the whole EC2 client alone is over 2 MB', () => {
-  expect(statSync(BUNDLE).size).toBeLessThan(500 * 1024);
+test('the bundle keeps only the schemas it calls and the credentials Lambda gives: the whole EC2 client alone is over 2 MB', () => {
+  expect(statSync(BUNDLE).size).toBeLessThan(350 * 1024);
+  const source = readFileSync(BUNDLE, 'utf8');
+  expect(source).not.toContain('defaultProvider::fromSSO');
+  expect(source).toContain('AWS_SESSION_TOKEN');
 });
 
-/** Runs the plugin's `markSchemasPure` (an ES module, as esbuild's build script is) on `source`. */
-async function markSchemasPure(source: string): Promise<string> {
-  const script = 'const { markSchemasPure } = await import(process.argv[1]); process.stdout.write(markSchemasPure(process.argv[2]));';
+/** Runs one of the plugin's functions (an ES module, as esbuild's build script is) on `source`. */
+async function pluginFunction(name: 'markSchemasPure' | 'dropServiceErrors', source: string): Promise<string> {
+  const script = `const plugin = await import(process.argv[1]); process.stdout.write(plugin.${name}(process.argv[2]));`;
   const plugin = join(ROOT, 'scripts', 'pure-sdk-schemas.mjs');
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, plugin, source]);
   return stdout;
 }
+const markSchemasPure = (source: string) => pluginFunction('markSchemasPure', source);
 
 describe('markSchemasPure', () => {
   test('wraps each top-level var declaration, whatever its lines, and leaves other statements alone', async () => {
@@ -187,6 +193,25 @@ describe('markSchemasPure', () => {
       ']))();',
       'registry.registerError(Address$, AddressError);',
       'var Plain = /* @__PURE__ */ (() => ([0, n0, _A, 8, 0]))();',
+    ]);
+  });
+});
+
+describe('dropServiceErrors', () => {
+  test('drops the registrations of the service\'s errors and keeps its base exception\'s', async () => {
+    const source = [
+      'const _s_registry = new TypeRegistry(_s);',
+      '_s_registry.registerError(SSMServiceException$, SSMServiceException);',
+      'const n0_registry = new TypeRegistry(n0);',
+      'n0_registry.registerError(AccessDeniedException$, AccessDeniedException);',
+      'n0_registry.registerError(Odd$, Other);',
+    ].join('\n');
+
+    expect((await pluginFunction('dropServiceErrors', source)).split('\n')).toEqual([
+      'const _s_registry = new TypeRegistry(_s);',
+      '_s_registry.registerError(SSMServiceException$, SSMServiceException);',
+      'const n0_registry = new TypeRegistry(n0);',
+      'n0_registry.registerError(Odd$, Other);',
     ]);
   });
 });
