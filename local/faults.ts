@@ -39,7 +39,9 @@
  *   with a Lambda service error before the handler runs (`Lambda.ServiceException` and its kin; read by the local runner).
  * - `event:drop` — EventBridge loses every event EC2 and SSM send (instance state, AMI state, command invocation
  *   status), so the waits that listen for them learn of the change only at their next fallback check;
- * - `event:late` — every such event arrives one to five minutes late.
+ * - `event:late` — every such event arrives one to five minutes late;
+ * - `event:ahead` — every such event arrives one to five seconds before EC2's and SSM's APIs show the change, as
+ *   their eventually consistent reads may lag the event.
  */
 import type { FaultHooks } from './model/context';
 import { ServiceName, SimulatedAwsError } from './model/errors';
@@ -54,7 +56,7 @@ export type FaultRule =
   | { readonly kind: 'throttle'; readonly operation: string; readonly count: number; readonly text: string }
   | { readonly kind: 'error'; readonly operation: string; readonly count?: number; readonly text: string }
   | { readonly kind: 'agent-never-online' | 'image-never-available' | 'instance-never-stops' | 'download-fail'; readonly text: string }
-  | { readonly kind: 'event-drop' | 'event-late'; readonly text: string }
+  | { readonly kind: 'event-drop' | 'event-late' | 'event-ahead'; readonly text: string }
   | { readonly kind: 'image-fail'; readonly text: string }
   | { readonly kind: 'copy-fail' | 'copy-never-available'; readonly region: string; readonly text: string }
   | { readonly kind: 'lambda-crash'; readonly step: string; readonly text: string }
@@ -99,6 +101,7 @@ export const VALID_FAULT_FORMS = [
   'lambda:<step>:service-error[:<count>]',
   'event:drop',
   'event:late',
+  'event:ahead',
 ];
 
 /** A fault rule that could not be read. */
@@ -168,7 +171,8 @@ export function parseFaultRule(rule: string): FaultRule {
     case 'event':
       if (text === 'event:drop') return { kind: 'event-drop', text };
       if (text === 'event:late') return { kind: 'event-late', text };
-      throw new FaultRuleError(text, "the event faults are 'event:drop' (EventBridge loses EC2's and SSM's events) and 'event:late'");
+      if (text === 'event:ahead') return { kind: 'event-ahead', text };
+      throw new FaultRuleError(text, "the event faults are 'event:drop' (EventBridge loses EC2's and SSM's events), 'event:late' and 'event:ahead'");
     case 'download':
       if (text === 'download:fail') return { kind: 'download-fail', text };
       throw new FaultRuleError(text, "the only download fault is 'download:fail'");
@@ -392,7 +396,8 @@ export class FaultSet implements FaultHooks {
 
   get eventDelivery(): EventDelivery {
     if (this.rules.some((r) => r.kind === 'event-drop')) return 'drop';
-    return this.rules.some((r) => r.kind === 'event-late') ? 'late' : 'on-time';
+    if (this.rules.some((r) => r.kind === 'event-late')) return 'late';
+    return this.rules.some((r) => r.kind === 'event-ahead') ? 'ahead' : 'on-time';
   }
 
   get instanceNeverStops(): boolean {

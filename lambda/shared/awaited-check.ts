@@ -7,7 +7,9 @@
  * the wait is over it sends the new state with `SendTaskSuccess` itself. Otherwise it returns, and the task waits.
  * An EventBridge rule invokes the same function with EC2's or SSM's event; it finds the registered token by the
  * event's key, checks again from the registered state, and sends the outcome. Registering before checking means an
- * event that comes while the first check runs still finds the token.
+ * event that comes while the first check runs still finds the token. The waking events all say the change happened,
+ * but EC2's and SSM's APIs may show it a few seconds later: a check that does not see it yet looks again after 1, 2
+ * and 4 s before leaving the wait to its fallback.
  *
  * The task's timeout (`poll.fallback.seconds`, growing along `poll.schedule`) is the fallback: when no event came
  * (EventBridge delivers best effort), the workflow calls the check again. A check that fails sends the error with
@@ -56,6 +58,9 @@ interface Registration<S> {
   readonly state: S;
 }
 
+/** Waits before looking again when an event says the change happened and the check does not see it yet. */
+export const EVENT_RECHECK_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000];
+
 /** Answers of SendTask* for a token whose task already ended (it timed out, or another check sent it). */
 const ENDED_TASK_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
 
@@ -102,34 +107,45 @@ async function resumeOnEvent<S extends { readonly poll?: PollState; readonly bui
     return;
   }
   if (registration.state.build) logger.appendPersistentKeys({ buildId: registration.state.build.buildId });
-  await checkAndSend(spec, key, { taskToken: registration.taskToken, state: registration.state });
+  const request = { taskToken: registration.taskToken, state: registration.state };
+  for (const delay of [0, ...EVENT_RECHECK_DELAYS_MS]) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (await checkAndSend(spec, key, request)) return;
+  }
+  logger.warn('The event says the wait is over, but the check does not see it yet; the fallback check will', { key });
 }
 
-/** Checks once and, when the task should end, sends its outcome and forgets the registration. */
+/**
+ * Checks once and, when the task should end, sends its outcome and forgets the registration. True when the task
+ * ended (this check's outcome or an earlier one), false while the wait goes on.
+ */
 async function checkAndSend<S extends { readonly poll?: PollState; readonly build?: { readonly buildId: string } }>(
   spec: AwaitedCheck<S>, key: string, { state, taskToken }: AwaitRequest<S>,
-): Promise<void> {
-  let result: S;
+): Promise<boolean> {
+  let outcome: SendTaskSuccessCommand | SendTaskFailureCommand;
   try {
-    result = await spec.check(state);
+    const result = await spec.check(state);
+    if (!result.poll?.done && spec.keyOfState(result) === key) return false;
+    outcome = new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(result) });
   } catch (error) {
     const thrown = toTransient(error);
     logger.error(`${spec.step} failed: ${describeError(thrown)}`);
-    await sendOutcome(new SendTaskFailureCommand({ taskToken, ...failureOf(thrown) }));
-    await unregister(key);
-    return;
+    outcome = new SendTaskFailureCommand({ taskToken, ...failureOf(thrown) });
   }
-  if (!result.poll?.done && spec.keyOfState(result) === key) return;
-  await sendOutcome(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(result) }));
-  await unregister(key);
+  // A token whose task already ended may have been replaced by the next fallback check's: that registration stays.
+  if (await sendOutcome(outcome)) await unregister(key);
+  return true;
 }
 
-async function sendOutcome(command: SendTaskSuccessCommand | SendTaskFailureCommand): Promise<void> {
+/** Sends the task's outcome; false when its task had already ended. */
+async function sendOutcome(command: SendTaskSuccessCommand | SendTaskFailureCommand): Promise<boolean> {
   try {
     await sfn().send(command as SendTaskSuccessCommand);
+    return true;
   } catch (error) {
     if (!isAwsErrorNamed(error, ...ENDED_TASK_ERRORS)) throw error;
     logger.info('The wait had already ended', { error: (error as Error).name });
+    return false;
   }
 }
 

@@ -100,10 +100,16 @@ const PROGRESS_SHARE = 0.7;
 /**
  * The next check of a loop whose work reports progress (`percent` done, from 0 to 100): most of the time the work
  * needs still, estimated from how fast it went so far, at least 3 s. Without progress yet, or for a loop whose
- * schedule does not time checks by progress, the usual `nextPoll`.
+ * schedule does not time checks by progress, the usual `nextPoll`; and when the work has not moved since the last
+ * check (snapshots often stay at 99% for minutes), the usual growth from the last wait.
  */
 export function nextPollByProgress(poll: PollState, percent: number | undefined): PollState {
   if (!poll.byProgress || percent === undefined || percent <= 0 || percent >= 100) return nextPoll(poll);
+  if (poll.percent !== undefined && percent <= poll.percent) return nextPoll(poll);
+  return { ...estimatedByProgress(poll, percent), percent };
+}
+
+function estimatedByProgress(poll: PollState, percent: number): PollState {
   const elapsed = pollElapsedSeconds(poll);
   const left = (elapsed * (100 - percent)) / percent;
   const seconds = Math.min(poll.maxSeconds, Math.max(MIN_PROGRESS_SECONDS, Math.ceil(left * PROGRESS_SHARE)));
@@ -119,21 +125,24 @@ export function finishPoll(poll: PollState): PollState {
 
 /**
  * A wait that an event ends (`awaited-check.ts`): the loop's checks become fallbacks, made only when the event has
- * not come. Their spacing is the loop's own, written out until the budget is spent, plus two, so the workflow can
- * take each next timeout with `States.ArrayGetItem` (the check ends the wait once the budget is spent).
+ * not come. Their spacing is the loop's own, written out until the budget is spent (the last one cut to land on its
+ * end), plus two to spare, so the workflow can take each next timeout with `States.ArrayGetItem` (the check ends the
+ * wait once the budget is spent).
  */
 export function awaitingEvent(poll: PollState): PollState {
   const schedule: number[] = [];
   let spacing = poll;
   let total = 0;
-  while ((total < poll.budgetSeconds || schedule.length < 2) && schedule.length < MAX_CHECKS_PER_LOOP) {
-    schedule.push(spacing.seconds);
-    total += spacing.seconds;
+  while (total < poll.budgetSeconds && schedule.length < MAX_CHECKS_PER_LOOP) {
+    const seconds = Math.min(spacing.seconds, Math.ceil(poll.budgetSeconds - total));
+    schedule.push(seconds);
+    total += seconds;
     spacing = { ...spacing, seconds: nextSpacing(spacing), attempts: spacing.attempts + 1 };
   }
   // Out of checks before the budget is spent (a schedule that does not grow): the last one waits for the rest.
-  const last = total < poll.budgetSeconds ? Math.ceil(poll.budgetSeconds - total) : spacing.seconds;
-  schedule.push(last, last);
+  if (total < poll.budgetSeconds) schedule.push(Math.ceil(poll.budgetSeconds - total));
+  const spare = Math.max(schedule.at(-1) ?? 0, spacing.seconds);
+  schedule.push(spare, spare);
   return { ...poll, schedule, fallback: { round: 0, seconds: schedule[0] } };
 }
 

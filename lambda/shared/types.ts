@@ -65,6 +65,8 @@ export interface PollState {
   readonly thenSeconds?: number;
   /** True when the check times the next one by the work's progress (`nextPollByProgress`). */
   readonly byProgress?: boolean;
+  /** For a check timed by progress: the percentage done it saw, so the next can tell a stalled copy from a moving one. */
+  readonly percent?: number;
   /** True when the awaited condition holds; the Choice state leaves the loop. */
   readonly done: boolean;
   readonly attempts: number;

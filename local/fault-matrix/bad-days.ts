@@ -37,11 +37,16 @@ export function badDayScenarios(steps: readonly RunnerStep[]): BadDayScenario[] 
   return [...consistencyScenarios(), ...eventScenarios(), ...endingScenarios(), ...serviceErrorScenarios(steps)];
 }
 
-/** EventBridge delivers EC2's and SSM's events best effort: without them, or late, every wait still ends, at a fallback check. */
+/**
+ * EventBridge delivers EC2's and SSM's events best effort: without them, or late, every wait still ends, at a fallback
+ * check; ahead of what the APIs show, the woken check looks again.
+ */
 function eventScenarios(): BadDayScenario[] {
   return [
     { name: 'every event lost', faults: ['event:drop'], expected: SUCCEEDS },
     { name: 'every event minutes late', faults: ['event:late'], expected: SUCCEEDS },
+    { name: 'every event ahead of the APIs', faults: ['event:ahead'], expected: SUCCEEDS },
+    { name: 'every event ahead of the APIs and step 2 fails', faults: ['event:ahead', 'step:2:fail'], expected: FAILS_IN_PROVISION },
     { name: 'every event lost and step 1 fails', faults: ['event:drop', 'step:1:fail'], expected: FAILS_IN_PROVISION },
     { name: 'every event late and the image fails', faults: ['event:late', 'image:fail'], expected: { status: 'FAILED', phase: 'create-image' } },
   ];

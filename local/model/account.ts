@@ -369,6 +369,7 @@ export class SimulatedAccount implements AccountJournal {
         delivery: this.faults.eventDelivery,
         deliveryMs: this.timings.eventDeliveryMs,
         lateMs: this.timings.lateEventMs,
+        aheadMs: this.timings.aheadEventMs,
       }, due),
     };
   }

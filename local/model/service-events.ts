@@ -3,7 +3,8 @@
  * `EC2 AMI State Change` and `EC2 Command Invocation Status-change Notification`. The model says when one is due
  * as it schedules the change; the event goes out on its region's default bus `eventDeliveryMs` after the change,
  * described as things stand then (a change that was called off sends nothing). Delivery is best effort, as on AWS:
- * the `event:drop` fault loses every event, `event:late` delivers each `lateEventMs` late.
+ * the `event:drop` fault loses every event, `event:late` delivers each `lateEventMs` late, and `event:ahead` each
+ * `aheadEventMs` before the change shows in the APIs (the event describes the change as planned).
  *
  * Only a running bake listens; with no listener nothing is scheduled, so no timer outlives the virtual clock.
  */
@@ -44,8 +45,8 @@ export function changeEvent<T>(timeline: Timeline<T>, what: string, at: number, 
   };
 }
 
-/** How events reach listeners: on time, never (`event:drop`) or minutes late (`event:late`). */
-export type EventDelivery = 'on-time' | 'drop' | 'late';
+/** How events reach listeners: on time, never (`event:drop`), minutes late (`event:late`) or ahead of the APIs (`event:ahead`). */
+export type EventDelivery = 'on-time' | 'drop' | 'late' | 'ahead';
 
 export type ServiceEventListener = (event: ServiceEvent) => void;
 
@@ -56,6 +57,7 @@ export interface EventSchedule {
   readonly delivery: EventDelivery;
   readonly deliveryMs: Range;
   readonly lateMs: Range;
+  readonly aheadMs: Range;
 }
 
 export class ServiceEventStream {
@@ -70,14 +72,19 @@ export class ServiceEventStream {
   /** Schedules the event of a change the model just planned. */
   expect(schedule: EventSchedule, due: DueEvent): void {
     if (this.listeners.size === 0 || schedule.delivery === 'drop' || !Number.isFinite(due.at)) return;
-    const delay = drawn(due.key, schedule.deliveryMs) + (schedule.delivery === 'late' ? drawn(`${due.key}#late`, schedule.lateMs) : 0);
     setTimeout(() => {
       const body = due.describe();
       if (!body) return;
       const event: ServiceEvent = { ...body, region: schedule.region, account: schedule.account, time: new Date(due.at).toISOString() };
       for (const listener of [...this.listeners]) listener(event);
-    }, Math.max(0, due.at - schedule.now) + delay);
+    }, Math.max(0, due.at - schedule.now + deliveryOffset(schedule, due.key)));
   }
+}
+
+/** When the event arrives, from the change: later by EventBridge's delivery, or (`event:ahead`) before it. */
+function deliveryOffset(schedule: EventSchedule, key: string): number {
+  if (schedule.delivery === 'ahead') return -drawn(`${key}#ahead`, schedule.aheadMs);
+  return drawn(key, schedule.deliveryMs) + (schedule.delivery === 'late' ? drawn(`${key}#late`, schedule.lateMs) : 0);
 }
 
 /** A value in the range drawn from the text's hash, so events leave the account's random sequence as it was. */

@@ -43,6 +43,8 @@ export interface Timings {
   readonly eventDeliveryMs: Range;
   /** How much later still under the `event:late` fault. */
   readonly lateEventMs: Range;
+  /** Under the `event:ahead` fault, how long before the APIs show the change its event arrives. */
+  readonly aheadEventMs: Range;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -65,4 +67,5 @@ export const DEFAULT_TIMINGS: Timings = {
   terminatedVisibleMs: 60 * 60 * 1000,
   eventDeliveryMs: [500, 2_000],
   lateEventMs: [60_000, 300_000],
+  aheadEventMs: [1_000, 5_000],
 };

@@ -38,6 +38,14 @@ beforeEach(() => {
 
 afterEach(() => jest.useRealTimers());
 
+/** Moves fake timers on by `ms` in small steps, letting the handler's mocked calls (settled on real ticks) run in between. */
+async function passMs(ms: number): Promise<void> {
+  for (let passed = 0; passed < ms; passed += 100) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await jest.advanceTimersByTimeAsync(100);
+  }
+}
+
 describe('a check awaited with a task token', () => {
   test('registers the token before it checks, and while the image is pending leaves the task waiting', async () => {
     givenImageState('pending');
@@ -92,14 +100,48 @@ describe('a check awaited with a task token', () => {
     expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
-  test('a task that already ended (its timeout, or another check sent it) is no error: the registration is dropped', async () => {
+  test('a task that already ended (its timeout, or another check sent it) is no error, and the registration stays: it may be the next task\'s', async () => {
     givenRegistered(waiting());
     givenImageState('available');
     sfnMock.on(SendTaskSuccessCommand).rejects(awsError('TaskTimedOut'));
 
     await expect(handler(amiEvent())).resolves.toBeUndefined();
 
-    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, REGISTRATION);
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
+  });
+
+  test('an event ahead of what DescribeImages shows is checked again after 1 and 2 s, and ends the wait once it shows', async () => {
+    givenRegistered(waiting());
+    const states: ('pending' | 'available')[] = ['pending', 'pending', 'available'];
+    ec2Mock.on(DescribeImagesCommand).callsFake(() => ({
+      Images: [{ ImageId: IMAGE_ID, State: states.shift() ?? 'available', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0000000000000000a' } }] }],
+    }));
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+
+    const handled = handler(amiEvent());
+    await passMs(1_500);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 2);
+    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    await passMs(2_000);
+    await handled;
+
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 3);
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
+  });
+
+  test('an event the check never sees come true leaves the wait to its fallback after three more looks', async () => {
+    givenRegistered(waiting());
+    givenImageState('pending');
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+
+    const handled = handler(amiEvent());
+    await passMs(8_000);
+    await handled;
+
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 4);
+    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
   });
 
   test('without a token, as before, one plain check returns the state', async () => {
@@ -113,17 +155,18 @@ describe('a check awaited with a task token', () => {
 });
 
 describe('the fallback schedule of an awaited wait', () => {
-  test('spaces the fallback checks as the loop would, until the budget is spent, with two to spare', () => {
+  test('spaces the fallback checks as the loop would, the last landing on the end of the budget, with two to spare', () => {
     const poll = awaitingEvent(pollState({ seconds: 60, maxSeconds: 300, budgetSeconds: 1000 }));
 
-    expect(poll.schedule).toEqual([60, 90, 135, 203, 300, 300, 300, 300]);
+    expect(poll.schedule).toEqual([60, 90, 135, 203, 300, 212, 300, 300]);
+    expect(poll.schedule!.slice(0, -2).reduce((sum, seconds) => sum + seconds, 0)).toBe(1000);
     expect(poll.fallback).toEqual({ round: 0, seconds: 60 });
   });
 
   test('a schedule that does not grow ends with one wait for the rest of the budget', () => {
     const poll = awaitingEvent({ ...pollState({ seconds: 1, maxSeconds: 1, budgetSeconds: 3600 }), growth: 1 });
 
-    expect(poll.schedule).toHaveLength(602);
-    expect(poll.schedule!.slice(-2)).toEqual([3000, 3000]);
+    expect(poll.schedule).toHaveLength(603);
+    expect(poll.schedule!.slice(-3)).toEqual([3000, 3000, 3000]);
   });
 });

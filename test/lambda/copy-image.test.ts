@@ -119,10 +119,15 @@ describe('check-copy', () => {
       expect(result.poll).toMatchObject({ seconds: 168, done: false, attempts: 1 });
     });
 
-    test('near the end it checks every 3 s', async () => {
+    test('near the end it checks every 3 s, then less often while the snapshots stay where they were', async () => {
       pendingWithSnapshots('99%');
 
-      expect((await checkCopy(byProgress(300))).poll?.seconds).toBe(3);
+      const near = await checkCopy(byProgress(300));
+      expect(near.poll).toMatchObject({ seconds: 3, percent: 99 });
+      const stalled = await checkCopy({ ...near, poll: { ...near.poll!, startedAt: new Date(Date.now() - 303_000).toISOString() } });
+      expect(stalled.poll).toMatchObject({ seconds: 5, percent: 99 });
+      const longer = await checkCopy({ ...stalled, poll: { ...stalled.poll!, startedAt: new Date(Date.now() - 308_000).toISOString() } });
+      expect(longer.poll?.seconds).toBe(8);
     });
 
     test('without progress to go by (none yet, or DescribeSnapshots fails), the usual spacing', async () => {

@@ -88,6 +88,24 @@ describe('event faults', () => {
     expect(lag).toBeGreaterThanOrEqual(60_000);
     expect(lag).toBeLessThanOrEqual(302_000);
   });
+
+  test('event:ahead delivers each one to five seconds before DescribeInstances shows the change', () => {
+    ({ account, clock } = setup({ faults: ['event:ahead'] }));
+    events = [];
+    const seen: string[] = [];
+    account.serviceEvents.subscribe((event) => {
+      const { Reservations } = ec2(account, 'DescribeInstances', { InstanceIds: [String(event.detail['instance-id'])] });
+      seen.push(`${String(event.detail.state)} while described ${Reservations[0].Instances[0].State.Name}`);
+      events.push({ at: Date.now(), event });
+    });
+    launch(account);
+    clock.tick(60_000);
+
+    expect(seen).toEqual(['running while described pending']);
+    const lead = Date.parse(events[0].event.time) - events[0].at;
+    expect(lead).toBeGreaterThanOrEqual(1_000);
+    expect(lead).toBeLessThanOrEqual(5_000);
+  });
 });
 
 describe('task tokens', () => {

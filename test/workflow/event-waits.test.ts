@@ -53,6 +53,15 @@ describe('waits that events end', () => {
     expect(registrations(bake.account)).toEqual([]);
   });
 
+  test('with every event ahead of what the APIs show, the woken check looks again a moment later: still no fallback check', async () => {
+    const bake = await simulateBake({ recipe: recipe(), startTime: START, seed: 3, faults: ['event:ahead'] });
+
+    expect(bake.status).toBe('SUCCEEDED');
+    expect(enteredStates(bake).filter((name) => name.startsWith('No event for'))).toEqual([]);
+    expect(callsOf(bake, 'SendTaskSuccess').filter((call) => !call.error)).toHaveLength(5);
+    expect(registrations(bake.account)).toEqual([]);
+  });
+
   test('a step that fails is reported by its event\'s check, with the failure\'s name, and the bake cleans up', async () => {
     const bake = await simulateBake({ recipe: recipe(), startTime: START, seed: 3, faults: ['step:2:fail'] });
 
