@@ -46,7 +46,7 @@ function eventScenarios(): BadDayScenario[] {
     { name: 'every event lost', faults: ['event:drop'], expected: SUCCEEDS },
     { name: 'every event minutes late', faults: ['event:late'], expected: SUCCEEDS },
     { name: 'every event ahead of the APIs', faults: ['event:ahead'], expected: SUCCEEDS },
-    { name: 'every event ahead of the APIs and step 2 fails', faults: ['event:ahead', 'step:2:fail'], expected: FAILS_IN_PROVISION },
+    { name: 'every event ahead of the APIs and step 1 fails', faults: ['event:ahead', 'step:1:fail'], expected: FAILS_IN_PROVISION },
     { name: 'every event lost and step 1 fails', faults: ['event:drop', 'step:1:fail'], expected: FAILS_IN_PROVISION },
     { name: 'every event late and the image fails', faults: ['event:late', 'image:fail'], expected: { status: 'FAILED', phase: 'create-image' } },
   ];
