@@ -28,13 +28,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
 
   devDeps: [
-    // Handlers' AWS clients. Bundled by esbuild into the Lambda assets with only the schemas each handler
-    // calls (scripts/pure-sdk-schemas.mjs): a handler loads several times faster than from the runtime's own copy.
+    // Handlers' AWS clients. Bundled by esbuild into the Lambda assets, trimmed to what a function uses
+    // (scripts/handler-bundling.mjs): a handler loads several times faster than from the runtime's own copy.
     '@aws-sdk/client-ec2',
     '@aws-sdk/client-ssm',
     // The manifest written to the `manifestBucket`, and the role assumed to write SSM parameters in other accounts.
     '@aws-sdk/client-s3',
     '@aws-sdk/client-sts',
+    // The one credential provider the handler bundles carry: Lambda gives a function its role's credentials in its
+    // environment, so the default chain (profiles, SSO, web identity, instance metadata) is left out of the bundles.
+    '@aws-sdk/credential-provider-env',
     // Structured JSON logs with the build id as a persistent key; bundled into each handler.
     '@aws-lambda-powertools/logger',
     // The recipe document schema: typed, exact per-field messages, and JSON Schema export.

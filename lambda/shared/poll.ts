@@ -97,16 +97,21 @@ const MIN_PROGRESS_SECONDS = 3;
 /** The share of the estimated time left a check timed by progress waits, so it lands just before the end, not after. */
 const PROGRESS_SHARE = 0.7;
 
+/** How long the progress may stay where it is before the checks timed by it back off (snapshots can sit at 99% for minutes). */
+export const PROGRESS_STALL_SECONDS = 30;
+
 /**
  * The next check of a loop whose work reports progress (`percent` done, from 0 to 100): most of the time the work
  * needs still, estimated from how fast it went so far, at least 3 s. Without progress yet, or for a loop whose
- * schedule does not time checks by progress, the usual `nextPoll`; and when the work has not moved since the last
- * check (snapshots often stay at 99% for minutes), the usual growth from the last wait.
+ * schedule does not time checks by progress, the usual `nextPoll`; and once the work has stayed at one percentage for
+ * `PROGRESS_STALL_SECONDS` (snapshots can sit at 99% for minutes), the usual growth from the last wait.
  */
 export function nextPollByProgress(poll: PollState, percent: number | undefined): PollState {
   if (!poll.byProgress || percent === undefined || percent <= 0 || percent >= 100) return nextPoll(poll);
-  if (poll.percent !== undefined && percent <= poll.percent) return nextPoll(poll);
-  return { ...estimatedByProgress(poll, percent), percent };
+  const unchanged = poll.percent === percent && poll.percentSince !== undefined;
+  const percentSince = unchanged ? poll.percentSince! : new Date().toISOString();
+  if (unchanged && (Date.now() - Date.parse(percentSince)) / 1000 >= PROGRESS_STALL_SECONDS) return nextPoll(poll);
+  return { ...estimatedByProgress(poll, percent), percent, percentSince };
 }
 
 function estimatedByProgress(poll: PollState, percent: number): PollState {

@@ -67,6 +67,8 @@ export interface PollState {
   readonly byProgress?: boolean;
   /** For a check timed by progress: the percentage done it saw, so the next can tell a stalled copy from a moving one. */
   readonly percent?: number;
+  /** When a check first saw that percentage (ISO time). */
+  readonly percentSince?: string;
   /** True when the awaited condition holds; the Choice state leaves the loop. */
   readonly done: boolean;
   readonly attempts: number;

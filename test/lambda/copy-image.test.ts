@@ -5,7 +5,7 @@ import { awsError, BUILD_ID, buildContext, freezeTime, IMAGE_ID, pollState, reci
 import { handler as checkCopy } from '../../lambda/check-copy';
 import { copyToken, handler as copyImage } from '../../lambda/copy-image';
 import { TAG_KEYS } from '../../lambda/shared/tags';
-import type { CopyState } from '../../lambda/shared/types';
+import type { CopyState, PollState } from '../../lambda/shared/types';
 
 const ec2Mock = mockClient(EC2Client);
 const COPY_ID = 'ami-0aaaaaaaaaaaaaaa1';
@@ -119,14 +119,17 @@ describe('check-copy', () => {
       expect(result.poll).toMatchObject({ seconds: 168, done: false, attempts: 1 });
     });
 
-    test('near the end it checks every 3 s, then less often while the snapshots stay where they were', async () => {
+    test('near the end it checks every 3 s, and less often once the snapshots have stayed where they were for 30 s', async () => {
       pendingWithSnapshots('99%');
+      const seenAgo = (poll: PollState, seconds: number) => ({ ...poll, percentSince: new Date(Date.now() - seconds * 1000).toISOString() });
 
       const near = await checkCopy(byProgress(300));
-      expect(near.poll).toMatchObject({ seconds: 3, percent: 99 });
-      const stalled = await checkCopy({ ...near, poll: { ...near.poll!, startedAt: new Date(Date.now() - 303_000).toISOString() } });
+      expect(near.poll).toMatchObject({ seconds: 3, percent: 99, percentSince: new Date(Date.now()).toISOString() });
+      const still = await checkCopy({ ...near, poll: seenAgo(near.poll!, 27) });
+      expect(still.poll).toMatchObject({ seconds: 3, percent: 99 });
+      const stalled = await checkCopy({ ...still, poll: seenAgo(still.poll!, 30) });
       expect(stalled.poll).toMatchObject({ seconds: 5, percent: 99 });
-      const longer = await checkCopy({ ...stalled, poll: { ...stalled.poll!, startedAt: new Date(Date.now() - 308_000).toISOString() } });
+      const longer = await checkCopy({ ...stalled, poll: seenAgo(stalled.poll!, 35) });
       expect(longer.poll?.seconds).toBe(8);
     });
 
