@@ -4,13 +4,14 @@
  *
  * Event: `BakeState` with the stage's `commandId`, `stepStartedAt` and `poll`. Returns: on Success the
  * state with the step's result recorded, the stage's `index` advanced and `poll.done`; while the
- * command runs, the next poll and `outputTail`, the latest lines it wrote to the log group. Throws
+ * command runs, the next poll and (for a plain check, not one awaited with a token) `outputTail`, the latest
+ * lines it wrote to the log group. Throws
  * `ProvisioningStepFailed` (`ImageTestFailed` for a test, with the exit code and the last 20 lines of output)
  * when the command ends otherwise, `StepTimedOut` when the budget is spent. An `onFailure` step that fails or
  * runs out of time is recorded, and the next one runs.
  */
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { awaitedCheckHandler } from './shared/awaited-check';
+import { awaitedCheckHandler, CheckOptions } from './shared/awaited-check';
 import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
 import { BakeryError, ImageTestFailed, InvalidState, isAwsErrorNamed, ProvisioningStepFailed, StepTimedOut } from './shared/errors';
@@ -52,7 +53,7 @@ function commandKey(commandId: unknown, instanceId: unknown): string {
   return `command/${String(commandId)}/${String(instanceId)}`;
 }
 
-async function checkStep(state: BakeState): Promise<BakeState> {
+async function checkStep(state: BakeState, options: CheckOptions): Promise<BakeState> {
   const build = requireBuild(state, 'check-step');
   const stage = activeStage(state);
   const progress = stageProgress(state, build, stage, 'check-step');
@@ -78,7 +79,9 @@ async function checkStep(state: BakeState): Promise<BakeState> {
       `(status ${status}, command ${progress.commandId}); raise its timeoutSeconds if it needs longer`,
     );
   }
-  const latestLines = await liveOutputTail(config.outputLogGroup(), progress.commandId, instanceId, outputPlugin(step, build.platform));
+  // An awaited check's running state is thrown away: only a plain check reads the output it would carry.
+  const plugin = outputPlugin(step, build.platform);
+  const latestLines = options.awaited ? undefined : await liveOutputTail(config.outputLogGroup(), progress.commandId, instanceId, plugin);
   return { ...withStageProgress(state, stage, { ...progress, ...(latestLines ? { outputTail: latestLines } : {}) }), poll: nextPoll(poll) };
 }
 

@@ -157,8 +157,8 @@ export class BakeRun {
     return async (parameters: { FunctionName: string; Payload: unknown }) => {
       const fn = this.bakery.functions.get(parameters.FunctionName);
       if (!fn) throw new Error(`simulator: Task state "${stateName}" calls ${parameters.FunctionName}, which is not a runner function`);
-      const timeoutMs = timeoutMsOf(this.tokenTimeouts.get(stateName), parameters);
-      const { token, outcome } = this.account.taskTokens.issue(execution.name, Date.now() + timeoutMs);
+      const deadline = Date.now() + timeoutMsOf(this.tokenTimeouts.get(stateName), parameters);
+      const { token, outcome } = this.account.taskTokens.issue(execution.name, deadline);
       const payload = withToken(parameters.Payload, token);
       this.checkPayload(stateName, 'input', payload);
       try {
@@ -171,7 +171,7 @@ export class BakeRun {
           throw error;
         }
       }
-      const output = await awaitToken(this.account.taskTokens, token, outcome, timeoutMs);
+      const output = await awaitToken(this.account.taskTokens, token, outcome, deadline);
       this.checkPayload(stateName, 'result', output);
       this.observe(fn.step, output);
       return output;

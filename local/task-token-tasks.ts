@@ -93,15 +93,16 @@ export function withToken(value: unknown, token: string): unknown {
 
 /**
  * Waits for the token's outcome: the output of `SendTaskSuccess`, the error of `SendTaskFailure`, or
- * `States.Timeout` when `timeoutMs` pass first (the token is closed then, so a later resume gets `TaskTimedOut`).
+ * `States.Timeout` when the task's deadline (epoch ms: its start plus its timeout, so the invocation counts)
+ * comes first; the token is closed then, so a later resume gets `TaskTimedOut`.
  */
-export async function awaitToken(tokens: TaskTokens, token: string, outcome: ReturnType<TaskTokens['issue']>['outcome'], timeoutMs: number): Promise<unknown> {
+export async function awaitToken(tokens: TaskTokens, token: string, outcome: ReturnType<TaskTokens['issue']>['outcome'], deadline: number): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       tokens.close(token);
       reject(new TaskError('States.Timeout', 'the task timed out waiting for its task token'));
-    }, timeoutMs);
+    }, Math.max(0, deadline - Date.now()));
   });
   try {
     const ended = await Promise.race([outcome, timedOut]);

@@ -50,7 +50,15 @@ export interface AwaitedCheck<S extends { readonly poll?: PollState; readonly bu
   /** The key of what the event is about; undefined when the event says nothing the check waits for. */
   keyOfEvent(event: WaitEvent): string | undefined;
   /** One check: `poll.done` once the wait is over, else the state to go on waiting with. */
-  check(state: S): Promise<S>;
+  check(state: S, options: CheckOptions): Promise<S>;
+}
+
+export interface CheckOptions {
+  /**
+   * True when the check runs for a task that waits with a token: a state that is not done is thrown away (the task
+   * goes on waiting), so the check need not fill it in (a step's live output, for instance).
+   */
+  readonly awaited: boolean;
 }
 
 interface Registration<S> {
@@ -77,7 +85,7 @@ export function awaitedCheckHandler<S extends { readonly poll?: PollState; reado
   return (async (input: S | AwaitRequest<S> | WaitEvent, context?: LambdaContext): Promise<S | void> => {
     if (isWaitEvent(input)) return handleStep(spec.step, undefined, context, () => resumeOnEvent(spec, input));
     if (isAwaitRequest<S>(input)) return handleStep(spec.step, input.state.build?.buildId, context, () => awaitWithToken(spec, input));
-    return handleStep(spec.step, input.build?.buildId, context, () => spec.check(input));
+    return handleStep(spec.step, input.build?.buildId, context, () => spec.check(input, { awaited: false }));
   }) as AwaitedCheckHandler<S>;
 }
 
@@ -124,7 +132,7 @@ async function checkAndSend<S extends { readonly poll?: PollState; readonly buil
 ): Promise<boolean> {
   let outcome: SendTaskSuccessCommand | SendTaskFailureCommand;
   try {
-    const result = await spec.check(state);
+    const result = await spec.check(state, { awaited: true });
     if (!result.poll?.done && spec.keyOfState(result) === key) return false;
     outcome = new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(result) });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -7,6 +8,7 @@ import { handler } from '../../lambda/check-step';
 
 const ssmMock = mockClient(SSMClient);
 const logsMock = mockClient(CloudWatchLogsClient);
+const s3Mock = mockClient(S3Client);
 
 /** The state while step `index` (from 0) runs as command cmd-1, sent at T0. */
 function runningState(index = 0, poll = pollState({ seconds: 5, budgetSeconds: 2100 })) {
@@ -26,6 +28,7 @@ function numberedLines(count: number, prefix = 'line'): string {
 beforeEach(() => {
   ssmMock.reset();
   logsMock.reset();
+  s3Mock.reset();
   logsMock.on(GetLogEventsCommand).rejects(awsError('ResourceNotFoundException', 'The specified log stream does not exist.'));
   setEnv();
   freezeTime();
@@ -61,6 +64,17 @@ describe('check-step', () => {
 
     expect(script.provision?.outputTail).toEqual(['installing']);
     expect(document.provision?.outputTail).toBeUndefined();
+    expect(logsMock.calls()).toHaveLength(0);
+  });
+
+  test('a check awaited with a task token reads no live output: its running state is thrown away', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StandardOutputContent: '' });
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    await handler({ state: runningState(), taskToken: 'AQtoken' });
+
+    expect(s3Mock).toHaveReceivedCommand(PutObjectCommand);
+    expect(ssmMock).toHaveReceivedCommand(GetCommandInvocationCommand);
     expect(logsMock.calls()).toHaveLength(0);
   });
 

@@ -1,6 +1,7 @@
 import { ec2, errorOf, FakeClock, launch, setup } from './helpers';
 import { SimulatedAccount } from '../../local/model';
 import type { ServiceEvent } from '../../local/model/service-events';
+import { awaitToken } from '../../local/task-token-tasks';
 
 let account: SimulatedAccount;
 let clock: FakeClock;
@@ -110,6 +111,20 @@ describe('event faults', () => {
 
 describe('task tokens', () => {
   beforeEach(() => ({ account, clock } = setup()));
+
+  test('a token task times out its timeout after it started: the time its function took counts', async () => {
+    const started = Date.now();
+    const { token, outcome } = account.taskTokens.issue('build-1', started + 60_000);
+    clock.tick(20_000); // the function's invocation
+    const waiting = awaitToken(account.taskTokens, token, outcome, started + 60_000);
+    const settled = jest.fn();
+    waiting.catch((error: Error) => settled(error.name));
+
+    await clock.tickAsync(39_000);
+    expect(settled).not.toHaveBeenCalled();
+    await clock.tickAsync(1_000);
+    expect(settled).toHaveBeenCalledWith('States.Timeout');
+  });
 
   test('SendTaskSuccess settles the task once; a second send, or one after the timeout, answers TaskTimedOut', async () => {
     const { token, outcome } = account.taskTokens.issue('build-1', Date.now() + 60_000);
