@@ -11,9 +11,17 @@ export interface LogLine {
   readonly message: string;
 }
 
+/** Events of a stream read from a point on, and the token to read on from. */
+export interface StreamRead {
+  readonly lines: LogLine[];
+  readonly nextToken?: string;
+}
+
 export interface LogsApi {
   /** Every event of the stream, oldest first; undefined when the stream does not exist (nothing was written to it). */
   streamEvents(logGroupName: string, logStreamName: string): Promise<LogLine[] | undefined>;
+  /** The stream's events after `token` (from its start without one), oldest first; undefined when the stream does not exist. */
+  streamEventsAfter(logGroupName: string, logStreamName: string, token?: string): Promise<StreamRead | undefined>;
 }
 
 /** `LogsApi` on the AWS SDK's CloudWatch Logs client. */
@@ -26,8 +34,12 @@ export class SdkLogs implements LogsApi {
   }
 
   public async streamEvents(logGroupName: string, logStreamName: string): Promise<LogLine[] | undefined> {
+    return (await this.streamEventsAfter(logGroupName, logStreamName))?.lines;
+  }
+
+  public async streamEventsAfter(logGroupName: string, logStreamName: string, token?: string): Promise<StreamRead | undefined> {
     const lines: LogLine[] = [];
-    let nextToken: string | undefined;
+    let nextToken = token;
     for (;;) {
       let page;
       try {
@@ -37,11 +49,13 @@ export class SdkLogs implements LogsApi {
         if (/log group/i.test((error as Error).message)) {
           throw new CliError(`log group ${logGroupName} does not exist`, 'check --region and --profile: the group is made by the AmiBakery deployment');
         }
-        return nextToken === undefined ? undefined : lines;
+        return nextToken === undefined ? undefined : { lines, nextToken };
       }
       for (const event of page.events ?? []) lines.push({ timestamp: event.timestamp ?? 0, message: event.message ?? '' });
       // At the end of the stream CloudWatch Logs returns the token it was given.
-      if (!page.nextForwardToken || page.nextForwardToken === nextToken || (page.events ?? []).length === 0) return lines;
+      if (!page.nextForwardToken || page.nextForwardToken === nextToken || (page.events ?? []).length === 0) {
+        return { lines, nextToken: page.nextForwardToken ?? nextToken };
+      }
       nextToken = page.nextForwardToken;
     }
   }

@@ -52,7 +52,10 @@ export async function simulatedServices(file: string, speed: number): Promise<Aw
     stopExecution: (arn, cause) => current().stepFunctions.stopExecution(arn, cause),
   };
   // Logs are read from the current account: the one that holds the latest bake this run started.
-  const logs: LogsApi = { streamEvents: (group, stream) => current().logs.streamEvents(group, stream) };
+  const logs: LogsApi = {
+    streamEvents: (group, stream) => current().logs.streamEvents(group, stream),
+    streamEventsAfter: (group, stream, token) => current().logs.streamEventsAfter(group, stream, token),
+  };
   return { stepFunctions, logs, staging: (bucket) => session.staging(bucket) };
 }
 
