@@ -8,6 +8,7 @@ import { onSimulatedAccount } from './account-session';
 import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
 import type { BakeExecutionRecord } from './model/executions';
+import type { Timings } from './model/timings';
 import { ProgressListener, ProgressTracker } from './progress';
 import { LambdaUsage, SimulatedLambda } from './simulated-lambda';
 import { defaultSimulationStart } from './simulation-start';
@@ -44,6 +45,8 @@ export interface SimulateBakeOptions {
   readonly account?: SimulatedAccount;
   /** Fault rules for a new account (`step:2:fail`, `api:RunInstances:throttle:3`, ...). */
   readonly faults?: readonly string[];
+  /** How long AWS takes in a new account, where not as the simulator's defaults say (`local/model/timings.ts`). @default the defaults */
+  readonly timings?: Partial<Timings>;
   /** Seed of a new account's random choices. @default 1 */
   readonly seed?: number;
   /** Virtual time the bake starts at. @default now, or `BAKERY_SIMULATE_START` when it is set (see `simulation-start.ts`) */
@@ -122,7 +125,7 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     : simulatedBakery());
   SimulatedLambda.checkHandlers(bakery.functions.values());
   const account = options.account
-    ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], region: REGION, accountId: ACCOUNT });
+    ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], timings: options.timings, region: REGION, accountId: ACCOUNT });
   seedStackResources(account, bakery);
   const input = await bakeInput(options, bakery, account);
   const startTime = options.startTime ?? new Date(defaultSimulationStart(account.now()));
