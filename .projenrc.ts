@@ -14,7 +14,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  keywords: ['cdk', 'ami', 'packer', 'ec2', 'ssm', 'step-functions', 'image-builder'],
+  // `awscdk` lists the package on Construct Hub.
+  keywords: ['awscdk', 'cdk', 'ami', 'packer', 'ec2', 'ssm', 'step-functions', 'image-builder'],
+  homepage: 'https://github.com/cdk-ami-bakery/cdk-ami-bakery#readme',
+  // The CLI and the handlers' tooling run on Node.js 20 and later (commander 14 is the last major for Node.js 20).
+  minNodeVersion: '20.0.0',
+
+  // Every CDK language. `npx projen package-all` builds each package where its toolchain is installed; the build
+  // packs JavaScript only, and the tests generate the Python binding's code (test/packaging/jsii-targets.test.ts).
+  publishToPypi: { distName: 'cdk-ami-bakery', module: 'cdk_ami_bakery' },
+  publishToMaven: { javaPackage: 'dev.cdkamibakery', mavenGroupId: 'dev.cdk-ami-bakery', mavenArtifactId: 'cdk-ami-bakery' },
+  publishToNuget: { dotNetNamespace: 'CdkAmiBakery', packageId: 'CdkAmiBakery' },
+  publishToGo: { moduleName: 'github.com/cdk-ami-bakery/cdk-ami-bakery-go' },
 
   // A recent CDK: Node.js 22 Lambda runtime, Fail.causePath, and cdk-nag 3 needs >= 2.257.0.
   cdkVersion: '2.276.0',
@@ -155,7 +166,17 @@ project.addTask('load-test', {
   receiveArgs: true,
 });
 
-project.npmignore?.exclude('/scripts/', '/local/**/*.ts', '/cli/**/*.ts', '/examples/', '/lambda/**/*.ts', '/.ci/');
+// The package carries what a user runs: lib/ (the construct), assets/ (the handler bundles), bin/ (the CLI) and the
+// docs. The folders built into them (and their tsconfig.json files) stay in the checkout.
+project.npmignore?.exclude('/scripts/', '/local/', '/cli/', '/examples/', '/lambda/', '/.ci/');
 project.npmignore?.include('/assets/', '/bin/');
+// ... and a package.json without `scripts` and `jest`, which are for a checkout (scripts/pack-manifest.mjs).
+project.package.setScript('prepack', 'node scripts/pack-manifest.mjs strip');
+project.package.setScript('postpack', 'node scripts/pack-manifest.mjs restore');
+
+// `npx projen build` packs JavaScript on any machine; `npx projen package-all` also builds the Python, Java, .NET
+// and Go packages, each where its toolchain is installed.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 project.synth();
