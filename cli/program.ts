@@ -13,6 +13,7 @@ import { runValidate } from './commands/validate';
 import { CliError, UsageError } from './errors';
 import { GlobalOptions, Session } from './session';
 import type { Terminal } from './terminal';
+import { PACKAGE_VERSION } from './version';
 
 /** Builds the program; `done` receives each command's exit code. */
 export function createProgram(terminal: Terminal, done: (exitCode: number) => void): Command {
@@ -26,6 +27,7 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
     .option('--debug', 'show stack traces of errors')
     .option('--simulate <file>', 'talk to the local simulator instead of AWS, its account kept in this file (*.bakery-state.json)')
     .option('--speed <n>', 'with --simulate: virtual seconds per real second when following a simulated bake', positiveNumber, 30)
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version of cdk-ami-bakery this command belongs to')
     .configureOutput({
       writeOut: (text) => terminal.out.write(text),
       writeErr: (text) => terminal.err.write(text),

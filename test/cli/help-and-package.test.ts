@@ -3,7 +3,7 @@
  * line and a hint with exit code 2; and the bundle that ships as the package's `bin` runs on its own.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bakeryOffline, cliEnvironment, ROOT } from './fixtures/run-bakery';
@@ -44,6 +44,15 @@ describe('--help', () => {
     expect(bare.stdout).toBe(help.stdout);
   });
 
+  test('bakery --version prints the package\'s version, and -V too', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const run = bakeryOffline(flag);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${version}\n`);
+    }
+  });
+
   test('usage errors: one line, a hint, exit code 2', () => {
     const unknown = bakeryOffline('buld', 'nginx');
     expect(unknown.code).toBe(2);
@@ -63,6 +72,8 @@ describe('the packaged bin', () => {
     expect(bundled.stderr).toBe('');
     expect(bundled.status).toBe(0);
 
+    const version = spawnSync(outfile, ['--version'], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
     const help = spawnSync(outfile, ['build', '--help'], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: bakery build [options] <recipe>');
