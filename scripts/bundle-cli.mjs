@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pureSdkSchemas } from './pure-sdk-schemas.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfileIndex = process.argv.indexOf('--outfile');
@@ -22,6 +23,10 @@ await build({
   target: 'node20',
   format: 'cjs',
   external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'esbuild'],
+  // The AWS SDK clients from their ES modules, with only the schemas the CLI and the simulated handlers call
+  // (pure-sdk-schemas.mjs): EC2's client alone is otherwise a megabyte of the bundle.
+  mainFields: ['module', 'main'],
+  plugins: [pureSdkSchemas],
   // jsonc-parser's main build is UMD, whose require('./impl/...') calls esbuild cannot follow; its ES module build bundles.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // web-tree-sitter is an ES module that finds its files with import.meta.url, which a CommonJS bundle lacks.
