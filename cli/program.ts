@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runBuild } from './commands/build';
+import { InitOptions, runInit } from './commands/init';
 import { runList } from './commands/list';
 import { runLogs } from './commands/logs';
 import type { SimulateOptions } from './commands/simulate';
@@ -101,6 +102,14 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
       const { runConvert } = await import('./commands/convert');
       done(await runConvert(template, { ...options, json: command.optsWithGlobals<GlobalOptions>().json }, terminal));
     });
+
+  program.command('init')
+    .description('Write a starter recipe (<dir>/recipe.json) and show the commands that try it and the CDK code that registers it')
+    .argument('[dir]', 'the folder for recipe.json, made when missing', '.')
+    .option('--name <name>', 'the recipe\'s name (default: the folder\'s name)')
+    .option('--force', 'overwrite an existing recipe.json')
+    .addHelpText('after', '\nExamples:\n  $ bakery init recipes/web\n  $ bakery init . --name base-image\n')
+    .action(async (dir: string, options: InitOptions) => done(runInit(dir, options, terminal)));
 
   program.command('validate')
     .description('Check a recipe file against the schema and print every problem; exit code 1 when invalid')

@@ -20,14 +20,17 @@ function literal(value: unknown): string {
   return String(value);
 }
 
+/** What a snippet of converted recipes says first. */
+const CONVERTED = 'Registers the converted recipes with an AmiBakery. Paths are relative to this file\'s folder, as for the recipes.';
+
 /** The snippet for every written recipe; `outDirectory` is where the recipes and their files are. */
-export function cdkSnippet(recipes: readonly WrittenRecipe[], outDirectory: string): string {
+export function cdkSnippet(recipes: readonly WrittenRecipe[], outDirectory: string, header = CONVERTED): string {
   const folder = relative(process.cwd(), outDirectory) || '.';
   const body = recipes.flatMap((recipe) => [...recipeLines(recipe.document), '']);
   const uses = (name: string) => body.some((line) => line.includes(name));
   const cdkImports = [...(uses('Duration.') ? ['Duration'] : []), ...(uses('ec2.') ? ['aws_ec2 as ec2'] : [])];
   const lines = [
-    '// Registers the converted recipes with an AmiBakery. Paths are relative to this file\'s folder, as for the recipes.',
+    `// ${header}`,
     ...(uses('path.join(') ? ['import * as path from \'node:path\';'] : []),
     ...(cdkImports.length > 0 ? [`import { ${cdkImports.join(', ')} } from 'aws-cdk-lib';`] : []),
     `import { AmiBakery, ${uses('ProvisionStep.') ? 'ProvisionStep, ' : ''}SourceImage } from 'cdk-ami-bakery';`,

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, string[]> = {
   logs: ['<buildId>', '--step <n>', '$ bakery logs nginx-20261125101500-1a2b --step 2'],
   simulate: ['--fault <rule>', '--state <file>', '--inventory', 'step:<n>:fail', '$ bakery simulate examples/recipes/nginx.json'],
   validate: ['<recipe.json>', '$ bakery validate examples/recipes/nginx.json'],
+  init: ['[dir]', '--name <name>', '--force', '$ bakery init recipes/web'],
   convert: [
     '<template>', '--var <name=value>', '--var-file <file>', '--only <source>', '--out <dir>', '--cdk', 'PKR_VAR_<name>', '{"recipes": [{"file", "name"}]',
     'Exit codes: 0 at least one recipe written', '$ bakery convert ubuntu.pkr.hcl',
