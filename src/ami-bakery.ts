@@ -1,19 +1,19 @@
 import { Annotations, ArnFormat, Aspects, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, Metric, MetricOptions, Stats, TreatMissingData, Unit } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { EventField, IEventBus, OnEventOptions, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { EventField, IEventBus, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { IGrantable, Grant, InstanceProfile, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, IGrantable, InstanceProfile, IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ILogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
-import { LogLevel, StateMachine, StateMachineType, DefinitionBody } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, IStateMachine, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AmiBakeryAttributes, AmiBakeryBase, IAmiBakery, ImportedAmiBakery } from './ami-bakery-base';
 import { agentStatements } from './private/agent-permissions';
-import { bakeMetric } from './private/bake-metrics';
 import { bakeryLogGroup, letLogsUseKey, LogGroupSettings } from './private/log-groups';
 import { AdHocRecipes } from './recipe/ad-hoc-recipes';
 import { AWS_DOCUMENTS } from './recipe/aws-documents';
@@ -26,7 +26,6 @@ import { stepsIn } from './recipe/step-lists';
 import { StagedFilesDeployment } from './staging/staged-assets';
 import { STAGING_PREFIX } from './staging/staging-location';
 import { createStaging, grantStagedRead } from './staging/staging-resources';
-import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
 import { createBakeryEventBus, onlyAnnouncedBy } from './workflow/bakery-event-bus';
 import { deadLetters } from './workflow/dead-letters';
 import { DeclaredAccess } from './workflow/declared-access';
@@ -150,9 +149,17 @@ export interface AmiBakeryProps {
  * Start a bake with the input `{"recipeName": "<name>"}` for a recipe added with {@link addRecipe}; with
  * `adHocRecipes`, also `{"recipe": {...}}` with a whole recipe document, within the bounds it declares.
  */
-export class AmiBakery extends Construct implements IConnectable {
+export class AmiBakery extends AmiBakeryBase implements IConnectable {
+  /**
+   * A bakery deployed by another stack or app, to grant, start, watch and measure its bakes from this one: its
+   * state machine's and event bus's ARNs and its `bakeryId` (the value of its `cdk-ami-bakery:bakery` tag).
+   */
+  public static fromAmiBakeryAttributes(scope: Construct, id: string, attributes: AmiBakeryAttributes): IAmiBakery {
+    return new ImportedAmiBakery(scope, id, attributes);
+  }
+
   /** The state machine that runs bakes. */
-  public readonly stateMachine: StateMachine;
+  public readonly stateMachine: IStateMachine;
   /**
    * The bakery's own event bus: its `Bake Succeeded` and `Bake Failed` announcements, which only the state
    * machine may put, and the start events of `Recipe.grantStartBake()`, which only the principals granted may put.
@@ -162,11 +169,11 @@ export class AmiBakery extends Construct implements IConnectable {
    * Role of the build instances: what the SSM agent needs to run commands, reading staged files and writing the
    * command output log group, nothing else. Grant what provisioning needs with `addToInstanceRolePolicy()`.
    */
-  public readonly instanceRole: Role;
+  public readonly instanceRole: IRole;
   /** Instance profile of the build instances. */
   public readonly instanceProfile: InstanceProfile;
   /** Log group that receives the full output of every provisioning command. */
-  public readonly commandOutputLogGroup: LogGroup;
+  public readonly commandOutputLogGroup: ILogGroup;
   /** Security groups of the build instances (empty without a VPC). */
   public readonly connections: Connections;
   /** Value of the `cdk-ami-bakery:bakery` tag on everything this bakery creates. */
@@ -192,6 +199,7 @@ export class AmiBakery extends Construct implements IConnectable {
   private readonly declaredAccess: DeclaredAccess;
   private readonly stagedFiles: StagedFilesDeployment;
   private registrationComplete = false;
+  private readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: AmiBakeryProps = {}) {
     super(scope, id);
@@ -268,7 +276,7 @@ export class AmiBakery extends Construct implements IConnectable {
 
     const eventBus = createBakeryEventBus(this, 'Events');
     this.eventBus = eventBus;
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    const stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(new BakeDefinition(this, functions, eventBus).startState),
       timeout: bakeTimeout,
@@ -279,7 +287,9 @@ export class AmiBakery extends Construct implements IConnectable {
         includeExecutionData: false,
       },
     });
-    onlyAnnouncedBy(eventBus, this.stateMachine.role);
+    this.stateMachine = stateMachine;
+    this.stateMachineName = stateMachine.stateMachineName;
+    onlyAnnouncedBy(eventBus, stateMachine.role);
     wakeWaitsOnEvents(this, functions, this.stateMachine, staging.bucket);
     // The `bakery` CLI finds the state machine, and the command output of a bake, by these tags.
     Tags.of(this.stateMachine).add(BAKERY_TAG, this.bakeryId);
@@ -308,39 +318,6 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /**
-   * A rule for the `Bake Succeeded` events this bakery puts on its event bus (`eventBus`); the event's detail is
-   * the manifest (AMI ids per region, snapshots, timings) plus `bakeryId`.
-   */
-  public onBakeSucceeded(id: string, options: OnEventOptions = {}): Rule {
-    return this.onBakeEvent(id, BAKE_SUCCEEDED, options);
-  }
-
-  /** A rule for the `Bake Failed` events this bakery puts on its event bus (`eventBus`); the detail is the failed manifest. */
-  public onBakeFailed(id: string, options: OnEventOptions = {}): Rule {
-    return this.onBakeEvent(id, BAKE_FAILED, options);
-  }
-
-  /**
-   * How long bakes take, in seconds (average per hour by default), for the bakery or one recipe.
-   */
-  public metricBakeDuration(recipeName?: string, props?: MetricOptions): Metric {
-    return bakeMetric('BakeDuration', this.bakeryId, recipeName, { statistic: Stats.AVERAGE, unit: Unit.SECONDS }, props);
-  }
-
-  /** Bakes that succeeded (sum per hour by default), for the bakery or one recipe. */
-  public metricBakeSucceeded(recipeName?: string, props?: MetricOptions): Metric {
-    return bakeMetric('BakeSucceeded', this.bakeryId, recipeName, { statistic: Stats.SUM }, props);
-  }
-
-  /**
-   * Bakes that failed (sum per hour by default), for the bakery or one recipe. Stopped and timed-out
-   * executions show in the state machine's own metrics (`stateMachine.metricAborted()`, `metricTimedOut()`).
-   */
-  public metricBakeFailed(recipeName?: string, props?: MetricOptions): Metric {
-    return bakeMetric('BakeFailed', this.bakeryId, recipeName, { statistic: Stats.SUM }, props);
-  }
-
-  /**
    * Registers a recipe: a bake of it starts with the input `{"recipeName": "<name>"}`.
    */
   public addRecipe(id: string, options: RecipeOptions): Recipe {
@@ -361,28 +338,17 @@ export class AmiBakery extends Construct implements IConnectable {
   }
 
   /**
-   * Lets a principal start bakes and read their progress: of the registered recipes, with the overrides
-   * `allowOverrides` names, and of ad-hoc recipes within the `adHocRecipes` bounds. Nothing beyond what the app
-   * declares: the runner's permissions are derived from it.
-   */
-  public grantStartBake(grantee: IGrantable): Grant {
-    const grant = this.stateMachine.grantStartExecution(grantee);
-    this.stateMachine.grantRead(grantee);
-    return grant;
-  }
-
-  /**
    * Lets bakes encrypt with a customer managed key: the build volumes, and so the AMI's snapshots, when a
    * recipe names it in `ami.kmsKeyId`, or the copies in the key's region when it is in `distribution.kmsKeyIds`
-   * (import a key of another region with `Key.fromKeyArn`). The runner may use the key only through EC2.
+   * (import a key of another region with `Key.fromKeyArn`). The runner may use the key only through EC2. Returns
+   * the grant to the runner functions that launch instances, create images and copy them.
    */
-  public grantEncryptionKey(key: IKey): void {
-    const statement = new PolicyStatement({
-      actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
-      resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` } },
-    });
-    for (const step of ['launch', 'create-image', 'copy-image'] as const) this.functions[step].addToRolePolicy(statement);
+  public grantEncryptionKey(key: IKey): Grant {
+    const actions = ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+    const conditions = { StringEquals: { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` } };
+    return (['launch', 'create-image', 'copy-image'] as const)
+      .map((step) => Grant.addToPrincipal({ grantee: this.functions[step], actions, resourceArns: [key.keyArn], conditions }))
+      .reduce((all, grant) => all.combine(grant));
   }
 
   /**
@@ -465,13 +431,6 @@ export class AmiBakery extends Construct implements IConnectable {
     }));
   }
 
-  private onBakeEvent(id: string, detailType: string, options: OnEventOptions): Rule {
-    const rule = new Rule(this, id, { ...options, eventBus: this.eventBus });
-    rule.addEventPattern({ source: [BAKE_EVENT_SOURCE], detailType: [detailType], detail: { bakeryId: [this.bakeryId] } });
-    if (options.target) rule.addTarget(options.target);
-    return rule;
-  }
-
   /** Tells people about every bake through an SNS topic. */
   private notify(topic: ITopic): void {
     const detail = (path: string) => EventField.fromPath(`$.detail.${path}`);
@@ -496,7 +455,7 @@ export class AmiBakery extends Construct implements IConnectable {
     sweeper.addToRolePolicy(new PolicyStatement({
       actions: ['states:DescribeExecution'],
       resources: [Stack.of(this).formatArn({
-        service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        service: 'states', resource: 'execution', resourceName: `${this.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
     }));
   }

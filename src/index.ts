@@ -1,4 +1,5 @@
 export * from './ami-bakery';
+export * from './ami-bakery-base';
 export * from './recipe/recipe';
 export * from './recipe/distribution';
 export * from './recipe/source-image';

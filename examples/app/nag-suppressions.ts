@@ -7,6 +7,7 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { IRole, Policy } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { AmiBakery } from '../../src';
 
@@ -82,7 +83,7 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
     },
     SweepOrphansFunction: {
       [flatten(stack, Stack.of(bakery).formatArn({
-        service: 'states', resource: 'execution', resourceName: `${bakery.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        service: 'states', resource: 'execution', resourceName: `${workflowOf(bakery).stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }))]:
         'states:DescribeExecution only, on the executions of the bakery\'s own state machine: the sweeper asks whether the build id '
         + 'on a tagged resource names one of its bakes (tags can be copied onto anything), and build ids are chosen at run time.',
@@ -112,13 +113,13 @@ export function addNagSuppressions(stack: Stack, bakery: AmiBakery): void {
     acknowledge(fn.role!, Object.fromEntries(Object.entries(reasons).map(([resource, reason]) => [`IAM5[Resource::${resource}]`, reason])));
   }
 
-  acknowledge(bakery.stateMachine.role, {
+  acknowledge(workflowOf(bakery).role, {
     'IAM5[Resource::*]':
       'The log delivery actions Step Functions needs to write to its CloudWatch log group (logs:CreateLogDelivery and '
       + 'the other *LogDelivery actions, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) '
       + 'support no resource-level permissions; with tracing on, the same holds for the X-Ray writes.',
     ...Object.fromEntries(steps
-      .filter((fn) => grantedResources(stack, bakery.stateMachine.role).includes(flatten(stack, `${fn.functionArn}:*`)))
+      .filter((fn) => grantedResources(stack, workflowOf(bakery).role).includes(flatten(stack, `${fn.functionArn}:*`)))
       .map((fn) => [
         `IAM5[Resource::${flatten(stack, `${fn.functionArn}:*`)}]`,
         'lambda:InvokeFunction on the versions and aliases of the bakery\'s own step function (CDK\'s LambdaInvoke grants ARN and ARN:*).',
@@ -186,4 +187,9 @@ function flattenResolved(node: any): string {
   if (node.Ref) return `<${node.Ref}>`;
   if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
   throw new Error(`addNagSuppressions: cannot name ${JSON.stringify(node)} as cdk-nag does`);
+}
+
+/** The bakery's own state machine, whose role and name the findings name (the bakery offers it as an IStateMachine). */
+function workflowOf(bakery: AmiBakery): StateMachine {
+  return bakery.stateMachine as StateMachine;
 }

@@ -1,3 +1,4 @@
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { allStatements, bakeryStack } from './stack';
 
@@ -68,7 +69,11 @@ describe('runner IAM', () => {
   });
 
   test('grantEncryptionKey lets launch, create-image and copy-image use a key only through EC2', () => {
-    const withKey = bakeryStack({}, (b, stack) => b.grantEncryptionKey(new Key(stack, 'ImagesKey')));
+    let grant: Grant | undefined;
+    const withKey = bakeryStack({}, (b, stack) => {
+      grant = b.grantEncryptionKey(new Key(stack, 'ImagesKey'));
+    });
+    expect(grant?.success).toBe(true);
     const kmsStatements = allStatements(withKey.template).filter((statement) => [statement.Action].flat().includes('kms:CreateGrant'));
     expect(kmsStatements).toHaveLength(3);
     for (const statement of kmsStatements) {
