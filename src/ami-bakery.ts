@@ -321,7 +321,7 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
    * Registers a recipe: a bake of it starts with the input `{"recipeName": "<name>"}`.
    */
   public addRecipe(id: string, options: RecipeOptions): Recipe {
-    const recipe = new Recipe(this, id, {
+    const recipe = Recipe._ofBakery(this, id, {
       ...options,
       stateMachine: this.stateMachine,
       stagingBucket: this.stagingBucket,

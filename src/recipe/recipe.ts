@@ -235,9 +235,18 @@ const RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /**
  * A registered recipe: its document joins the bakery's recipe catalog, one S3 asset that the bakery's Prepare step
- * reads when a bake starts with `{"recipeName": "<name>"}`.
+ * reads when a bake starts with `{"recipeName": "<name>"}`. Made only by `AmiBakery.addRecipe()`, which registers it.
  */
 export class Recipe extends Construct {
+  /**
+   * A recipe of the bakery whose state machine, staging bucket and event bus `props` name; `AmiBakery.addRecipe()`
+   * makes each one with this, and registers it.
+   * @internal
+   */
+  public static _ofBakery(scope: Construct, id: string, props: RecipeProps): Recipe {
+    return new Recipe(scope, id, props);
+  }
+
   /** The recipe's name, as given in a bake's input. */
   public readonly recipeName: string;
   /** The recipe document (JSON, `schemaVersion: 1`) the runner validates and bakes. */
@@ -248,7 +257,7 @@ export class Recipe extends Construct {
   private readonly eventBus?: IEventBus;
   private startEvents?: StartEventGrants;
 
-  constructor(scope: Construct, id: string, props: RecipeProps) {
+  private constructor(scope: Construct, id: string, props: RecipeProps) {
     super(scope, id);
     this.recipeName = props.recipeName ?? id;
     validateOptions(this.recipeName, props);

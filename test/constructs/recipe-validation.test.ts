@@ -1,14 +1,14 @@
 import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { bakeryStack } from './stack';
-import { ProvisionStep, Recipe, RecipeOptions, SourceImage } from '../../src';
+import { AmiBakery, ProvisionStep, Recipe, RecipeOptions, SourceImage } from '../../src';
 
 const steps = [ProvisionStep.shell({ commands: ['true'] })];
 
-/** Registers a recipe named "web" in a fresh stack. */
+/** Registers a recipe named "web" with a bakery in a fresh stack. */
 function addRecipe(options: Omit<RecipeOptions, 'steps'>): Recipe {
   const stack = new Stack(new App(), 'Test');
-  return new Recipe(stack, 'web', { steps, ...options });
+  return new AmiBakery(stack, 'Bakery').addRecipe('web', { steps, ...options });
 }
 
 describe('instance types must suit the source image\'s architecture, when both are known at synth time', () => {
@@ -139,7 +139,8 @@ describe('synth refuses what the runner\'s schema refuses, naming the RecipeOpti
     const kmsKeyId = `arn:aws:kms:us-east-1:111122223333:key/${KEY}`;
     const inRegion = (region?: string) => {
       const stack = new Stack(new App(), 'Test', region ? { env: { region } } : {});
-      return () => new Recipe(stack, 'web', { steps, source, kmsKeyId });
+      const bakery = new AmiBakery(stack, 'Bakery');
+      return () => bakery.addRecipe('web', { steps, source, kmsKeyId });
     };
 
     expect(inRegion('eu-west-1'))

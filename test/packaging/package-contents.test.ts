@@ -67,6 +67,21 @@ describe('every CDK language', () => {
     expect(engines.node).toBe('>= 20.0.0');
   });
 
+  test('the assembly every language binds to has the API CDK users expect: interfaces for fields, grants, an importable bakery', () => {
+    const assembly = JSON.parse(readFileSync(join(ROOT, '.jsii'), 'utf8'));
+    const type = (name: string) => assembly.types[`cdk-ami-bakery.${name}`];
+    const property = (name: string) => type('AmiBakery').properties.find((candidate: { name: string }) => candidate.name === name).type.fqn;
+    const method = (owner: string, name: string) => type(owner).methods.find((candidate: { name: string }) => candidate.name === name);
+
+    expect([property('stateMachine'), property('instanceRole'), property('commandOutputLogGroup')])
+      .toEqual(['aws-cdk-lib.aws_stepfunctions.IStateMachine', 'aws-cdk-lib.aws_iam.IRole', 'aws-cdk-lib.aws_logs.ILogGroup']);
+    expect(method('AmiBakery', 'grantEncryptionKey').returns.type.fqn).toBe('aws-cdk-lib.aws_iam.Grant');
+    expect(method('AmiBakery', 'fromAmiBakeryAttributes')).toMatchObject({ static: true, returns: { type: { fqn: 'cdk-ami-bakery.IAmiBakery' } } });
+    expect(method('AmiBakeryBase', 'metricBakeDuration').parameters).toEqual([expect.objectContaining({ name: 'props', optional: true })]);
+    // A recipe is made only by AmiBakery.addRecipe(), which registers it.
+    expect(type('Recipe').initializer).toBeUndefined();
+  });
+
   test('jsii-pacmak generates the Python binding, whose module compiles, with the construct\'s classes', () => {
     const out = mkdtempSync(join(tmpdir(), 'bakery-python-'));
     const generated = spawnSync('npx', ['jsii-pacmak', '--code-only', '--targets', 'python', '--outdir', out], { cwd: ROOT, encoding: 'utf8' });
