@@ -155,6 +155,11 @@ project.addTask('benchmark', {
   exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/benchmark.ts',
 });
 
+project.addTask('docs:recipe-reference', {
+  description: 'Write docs/recipe-reference.md and docs/recipe.schema.json from the recipe schema (a test fails while they are stale)',
+  exec: 'tsx scripts/recipe-reference.ts',
+});
+
 project.addTask('fault-matrix', {
   description: 'Run every fault scenario in the simulator: status, failure phase and leaks for each, then a summary line',
   exec: 'node scripts/bundle-handlers.mjs --if-stale && tsx scripts/fault-matrix.ts',
