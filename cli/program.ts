@@ -28,6 +28,9 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
     .option('--debug', 'show stack traces of errors')
     .option('--simulate <file>', 'talk to the local simulator instead of AWS, its account kept in this file (*.bakery-state.json)')
     .option('--speed <n>', 'with --simulate: virtual seconds per real second when following a simulated bake', positiveNumber, 30)
+    .option('--fault <rule>', 'with --simulate: inject a fault into this run\'s simulated account (repeatable); bakery simulate --help lists the rules',
+      collect, [])
+    .option('--seed <n>', 'with --simulate: seed of a new simulated account (ids, timings)', wholeNumber)
     .version(PACKAGE_VERSION, '-V, --version', 'print the version of cdk-ami-bakery this command belongs to')
     .configureOutput({
       writeOut: (text) => terminal.out.write(text),
@@ -82,8 +85,12 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
     .option('--inventory', 'with --state: print what the saved account holds as one JSON line')
     .option('--verbose', 'print the handlers\' log lines')
     .addHelpText('after', SIMULATE_HELP)
-    .action(async (recipe: string | undefined, options, command: Command) => {
-      const values = { ...options, json: command.optsWithGlobals<GlobalOptions>().json } as SimulateOptions;
+    .action(async (recipe: string | undefined, options) => {
+      // --fault and --seed may come before the command too, as with --simulate FILE.
+      const globals = program.opts<GlobalOptions>();
+      const values = {
+        ...options, fault: [...(globals.fault ?? []), ...options.fault], seed: options.seed ?? globals.seed?.toString(), json: globals.json,
+      } as SimulateOptions;
       // Loaded here: the simulator synthesizes the construct, which no other command needs.
       const { runSimulate } = await import('./commands/simulate');
       done(await asUsageError(() => runSimulate(recipe === undefined ? [] : [recipe], values), 'bakery simulate --help lists the options and fault rules'));
@@ -136,6 +143,11 @@ function collect(value: string, previous: string[]): string[] {
 
 function positiveInteger(value: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number from 1.');
+  return Number(value);
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
   return Number(value);
 }
 

@@ -26,6 +26,10 @@ export interface GlobalOptions {
   readonly simulate?: string;
   /** Virtual seconds per real second when playing simulated bakes back. */
   readonly speed?: number;
+  /** With `simulate`: fault rules for the simulated account. */
+  readonly fault?: string[];
+  /** With `simulate`: seed of a new simulated account. */
+  readonly seed?: number;
 }
 
 export class Session {
@@ -35,6 +39,9 @@ export class Session {
 
   constructor(readonly options: GlobalOptions, readonly terminal: Terminal) {
     if (options.stateMachine) checkStateMachineArn(options.stateMachine);
+    if (options.simulate === undefined && ((options.fault ?? []).length > 0 || options.seed !== undefined)) {
+      throw new UsageError('--fault and --seed apply to a simulated account', 'add --simulate FILE, or bake a recipe file with bakery simulate');
+    }
   }
 
   public get json(): boolean {
@@ -77,7 +84,7 @@ export class Session {
   /** The AWS services, made on first use: the SDK's, or the simulator's with --simulate. */
   private aws(): Promise<AwsServices> {
     this.services ??= this.options.simulate !== undefined
-      ? simulatedServices(this.options.simulate, this.options.speed ?? 30)
+      ? simulatedServices(this.options.simulate, { speed: this.options.speed ?? 30, faults: this.options.fault ?? [], seed: this.options.seed })
       : this.sdkServices();
     return this.services;
   }

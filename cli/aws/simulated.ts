@@ -21,12 +21,13 @@ const SIMULATED = { region: 'us-east-1' };
 type Simulator = Awaited<ReturnType<typeof loadSimulator>>;
 
 async function loadSimulator() {
-  const [state, { SimulatedStepFunctions }, { simulatedObjectStore }] = await Promise.all([
+  const [state, { SimulatedStepFunctions }, { simulatedObjectStore }, { parseFaults }] = await Promise.all([
     import('../../local/account-state'),
     import('../../local/simulated-step-functions'),
     import('../../local/staging-store'),
+    import('../../local/faults'),
   ]);
-  return { ...state, SimulatedStepFunctions, simulatedObjectStore };
+  return { ...state, SimulatedStepFunctions, simulatedObjectStore, parseFaults };
 }
 
 /** One account as the CLI talks to it: the account, and SDK clients whose calls it answers. */
@@ -36,10 +37,26 @@ interface Connection {
   readonly logs: SdkLogs;
 }
 
-export async function simulatedServices(file: string, speed: number): Promise<AwsServices> {
+/** How this run's simulated account behaves: as `bakery simulate`'s options of the same names say. */
+export interface SimulatedAccountSettings {
+  /** Virtual seconds per real second when playing simulated bakes back. */
+  readonly speed: number;
+  /** Fault rules for this run (`step:2:fail`, `event:drop`, ...); an account keeps none between runs. */
+  readonly faults: readonly string[];
+  /** Seed of the account's random choices, when the file holds no account yet. */
+  readonly seed?: number;
+}
+
+export async function simulatedServices(file: string, settings: SimulatedAccountSettings): Promise<AwsServices> {
   process.env.AWS_ACCESS_KEY_ID ??= 'AKIASIMULATED';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'simulated';
-  const session = new SimulatedSession(file, speed, await loadSimulator());
+  const simulator = await loadSimulator();
+  try {
+    simulator.parseFaults(settings.faults);
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'bakery simulate --help lists the fault rules');
+  }
+  const session = new SimulatedSession(file, settings, simulator);
   const current = () => session.current;
   const stepFunctions: StepFunctionsApi = {
     region: () => current().stepFunctions.region(),
@@ -64,7 +81,7 @@ class SimulatedSession {
   /** The account read last: at the start, then after each change this run made. */
   public current: Connection;
 
-  constructor(private readonly file: string, private readonly speed: number, private readonly simulator: Simulator) {
+  constructor(private readonly file: string, private readonly settings: SimulatedAccountSettings, private readonly simulator: Simulator) {
     this.current = this.connect(this.read());
   }
 
@@ -92,7 +109,7 @@ class SimulatedSession {
 
   private read(): SimulatedAccount {
     try {
-      return this.simulator.openAccount(this.file).account;
+      return this.simulator.openAccount(this.file, { seed: this.settings.seed, faults: [...this.settings.faults] }).account;
     } catch (error) {
       throw new UsageError((error as Error).message, '--simulate takes a file that bakery simulate --state or bakery --simulate wrote, or a new file name');
     }
@@ -101,7 +118,7 @@ class SimulatedSession {
   private connect(account: SimulatedAccount): Connection {
     const stepFunctions = new SdkStepFunctions(SIMULATED);
     const logs = new SdkLogs(SIMULATED);
-    new this.simulator.SimulatedStepFunctions(account, { speed: this.speed }).attach(stepFunctions.client, logs.client);
+    new this.simulator.SimulatedStepFunctions(account, { speed: this.settings.speed }).attach(stepFunctions.client, logs.client);
     return { account, stepFunctions, logs };
   }
 }

@@ -154,3 +154,32 @@ describe('bakery simulate --state', () => {
     expect(run.stdout).toContain('simulate --state FILE --inventory');
   });
 });
+
+describe('bakery --simulate FILE takes the options bakery simulate takes', () => {
+  test('--fault and --seed shape the run\'s simulated account: a failing step fails the followed build, and nothing is left', () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'bakery-sim-')), 'dev.bakery-state.json');
+
+    const failed = bakery('--simulate', state, '--speed', '100000', '--fault', 'step:2:fail', '--seed', '7', '--json',
+      'build', 'examples/recipes/nginx.json', '--follow');
+
+    expect(failed.code).toBe(1);
+    const finished = JSON.parse(failed.lastLine);
+    expect(finished).toMatchObject({ event: 'finished', status: 'FAILED', error: 'ProvisioningStepFailed' });
+    expect(finished.cause).toContain('failed in provision (step 2)');
+    expect(finished.cause).toContain('fault rule step:2:fail');
+    expect(finished.manifest.leakedResources).toEqual([]);
+    // Faults belong to a run: the next run on the same file bakes without them.
+    const next = bakery('--simulate', state, '--speed', '100000', '--json', 'build', 'examples/recipes/nginx.json', '--follow');
+    expect(JSON.parse(next.lastLine)).toMatchObject({ event: 'finished', status: 'SUCCEEDED' });
+  }, 180_000);
+
+  test('a fault rule that does not parse, or --fault without --simulate, is a usage error', () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'bakery-sim-')), 'dev.bakery-state.json');
+    const bad = bakery('--simulate', state, '--fault', 'step:two:fail', 'list');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^bakery: Invalid fault rule 'step:two:fail'.*\nhint: bakery simulate --help lists the fault rules\n$/);
+    const withoutSimulate = bakery('--fault', 'step:1:fail', 'list');
+    expect(withoutSimulate.code).toBe(2);
+    expect(withoutSimulate.stderr).toBe('bakery: --fault and --seed apply to a simulated account\nhint: add --simulate FILE, or bake a recipe file with bakery simulate\n');
+  });
+});
