@@ -1,7 +1,7 @@
 import { Metric, MetricOptions, Stats, Unit } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventBus, IEventBus, OnEventOptions, Rule } from 'aws-cdk-lib/aws-events';
+import { IEventBus, OnEventOptions, Rule } from 'aws-cdk-lib/aws-events';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
-import { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { bakeMetric } from './private/bake-metrics';
 import { BAKE_EVENT_SOURCE, BAKE_FAILED, BAKE_SUCCEEDED } from './workflow/announcements';
@@ -105,19 +105,5 @@ export abstract class AmiBakeryBase extends Construct implements IAmiBakery {
     rule.addEventPattern({ source: [BAKE_EVENT_SOURCE], detailType: [detailType], detail: { bakeryId: [this.bakeryId] } });
     if (options.target) rule.addTarget(options.target);
     return rule;
-  }
-}
-
-/** A bakery deployed by another stack or app, known by its attributes. */
-export class ImportedAmiBakery extends AmiBakeryBase {
-  public readonly stateMachine: IStateMachine;
-  public readonly eventBus: IEventBus;
-  public readonly bakeryId: string;
-
-  constructor(scope: Construct, id: string, attributes: AmiBakeryAttributes) {
-    super(scope, id);
-    this.stateMachine = StateMachine.fromStateMachineArn(this, 'StateMachine', attributes.stateMachineArn);
-    this.eventBus = EventBus.fromEventBusArn(this, 'EventBus', attributes.eventBusArn);
-    this.bakeryId = attributes.bakeryId;
   }
 }
