@@ -334,15 +334,19 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
     this.recipes.set(recipe.recipeName, recipe);
     this.warnIfBakeTimeoutShort(recipe);
     this.allowCommandDocuments(recipe);
-    this.declaredAccess.declareRecipe(recipe.document);
+    this.declaredAccess.declareRecipe(recipe.document, { sourceParameterGranted: recipe._sourceParameter !== undefined });
+    recipe._sourceParameter?.grantRead(this.functions.prepare);
+    recipe._encryptionKeys.forEach((key) => this.grantEncryptionKey(key));
     return recipe;
   }
 
   /**
    * Lets bakes encrypt with a customer managed key: the build volumes, and so the AMI's snapshots, when a
-   * recipe names it in `ami.kmsKeyId`, or the copies in the key's region when it is in `distribution.kmsKeyIds`
-   * (import a key of another region with `Key.fromKeyArn`). The runner may use the key only through EC2. Returns
-   * the grant to the runner functions that launch instances, create images and copy them.
+   * recipe names it in `ami.kmsKeyId`, or the copies in the key's region when it is in `distribution.kmsKeyIds`.
+   * Recipes added with `kmsKey` or `distribution.kmsKeys` are granted their keys already; this is for the keys
+   * that recipe documents name (ad-hoc recipes, `bakery build`). Import a key of another region with
+   * `Key.fromKeyArn`. The runner may use the key only through EC2. Returns the grant to the runner functions that
+   * launch instances, create images and copy them.
    */
   public grantEncryptionKey(key: IKey): Grant {
     const actions = ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];

@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import { Duration, Stack, StackProps, TimeZone } from 'aws-cdk-lib';
-import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { EbsDeviceVolumeType, InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
@@ -18,8 +18,8 @@ export class BakeryStack extends Stack {
 
     this.bakery.addRecipe('Nginx', {
       recipeName: 'nginx',
-      source: SourceImage.ubuntu('24.04', 'amd64'),
-      instanceTypes: ['t3.small', 't3a.small'],
+      source: SourceImage.ubuntu('24.04', InstanceArchitecture.X86_64),
+      instanceTypes: [new InstanceType('t3.small'), new InstanceType('t3a.small')],
       rootVolumeSize: 12,
       rootVolumeType: EbsDeviceVolumeType.GP3,
       steps: [
@@ -33,8 +33,8 @@ export class BakeryStack extends Stack {
 
     this.bakery.addRecipe('Base', {
       recipeName: 'al2023-base',
-      source: SourceImage.fromFilter({ owners: ['amazon'], name: 'al2023-ami-2023.*-kernel-6.1-arm64', architecture: 'arm64' }),
-      instanceTypes: ['t4g.small'],
+      source: SourceImage.fromFilter({ owners: ['amazon'], name: 'al2023-ami-2023.*-kernel-6.1-arm64', architecture: InstanceArchitecture.ARM_64 }),
+      instanceTypes: [new InstanceType('t4g.small')],
       steps: [
         ProvisionStep.shell({ commands: ['dnf upgrade -y'] }),
         ProvisionStep.reboot('pick up the new kernel'),
@@ -52,7 +52,7 @@ export class BakeryStack extends Stack {
     const files = (path: string) => join(__dirname, '../recipes/web-files', path);
     this.bakery.addRecipe('WebFiles', {
       recipeName: 'web-files',
-      source: SourceImage.ubuntu('24.04', 'amd64'),
+      source: SourceImage.ubuntu('24.04', InstanceArchitecture.X86_64),
       steps: [
         ProvisionStep.document({ name: 'AWS-RunPatchBaseline', parameters: { Operation: ['Install'] } }),
         ProvisionStep.script({ name: 'install nginx', source: files('scripts/install-nginx.sh'), timeout: Duration.minutes(20) }),

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { InstanceArchitecture } from 'aws-cdk-lib/aws-ec2';
 import { AmiBakery, ProvisionStep, RecipeOptions, SourceImage } from '../../src';
 import { MAX_STACK_RESOURCES, MAX_TEMPLATE_BYTES } from '../../src/workflow/stack-limits';
 
@@ -13,7 +14,7 @@ import { MAX_STACK_RESOURCES, MAX_TEMPLATE_BYTES } from '../../src/workflow/stac
 export function realisticRecipe(index: number, scheduled: boolean): RecipeOptions {
   return {
     recipeName: `recipe-${index}`,
-    source: SourceImage.ubuntu('24.04', 'amd64'),
+    source: SourceImage.ubuntu('24.04', InstanceArchitecture.X86_64),
     steps: [
       ProvisionStep.shell({
         name: 'install',

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { IKey } from 'aws-cdk-lib/aws-kms';
 
 /** Who may launch a recipe's AMIs (and copy their snapshots), in every region that holds one. */
 export interface SharingOptions {
@@ -39,11 +40,12 @@ export interface DistributionOptions {
    */
   readonly regions?: string[];
   /**
-   * The KMS key (id, ARN or alias in that region) that encrypts the copy in each region, by region. Let the
-   * bakery use each with `AmiBakery.grantEncryptionKey(Key.fromKeyArn(...))`.
+   * The KMS keys that encrypt the copies: at most one per region of `regions`, each used for the copy in its own
+   * region (import a key of another region with `Key.fromKeyArn()`). The bakery is allowed to use each through EC2
+   * when the recipe is added.
    * @default - each region's default EBS key
    */
-  readonly kmsKeyIds?: Record<string, string>;
+  readonly kmsKeys?: IKey[];
   /**
    * Who may launch the AMIs.
    * @default - only this account

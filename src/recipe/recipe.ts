@@ -1,9 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { EbsDeviceVolumeType, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { IKey } from 'aws-cdk-lib/aws-kms';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
+import { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -65,7 +67,7 @@ export interface RecipeOptions {
    * Instance types for the test instance, tried in order.
    * @default - the build instance's types
    */
-  readonly testInstanceTypes?: string[];
+  readonly testInstanceTypes?: InstanceType[];
   /**
    * Keep an image whose test failed, tagged `cdk-ami-bakery:tested=false`, instead of removing it. Needs `tests`.
    * @default false
@@ -86,9 +88,9 @@ export interface RecipeOptions {
   readonly windowsSysprep?: boolean;
   /**
    * Instance types to try in order; the first that launches wins (capacity errors move on to the next).
-   * @default ['t3.small'], ['t4g.small'] for an arm64 source image, ['t3.medium'] for Windows
+   * @default - t3.small; t4g.small for an arm64 source image; t3.medium for Windows
    */
-  readonly instanceTypes?: string[];
+  readonly instanceTypes?: InstanceType[];
   /**
    * Launch the build instance as a one-time Spot instance, at a fraction of the On-Demand price.
    * @default false
@@ -139,11 +141,11 @@ export interface RecipeOptions {
    */
   readonly encrypted?: boolean;
   /**
-   * KMS key (id, ARN or alias) that encrypts the build volumes and so the AMI's snapshots. Let the bakery use
-   * it with `AmiBakery.grantEncryptionKey()`.
+   * KMS key that encrypts the build volumes and so the AMI's snapshots, in the bakery's region. The bakery is
+   * allowed to use it through EC2 when the recipe is added (as `AmiBakery.grantEncryptionKey()` does).
    * @default - the account's default EBS encryption key
    */
-  readonly kmsKeyId?: string;
+  readonly kmsKey?: IKey;
   /**
    * Mark each new AMI deprecated this long after it is made (it still launches, but is flagged as old).
    * @default - never deprecated
@@ -253,6 +255,16 @@ export class Recipe extends Construct {
   public readonly document: any;
   /** The EventBridge Scheduler schedule that bakes the recipe, when it has a `schedule`. */
   public readonly schedule?: Schedule;
+  /**
+   * The KMS keys the recipe encrypts with (`kmsKey`, `distribution.kmsKeys`), which the bakery lets its runner use.
+   * @internal
+   */
+  public readonly _encryptionKeys: IKey[];
+  /**
+   * The app's SSM parameter the source image is read from, which the bakery lets Prepare read.
+   * @internal
+   */
+  public readonly _sourceParameter?: IStringParameter;
   private readonly stateMachine?: IStateMachine;
   private readonly eventBus?: IEventBus;
   private startEvents?: StartEventGrants;
@@ -272,6 +284,8 @@ export class Recipe extends Construct {
       throw new Error(`Recipe "${this.recipeName}": the rendered document is ${bytes} bytes; a recipe holds at most ${MAX_DOCUMENT_BYTES} ` +
         '(Step Functions carries at most 256 KB of state). Move long scripts into script steps (staged files), or download them in a step.');
     }
+    this._encryptionKeys = [...(props.kmsKey ? [props.kmsKey] : []), ...(props.distribution?.kmsKeys ?? [])];
+    this._sourceParameter = props.source._parameter;
     this.stateMachine = props.stateMachine;
     this.eventBus = props.eventBus;
     if (props.schedule) this.schedule = this.bakeOnSchedule(props.schedule, props.scheduleFlexibleWindow);
@@ -372,7 +386,8 @@ function refusePlatformProblems(recipeName: string, document: Record<string, unk
 }
 
 const CDK_NAMES: Record<string, string> = {
-  'ami.kmsKeyId': 'kmsKeyId',
+  'ami.kmsKeyId': 'kmsKey',
+  'distribution.kmsKeyIds': 'distribution.kmsKeys',
   'ami.encrypted': 'encrypted',
   'ami.tags': 'tags',
   'instance.types': 'instanceTypes',
@@ -440,8 +455,8 @@ function checkArchitectures(recipeName: string, props: RecipeOptions): void {
   const imageArchitecture = props.source._architecture;
   if (imageArchitecture === undefined) return;
   for (const [field, types] of [['instanceTypes', props.instanceTypes], ['testInstanceTypes', props.testInstanceTypes]] as const) {
-    if (types === undefined || Token.isUnresolved(types)) continue;
-    for (const instanceType of types) {
+    if (types === undefined) continue;
+    for (const instanceType of typeNames(types)) {
       const mismatch = Token.isUnresolved(instanceType) ? undefined : architectureMismatch(instanceType, imageArchitecture);
       if (mismatch) throw new Error(`Recipe "${recipeName}": ${field === 'instanceTypes' ? '' : `${field}: `}${mismatch}.`);
     }
@@ -465,7 +480,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
     instance: renderInstance(props),
     steps: props.steps.map((step) => step._render()),
     tests: props.tests?.map((step) => step._render()),
-    testInstance: props.testInstanceTypes ? { types: props.testInstanceTypes } : undefined,
+    testInstance: props.testInstanceTypes ? { types: typeNames(props.testInstanceTypes) } : undefined,
     keepUntestedImage: props.keepUntestedImage,
     onFailure: props.onFailure?.map((step) => step._render()),
     windows: props.windowsSysprep === undefined ? undefined : { sysprep: props.windowsSysprep },
@@ -475,7 +490,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
       maxAgeDays: props.retention.maxAge && Math.ceil(props.retention.maxAge.toDays({ integral: false })),
       keepIfInUse: props.retention.keepIfInUse,
     }),
-    distribution: renderDistribution(props.distribution),
+    distribution: renderDistribution(recipeName, props.distribution),
     rebuild: props.rebuild?._render(),
     keepOnFailure: props.keepOnFailure ? true : undefined,
     keepOnFailureHours: props.keepOnFailure && Math.ceil(props.keepOnFailure.toHours({ integral: false })),
@@ -491,7 +506,7 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
 
 function renderInstance(props: RecipeOptions): Record<string, unknown> | undefined {
   const rootVolume = omitUndefined({ sizeGiB: props.rootVolumeSize, type: props.rootVolumeType });
-  return omitUndefined({ types: props.instanceTypes, rootVolume, spot: props.spot, spotFallback: props.spotFallback, userData: props.userData });
+  return omitUndefined({ types: props.instanceTypes && typeNames(props.instanceTypes), rootVolume, spot: props.spot, spotFallback: props.spotFallback, userData: props.userData });
 }
 
 function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
@@ -500,11 +515,16 @@ function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {
     description: props.description,
     tags: props.tags,
     encrypted: props.encrypted,
-    kmsKeyId: props.kmsKeyId,
+    kmsKeyId: props.kmsKey?.keyArn,
     forceDeregister: props.forceDeregister,
     deprecateAfterDays: props.deprecateAfter && Math.ceil(props.deprecateAfter.toDays({ integral: false })),
     deregistrationProtection: props.deregistrationProtection,
   });
+}
+
+/** The names EC2 knows the instance types by (`t3.small`). */
+function typeNames(types: readonly InstanceType[]): string[] {
+  return types.map((type) => type.toString());
 }
 
 /** Drops undefined fields; an object left empty becomes undefined so the document stays minimal. */

@@ -2,6 +2,8 @@
  * Where a bake starts: the base image the temporary build instance boots from.
  */
 import { Token } from 'aws-cdk-lib';
+import { InstanceArchitecture } from 'aws-cdk-lib/aws-ec2';
+import { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 
 /** Options for {@link SourceImage.fromFilter}. */
 export interface SourceImageFilterOptions {
@@ -18,7 +20,7 @@ export interface SourceImageFilterOptions {
    * Processor architecture of the image. Set it whenever the name pattern matches several.
    * @default - any architecture
    */
-  readonly architecture?: string;
+  readonly architecture?: InstanceArchitecture;
 }
 
 /** Options for {@link SourceImage.windows}. */
@@ -40,11 +42,13 @@ export abstract class SourceImage {
   }
 
   /**
-   * An SSM parameter that holds an AMI id, read at the start of every bake; the public parameters under
-   * `/aws/service/` always point at the latest patched base image.
+   * An SSM parameter that holds an AMI id, read at the start of every bake: its name, or a parameter of the app
+   * (`StringParameter.fromStringParameterName()`, or one the app creates), which the bakery is then allowed to read.
+   * The public parameters under `/aws/service/` always point at the latest patched base image.
    */
-  public static fromSsmParameter(parameterName: string): SourceImage {
-    return new RenderedSourceImage({ ssmParameter: parameterName }, undefined);
+  public static fromSsmParameter(parameter: string | IStringParameter): SourceImage {
+    if (typeof parameter === 'string') return new RenderedSourceImage({ ssmParameter: parameter }, undefined);
+    return new RenderedSourceImage({ ssmParameter: parameter.parameterName }, undefined, parameter);
   }
 
   /** The newest available image that matches owners, name pattern and architecture. */
@@ -53,15 +57,16 @@ export abstract class SourceImage {
   }
 
   /** Ubuntu Server from Canonical's public SSM parameter (gp3 root volume). */
-  public static ubuntu(version: string = '24.04', architecture: string = 'amd64'): SourceImage {
+  public static ubuntu(version: string = '24.04', architecture: InstanceArchitecture = InstanceArchitecture.X86_64): SourceImage {
+    const canonicalName = architecture === InstanceArchitecture.X86_64 ? 'amd64' : architecture;
     return new RenderedSourceImage(
-      { ssmParameter: `/aws/service/canonical/ubuntu/server/${version}/stable/current/${architecture}/hvm/ebs-gp3/ami-id` },
+      { ssmParameter: `/aws/service/canonical/ubuntu/server/${version}/stable/current/${canonicalName}/hvm/ebs-gp3/ami-id` },
       knownArchitecture(architecture),
     );
   }
 
   /** Amazon Linux 2023 from its public SSM parameter. */
-  public static amazonLinux2023(architecture: string = 'x86_64'): SourceImage {
+  public static amazonLinux2023(architecture: InstanceArchitecture = InstanceArchitecture.X86_64): SourceImage {
     return new RenderedSourceImage(
       { ssmParameter: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}` },
       knownArchitecture(architecture),
@@ -89,6 +94,13 @@ export abstract class SourceImage {
    */
   public abstract readonly _architecture?: string;
 
+  /**
+   * The app's SSM parameter the image is read from, which Prepare is allowed to read; undefined for a parameter
+   * given by name (allowed by its name) and for the other kinds of source.
+   * @internal
+   */
+  public abstract readonly _parameter?: IStringParameter;
+
   protected constructor() {}
 
   /**
@@ -102,7 +114,11 @@ export abstract class SourceImage {
 const WINDOWS_VERSIONS = ['2016', '2019', '2022', '2025'];
 
 class RenderedSourceImage extends SourceImage {
-  constructor(private readonly source: Record<string, unknown>, public readonly _architecture: string | undefined) {
+  constructor(
+    private readonly source: Record<string, unknown>,
+    public readonly _architecture: string | undefined,
+    public readonly _parameter?: IStringParameter,
+  ) {
     super();
   }
 
@@ -111,17 +127,8 @@ class RenderedSourceImage extends SourceImage {
   }
 }
 
-/** `x86_64` or `arm64` for the names EC2, Ubuntu and Amazon Linux use; undefined for tokens and anything else. */
-function knownArchitecture(name: string | undefined): string | undefined {
-  if (name === undefined || Token.isUnresolved(name)) return undefined;
-  switch (name) {
-    case 'x86_64':
-    case 'amd64':
-      return 'x86_64';
-    case 'arm64':
-    case 'aarch64':
-      return 'arm64';
-    default:
-      return undefined;
-  }
+/** `x86_64` or `arm64`; undefined for a token. */
+function knownArchitecture(architecture: InstanceArchitecture | undefined): string | undefined {
+  if (architecture === undefined || Token.isUnresolved(architecture)) return undefined;
+  return architecture;
 }

@@ -40,10 +40,13 @@ export class DeclaredAccess {
   }
 
 
-  /** What a registered recipe reaches: its source parameter, copy regions, SSM parameter and roles. */
-  public declareRecipe(document: RecipeReach): void {
+  /**
+   * What a registered recipe reaches: its source parameter (unless the app's parameter object was granted already),
+   * copy regions, SSM parameter and roles.
+   */
+  public declareRecipe(document: RecipeReach, { sourceParameterGranted = false } = {}): void {
     const source = document.source?.ssmParameter;
-    if (source !== undefined && !source.startsWith(PUBLIC_PARAMETER_PREFIX)) this.readSourceParameters([source]);
+    if (source !== undefined && !sourceParameterGranted && !source.startsWith(PUBLIC_PARAMETER_PREFIX)) this.readSourceParameters([source]);
     const regions = document.distribution?.regions ?? [];
     this.copyTo(regions);
     const parameter = document.distribution?.ssmParameter;

@@ -5,16 +5,17 @@
 import { allStatements, bakeryStack, definitionOf } from './stack';
 import { validateRecipe } from '../../lambda/shared/validate-recipe';
 import { ProvisionStep, SourceImage } from '../../src';
+import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 
 const STEPS = [ProvisionStep.shell({ commands: ['apt-get install -y nginx'] })];
 
 describe('recipes with tests', () => {
   test('render tests, the test instance and onFailure steps the recipe schema accepts', () => {
     const { bakery } = bakeryStack({}, (b) => b.addRecipe('Web', {
-      source: SourceImage.ubuntu('24.04', 'amd64'),
+      source: SourceImage.ubuntu('24.04', InstanceArchitecture.X86_64),
       steps: STEPS,
       tests: [ProvisionStep.shell({ name: 'nginx runs', commands: ['systemctl is-active nginx'] })],
-      testInstanceTypes: ['t3.micro'],
+      testInstanceTypes: [new InstanceType('t3.micro')],
       keepUntestedImage: true,
       onFailure: [ProvisionStep.shell({ commands: ['journalctl -n 100'] })],
     }));
@@ -31,7 +32,7 @@ describe('recipes with tests', () => {
 
   test('a test instance type that cannot boot the source image is refused at synth time', () => {
     expect(() => bakeryStack({}, (b) => b.addRecipe('Web', {
-      source: SourceImage.ubuntu('24.04', 'amd64'), steps: STEPS, tests: STEPS, testInstanceTypes: ['m7g.large'],
+      source: SourceImage.ubuntu('24.04', InstanceArchitecture.X86_64), steps: STEPS, tests: STEPS, testInstanceTypes: [new InstanceType('m7g.large')],
     }))).toThrow('Recipe "Web": testInstanceTypes: instance type m7g.large is arm64 but the source image is x86_64');
   });
 

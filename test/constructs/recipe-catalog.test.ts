@@ -84,7 +84,7 @@ describe('values known only at deploy time', () => {
   test('travel as placeholders that Prepare fills from its environment', () => {
     const { stack, template } = bakeryStack({}, (bakery, scope) => {
       const key = new Key(scope, 'ImageKey');
-      bakery.addRecipe('Web', { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()], kmsKeyId: key.keyArn });
+      bakery.addRecipe('Web', { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()], kmsKey: key });
     });
     const document = catalogOf(stack).recipes.Web;
     const [prepare] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BAKERY_STEP: 'prepare' } } } }));

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { App, Duration } from 'aws-cdk-lib';
-import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType, InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { bakeryStack, catalogOf } from './stack';
 import { BakeryStack } from '../../examples/app/bakery-stack';
 import { validateRecipe, validateRecipeText } from '../../lambda/shared/validate-recipe';
@@ -9,13 +10,16 @@ import { ProvisionStep, RecipeOptions, SourceImage } from '../../src';
 import { withDeployedValues } from '../../src/recipe/recipe-catalog-format';
 import { localSourceProblems } from '../../src/staging/local-sources';
 
+/** Where the keys of other regions are imported. */
+const keys = new Stack(new App(), 'Keys');
+
 /** Every document the CDK classes can render, one option at a time. */
 const variants: Record<string, RecipeOptions> = {
   'AMI id': { source: SourceImage.fromAmiId('ami-0123456789abcdef0'), steps: [ProvisionStep.reboot()] },
   'SSM parameter': { source: SourceImage.fromSsmParameter('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'), steps: [ProvisionStep.reboot('now')] },
-  'filter': { source: SourceImage.fromFilter({ owners: ['099720109477'], name: 'ubuntu/images/*24.04*', architecture: 'arm64' }), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'filter': { source: SourceImage.fromFilter({ owners: ['099720109477'], name: 'ubuntu/images/*24.04*', architecture: InstanceArchitecture.ARM_64 }), steps: [ProvisionStep.shell({ commands: ['true'] })] },
   'ubuntu': { source: SourceImage.ubuntu(), steps: [ProvisionStep.shell({ commands: ['true'] })] },
-  'amazon linux': { source: SourceImage.amazonLinux2023('arm64'), steps: [ProvisionStep.shell({ commands: ['true'] })] },
+  'amazon linux': { source: SourceImage.amazonLinux2023(InstanceArchitecture.ARM_64), steps: [ProvisionStep.shell({ commands: ['true'] })] },
   'spot and user data': {
     source: SourceImage.ubuntu(),
     steps: [ProvisionStep.document({ name: 'AWS-UpdateSSMAgent' }), ProvisionStep.shell({ commands: ['test -f /etc/x'], validExitCodes: [0, 1] })],
@@ -38,13 +42,13 @@ const variants: Record<string, RecipeOptions> = {
       ProvisionStep.shell({ name: 'all', commands: ['a', 'b'], timeout: Duration.minutes(5), workingDirectory: '/tmp', environment: { A: 'b' } }),
       ProvisionStep.reboot(),
     ],
-    instanceTypes: ['t3.small', 't3a.small'],
+    instanceTypes: [new InstanceType('t3.small'), new InstanceType('t3a.small')],
     rootVolumeSize: 20,
     rootVolumeType: EbsDeviceVolumeType.GP3,
     amiName: '{{recipe}}-{{date}}-{{timestamp}}-{{buildId}}',
     description: 'everything',
     tags: { team: 'platform' },
-    kmsKeyId: 'alias/images',
+    kmsKey: Alias.fromAliasName(keys, 'ImageKey', 'alias/images'),
     forceDeregister: true,
     agentTimeout: Duration.minutes(5),
     stopTimeout: Duration.minutes(20),
@@ -55,7 +59,10 @@ const variants: Record<string, RecipeOptions> = {
     imageTimeout: Duration.hours(2),
     distribution: {
       regions: ['eu-central-1', 'ap-southeast-2'],
-      kmsKeyIds: { 'eu-central-1': 'alias/images', 'ap-southeast-2': 'alias/images' },
+      kmsKeys: [
+        Key.fromKeyArn(keys, 'Frankfurt', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        Key.fromKeyArn(keys, 'Sydney', 'arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ac'),
+      ],
       sharing: { accounts: ['222233334444'], organizationalUnitArns: ['arn:aws:organizations::111122223333:ou/o-a1b2c3d4e5/ou-ab12-cdef3456'] },
       ssmParameterName: '/images/everything/latest',
       ssmParameterRoles: ['arn:aws:iam::222233334444:role/ami-parameter-writer'],
@@ -100,10 +107,10 @@ describe('recipe documents rendered by the CDK classes', () => {
     ['makePublic without allowPublic', { sharing: { makePublic: true } }, {}, /distribution\.sharing\.makePublic: makes the AMI launchable by every AWS account/],
     ['a public encrypted image', { sharing: { makePublic: true, allowPublic: true } }, {}, /EC2 cannot make an encrypted AMI public; set ami\.encrypted: false/],
     ['sharing without a customer key', { regions: ['eu-central-1'], sharing: { accounts: ['222233334444'] } }, {},
-      /kmsKeyId: required when distribution\.sharing names accounts.*distribution\.kmsKeyIds\.eu-central-1: required/],
+      /kmsKey: required when distribution\.sharing names accounts.*distribution\.kmsKeys\.eu-central-1: required/],
     ['a parameter role of an account the image is not shared with', { ssmParameterName: '/images/web', ssmParameterRoles: ['arn:aws:iam::222233334444:role/w'] },
       {}, /distribution\.ssmParameterRoles\[0\]: account 222233334444 could not launch the AMI/],
-    ['a key with an unencrypted image', {}, { encrypted: false, kmsKeyId: 'alias/images' }, /kmsKeyId: a KMS key only applies to an encrypted image/],
+    ['a key with an unencrypted image', {}, { encrypted: false, kmsKey: Key.fromKeyArn(keys, 'Images', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ad') }, /kmsKey: a KMS key only applies to an encrypted image/],
   ])('%s is refused at synth time, naming the field', (_name, distribution, more, message) => {
     const { bakery } = bakeryStack({}, () => undefined);
     expect(() => bakery.addRecipe('Recipe', { ...variants.ubuntu, ...more, distribution })).toThrow(message);
@@ -151,7 +158,7 @@ describe('Windows recipes', () => {
       'steps[0].powershell: the source image is Linux, and powershell steps run on Windows; use a "shell" step'],
     ['windowsSysprep on Amazon Linux', { source: SourceImage.amazonLinux2023(), steps: [ProvisionStep.reboot()], windowsSysprep: true },
       'windows: applies to Windows source images, and this one is Linux'],
-    ['an arm64 instance for Windows', { source: SourceImage.windows(), steps: [ProvisionStep.reboot()], instanceTypes: ['t4g.medium'] },
+    ['an arm64 instance for Windows', { source: SourceImage.windows(), steps: [ProvisionStep.reboot()], instanceTypes: [new InstanceType('t4g.medium')] },
       'instance type t4g.medium is arm64'],
   ])('%s is refused at synth time', (_name, options, message) => {
     const { bakery } = bakeryStack({}, () => undefined);

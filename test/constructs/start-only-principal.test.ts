@@ -9,6 +9,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Role } from 'aws-cdk-lib/aws-iam';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { ACCOUNT, REGION, Runner, runnersOf, whoMay } from './iam-evaluation';
 import { allStatements, bakeryStack } from './stack';
 import { AdHocRecipes, AmiBakery, ProvisionStep, SourceImage } from '../../src';
@@ -23,10 +24,10 @@ function registerWeb(bakery: AmiBakery): void {
   bakery.addRecipe('Web', {
     source: SourceImage.fromSsmParameter('/images/golden/base'),
     steps: [ProvisionStep.shell({ commands: ['true'] })],
-    kmsKeyId: 'alias/images',
+    kmsKey: Alias.fromAliasName(bakery, 'ImageKey', 'alias/images'),
     distribution: {
       regions: ['eu-central-1'],
-      kmsKeyIds: { 'eu-central-1': 'alias/images' },
+      kmsKeys: [Key.fromKeyArn(bakery, 'CopyKey', `arn:aws:kms:eu-central-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`)],
       sharing: { accounts: [PARTNER] },
       ssmParameterName: '/images/web/latest',
       ssmParameterRoles: [DECLARED_ROLE],
