@@ -100,7 +100,7 @@ export function recipeReference(schema: JsonSchema = recipeJsonSchema()): string
     'Every field of a recipe document (`schemaVersion: 1`), as Prepare and `bakery validate` accept it. Fields',
     'not listed are refused. Rules that span fields (exactly one kind of `source`, exactly one kind of step, the',
     'placeholders a name may use, the limits of EC2 and SSM) are checked too, each with a message that names the',
-    'field; the [README](../README.md#recipes) explains what each part does. The same schema as JSON Schema is',
+    'field; [Writing recipes](recipes.md) explains what each part does. The same schema as JSON Schema is',
     '[recipe.schema.json](recipe.schema.json).',
     '',
     '| field | type | required | limits |',

@@ -149,7 +149,7 @@ function accountSharingProblems(recipe: DistributionFields, encrypted: boolean):
   const sharing = recipe.distribution?.sharing;
   const withAccounts = !!(sharing?.accounts ?? sharing?.organizationArns ?? sharing?.organizationalUnitArns);
   if (!encrypted || !withAccounts) return [];
-  const fix = 'other accounts cannot use the default EBS key (aws/ebs); name a customer managed key they are granted (see the README, "Sharing rules")';
+  const fix = 'other accounts cannot use the default EBS key (aws/ebs); name a customer managed key they are granted (see docs/distribution.md, "Sharing rules")';
   const problems: FieldProblem[] = [];
   if (!recipe.ami?.kmsKeyId) problems.push({ path: ['ami', 'kmsKeyId'], message: `required when distribution.sharing names accounts: ${fix}` });
   for (const region of recipe.distribution?.regions ?? []) {

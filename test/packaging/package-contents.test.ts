@@ -33,7 +33,7 @@ describe('npm pack', () => {
   const files = packedFiles();
 
   test('carries the construct, the handler bundles, the CLI and the docs, and no sources or tsconfig files', () => {
-    for (const file of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'API.md', 'README.md', 'LICENSE', 'bin/bakery.js', 'assets/lambda/prepare/index.js']) {
+    for (const file of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'API.md', 'README.md', 'docs/README.md', 'docs/recipes.md', 'LICENSE', 'bin/bakery.js', 'assets/lambda/prepare/index.js']) {
       expect(files).toContain(file);
     }
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
