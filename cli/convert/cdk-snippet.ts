@@ -126,10 +126,10 @@ const AMI_OPTIONS: Record<string, string> = {
 
 function amiOptions(ami: Fields, left: string[], id: string): string[] {
   left.push(...Object.keys(ami).filter((key) => !(key in AMI_OPTIONS) && !['deprecateAfterDays', 'kmsKeyId'].includes(key)).map((key) => `ami.${key}`));
-  const key = ami.kmsKeyId === undefined ? undefined : importedKey(ami.kmsKeyId, `${id}Key`);
-  if (ami.kmsKeyId !== undefined && key === undefined) left.push('ami.kmsKeyId');
+  const imageKey = ami.kmsKeyId === undefined ? undefined : importedKey(ami.kmsKeyId, `${id}Key`);
+  if (ami.kmsKeyId !== undefined && imageKey === undefined) left.push('ami.kmsKeyId');
   return [
-    ...(key ? [`kmsKey: ${key}`] : []),
+    ...(imageKey ? [`kmsKey: ${imageKey}`] : []),
     ...Object.entries(ami).filter(([key]) => key in AMI_OPTIONS).map(([key, value]) => `${AMI_OPTIONS[key]}: ${literal(value)}`),
     ...(ami.deprecateAfterDays !== undefined ? [`deprecateAfter: Duration.days(${literal(ami.deprecateAfterDays)})`] : []),
   ];

@@ -5,8 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { InstanceArchitecture } from 'aws-cdk-lib/aws-ec2';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { AmiBakery, ProvisionStep, RecipeOptions, SourceImage } from '../../src';
 import { MAX_STACK_RESOURCES, MAX_TEMPLATE_BYTES } from '../../src/workflow/stack-limits';
 

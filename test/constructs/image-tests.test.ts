@@ -2,10 +2,10 @@
  * `tests`, `testInstanceTypes`, `keepUntestedImage` and `onFailure` on a CDK recipe: the document they render, the
  * states the workflow gains, and what the runner may do with the tested tag.
  */
+import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { allStatements, bakeryStack, definitionOf } from './stack';
 import { validateRecipe } from '../../lambda/shared/validate-recipe';
 import { ProvisionStep, SourceImage } from '../../src';
-import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 
 const STEPS = [ProvisionStep.shell({ commands: ['apt-get install -y nginx'] })];
 
