@@ -5,8 +5,8 @@
 import type { StepFunctionsApi } from './aws/step-functions';
 import { mapLimit } from './concurrency';
 import { CliError, UsageError } from './errors';
+import { BAKERY_TAG, executionArnFor, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from '../src/contract';
 import { parseStagingLocation, StagingLocation } from '../src/staging/staging-location';
-import { BAKERY_TAG, executionArnFor, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface Bakery {
   readonly stateMachineArn: string;

@@ -12,7 +12,7 @@ import { removeBuildResources } from './shared/build-cleanup';
 import { CleanupIncomplete, InvalidInput } from './shared/errors';
 import { handleStep } from './shared/handle-step';
 import { LambdaContext, logger } from './shared/logger';
-import { RUNNER_TIMEOUT_SECONDS } from '../src/workflow/steps';
+import { RUNNER_TIMEOUT_SECONDS } from '../src/contract';
 
 const RUNNER_TIMEOUT_MS = RUNNER_TIMEOUT_SECONDS * 1000;
 

@@ -10,6 +10,7 @@
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { ssm } from './shared/clients/ssm';
 import * as config from './shared/config';
+import { BAKERY_ENV } from '../src/contract';
 import { AgentNotOnline, InstanceLost } from './shared/errors';
 import { withinVisibilityGrace } from './shared/eventual-consistency';
 import { handleStep } from './shared/handle-step';
@@ -76,7 +77,7 @@ async function agentPingStatus(instanceId: string): Promise<string | undefined> 
 
 /** The error for an agent that never came online, with what to check. */
 function agentNotOnline(instance: string, budgetSeconds: number, instanceState: string, pingStatus: string | undefined): AgentNotOnline {
-  const profile = config.optionalEnv('INSTANCE_PROFILE_NAME');
+  const profile = config.optionalEnv(BAKERY_ENV.instanceProfileName);
   return new AgentNotOnline(
     `the SSM agent on ${instance} did not come online within ${budgetSeconds} s ` +
     `(instance ${instanceState}, SSM ping status ${pingStatus ?? 'none: not registered'}). Check that ` +

@@ -47,9 +47,9 @@ import type { FaultHooks } from './model/context';
 import { ServiceName, SimulatedAwsError } from './model/errors';
 import { serviceOfOperation } from './model/operations';
 import type { EventDelivery } from './model/service-events';
+import { STEP_NAMES } from '../src/contract';
 import { platformNamedBy } from '../src/recipe/platform-rules';
 import { stepsIn } from '../src/recipe/step-lists';
-import { STEP_NAMES } from '../src/workflow/steps';
 
 export type FaultRule =
   | { readonly kind: 'step-fail' | 'step-hang' | 'test-fail'; readonly step: number; readonly text: string }

@@ -15,7 +15,7 @@ import { SIMULATOR_MIDDLEWARE_NAME, MiddlewareStackLike } from './sdk-bridge';
 import { simulateBake, simulatedDevelopmentBakery } from './simulate-bake';
 import { defaultSimulationStart } from './simulation-start';
 import { executionInputProblem } from './step-functions-limits';
-import { executionArnFor } from '../src/workflow/steps';
+import { executionArnFor } from '../src/contract';
 
 /** One execution as the account keeps it. */
 interface ExecutionRecord {

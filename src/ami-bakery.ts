@@ -13,6 +13,7 @@ import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, IStateMachine, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AmiBakeryAttributes, AmiBakeryBase, IAmiBakery } from './ami-bakery-base';
+import { BAKERY_ENV, BAKERY_TAG, DEFAULT_MANIFEST_PREFIX, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from './contract';
 import { agentStatements } from './private/agent-permissions';
 import { ImportedAmiBakery } from './private/imported-bakery';
 import { bakeryLogGroup, letLogsUseKey, LogGroupSettings } from './private/log-groups';
@@ -22,7 +23,7 @@ import { bakeBudgetSeconds, defaultBakeSeconds } from './recipe/bake-budget';
 import { allowOverridesProblems } from './recipe/overridable-fields';
 import { Recipe, RecipeOptions } from './recipe/recipe';
 import { shipRecipeCatalog } from './recipe/recipe-catalog';
-import { RECIPE_POLICY_ENV, RecipePolicy } from './recipe/recipe-policy';
+import { RecipePolicy } from './recipe/recipe-policy';
 import { stepsIn } from './recipe/step-lists';
 import { StagedFilesDeployment } from './staging/staged-assets';
 import { STAGING_PREFIX } from './staging/staging-location';
@@ -36,7 +37,6 @@ import { sweepOrphansOnSchedule } from './workflow/orphan-sweeper';
 import { grantCommandDocuments, grantRunnerPermissions, RunnerScope } from './workflow/permissions';
 import { stackLimitProblems } from './workflow/stack-limits';
 import { createStepFunctions } from './workflow/step-functions';
-import { BAKERY_TAG, OUTPUT_LOG_GROUP_TAG, STAGING_LOCATION_TAG } from './workflow/steps';
 import { wakeWaitsOnEvents } from './workflow/wait-event-rules';
 
 /** Properties of an {@link AmiBakery}. */
@@ -239,27 +239,30 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
       logs,
       tracing: props.tracing ?? false,
       environment: {
-        BAKERY_ID: this.bakeryId,
-        INSTANCE_PROFILE_NAME: this.instanceProfile.instanceProfileName,
-        OUTPUT_LOG_GROUP: this.commandOutputLogGroup.logGroupName,
-        SUBNET_IDS: subnetIds.length > 0 ? Fn.join(',', subnetIds) : '',
-        SECURITY_GROUP_IDS: securityGroupIds.join(','),
+        [BAKERY_ENV.bakeryId]: this.bakeryId,
+        [BAKERY_ENV.instanceProfileName]: this.instanceProfile.instanceProfileName,
+        [BAKERY_ENV.outputLogGroup]: this.commandOutputLogGroup.logGroupName,
+        [BAKERY_ENV.subnetIds]: subnetIds.length > 0 ? Fn.join(',', subnetIds) : '',
+        [BAKERY_ENV.securityGroupIds]: securityGroupIds.join(','),
         // What a bake's input may do beyond naming a registered recipe: Prepare enforces it.
-        [RECIPE_POLICY_ENV]: Stack.of(this).toJsonString(policy),
-        MAX_BAKE_SECONDS: Lazy.string({ produce: () => String(Stack.of(this).resolve(bakeTimeout.toSeconds())) }),
+        [BAKERY_ENV.recipePolicy]: Stack.of(this).toJsonString(policy),
+        [BAKERY_ENV.maxBakeSeconds]: Lazy.string({ produce: () => String(Stack.of(this).resolve(bakeTimeout.toSeconds())) }),
         // The orphan sweeper also looks where registered and ad-hoc recipes copy their images.
-        COPY_REGIONS: Lazy.string({ produce: () => this.copyRegions(adHoc?.copyRegions ?? []).join(',') }),
+        [BAKERY_ENV.copyRegions]: Lazy.string({ produce: () => this.copyRegions(adHoc?.copyRegions ?? []).join(',') }),
         // Prepare runs no SSM document beyond the AWS ones it knows but those the registered recipes name.
-        COMMAND_DOCUMENTS: Lazy.string({ produce: () => [...this.commandDocuments].join(',') }),
-        STAGING_LOCATION: staging.location,
-        STAGED_FILES_DOCUMENT: staging.documentName,
-        ...(props.manifestBucket ? { MANIFEST_BUCKET: props.manifestBucket.bucketName, MANIFEST_PREFIX: props.manifestPrefix ?? 'manifests/' } : {}),
+        [BAKERY_ENV.commandDocuments]: Lazy.string({ produce: () => [...this.commandDocuments].join(',') }),
+        [BAKERY_ENV.stagingLocation]: staging.location,
+        [BAKERY_ENV.stagedFilesDocument]: staging.documentName,
+        ...(props.manifestBucket ? {
+          [BAKERY_ENV.manifestBucket]: props.manifestBucket.bucketName,
+          [BAKERY_ENV.manifestPrefix]: props.manifestPrefix ?? DEFAULT_MANIFEST_PREFIX,
+        } : {}),
       },
     });
     // The check of a running step reads its latest output lines for people watching the bake.
     this.commandOutputLogGroup.grant(functions['check-step'], 'logs:GetLogEvents');
     if (props.manifestBucket) {
-      for (const step of ['finish', 'cleanup-failure'] as const) props.manifestBucket.grantPut(functions[step], `${props.manifestPrefix ?? 'manifests/'}*`);
+      for (const step of ['finish', 'cleanup-failure'] as const) props.manifestBucket.grantPut(functions[step], `${props.manifestPrefix ?? DEFAULT_MANIFEST_PREFIX}*`);
     }
     this.runnerScope = {
       stack: Stack.of(this),

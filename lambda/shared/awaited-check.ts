@@ -26,7 +26,7 @@ import { describeError, isAwsErrorNamed, toTransient } from './errors';
 import { handleStep } from './handle-step';
 import { LambdaContext, logger } from './logger';
 import type { PollState } from './types';
-import type { StepName } from '../../src/workflow/steps';
+import type { StepName } from '../../src/contract';
 import { WAIT_REGISTRY_ENV } from '../../src/workflow/wait-events';
 
 /** What the "Await …" task sends. */

@@ -8,7 +8,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from './clients/sfn';
 import * as config from './config';
 import { isAwsErrorNamed } from './errors';
-import { executionArnFor } from '../../src/workflow/steps';
+import { executionArnFor } from '../../src/contract';
 
 /** Clocks of EC2 and Step Functions differ a little; a resource made this close to a bake's start or stop is still its. */
 const CLOCK_SKEW_MS = 5 * 60_000;

@@ -1,8 +1,9 @@
 /**
  * The errors the handlers throw. Each class's `name` is the error name Step Functions sees, so the
  * state machine's Retry and Catch rules (and people reading a failed execution) can match on it.
- * Names are a contract: never rename them.
+ * Names are a contract: never rename them. Those the state machine matches are in `src/contract/errors.ts`.
  */
+import { CLEANUP_INCOMPLETE } from '../../src/contract';
 
 /**
  * Base class of the bakery's errors. Each subclass spells out its `name` (bundlers rename classes,
@@ -134,7 +135,7 @@ export class NotYetVisible extends BakeryError {
 
 /** Cleanup could not remove everything yet; the state machine (or Lambda's async retry) runs it again. */
 export class CleanupIncomplete extends BakeryError {
-  override readonly name = 'CleanupIncomplete';
+  override readonly name = CLEANUP_INCOMPLETE;
 }
 
 /** An AWS service answered with a server-side (5xx) error; the state machine retries these. */

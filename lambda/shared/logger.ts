@@ -3,6 +3,7 @@
  * name (`BAKERY_STEP`) and, once known, the build id as persistent keys.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { BAKERY_ENV } from '../../src/contract';
 
 export const logger = new Logger({ serviceName: 'cdk-ami-bakery' });
 
@@ -20,7 +21,7 @@ export interface LambdaContext {
  * the build id when known, and the Lambda context when there is one.
  */
 export function bindLogger(step: string, buildId: string | undefined, context?: LambdaContext): void {
-  logger.appendPersistentKeys({ step: process.env.BAKERY_STEP || step });
+  logger.appendPersistentKeys({ step: process.env[BAKERY_ENV.step] || step });
   if (buildId) logger.appendPersistentKeys({ buildId });
   else logger.removePersistentKeys(['buildId']);
   if (context) logger.addContext(context as Parameters<Logger['addContext']>[0]);

@@ -3,7 +3,7 @@
  * capture turns into metrics in the `cdk-ami-bakery` namespace, per bakery and per recipe.
  */
 import type { Manifest } from './types';
-import { METRICS_NAMESPACE } from '../../src/workflow/steps';
+import { METRICS_NAMESPACE } from '../../src/contract';
 
 /** Where the metric lines go: standard output in Lambda. */
 export type MetricsSink = (line: string) => void;

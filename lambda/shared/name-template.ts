@@ -4,8 +4,6 @@
  * description may also use facts of the build: `{{sourceAmiId}}`, `{{sourceAmiName}}` and `{{region}}`.
  */
 
-export const DEFAULT_NAME_TEMPLATE = '{{recipe}}-{{timestamp}}';
-
 /** EC2 image names are 3-128 characters. */
 export const MAX_AMI_NAME_LENGTH = 128;
 

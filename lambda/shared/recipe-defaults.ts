@@ -2,6 +2,7 @@
  * Limits and defaults of the recipe document. Kept apart from the schema so that handlers which only
  * need a default do not bundle the schema library.
  */
+import { DEFAULT_INSTANCE_TYPES } from '../../src/contract';
 import type { Platform } from '../../src/recipe/platform-rules';
 import { WINDOWS_DEFAULTS } from '../../src/recipe/timeouts';
 
@@ -12,7 +13,7 @@ export const NAME_PLACEHOLDERS = ['timestamp', 'date', 'buildId', 'recipe'] as c
 export const TAG_PLACEHOLDERS = [...NAME_PLACEHOLDERS, 'sourceAmiId', 'sourceAmiName', 'region'] as const;
 
 /** Tags the bakery adds itself; recipes may not set keys with this prefix. */
-export { BAKERY_TAG_PREFIX } from '../../src/workflow/steps';
+export { BAKERY_TAG_PREFIX } from '../../src/contract';
 
 /** Most tags a recipe may set, leaving room for the bakery's own under AWS's limit of 50. */
 export { MAX_RECIPE_TAGS } from '../../src/recipe/launch-rules';
@@ -25,7 +26,7 @@ export type { Platform };
 /** The instance type a recipe that names none launches, by the source image's architecture and platform. */
 export function defaultInstanceTypes(architecture: string, platform: Platform = 'linux'): string[] {
   if (platform === 'windows') return [...WINDOWS_DEFAULTS.instanceTypes];
-  return architecture === 'arm64' ? ['t4g.small'] : ['t3.small'];
+  return [architecture === 'arm64' ? DEFAULT_INSTANCE_TYPES.arm64 : DEFAULT_INSTANCE_TYPES.x86_64];
 }
 
 /** How long a build instance kept for inspection (`keepOnFailure`) stays before the sweeper removes it. */

@@ -8,7 +8,7 @@ import type { RetiredImage } from './images';
 import type { RecipeDocument } from './recipe-schema';
 import type { RetentionReport } from './retention';
 import type { StepKind } from './step-kinds';
-import type { PhaseName } from '../../src/workflow/steps';
+import type { PhaseName } from '../../src/contract';
 
 export type { PhaseName };
 

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE } from '../workflow/steps';
+import { METRICS_NAMESPACE } from '../contract';
 
 /** One of the runner's bake metrics, for the whole bakery or one recipe. */
 export function bakeMetric(

@@ -5,9 +5,10 @@
  * This file imports only the instance type list, so the constructs and the handlers share it.
  */
 import { instanceTypeInfo } from './instance-types';
+import { DEFAULT_INSTANCE_TYPES } from '../contract';
 
 /** An instance type that suits each architecture, for messages. */
-export const EXAMPLE_TYPES: Record<string, string> = { arm64: 't4g.small', x86_64: 't3.small' };
+export const EXAMPLE_TYPES: Record<string, string> = { arm64: DEFAULT_INSTANCE_TYPES.arm64, x86_64: DEFAULT_INSTANCE_TYPES.x86_64 };
 
 /**
  * The CPU architecture of an instance type (`t4g.small` → arm64, `t3.small` → x86_64); undefined for names that are

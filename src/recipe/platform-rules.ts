@@ -27,7 +27,7 @@ interface FileFields {
 }
 
 /** The parts of a recipe these rules read. */
-interface PlatformRecipe {
+export interface PlatformRecipe {
   readonly source: { readonly ssmParameter?: string; readonly filter?: { readonly name: string } };
   readonly windows?: unknown;
 }

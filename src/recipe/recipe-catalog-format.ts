@@ -5,11 +5,13 @@
  * Prepare's environment carries their deployed values. Imported by the construct, Prepare and the simulator.
  */
 
+import { BAKERY_ENV } from '../contract';
+
 /** Prepare's environment: where the catalog is, and the deployed values of its placeholders (a JSON array). */
 export const RECIPE_CATALOG_ENV = {
-  bucket: 'RECIPE_CATALOG_BUCKET',
-  key: 'RECIPE_CATALOG_KEY',
-  values: 'RECIPE_CATALOG_VALUES',
+  bucket: BAKERY_ENV.recipeCatalogBucket,
+  key: BAKERY_ENV.recipeCatalogKey,
+  values: BAKERY_ENV.recipeCatalogValues,
 } as const;
 
 /** The catalog file's content. */

@@ -1,11 +1,8 @@
 /**
  * What a bakery lets a bake's input do beyond naming a registered recipe, as the construct writes it at synth
- * (environment variable `RECIPE_POLICY` of the Prepare step) and Prepare enforces it: the bounds IAM cannot
+ * (environment variable `BAKERY_ENV.recipePolicy` of the Prepare step) and Prepare enforces it: the bounds IAM cannot
  * express, such as the accounts an image may be shared with.
  */
-
-/** The environment variable that carries the policy. */
-export const RECIPE_POLICY_ENV = 'RECIPE_POLICY';
 
 /** The accounts, organizations and OUs ad-hoc images may be shared with. */
 export interface SharingBounds {

@@ -5,9 +5,9 @@ import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
-import { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DistributionOptions } from './distribution';
@@ -20,10 +20,10 @@ import { ProvisionStep } from './provision-step';
 import { RebuildPolicy } from './rebuild-policy';
 import { renderDistribution } from './render-distribution';
 import { SourceImage } from './source-image';
+import { START_BAKE_SOURCE } from '../contract';
 import { localSources } from '../staging/local-sources';
 import { StagedFilesDeployment, stageRecipeFiles } from '../staging/staged-assets';
 import { StartEventGrants } from '../workflow/bakery-event-bus';
-import { START_BAKE_SOURCE } from '../workflow/steps';
 
 /** Which older images of a recipe a successful bake removes (with their snapshots). */
 export interface RetentionOptions {
@@ -506,7 +506,8 @@ function renderDocument(recipeName: string, props: RecipeOptions): Record<string
 
 function renderInstance(props: RecipeOptions): Record<string, unknown> | undefined {
   const rootVolume = omitUndefined({ sizeGiB: props.rootVolumeSize, type: props.rootVolumeType });
-  return omitUndefined({ types: props.instanceTypes && typeNames(props.instanceTypes), rootVolume, spot: props.spot, spotFallback: props.spotFallback, userData: props.userData });
+  const types = props.instanceTypes && typeNames(props.instanceTypes);
+  return omitUndefined({ types, rootVolume, spot: props.spot, spotFallback: props.spotFallback, userData: props.userData });
 }
 
 function renderAmi(props: RecipeOptions): Record<string, unknown> | undefined {

@@ -3,6 +3,7 @@
  * and that the state machine's timeout is derived from (see bake-budget.ts).
  */
 import { AWS_DOCUMENTS } from './aws-documents';
+import { DEFAULT_INSTANCE_TYPES } from '../contract';
 import type { Platform } from './platform-rules';
 
 /** The recipe's `timeouts` fields, by default. */
@@ -30,7 +31,7 @@ export const SYSPREP_TIMEOUT_SECONDS = 1800;
  * take minutes, and updates and feature installs take longer than Linux packages.
  */
 export const WINDOWS_DEFAULTS = {
-  instanceTypes: ['t3.medium'],
+  instanceTypes: [DEFAULT_INSTANCE_TYPES.windows],
   agentOnlineSeconds: 1800,
   stepTimeoutSeconds: 7200,
   rebootStepTimeoutSeconds: 1800,

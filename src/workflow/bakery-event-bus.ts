@@ -3,7 +3,7 @@ import { EventBus, IEventBus } from 'aws-cdk-lib/aws-events';
 import { AnyPrincipal, Effect, Grant, IGrantable, IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BAKE_EVENT_SOURCE } from './announcements';
-import { START_BAKE_SOURCE } from './steps';
+import { START_BAKE_SOURCE } from '../contract';
 
 /**
  * The bakery's own event bus, for its announcements (`Bake Succeeded`, `Bake Failed`) and the events that start

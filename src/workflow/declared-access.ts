@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { compactArn, MAX_LISTED_RESOURCES } from './compact-arns';
 import { StepFunctions } from './definition';
-import { BAKERY_TAG } from './steps';
+import { BAKERY_TAG } from '../contract';
 import { AdHocBounds, PUBLIC_PARAMETER_PREFIX } from '../recipe/recipe-policy';
 
 /** What the app declares that the runner may reach beyond its own resources: all of it, and nothing else. */
@@ -13,7 +13,7 @@ export interface DeclaredAccessScope {
 
 
 /** What a registered recipe's document names. */
-interface RecipeReach {
+export interface RecipeReach {
   readonly source?: { ssmParameter?: string };
   readonly distribution?: { regions?: string[]; ssmParameter?: string; ssmParameterRoles?: string[] };
 }

@@ -7,7 +7,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { announce, BAKE_FAILED, BAKE_SUCCEEDED, thenEnd } from './announcements';
 import { addCleanupRetries, addTransientRetries } from './retries';
-import { PhaseName, StepName } from './steps';
+import { PhaseName, STATES_TIMEOUT, StepName } from '../contract';
 import { AwaitedStep } from './wait-events';
 
 /** Steps that remove what a bake made: they retry for long, to outlast throttling (see `addCleanupRetries`). */
@@ -211,7 +211,7 @@ export class BakeDefinition {
       },
       resultPath: '$.poll.fallback',
     });
-    check.addCatch(noEvent, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+    check.addCatch(noEvent, { errors: [STATES_TIMEOUT], resultPath: JsonPath.DISCARD });
     if (loop.phase) check.addCatch(this.failurePath(loop.phase), { resultPath: '$.error' });
     if (loop.rescue) check.addCatch(loop.rescue.next, { resultPath: loop.rescue.resultPath });
     noEvent.next(check);

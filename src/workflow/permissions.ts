@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StepFunctions } from './definition';
-import { BAKERY_TAG, BAKERY_TAG_PREFIX, StepName } from './steps';
+import { BAKERY_TAG, BAKERY_TAG_PREFIX, StepName } from '../contract';
 import { AWS_DOCUMENTS } from '../recipe/aws-documents';
 
 /** What the runner's permissions are scoped to. */

@@ -1,18 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { CLEANUP_INCOMPLETE, LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERRORS } from '../contract';
 
-/** AWS API throttling and 5xx errors, and NotFound for what the bake just created (`NotYetVisible`), as the handlers name them. */
-export const TRANSIENT_AWS_ERRORS = ['RequestLimitExceeded', 'ThrottlingException', 'TransientAwsError', 'NotYetVisible'];
-
-/** Errors of the Lambda service itself (not of the handler's code). */
-export const LAMBDA_SERVICE_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.ClientExecutionTimeoutException',
-  'Lambda.TooManyRequestsException',
-];
 
 /**
  * Retries throttling and transient errors with exponential backoff and full jitter, bounded: at most
@@ -43,5 +33,5 @@ const CLEANUP_BACKOFF = { interval: Duration.seconds(10), backoffRate: 2, maxDel
  */
 export function addCleanupRetries(task: LambdaInvoke): void {
   task.addRetry({ errors: [...TRANSIENT_AWS_ERRORS, ...LAMBDA_SERVICE_ERRORS], ...CLEANUP_BACKOFF });
-  task.addRetry({ errors: ['CleanupIncomplete'], ...CLEANUP_BACKOFF });
+  task.addRetry({ errors: [CLEANUP_INCOMPLETE], ...CLEANUP_BACKOFF });
 }

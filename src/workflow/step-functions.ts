@@ -3,7 +3,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { StepFunctions } from './definition';
-import { RUNNER_TIMEOUT_SECONDS, STEP_NAMES, StepName } from './steps';
+import { BAKERY_ENV, RUNNER_TIMEOUT_SECONDS, STEP_NAMES, StepName } from '../contract';
 import { handlerCode } from '../private/handler-code';
 import { bakeryLogGroup, LogGroupSettings } from '../private/log-groups';
 
@@ -42,7 +42,7 @@ export function createStepFunctions(scope: Construct, settings: StepFunctionSett
       tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         ...settings.environment,
-        BAKERY_STEP: step,
+        [BAKERY_ENV.step]: step,
         POWERTOOLS_SERVICE_NAME: 'cdk-ami-bakery',
       },
     });

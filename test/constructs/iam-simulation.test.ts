@@ -2,7 +2,7 @@ import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT, decide, REGION, Request, Runner, runnersOf, simulation, whoMay as whoMayIn, withoutConditions } from './iam-evaluation';
 import { bakeryStack } from './stack';
 import { resolveIntrinsics } from '../../local/template-resolver';
-import { STEP_NAMES } from '../../src/workflow/steps';
+import { STEP_NAMES } from '../../src/contract';
 
 /**
  * Evaluates the synthesized runner policies as IAM would, with tokens resolved for the test stack's account and

@@ -9,9 +9,9 @@ import { SimulatedAccount } from '../../local/model';
 import { simulateBake, simulatedBakery } from '../../local/simulate-bake';
 import { simulatedObjectStore } from '../../local/staging-store';
 import { ProvisionStep, SourceImage } from '../../src';
+import { STAGING_LOCATION_TAG } from '../../src/contract';
 import { stageLocalSources } from '../../src/staging/local-sources';
 import { parseStagingLocation } from '../../src/staging/staging-location';
-import { STAGING_LOCATION_TAG } from '../../src/workflow/steps';
 
 const EXAMPLE = join(__dirname, '../../examples/recipes/web-files/recipe.json');
 const EXAMPLE_DIR = dirname(EXAMPLE);
