@@ -77,8 +77,9 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
     .action(async (buildId: string, options, command: Command) => done(await runLogs(session(command), buildId, options)));
 
   program.command('simulate')
-    .description('Bake a recipe file in the local simulator (no AWS account needed)')
-    .argument('[recipe.json]', 'the recipe file')
+    .description('Bake a recipe file, or a recipe your CDK app registered (--app cdk.out), in the local simulator (no AWS account needed)')
+    .argument('[recipe]', 'the recipe file (recipe.json); with --app, the name of a recipe the app registered')
+    .option('--app <dir>', 'the cloud assembly folder cdk synth wrote (cdk.out): bake a recipe the app registered, in its bakery')
     .option('--fault <rule>', 'inject a fault (repeatable); the rules are listed below', collect, [])
     .option('--seed <n>', 'seed of the simulated account (ids, timings)')
     .option('--state <file>', 'keep the simulated account in this file between runs (loaded when it exists, saved after the bake)')
@@ -89,7 +90,12 @@ export function createProgram(terminal: Terminal, done: (exitCode: number) => vo
       // --fault and --seed may come before the command too, as with --simulate FILE.
       const globals = program.opts<GlobalOptions>();
       const values = {
-        ...options, fault: [...(globals.fault ?? []), ...options.fault], seed: options.seed ?? globals.seed?.toString(), json: globals.json,
+        ...options,
+        fault: [...(globals.fault ?? []), ...options.fault],
+        seed: options.seed ?? globals.seed?.toString(),
+        json: globals.json,
+        // With --app: which bakery of the assembly, as --bakery chooses a deployed one.
+        bakery: globals.bakery,
       } as SimulateOptions;
       // Loaded here: the simulator synthesizes the construct, which no other command needs.
       const { runSimulate } = await import('./commands/simulate');
@@ -165,6 +171,7 @@ Finding the bakery:
 
 Without an AWS account:
   bakery simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
+  bakery simulate --app <cdk.out> <recipe name> [--bakery ID] [--json] [--fault RULE]... [--seed N] [--state FILE]
   bakery simulate --state FILE --inventory
   bakery validate <recipe.json>
   bakery convert <template.pkr.hcl | folder | template.json> [--out DIR]
@@ -253,11 +260,18 @@ Examples:
 const SIMULATE_HELP = `
 Forms:
   bakery simulate <recipe.json> [--json] [--fault RULE]... [--seed N] [--state FILE]
+  bakery simulate --app <cdk.out> <recipe name> [--bakery ID] [--json] [--fault RULE]... [--seed N] [--state FILE]
   bakery simulate --state FILE --inventory
 
 The simulator runs the real state machine definition and handlers against a simulated EC2 and SSM
 account, on a virtual clock. It prints each phase live, then the manifest. With --json, stdout is only
 the manifest, on one line, and the phases go to stderr. Exit code 0 only when the bake succeeded.
+
+--app <cdk.out> bakes a recipe your CDK app registered (addRecipe), by name, in the bakery as cdk synth
+wrote it to the cloud assembly folder: run cdk synth first. When the app has several bakeries, --bakery
+chooses one by its bakery id, its construct path (Stack/Bakery) or Stack/StateMachineLogicalId. The bake
+runs in the stack's account and region (123456789012 in us-east-1 when the stack names none); subnets of
+an imported VPC exist in the simulated account, in their zones where cdk.context.json says them.
 
 --state FILE keeps the simulated account between runs: it is loaded from FILE when FILE exists (else a
 new account is made; --seed then seeds it) and saved to FILE after the bake, so the next bake sees this
@@ -273,5 +287,6 @@ Examples:
   $ bakery simulate examples/recipes/nginx.json
   $ bakery simulate examples/recipes/nginx.json --json --fault step:2:fail
   $ bakery simulate examples/recipes/nginx.json --state dev.bakery-state.json
+  $ bakery simulate --app cdk.out web-server --bakery Images/Bakery
   $ bakery simulate --state dev.bakery-state.json --inventory
 `;

@@ -8,23 +8,24 @@ import { onSimulatedAccount } from './account-session';
 import { BakeOutcome, BakeRun } from './bake-run';
 import { SimulatedAccount } from './model';
 import type { BakeExecutionRecord } from './model/executions';
+import { availabilityZones, subnetsOf } from './model/subnets';
 import type { Timings } from './model/timings';
 import { ProgressListener, ProgressTracker } from './progress';
 import { LambdaUsage, SimulatedLambda } from './simulated-lambda';
 import { defaultSimulationStart } from './simulation-start';
 import { simulatedObjectStore } from './staging-store';
 import { executionInputProblem } from './step-functions-limits';
-import { prepareFunction, SimulatedFunction, synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
+import { BakerySubnet, catalogLocation, SIMULATOR_ENVIRONMENT, synthesizeBakery, SynthesizedBakery } from './synthesized-bakery';
 import { logger } from '../lambda/shared/logger';
 import { MetricsSink, useMetricsSink } from '../lambda/shared/metrics';
 import { TAG_KEYS } from '../lambda/shared/tags';
 import type { Manifest } from '../lambda/shared/types';
 import type { SweepReport } from '../lambda/sweep-orphans';
 import { AdHocRecipes, type AmiBakery, type AmiBakeryProps } from '../src';
-import { RECIPE_CATALOG_ENV, RecipeCatalogFile } from '../src/recipe/recipe-catalog-format';
+import { BAKERY_ENV, executionArnFor, STAGING_LOCATION_TAG } from '../src/contract';
+import type { RecipeCatalogFile } from '../src/recipe/recipe-catalog-format';
 import { localSourceProblems, ObjectStore, stageLocalSources } from '../src/staging/local-sources';
 import { parseStagingLocation, StagingLocation } from '../src/staging/staging-location';
-import { executionArnFor, STAGING_LOCATION_TAG } from '../src/workflow/steps';
 
 export interface SimulateBakeOptions {
   /**
@@ -39,7 +40,11 @@ export interface SimulateBakeOptions {
    * @default {"recipeName": <the name of `recipe`>}
    */
   readonly input?: unknown;
-  /** A bakery synthesized before, to run many bakes of one configuration without synthesizing it each time. */
+  /**
+   * A bakery synthesized before, to run many bakes of one configuration without synthesizing it each time, or one
+   * read from an app's cloud assembly folder (`readAssemblyFolder`). The bake runs in its `environment`.
+   * @default - the default bakery, or one synthesized with `bakeryProps` and `configureBakery`
+   */
   readonly bakery?: SynthesizedBakery;
   /** The simulated account; one with the public catalog is made when not given. */
   readonly account?: SimulatedAccount;
@@ -78,8 +83,7 @@ export interface SimulatedBake extends BakeOutcome {
   readonly lambda: LambdaUsage;
 }
 
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
+const { region: REGION, account: ACCOUNT } = SIMULATOR_ENVIRONMENT;
 
 let cachedBakery: SynthesizedBakery | undefined;
 let cachedDevelopmentBakery: SynthesizedBakery | undefined;
@@ -124,8 +128,12 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     ? simulatedBakeryWith(options.bakeryProps, options.configureBakery)
     : simulatedBakery());
   SimulatedLambda.checkHandlers(bakery.functions.values());
+  const { account: accountId, region } = bakery.environment ?? SIMULATOR_ENVIRONMENT;
   const account = options.account
-    ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], timings: options.timings, region: REGION, accountId: ACCOUNT });
+    ?? new SimulatedAccount({ seed: options.seed ?? 1, faults: options.faults ?? [], timings: options.timings, region, accountId });
+  const elsewhere = accountMismatch(account, bakery);
+  if (elsewhere) throw new Error(elsewhere);
+  checkProcessRegion(region);
   seedStackResources(account, bakery);
   const input = await bakeInput(options, bakery, account);
   const startTime = options.startTime ?? new Date(defaultSimulationStart(account.now()));
@@ -134,9 +142,9 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
   const tracker = new ProgressTracker(options.onProgress);
   logger.setLogLevel(options.verboseLogs ? 'DEBUG' : 'SILENT');
 
-  const lambda = new SimulatedLambda(REGION, ACCOUNT, account.faults);
+  const lambda = new SimulatedLambda(region, accountId, account.faults);
   const run = new BakeRun(bakery, lambda, tracker, account);
-  const execution = { name: executionName, arn: record.executionArn, startTime, region: REGION, account: ACCOUNT };
+  const execution = { name: executionName, arn: record.executionArn, startTime, region, account: accountId };
   const stopCollecting = collectMetrics(executionName, account);
   const { result, elapsedMs } = await onSimulatedAccount(account, startTime.getTime(), async () => {
     const outcome = await run.execute(input, execution, options.abortAtState).finally(() => {
@@ -148,6 +156,31 @@ export async function simulateBake(options: SimulateBakeOptions): Promise<Simula
     return { ...outcome, manifest };
   }).finally(stopCollecting);
   return { ...result, executionName, simulatedSeconds: Math.round(elapsedMs / 1000), account, lambda: lambda.usage };
+}
+
+/** The region of the first bake in this process. */
+let processRegion: string | undefined;
+
+/**
+ * Refuses a bake in another region than the first bake of this process: the handlers keep one client per service
+ * for their own region, made on their first call in the process (as a warm Lambda does), so they would call the
+ * first bake's region.
+ */
+function checkProcessRegion(region: string): void {
+  processRegion ??= region;
+  if (region !== processRegion) {
+    throw new Error(`simulator: this process baked in ${processRegion} already, and the handlers' clients keep that region; bake ${region} in another process`);
+  }
+}
+
+/**
+ * Why the bakery cannot bake in this account: it is another account, or one whose default region is not the
+ * bakery's (the stack's template names its account and region); undefined when it can.
+ */
+export function accountMismatch(account: SimulatedAccount, bakery: SynthesizedBakery): string | undefined {
+  const { account: accountId, region } = bakery.environment ?? SIMULATOR_ENVIRONMENT;
+  if (account.accountId === accountId && account.defaultRegion === region) return undefined;
+  return `the bakery is deployed to account ${accountId} in ${region}, but the simulated account is ${account.accountId} in ${account.defaultRegion}`;
 }
 
 /**
@@ -233,12 +266,6 @@ function registerRecipe(document: unknown, bakery: SynthesizedBakery, account: S
   return name;
 }
 
-/** Where Prepare reads the recipe catalog. */
-function catalogLocation(functions: Map<string, SimulatedFunction>): { bucket: string; key: string } {
-  const { environment } = prepareFunction(functions);
-  return { bucket: environment[RECIPE_CATALOG_ENV.bucket], key: environment[RECIPE_CATALOG_ENV.key] };
-}
-
 /** The account's recipe catalog (its placeholders left in place); an empty one when the account has none. */
 function readCatalog(account: SimulatedAccount, bucket: string, key: string): RecipeCatalogFile {
   const stored = account.hasBucket(bucket) ? account.objects(bucket).find((object) => object.key === key) : undefined;
@@ -255,7 +282,7 @@ export async function simulateSweep(account: SimulatedAccount, at: Date): Promis
   if (!sweeper) throw new Error('simulator: the bakery has no sweep-orphans function');
   logger.setLogLevel('SILENT');
   const lambda = new SimulatedLambda(REGION, ACCOUNT, account.faults);
-  const environment = { ...sweeper.environment, COPY_REGIONS: sweptRegions(account, sweeper.environment.COPY_REGIONS ?? '').join(',') };
+  const environment = { ...sweeper.environment, [BAKERY_ENV.copyRegions]: sweptRegions(account, sweeper.environment[BAKERY_ENV.copyRegions] ?? '').join(',') };
   const { result } = await onSimulatedAccount(account, Math.max(at.getTime(), account.now()), () => lambda.invoke({ ...sweeper, environment }, {}));
   return result as SweepReport;
 }
@@ -308,7 +335,21 @@ function seedStackResources(account: SimulatedAccount, bakery: SynthesizedBakery
   for (const object of bakery.deployedObjects) {
     if (!account.objects(object.bucket).some((stored) => stored.key === object.key)) account.deployObject(object.bucket, object.key, object.body);
   }
-  for (const subnet of bakery.subnets) account.addSubnet(subnet);
+  seedSubnets(account, bakery.subnets);
+}
+
+/**
+ * The bakery's subnets, in the account's region: where the template leaves a subnet's zone unknown, the subnets are
+ * spread over the region's zones in the order the bakery names them (the same zones each run); a subnet the account
+ * has already stays where it is.
+ */
+function seedSubnets(account: SimulatedAccount, subnets: readonly BakerySubnet[]): void {
+  const region = account.region();
+  const zones = availabilityZones(region);
+  subnets.forEach((subnet, index) => {
+    if (subnet.zone === undefined && subnetsOf(region).has(subnet.id)) return;
+    account.addSubnet({ id: subnet.id, zone: subnet.zone ?? zones[index % zones.length].name });
+  });
 }
 
 function withLeaks(manifest: Manifest, account: SimulatedAccount, sinceMs: number): Manifest {
