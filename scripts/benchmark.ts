@@ -13,7 +13,7 @@
  */
 import '../cli/warnings';
 import { BakeMeasure, bakeUnder, PACKER_POLICY, POLICIES, THIS_PROJECT } from './benchmark/bake-policies';
-import { measureCliBundle } from './benchmark/cli-bundle';
+import { describeCliBundle, measureCliBundle } from './benchmark/cli-bundle';
 import { HandlerBundle, measureHandlerBundles } from './benchmark/handler-bundles';
 import { measureSynth, reportSynth } from './benchmark/many-recipes';
 import { median, percentile } from './benchmark/statistics';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const bundles = await measureHandlerBundles(COLD_STARTS);
   reportBundles(bundles);
   const cli = measureCliBundle(COLD_STARTS);
-  console.log(`\ncli bundle (bin/bakery.js, the simulator included) ${kb(cli.bytes)} KB; bakery --version ${cli.startMs.toFixed(0)} ms (median of ${COLD_STARTS})`);
+  console.log(`\n${describeCliBundle(cli)}`);
   reportSynth([measureSynth(SYNTH_RECIPES, 0), measureSynth(SYNTH_RECIPES, Math.min(SYNTH_RECIPES, SCHEDULED_THAT_FIT))]);
   const coldInitMax = Math.max(...bundles.map((bundle) => bundle.coldInitMs));
   const largest = Math.max(...bundles.map((bundle) => bundle.bytes));

@@ -2,8 +2,8 @@
  * Every command explains itself with --help (options, the global options, examples); usage errors are one
  * line and a hint with exit code 2; and the bundle that ships as the package's `bin` runs on its own.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bakeryOffline, cliEnvironment, ROOT } from './fixtures/run-bakery';
@@ -67,11 +67,23 @@ describe('--help', () => {
 });
 
 describe('the packaged bin', () => {
-  test('scripts/bundle-cli.mjs bundles the CLI into one file that runs without the sources', () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'bakery-bin-')), 'bakery.js');
-    const bundled = spawnSync(process.execPath, ['scripts/bundle-cli.mjs', '--outfile', outfile], { cwd: ROOT, encoding: 'utf8' });
+  // The bundle as an installed package lays it out: bin/ beside assets/ (the handler bundles) and its peers in
+  // node_modules; every other module of the checkout out of its reach.
+  const pkg = mkdtempSync(join(tmpdir(), 'bakery-bin-'));
+  const outfile = join(pkg, 'bin', 'bakery.js');
+  const metafile = join(pkg, 'metafile.json');
+  let bundled: SpawnSyncReturns<string>;
+  beforeAll(() => {
+    mkdirSync(join(pkg, 'node_modules'));
+    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(ROOT, 'node_modules', peer), join(pkg, 'node_modules', peer), 'dir');
+    symlinkSync(join(ROOT, 'assets'), join(pkg, 'assets'), 'dir');
+    bundled = spawnSync(process.execPath, ['scripts/bundle-cli.mjs', '--outfile', outfile, '--metafile', metafile], { cwd: ROOT, encoding: 'utf8' });
+  });
+
+  test('scripts/bundle-cli.mjs bundles the CLI into a bin, its entry and chunks, which run without the sources', () => {
     expect(bundled.stderr).toBe('');
     expect(bundled.status).toBe(0);
+    expect(readdirSync(join(pkg, 'bin')).sort()).toEqual(['bakery.js', 'bakery.mjs', 'chunks', 'tree-sitter-hcl.wasm', 'tree-sitter.wasm']);
 
     const version = spawnSync(outfile, ['--version'], { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
     expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
@@ -84,11 +96,41 @@ describe('the packaged bin', () => {
     const noRegion = spawnSync(process.execPath, [outfile, 'list'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: tmpdir(), AWS_EC2_METADATA_DISABLED: 'true' }, encoding: 'utf8' });
     expect(noRegion.status).toBe(1);
     expect(noRegion.stderr).toMatch(/^bakery: (no AWS region set|no AWS credentials found.*)\nhint: /);
-    // bakery convert parses HCL with the WebAssembly files beside the bundle (node_modules is out of its reach).
+    // bakery convert parses HCL with the WebAssembly files beside the bin (node_modules is out of its reach), from a chunk.
     const out = mkdtempSync(join(tmpdir(), 'bakery-bin-recipes-'));
     const convert = spawnSync(process.execPath, [outfile, 'convert', 'test/fixtures/packer/01-ubuntu-nginx/web.pkr.hcl', '--out', out, '--json'],
       { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
     expect(convert.stderr).toBe('');
     expect(JSON.parse(convert.stdout).recipes).toEqual([{ file: join(out, 'web.json'), name: 'web' }]);
   });
+
+  test('bakery --version loads the entry and what every command needs, not the simulator nor bakery convert', () => {
+    const { outputs } = JSON.parse(readFileSync(metafile, 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
+    };
+    const loaded = new Set<string>();
+    const load = (output: string) => {
+      if (loaded.has(output)) return;
+      loaded.add(output);
+      for (const imported of outputs[output].imports) if (imported.kind === 'import-statement' && !imported.external) load(imported.path);
+    };
+    load(Object.keys(outputs).find((output) => output.endsWith('/bakery.mjs'))!);
+    const inputs = [...loaded].flatMap((output) => Object.keys(outputs[output].inputs));
+
+    expect(inputs).toContain('cli/program.ts');
+    // The simulator (its commands, its bakes, the handlers it runs, EC2's client) and bakery convert (its parser) are loaded by their commands.
+    const commandsOnly = /^(cli\/commands\/(simulate|convert)\.ts|local\/simulate-bake\.ts|lambda\/[\w-]+\.ts)$|@aws-sdk\/client-ec2\/|web-tree-sitter\//;
+    expect(inputs.filter((input) => commandsOnly.test(input))).toEqual([]);
+    expect(Object.values(outputs).flatMap((output) => Object.keys(output.inputs))).toEqual(expect.arrayContaining(['cli/commands/simulate.ts', 'local/simulate-bake.ts']));
+    // The peers are loaded by the simulator only.
+    expect([...loaded].flatMap((output) => outputs[output].imports.filter((imported) => imported.external).map((imported) => imported.path))
+      .filter((path) => /^(aws-cdk-lib|constructs)/.test(path))).toEqual([]);
+  });
+
+  test('bakery simulate runs from the bundle: aws-cdk-lib from the package\'s peers, the handler bundles from assets/', () => {
+    const simulate = spawnSync(process.execPath, [outfile, 'simulate', 'examples/recipes/nginx.json', '--json', '--seed', '1'],
+      { cwd: ROOT, env: cliEnvironment(), encoding: 'utf8' });
+    expect(simulate.status).toBe(0);
+    expect(JSON.parse(simulate.stdout)).toMatchObject({ status: 'SUCCEEDED', recipe: 'nginx', leakedResources: [] });
+  }, 120_000);
 });

@@ -36,6 +36,10 @@ describe('npm pack', () => {
     for (const file of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'API.md', 'README.md', 'docs/README.md', 'docs/recipes.md', 'LICENSE', 'bin/bakery.js', 'assets/lambda/prepare/index.js']) {
       expect(files).toContain(file);
     }
+    // The CLI is its bin, the ES module it imports and the chunks that module's commands load (scripts/bundle-cli.mjs).
+    const chunks = readdirSync(join(ROOT, 'bin', 'chunks')).map((chunk) => `bin/chunks/${chunk}`);
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(files).toEqual(expect.arrayContaining(['bin/bakery.mjs', ...chunks]));
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => file.endsWith('tsconfig.json'))).toEqual([]);
     expect(files.filter((file) => /^(cli|lambda|local|scripts|examples|test|src)\//.test(file))).toEqual([]);
@@ -49,6 +53,7 @@ describe('npm pack', () => {
     expect(packed.jest).toBeUndefined();
     expect(packed).toMatchObject({ name: 'cdk-ami-bakery', main: 'lib/index.js', types: 'lib/index.d.ts', bin: { bakery: 'bin/bakery.js' } });
     for (const target of [packed.main, packed.types, ...Object.values<string>(packed.bin)]) expect(readdirSync(join(unpacked, dirname(target)))).toContain(target.split('/').pop());
+    expect(execFileSync(process.execPath, [join(unpacked, packed.bin.bakery), '--version'], { encoding: 'utf8' })).toBe(`${packed.version}\n`);
     expect(JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')).scripts).toEqual(manifest().scripts);
   }, 120_000);
 });
