@@ -4,7 +4,7 @@
  * have (a renamed one) fails to compile, at any depth and in a list of steps, while the real names pass.
  */
 import { join } from 'node:path';
-import * as ts from 'typescript';
+import { compilerOptionsOf, inMemoryProgram } from '../setup/in-memory-program';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -30,17 +30,7 @@ function caseSource(subset: string): string {
 
 test('a subset compiles only while it names fields of the schema', () => {
   const sources = new Map(Object.entries(CASES).map(([name, { subset }], index) => [join(ROOT, 'test', 'contract', `.case-${index}.ts`), { name, text: caseSource(subset) }]));
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'lambda', 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-  const options: ts.CompilerOptions = { ...config.options, noEmit: true };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (file, language, ...rest) => {
-    const source = sources.get(file);
-    return source ? ts.createSourceFile(file, source.text, language) : getSourceFile.call(host, file, language, ...rest);
-  };
-  host.fileExists = (file) => sources.has(file) || fileExists.call(host, file);
-  host.readFile = (file) => sources.get(file)?.text ?? readFile.call(host, file);
-  const program = ts.createProgram([...sources.keys()], options, host);
+  const program = inMemoryProgram(new Map([...sources].map(([file, { text }]) => [file, text])), compilerOptionsOf(join(ROOT, 'lambda', 'tsconfig.json')));
 
   const compilesClean = (file: string) => program.getSemanticDiagnostics(program.getSourceFile(file)).length === 0;
   const compiled = Object.fromEntries([...sources].map(([file, { name }]) => [name, compilesClean(file)]));

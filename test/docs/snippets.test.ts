@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as ts from 'typescript';
 import { DOC_FILES, fencedBlocks, FencedBlock, ROOT } from './markdown';
 import { validateRecipe } from '../../lambda/shared/validate-recipe';
+import { compilerOptionsOf, inMemoryProgram } from '../setup/in-memory-program';
 
 const blocks = DOC_FILES.flatMap((file) => fencedBlocks(file));
 const where = (block: FencedBlock) => `${block.file}:${block.line}`;
@@ -72,22 +73,9 @@ describe('TypeScript snippets', () => {
   });
 
   test('every snippet compiles against the library, with the repository\'s strict options', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'test', 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-    const options: ts.CompilerOptions = {
-      ...config.options,
-      noEmit: true,
-      // `import ... from 'cdk-ami-bakery'` is this checkout's source, as a reader's app sees the published package.
-      paths: { 'cdk-ami-bakery': [join(ROOT, 'src', 'index.ts')] },
-    };
-    const host = ts.createCompilerHost(options);
-    const { getSourceFile, fileExists, readFile } = host;
-    host.getSourceFile = (file, language, ...rest) => {
-      const snippet = sources.get(file);
-      return snippet ? ts.createSourceFile(file, snippet.text, language) : getSourceFile.call(host, file, language, ...rest);
-    };
-    host.fileExists = (file) => sources.has(file) || fileExists.call(host, file);
-    host.readFile = (file) => sources.get(file)?.text ?? readFile.call(host, file);
-    const program = ts.createProgram([...sources.keys()], options, host);
+    // `import ... from 'cdk-ami-bakery'` is this checkout's source, as a reader's app sees the published package.
+    const options = compilerOptionsOf(join(ROOT, 'test', 'tsconfig.json'), { paths: { 'cdk-ami-bakery': [join(ROOT, 'src', 'index.ts')] } });
+    const program = inMemoryProgram(new Map([...sources].map(([file, snippet]) => [file, snippet.text])), options);
 
     const problems = [...sources].flatMap(([file, { block, preambleLines }]) => {
       const source = program.getSourceFile(file)!;
