@@ -7,7 +7,7 @@
  */
 import type { SimulatedAccount } from './model';
 import type { ImageRecord, InstanceRecord, InvocationRecord, RegionState } from './model/records';
-import { TAG_KEYS } from '../lambda/shared/tags';
+import { TAG_KEYS } from '../src/contract';
 
 /** One span of the chain. */
 export interface ChainLink {

@@ -8,6 +8,7 @@
  * input (`"<key>.$": "$"`) and reads the path there.
  */
 import type { TaskTokens } from './model/task-tokens';
+import { STATES_TIMEOUT } from '../src/contract';
 
 /** The resource of a Lambda invocation that waits for its task token. */
 export const INVOKE_WAITING_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -101,7 +102,7 @@ export async function awaitToken(tokens: TaskTokens, token: string, outcome: Ret
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       tokens.close(token);
-      reject(new TaskError('States.Timeout', 'the task timed out waiting for its task token'));
+      reject(new TaskError(STATES_TIMEOUT, 'the task timed out waiting for its task token'));
     }, Math.max(0, deadline - Date.now()));
   });
   try {

@@ -5,7 +5,7 @@ import { Connections, IConnectable, ISecurityGroup, IVpc, SecurityGroup, SubnetS
 import { EventField, IEventBus, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, IGrantable, InstanceProfile, IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { IKey } from 'aws-cdk-lib/aws-kms';
+import { IAlias, IKey } from 'aws-cdk-lib/aws-kms';
 import { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ILogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -348,14 +348,15 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
    * recipe names it in `ami.kmsKeyId`, or the copies in the key's region when it is in `distribution.kmsKeyIds`.
    * Recipes added with `kmsKey` or `distribution.kmsKeys` are granted their keys already; this is for the keys
    * that recipe documents name (ad-hoc recipes, `bakery build`). Import a key of another region with
-   * `Key.fromKeyArn`. The runner may use the key only through EC2. Returns the grant to the runner functions that
+   * `Key.fromKeyArn`; an alias (`Alias.fromAliasName`) is granted as the keys of its region that carry it, as KMS
+   * never authorizes an alias's ARN. The runner may use the key only through EC2. Returns the grant to the runner functions that
    * launch instances, create images and copy them.
    */
   public grantEncryptionKey(key: IKey): Grant {
     const actions = ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
-    const conditions = { StringEquals: { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` } };
+    const { resourceArns, conditions } = encryptionKeyScope(key);
     return (['launch', 'create-image', 'copy-image'] as const)
-      .map((step) => Grant.addToPrincipal({ grantee: this.functions[step], actions, resourceArns: [key.keyArn], conditions }))
+      .map((step) => Grant.addToPrincipal({ grantee: this.functions[step], actions, resourceArns, conditions }))
       .reduce((all, grant) => all.combine(grant));
   }
 
@@ -459,7 +460,7 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
    * it describes the executions, and nothing else of the state machine.
    */
   private letSweeperReadExecutions(sweeper: IFunction): void {
-    (sweeper as LambdaFunction).addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    (sweeper as LambdaFunction).addEnvironment(BAKERY_ENV.stateMachineArn, this.stateMachine.stateMachineArn);
     sweeper.addToRolePolicy(new PolicyStatement({
       actions: ['states:DescribeExecution'],
       resources: [Stack.of(this).formatArn({
@@ -500,4 +501,16 @@ export class AmiBakery extends AmiBakeryBase implements IConnectable {
     });
     return new Connections({ securityGroups: [group] });
   }
+}
+
+/**
+ * What a grant on `key` names, used through EC2 in the key's region only. KMS authorizes the key, never an alias's
+ * ARN, so an alias (`Alias.fromAliasName()`) is granted as the keys of its region that carry that alias.
+ */
+function encryptionKeyScope(key: IKey): { resourceArns: string[]; conditions: Record<string, Record<string, string>> } {
+  const viaEc2 = { 'kms:ViaService': `ec2.${key.env.region}.amazonaws.com` };
+  const aliasName = (key as Partial<IAlias>).aliasName;
+  if (aliasName === undefined) return { resourceArns: [key.keyArn], conditions: { StringEquals: viaEc2 } };
+  const keysOfRegion = Stack.of(key).formatArn({ service: 'kms', region: key.env.region, account: key.env.account, resource: 'key', resourceName: '*' });
+  return { resourceArns: [keysOfRegion], conditions: { 'StringEquals': viaEc2, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } } };
 }

@@ -6,8 +6,8 @@
  */
 import { ActualResult, EqualsAssertion, ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { TAG_KEYS } from '../lambda/shared/tags';
 import { AmiBakery, ProvisionStep, SourceImage } from '../src';
+import { TAG_KEYS } from '../src/contract';
 
 /** The recipe the test bakes, and the tag of its own it puts on the image. */
 const RECIPE = 'integ-smoke';

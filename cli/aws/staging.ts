@@ -4,8 +4,8 @@
  */
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AwsOptions, awsFailure, clientConfig } from './clients';
+import { EXPIRES_TAG } from '../../src/contract';
 import type { ObjectStore } from '../../src/staging/local-sources';
-import { EXPIRES_TAG } from '../../src/staging/staging-location';
 
 export class SdkStaging implements ObjectStore {
   /** The SDK client (the simulator attaches itself to it). */

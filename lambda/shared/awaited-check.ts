@@ -27,7 +27,7 @@ import { handleStep } from './handle-step';
 import { LambdaContext, logger } from './logger';
 import type { PollState } from './types';
 import type { StepName } from '../../src/contract';
-import { WAIT_REGISTRY_ENV } from '../../src/workflow/wait-events';
+import { BAKERY_ENV } from '../../src/contract';
 
 /** What the "Await …" task sends. */
 export interface AwaitRequest<S> {
@@ -165,8 +165,8 @@ function failureOf(error: unknown): { error: string; cause: string } {
 
 /** The registry's bucket and key prefix, from `s3://<bucket>/<prefix>`. */
 function registry(): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(requiredEnv(WAIT_REGISTRY_ENV));
-  if (!match) throw new Error(`${WAIT_REGISTRY_ENV} must be s3://<bucket>/<prefix>`);
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(requiredEnv(BAKERY_ENV.waitRegistry));
+  if (!match) throw new Error(`${BAKERY_ENV.waitRegistry} must be s3://<bucket>/<prefix>`);
   return { bucket: match[1], prefix: match[2] };
 }
 

@@ -3,7 +3,7 @@
  * state machine's Retry and Catch rules (and people reading a failed execution) can match on it.
  * Names are a contract: never rename them. Those the state machine matches are in `src/contract/errors.ts`.
  */
-import { CLEANUP_INCOMPLETE } from '../../src/contract';
+import { CLEANUP_INCOMPLETE, NOT_YET_VISIBLE, TRANSIENT_AWS_ERROR } from '../../src/contract';
 
 /**
  * Base class of the bakery's errors. Each subclass spells out its `name` (bundlers rename classes,
@@ -130,7 +130,7 @@ export class MissingConfiguration extends BakeryError {
  * is not visible yet. The state machine retries the step (see `src/workflow/retries.ts`).
  */
 export class NotYetVisible extends BakeryError {
-  override readonly name = 'NotYetVisible';
+  override readonly name = NOT_YET_VISIBLE;
 }
 
 /** Cleanup could not remove everything yet; the state machine (or Lambda's async retry) runs it again. */
@@ -140,7 +140,7 @@ export class CleanupIncomplete extends BakeryError {
 
 /** An AWS service answered with a server-side (5xx) error; the state machine retries these. */
 export class TransientAwsError extends BakeryError {
-  override readonly name = 'TransientAwsError';
+  override readonly name = TRANSIENT_AWS_ERROR;
 }
 
 /** The parts of an AWS SDK v3 service exception the handlers look at. */

@@ -21,6 +21,7 @@
  * | `STAGED_FILES_DOCUMENT` | run-step | the bakery's SSM document that downloads staged files, checks them and runs a step with them |
  * | `RECIPE_POLICY` | prepare | JSON: the account, the fields `overrides` may change, and the bounds of ad-hoc recipes (none: refused) |
  * | `BAKERY_STEP` | logger, simulator | the step the function runs (`STEP_NAMES`), shown in every log line |
+ * | `WAIT_REGISTRY` | run-step, the checks that events wake | `s3://<bucket>/waits/`: where waiting tasks register their tokens |
  *
  * Lambda sets `AWS_REGION`, which prepare and finish read as the region the bake runs in.
  */
@@ -43,4 +44,5 @@ export const BAKERY_ENV = {
   stagedFilesDocument: 'STAGED_FILES_DOCUMENT',
   recipePolicy: 'RECIPE_POLICY',
   step: 'BAKERY_STEP',
+  waitRegistry: 'WAIT_REGISTRY',
 } as const;

@@ -3,8 +3,14 @@
  * (`lambda/shared/errors.ts`), and the simulator and the CLI read them from failed executions.
  */
 
-/** AWS API throttling and 5xx errors, and NotFound for what the bake just created (`NotYetVisible`), as the handlers name them. */
-export const TRANSIENT_AWS_ERRORS = ['RequestLimitExceeded', 'ThrottlingException', 'TransientAwsError', 'NotYetVisible'] as const;
+/** What a handler throws for an AWS service's server-side (5xx) error. */
+export const TRANSIENT_AWS_ERROR = 'TransientAwsError';
+
+/** What a handler throws for a NotFound of something the bake created moments ago (eventual consistency). */
+export const NOT_YET_VISIBLE = 'NotYetVisible';
+
+/** AWS API throttling and 5xx errors, and NotFound for what the bake just created, as the handlers name them. */
+export const TRANSIENT_AWS_ERRORS = ['RequestLimitExceeded', 'ThrottlingException', TRANSIENT_AWS_ERROR, NOT_YET_VISIBLE] as const;
 
 /** Errors of the Lambda service itself (not of the handler's code). */
 export const LAMBDA_SERVICE_ERRORS = [

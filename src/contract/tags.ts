@@ -16,6 +16,9 @@ export const OUTPUT_LOG_GROUP_TAG = `${BAKERY_TAG_PREFIX}output-log-group`;
 /** The tag on the state machine naming the staging location (`s3://<bucket>/staging/`), where the CLI uploads a recipe's files. */
 export const STAGING_LOCATION_TAG = `${BAKERY_TAG_PREFIX}staging-location`;
 
+/** The object tag that makes a staged file expire (what `bakery build` uploads; a CDK recipe's files stay). */
+export const EXPIRES_TAG = `${BAKERY_TAG_PREFIX}expires`;
+
 /** The bakery's own tag keys. */
 export const TAG_KEYS = {
   /** Id of the `AmiBakery` construct that ran the bake. */

@@ -2,7 +2,7 @@
  * The CPU architecture an instance type runs, from the bundled list of instance types, so that a type that cannot
  * boot the image is refused before anything is launched: by the CDK classes at synth time, and by Prepare.
  *
- * This file imports only the instance type list, so the constructs and the handlers share it.
+ * This file imports only the instance type list and the contract, so the constructs and the handlers share it.
  */
 import { instanceTypeInfo } from './instance-types';
 import { DEFAULT_INSTANCE_TYPES } from '../contract';

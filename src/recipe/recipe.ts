@@ -276,6 +276,7 @@ export class Recipe extends Construct {
     const stagedFiles = props.stagingBucket ? StagedFilesDeployment.of(props.stagingBucket) : undefined;
     this.document = withStagedFiles(this.recipeName, renderDocument(this.recipeName, props), stagedFiles);
     const homeRegion = resolvedRegion(this);
+    refuseImageKeyOfOtherRegion(this.recipeName, props.kmsKey, homeRegion);
     refuseDistributionProblems(this.recipeName, this.document, homeRegion);
     refusePlatformProblems(this.recipeName, this.document);
     refuseLaunchProblems(this.recipeName, this.document, homeRegion);
@@ -339,6 +340,18 @@ export class Recipe extends Construct {
   public startBakeInput(): string {
     return JSON.stringify({ recipeName: this.recipeName });
   }
+}
+
+/**
+ * EC2 encrypts the build volumes only with a key of the region the image is made in. A key known by a literal ARN is
+ * checked with the document's rules; this is for a key of the app whose ARN is known only at deploy time.
+ */
+function refuseImageKeyOfOtherRegion(recipeName: string, key: IKey | undefined, homeRegion: string | undefined): void {
+  if (key === undefined || homeRegion === undefined || !Token.isUnresolved(key.keyArn)) return;
+  const keyRegion = key.env.region;
+  if (Token.isUnresolved(keyRegion) || keyRegion === homeRegion) return;
+  throw new Error(`Recipe "${recipeName}": kmsKey: key ${key.node.path} is in ${keyRegion}, and the image is made in ${homeRegion}, ` +
+    'the bakery\'s region; give a key of that region (or a multi-Region replica there).');
 }
 
 /** The distribution rules the runner applies, at synth time, with the CDK names of the fields. */

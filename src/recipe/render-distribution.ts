@@ -28,7 +28,7 @@ function copyKeysByRegion(recipeName: string, keys: readonly IKey[]): Record<str
     const region = key.env.region;
     if (Token.isUnresolved(region)) {
       throw new Error(`Recipe "${recipeName}": distribution.kmsKeys: the region of key ${key.node.path} is known only at deploy time; ` +
-        'import the key of each copy region with Key.fromKeyArn(\'arn:aws:kms:<region>:<account>:key/<id>\'), or define it in a stack with an explicit region.');
+        'import the key of each copy region with Key.fromKeyArn(\'arn:aws:kms:<region>:<account>:key/<id>\').');
     }
     if (region in byRegion) {
       throw new Error(`Recipe "${recipeName}": distribution.kmsKeys holds two keys in ${region}; give at most one key per copy region.`);

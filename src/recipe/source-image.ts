@@ -17,7 +17,8 @@ export interface SourceImageFilterOptions {
    */
   readonly name: string;
   /**
-   * Processor architecture of the image. Set it whenever the name pattern matches several.
+   * Processor architecture of the image. Set it whenever the name pattern matches several. For i386 or Mac images,
+   * use a recipe document's `source.filter.architecture`.
    * @default - any architecture
    */
   readonly architecture?: InstanceArchitecture;
@@ -56,7 +57,11 @@ export abstract class SourceImage {
     return new RenderedSourceImage({ filter: { ...options } }, knownArchitecture(options.architecture));
   }
 
-  /** Ubuntu Server from Canonical's public SSM parameter (gp3 root volume). */
+  /**
+   * Ubuntu Server from Canonical's public SSM parameter (gp3 root volume).
+   * @param version the release, e.g. `22.04`; default `24.04`
+   * @param architecture the CPU architecture; default `InstanceArchitecture.X86_64` (Canonical's `amd64`)
+   */
   public static ubuntu(version: string = '24.04', architecture: InstanceArchitecture = InstanceArchitecture.X86_64): SourceImage {
     const canonicalName = architecture === InstanceArchitecture.X86_64 ? 'amd64' : architecture;
     return new RenderedSourceImage(
@@ -65,7 +70,10 @@ export abstract class SourceImage {
     );
   }
 
-  /** Amazon Linux 2023 from its public SSM parameter. */
+  /**
+   * Amazon Linux 2023 from its public SSM parameter.
+   * @param architecture the CPU architecture; default `InstanceArchitecture.X86_64`
+   */
   public static amazonLinux2023(architecture: InstanceArchitecture = InstanceArchitecture.X86_64): SourceImage {
     return new RenderedSourceImage(
       { ssmParameter: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}` },

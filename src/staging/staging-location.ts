@@ -16,9 +16,6 @@ export function stagedKindOf(step: object | undefined): StagedStepKind | undefin
 /** Key prefix of everything staged in the bakery's staging bucket. */
 export const STAGING_PREFIX = 'staging/';
 
-/** The object tag that makes a staged file expire (what `bakery build` uploads; a CDK recipe's files stay). */
-export const EXPIRES_TAG = 'cdk-ami-bakery:expires';
-
 /** The name of the staged-files document's step that runs the step's script on Linux: its output's log streams carry it. */
 export const STAGED_RUN_STEP = 'runStep';
 

@@ -10,8 +10,9 @@ import { BlockPublicAccess, Bucket, BucketEncryption, IBucket } from 'aws-cdk-li
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import {
-  EXPIRES_TAG, formatStagingLocation, STAGED_RUN_STEP, STAGED_RUN_STEP_WINDOWS, STAGING_DIRECTORY, STAGING_PREFIX, WINDOWS_STAGING_DIRECTORY,
+  formatStagingLocation, STAGED_RUN_STEP, STAGED_RUN_STEP_WINDOWS, STAGING_DIRECTORY, STAGING_PREFIX, WINDOWS_STAGING_DIRECTORY,
 } from './staging-location';
+import { EXPIRES_TAG } from '../contract';
 import { EXECUTION_TIMEOUT_48H_PATTERN } from '../recipe/aws-documents';
 import { WAIT_REGISTRY_PREFIX } from '../workflow/wait-events';
 

@@ -7,7 +7,8 @@ import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { StepFunctions } from './definition';
-import { AwaitedStep, WAIT_REGISTRY_ENV, WAIT_REGISTRY_PREFIX, WAKING_EVENTS } from './wait-events';
+import { AwaitedStep, WAIT_REGISTRY_PREFIX, WAKING_EVENTS } from './wait-events';
+import { BAKERY_ENV } from '../contract';
 
 /**
  * Lets EC2's and SSM's events end the waits of a bake: one rule per awaited check on the default bus (where AWS
@@ -19,7 +20,7 @@ import { AwaitedStep, WAIT_REGISTRY_ENV, WAIT_REGISTRY_PREFIX, WAKING_EVENTS } f
 export function wakeWaitsOnEvents(scope: Construct, functions: StepFunctions, stateMachine: IStateMachine, bucket: IBucket): void {
   for (const step of Object.keys(WAKING_EVENTS) as AwaitedStep[]) {
     const fn = functions[step] as LambdaFn;
-    fn.addEnvironment(WAIT_REGISTRY_ENV, `s3://${bucket.bucketName}/${WAIT_REGISTRY_PREFIX}`);
+    fn.addEnvironment(BAKERY_ENV.waitRegistry, `s3://${bucket.bucketName}/${WAIT_REGISTRY_PREFIX}`);
     fn.addToRolePolicy(new PolicyStatement({
       actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
       resources: [bucket.arnForObjects(`${WAIT_REGISTRY_PREFIX}*`)],

@@ -1,10 +1,8 @@
 /**
  * The waits EC2's and SSM's EventBridge events end (see `lambda/shared/awaited-check.ts`): which check each event
- * wakes, the events' patterns, and where waiting tasks register their tokens. No imports: the handlers share it.
+ * wakes, the events' patterns, and where in the staging bucket waiting tasks register their tokens (the functions
+ * find it in `BAKERY_ENV.waitRegistry`). No imports: the handlers share it.
  */
-
-/** The check functions' variable naming the wait registry, `s3://<bucket>/waits/`. */
-export const WAIT_REGISTRY_ENV = 'WAIT_REGISTRY';
 
 /** Key prefix of the wait registry in the staging bucket; its objects expire after a day, should a bake leave one. */
 export const WAIT_REGISTRY_PREFIX = 'waits/';

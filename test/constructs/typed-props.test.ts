@@ -2,13 +2,13 @@
  * Recipe options take CDK's own types: `ec2.InstanceType`, `kms.IKey`, `ssm.IStringParameter` and
  * `ec2.InstanceArchitecture`. Keys and parameters given as objects are granted to the bakery when the recipe is added.
  */
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InstanceArchitecture, InstanceClass, InstanceSize, InstanceType } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { allStatements, bakeryStack } from './stack';
-import { ProvisionStep, SourceImage } from '../../src';
+import { AmiBakery, ProvisionStep, SourceImage } from '../../src';
 
 const steps = [ProvisionStep.shell({ commands: ['true'] })];
 const COPY_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -108,5 +108,32 @@ describe('KMS keys', () => {
     const regionless = new Key(new Stack(), 'Somewhere');
     expect(() => bakery.addRecipe('Web', { source: SourceImage.amazonLinux2023(), steps, distribution: { regions: ['eu-central-1'], kmsKeys: [regionless] } }))
       .toThrow(/distribution\.kmsKeys: the region of key .*Somewhere is known only at deploy time; import the key of each copy region with Key\.fromKeyArn/);
+  });
+});
+
+describe('KMS aliases and regions', () => {
+  test('an alias is granted as the keys of its region that carry it, since KMS never authorizes an alias ARN', () => {
+    const { template } = bakeryStack({}, (bakery, scope) => bakery.addRecipe('Web', {
+      source: SourceImage.amazonLinux2023(), steps, kmsKey: Alias.fromAliasName(scope, 'Images', 'alias/images'),
+    }));
+
+    const grants = statementsAllowing(template, 'kms:CreateGrant');
+    expect(grants).toHaveLength(3);
+    for (const grant of grants) {
+      expect(JSON.stringify(grant.Resource)).toContain(':kms:eu-west-1:111122223333:key/*');
+      expect(grant.Condition).toEqual({
+        'StringEquals': { 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com' },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/images' },
+      });
+    }
+  });
+
+  test('a key of the app in another region than the bakery is refused at synth', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: { account: '111122223333', region: 'us-east-1' }, crossRegionReferences: true });
+    const stack = new Stack(app, 'Images', { env: { account: '111122223333', region: 'eu-west-1' }, crossRegionReferences: true });
+    const bakery = new AmiBakery(stack, 'Bakery');
+    expect(() => bakery.addRecipe('Web', { source: SourceImage.amazonLinux2023(), steps, kmsKey: new Key(keys, 'ImageKey') }))
+      .toThrow('Recipe "Web": kmsKey: key Keys/ImageKey is in us-east-1, and the image is made in eu-west-1, the bakery\'s region');
   });
 });
