@@ -22,7 +22,7 @@ test('the benchmark reports each recipe under each policy, the handler bundles, 
   expect(lines).toContain('windows-iis/recipe.json');
   // Four policies per recipe: this project, the same with events at once, polling only, Packer's.
   expect(lines.filter((line) => /^ {2}overhead s(\s+\d+\.\d \/ \d+\.\d){4}$/.test(line))).toHaveLength(5);
-  expect(lines.filter((line) => /^cli bundle \(bin\/bakery\.js, the simulator included\) \d+ KB; bakery --version \d+ ms \(median of 1\)$/.test(line))).toHaveLength(1);
+  expect(lines.filter((line) => /^cli bundle \(bin\/, the simulator included\) \d+ KB in \d+ files \(\d+ KB with the \.wasm files\); bakery --version loads \d+ KB \(entry \d+ KB\) in \d+ ms$/.test(line))).toHaveLength(1);
   expect(lines.filter((line) => /^ {2}prepare\s+\d+ KB \(\d+ KB without the SDK\)\s+cold init\s+\d+ ms \(runtime SDK \d+ ms\)$/.test(line))).toHaveLength(1);
   expect(lines.filter((line) => /^ +500 recipes \( {0,2}\d+ scheduled\)\s+\d+\.\d s real\s+\d+ resources\s+template\s+\d+ KB\s+catalog \d+ KB$/.test(line))).toHaveLength(2);
 }, 300_000);
