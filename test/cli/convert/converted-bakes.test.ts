@@ -49,5 +49,6 @@ describe('converted recipes in the simulator', () => {
     }
 
     expect(outcomes).toEqual(outcomes.map((outcome) => outcome.replace(/: \w+ (\d+)\/\d+ steps, leaked \d+.*$/, ': SUCCEEDED $1/$1 steps, leaked 0')));
-  });
+  // Some 25 whole bakes, each synthesizing its bakery: about 20 s on an idle machine, much longer on busy cores.
+  }, 600_000);
 });
